@@ -1,0 +1,467 @@
+package jsontree
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Problem is something wrong with the JSON text itself. Fatal problems stop
+// the parse; the others (duplicate keys, a byte order mark, invalid UTF-8)
+// are reported and parsing goes on.
+type Problem struct {
+	Offset  int
+	Rule    string // stable id: json.syntax, json.duplicate-key, json.bom, json.utf8, json.depth, json.size
+	Message string
+	Fatal   bool
+}
+
+// Options bound the work a hostile document can cause.
+type Options struct {
+	MaxDepth int // nesting limit; 0 means DefaultMaxDepth
+}
+
+// DefaultMaxDepth is far deeper than any real FHIR resource nests.
+const DefaultMaxDepth = 512
+
+// maxSize keeps offsets inside int32.
+const maxSize = math.MaxInt32 - 1
+
+// Parse reads data into a Tree. On a fatal problem the returned tree is nil
+// and the last problem says where and why.
+func Parse(data []byte, opts Options) (*Tree, []Problem) {
+	p := parser{data: data, maxDepth: opts.MaxDepth}
+	if p.maxDepth <= 0 {
+		p.maxDepth = DefaultMaxDepth
+	}
+	if len(data) > maxSize {
+		return nil, []Problem{{Rule: "json.size", Message: "input is larger than 2 GB", Fatal: true}}
+	}
+	// A node per ~12 bytes is typical of FHIR JSON; growing is cheap anyway.
+	p.tree = &Tree{Data: data, nodes: make([]node, 0, len(data)/12+4)}
+	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
+		p.problems = append(p.problems, Problem{Offset: 0, Rule: "json.bom",
+			Message: "the input starts with a byte order mark (BOM), which JSON does not allow"})
+		p.pos = 3
+	}
+	ok := p.parseDocument()
+	if !ok {
+		return nil, p.problems
+	}
+	return p.tree, p.problems
+}
+
+type parser struct {
+	data     []byte
+	pos      int
+	tree     *Tree
+	problems []Problem
+	maxDepth int
+	depth    int
+	failed   bool
+}
+
+func (p *parser) fail(offset int, format string, args ...any) {
+	if p.failed {
+		return
+	}
+	p.failed = true
+	p.problems = append(p.problems, Problem{Offset: offset, Rule: "json.syntax", Message: fmt.Sprintf(format, args...), Fatal: true})
+}
+
+func (p *parser) parseDocument() bool {
+	p.skipSpace()
+	if p.pos >= len(p.data) {
+		p.fail(p.pos, "the input is empty: expected a JSON object")
+		return false
+	}
+	p.parseValue(-1, -1, -1, 0)
+	if p.failed {
+		return false
+	}
+	p.skipSpace()
+	if p.pos < len(p.data) {
+		p.fail(p.pos, "unexpected %s after the end of the JSON value", describe(p.data, p.pos))
+		return false
+	}
+	return true
+}
+
+func (p *parser) skipSpace() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+// parseValue appends the value at p.pos as a node and returns its index.
+func (p *parser) parseValue(parent int32, key, keyEnd int32, keyFlags uint8) int32 {
+	idx := int32(len(p.tree.nodes))
+	p.tree.nodes = append(p.tree.nodes, node{start: int32(p.pos), key: key, keyEnd: keyEnd, next: -1, parent: parent, flags: keyFlags})
+	if p.pos >= len(p.data) {
+		p.fail(p.pos, "unexpected end of input: expected a value")
+		return idx
+	}
+	switch c := p.data[p.pos]; {
+	case c == '{':
+		p.parseObject(idx)
+	case c == '[':
+		p.parseArray(idx)
+	case c == '"':
+		p.tree.nodes[idx].kind = String
+		start := p.pos
+		p.pos++
+		if p.scanString(start) {
+			p.tree.nodes[idx].flags |= flagEscaped
+		}
+	case c == 't':
+		p.literal(idx, "true", Bool)
+		p.tree.nodes[idx].flags |= flagTrue
+	case c == 'f':
+		p.literal(idx, "false", Bool)
+	case c == 'n':
+		p.literal(idx, "null", Null)
+	case c == '-' || (c >= '0' && c <= '9'):
+		p.tree.nodes[idx].kind = Number
+		p.scanNumber()
+	default:
+		p.fail(p.pos, "unexpected %s: expected a value", describe(p.data, p.pos))
+	}
+	p.tree.nodes[idx].end = int32(p.pos)
+	return idx
+}
+
+func (p *parser) literal(idx int32, word string, kind Kind) {
+	p.tree.nodes[idx].kind = kind
+	if len(p.data)-p.pos >= len(word) && string(p.data[p.pos:p.pos+len(word)]) == word {
+		p.pos += len(word)
+		return
+	}
+	p.fail(p.pos, "unexpected %s: expected a value", describe(p.data, p.pos))
+}
+
+func (p *parser) enter() bool {
+	p.depth++
+	if p.depth > p.maxDepth {
+		if !p.failed {
+			p.failed = true
+			p.problems = append(p.problems, Problem{Offset: p.pos, Rule: "json.depth",
+				Message: fmt.Sprintf("the JSON nests deeper than %d levels", p.maxDepth), Fatal: true})
+		}
+		return false
+	}
+	return true
+}
+
+func (p *parser) parseObject(idx int32) {
+	p.tree.nodes[idx].kind = Object
+	if !p.enter() {
+		return
+	}
+	defer func() { p.depth-- }()
+	p.pos++ // {
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		return
+	}
+	prev := int32(-1)
+	var count int32
+	for !p.failed {
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			p.fail(p.pos, "unexpected %s: expected a quoted member name", describe(p.data, p.pos))
+			return
+		}
+		keyStart := p.pos
+		p.pos++
+		var keyFlags uint8
+		if p.scanString(keyStart) {
+			keyFlags = flagKeyEscaped
+		}
+		if p.failed {
+			return
+		}
+		keyEnd := p.pos - 1
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			p.fail(p.pos, "unexpected %s: expected ':' after member name", describe(p.data, p.pos))
+			return
+		}
+		p.pos++
+		p.skipSpace()
+		child := p.parseValue(idx, int32(keyStart+1), int32(keyEnd), keyFlags)
+		if prev >= 0 {
+			p.tree.nodes[prev].next = child
+		}
+		prev = child
+		count++
+		if p.failed {
+			return
+		}
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			p.fail(p.pos, "unexpected end of input: expected ',' or '}'")
+			return
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			p.tree.nodes[idx].count = count
+			p.checkDuplicateKeys(idx)
+			return
+		default:
+			p.fail(p.pos, "unexpected %s: expected ',' or '}'", describe(p.data, p.pos))
+			return
+		}
+	}
+}
+
+// checkDuplicateKeys reports each key that repeats an earlier one. Small
+// objects (nearly all of FHIR) are compared pairwise without allocating.
+func (p *parser) checkDuplicateKeys(obj int32) {
+	t := p.tree
+	n := t.nodes[obj].count
+	if n < 2 {
+		return
+	}
+	if n <= 24 {
+		for a := t.First(ID(obj)); a != None; a = t.Next(a) {
+			for b := t.First(ID(obj)); b != a; b = t.Next(b) {
+				if t.Key(a) == t.Key(b) {
+					p.duplicate(a)
+					break
+				}
+			}
+		}
+		return
+	}
+	seen := make(map[string]struct{}, n)
+	for a := t.First(ID(obj)); a != None; a = t.Next(a) {
+		k := t.Key(a)
+		if _, dup := seen[k]; dup {
+			p.duplicate(a)
+			continue
+		}
+		seen[k] = struct{}{}
+	}
+}
+
+func (p *parser) duplicate(n ID) {
+	p.problems = append(p.problems, Problem{Offset: p.tree.KeyOffset(n), Rule: "json.duplicate-key",
+		Message: fmt.Sprintf("duplicate member name %q: JSON objects in FHIR must not repeat a name", p.tree.Key(n))})
+}
+
+func (p *parser) parseArray(idx int32) {
+	p.tree.nodes[idx].kind = Array
+	if !p.enter() {
+		return
+	}
+	defer func() { p.depth-- }()
+	p.pos++ // [
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		return
+	}
+	prev := int32(-1)
+	var count int32
+	for !p.failed {
+		p.skipSpace()
+		child := p.parseValue(idx, -1, -1, 0)
+		if prev >= 0 {
+			p.tree.nodes[prev].next = child
+		}
+		prev = child
+		count++
+		if p.failed {
+			return
+		}
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			p.fail(p.pos, "unexpected end of input: expected ',' or ']'")
+			return
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
+			p.tree.nodes[idx].count = count
+			return
+		default:
+			p.fail(p.pos, "unexpected %s: expected ',' or ']'", describe(p.data, p.pos))
+			return
+		}
+	}
+}
+
+// scanString moves past a string whose opening quote is at start and whose
+// content begins at p.pos. It reports whether the string has escapes.
+func (p *parser) scanString(start int) (escaped bool) {
+	d := p.data
+	for p.pos < len(d) {
+		c := d[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			return escaped
+		case c == '\\':
+			escaped = true
+			if p.pos+1 >= len(d) {
+				p.pos++
+				continue
+			}
+			switch d[p.pos+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				p.pos += 2
+			case 'u':
+				if p.pos+6 > len(d) || !isHex4(d[p.pos+2:p.pos+6]) {
+					p.fail(p.pos, "invalid \\u escape in string: expected four hex digits")
+					return escaped
+				}
+				p.pos += 6
+			default:
+				p.fail(p.pos, "invalid escape '\\%c' in string", d[p.pos+1])
+				return escaped
+			}
+		case c < 0x20:
+			p.fail(p.pos, "control character U+%04X must be escaped inside a JSON string", c)
+			return escaped
+		case c < utf8.RuneSelf:
+			p.pos++
+		default:
+			r, size := utf8.DecodeRune(d[p.pos:])
+			if r == utf8.RuneError && size <= 1 {
+				p.problems = append(p.problems, Problem{Offset: p.pos, Rule: "json.utf8",
+					Message: fmt.Sprintf("invalid UTF-8 byte 0x%02X in string: FHIR JSON must be UTF-8", c)})
+				size = 1
+			}
+			p.pos += size
+		}
+	}
+	p.fail(start, "unterminated string: no closing quote before the end of input")
+	return escaped
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// scanNumber checks the JSON number grammar strictly (no leading zeros, no
+// trailing dot, no bare exponent).
+func (p *parser) scanNumber() {
+	d, start := p.data, p.pos
+	if d[p.pos] == '-' {
+		p.pos++
+	}
+	digits := func() int {
+		n := 0
+		for p.pos < len(d) && d[p.pos] >= '0' && d[p.pos] <= '9' {
+			p.pos++
+			n++
+		}
+		return n
+	}
+	intStart := p.pos
+	n := digits()
+	if n == 0 {
+		p.fail(start, "invalid number: expected a digit")
+		return
+	}
+	if n > 1 && d[intStart] == '0' {
+		p.fail(start, "invalid number %s: JSON numbers must not have leading zeros", d[start:p.pos])
+		return
+	}
+	if p.pos < len(d) && d[p.pos] == '.' {
+		p.pos++
+		if digits() == 0 {
+			p.fail(start, "invalid number: expected a digit after the decimal point")
+			return
+		}
+	}
+	if p.pos < len(d) && (d[p.pos] == 'e' || d[p.pos] == 'E') {
+		p.pos++
+		if p.pos < len(d) && (d[p.pos] == '+' || d[p.pos] == '-') {
+			p.pos++
+		}
+		if digits() == 0 {
+			p.fail(start, "invalid number: expected a digit in the exponent")
+			return
+		}
+	}
+}
+
+// describe names the byte at pos for an error message.
+func describe(d []byte, pos int) string {
+	if pos >= len(d) {
+		return "end of input"
+	}
+	c := d[pos]
+	if c >= 0x20 && c < 0x7f {
+		return fmt.Sprintf("character '%c'", c)
+	}
+	r, _ := utf8.DecodeRune(d[pos:])
+	if r == utf8.RuneError {
+		return fmt.Sprintf("byte 0x%02X", c)
+	}
+	return fmt.Sprintf("character %q", r)
+}
+
+// unescape decodes a string's content; it is only called on content that
+// scanString accepted.
+func unescape(raw []byte) string {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' || i+1 >= len(raw) {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch raw[i] {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			if i+5 > len(raw) {
+				return string(out)
+			}
+			v, _ := strconv.ParseUint(string(raw[i+1:i+5]), 16, 32)
+			r := rune(v)
+			i += 4
+			if utf16.IsSurrogate(r) && i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
+				if v2, err := strconv.ParseUint(string(raw[i+3:i+7]), 16, 32); err == nil {
+					if dec := utf16.DecodeRune(r, rune(v2)); dec != utf8.RuneError {
+						r = dec
+						i += 6
+					}
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			out = append(out, raw[i])
+		}
+	}
+	return string(out)
+}

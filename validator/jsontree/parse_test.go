@@ -1,0 +1,131 @@
+package jsontree
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestParseTree(t *testing.T) {
+	src := "{\n  \"resourceType\": \"Patient\",\n  \"name\": [{\"given\": [\"A\\u00e9\", \"B\"]}],\n  \"active\": true, \"n\": -1.5e3, \"x\": null\n}"
+	tree, probs := Parse([]byte(src), Options{})
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	root := tree.Root()
+	if tree.Kind(root) != Object || tree.Count(root) != 5 {
+		t.Fatalf("root kind %v count %d", tree.Kind(root), tree.Count(root))
+	}
+	if got := tree.Str(tree.Get(root, "resourceType")); got != "Patient" {
+		t.Errorf("resourceType = %q", got)
+	}
+	given := tree.Get(tree.Item(tree.Get(root, "name"), 0), "given")
+	if got := tree.Str(tree.Item(given, 0)); got != "Aé" {
+		t.Errorf("given[0] = %q", got)
+	}
+	if got := tree.Str(tree.Item(given, 1)); got != "B" {
+		t.Errorf("given[1] = %q", got)
+	}
+	if !tree.Bool(tree.Get(root, "active")) {
+		t.Error("active should be true")
+	}
+	if got := string(tree.Raw(tree.Get(root, "n"))); got != "-1.5e3" {
+		t.Errorf("n raw = %q", got)
+	}
+	if tree.Kind(tree.Get(root, "x")) != Null || tree.Get(root, "missing") != None {
+		t.Error("null / missing lookups wrong")
+	}
+	line, col := tree.Position(tree.Offset(tree.Get(root, "active")))
+	if line != 4 || col != 13 {
+		t.Errorf("active at %d:%d, want 4:13", line, col)
+	}
+	if tree.Parent(given) != tree.Item(tree.Get(root, "name"), 0) {
+		t.Error("parent link wrong")
+	}
+}
+
+func TestParseProblems(t *testing.T) {
+	tests := []struct {
+		name, src, rule string
+		fatal           bool
+		offset          int
+	}{
+		{"empty", "", "json.syntax", true, 0},
+		{"trailing comma", `{"a":1,}`, "json.syntax", true, 7},
+		{"missing colon", `{"a" 1}`, "json.syntax", true, 5},
+		{"leading zero", `{"a":01}`, "json.syntax", true, 5},
+		{"bad escape", `{"a":"\x"}`, "json.syntax", true, 6},
+		{"control char", "{\"a\":\"x\ty\"}", "json.syntax", true, 7},
+		{"unterminated", `{"a":"x`, "json.syntax", true, 5},
+		{"garbage after", `{} x`, "json.syntax", true, 3},
+		{"bare word", `{"a":tru}`, "json.syntax", true, 5},
+		{"xml", `<Patient xmlns="http://hl7.org/fhir"/>`, "json.syntax", true, 0},
+		{"duplicate key", `{"a":1,"b":2,"a":3}`, "json.duplicate-key", false, 13},
+		{"bom", "\xEF\xBB\xBF{}", "json.bom", false, 0},
+		{"bad utf8", "{\"a\":\"\xff\"}", "json.utf8", false, 6},
+		{"too deep", strings.Repeat("[", 600) + strings.Repeat("]", 600), "json.depth", true, 512},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tree, probs := Parse([]byte(tc.src), Options{})
+			if len(probs) == 0 {
+				t.Fatal("no problem reported")
+			}
+			p := probs[len(probs)-1]
+			if p.Rule != tc.rule || p.Fatal != tc.fatal || p.Offset != tc.offset {
+				t.Errorf("got %+v, want rule %s fatal %v offset %d", p, tc.rule, tc.fatal, tc.offset)
+			}
+			if tc.fatal != (tree == nil) {
+				t.Errorf("fatal %v but tree nil = %v", tc.fatal, tree == nil)
+			}
+		})
+	}
+}
+
+func TestDuplicateKeysLargeObject(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range 40 {
+		b.WriteString(`"k` + string(rune('a'+i%26)) + string(rune('a'+i/26)) + `":1,`)
+	}
+	b.WriteString(`"kaa":2}`)
+	_, probs := Parse([]byte(b.String()), Options{})
+	if len(probs) != 1 || probs[0].Rule != "json.duplicate-key" {
+		t.Fatalf("got %v", probs)
+	}
+}
+
+// FuzzParse checks that Parse never panics and agrees with encoding/json on
+// what is valid JSON (ignoring the non-fatal problems it reports).
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}]}`, `"x\u00e9\ud83d\ude00"`, `[1e5,-0.5,true,false]`, `{"a":1,"a":2}`, "\xEF\xBB\xBF{}", `{"a":"\ud800"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tree, probs := Parse(data, Options{MaxDepth: 64})
+		fatal := tree == nil
+		std := json.Valid(data)
+		if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
+			std = json.Valid(data[3:])
+		}
+		deep := len(probs) > 0 && probs[len(probs)-1].Rule == "json.depth"
+		if !deep && fatal == std {
+			t.Fatalf("Parse fatal=%v but encoding/json valid=%v for %q (%v)", fatal, std, data, probs)
+		}
+		if tree == nil {
+			return
+		}
+		for id := ID(0); int(id) < tree.Len(); id++ {
+			_ = tree.Str(id)
+			_ = tree.Key(id)
+			tree.Position(tree.Offset(id))
+			if tree.Kind(id) == String {
+				var s string
+				if err := json.Unmarshal(tree.Raw(id), &s); err == nil && s != tree.Str(id) && utf8.ValidString(tree.Str(id)) {
+					t.Fatalf("string %s decoded as %q, encoding/json says %q", tree.Raw(id), tree.Str(id), s)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,195 @@
+// Package jsontree parses JSON in one pass into a compact, position-carrying
+// tree: a flat slice of nodes in document order, with no map[string]any and no
+// per-value allocation. Strings and keys are views into the input, which must
+// not be modified while the tree is in use.
+package jsontree
+
+import (
+	"bytes"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Kind is the JSON kind of a node.
+type Kind uint8
+
+const (
+	Invalid Kind = iota
+	Null
+	Bool
+	Number
+	String
+	Object
+	Array
+)
+
+var kindNames = [...]string{"invalid", "null", "boolean", "number", "string", "object", "array"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// ID identifies a node of a Tree. None is the absent node.
+type ID int32
+
+// None is returned where no node exists.
+const None ID = -1
+
+const (
+	flagEscaped    uint8 = 1 << iota // string value contains escapes
+	flagKeyEscaped                   // member key contains escapes
+	flagTrue                         // boolean value true
+)
+
+// node is kept small: a 10 MB bundle has about a million of them.
+type node struct {
+	start  int32 // first byte of the value
+	end    int32 // one past the last byte of the value
+	key    int32 // first byte of the member key's content (after the quote), or -1
+	keyEnd int32
+	next   int32 // next sibling, or -1
+	parent int32 // -1 for the root
+	count  int32 // number of children (object members or array items)
+	kind   Kind
+	flags  uint8
+}
+
+// Tree is a parsed JSON document. Children of a node follow it directly in
+// Nodes order (pre-order), so the first child of n is n+1.
+type Tree struct {
+	Data  []byte
+	nodes []node
+	lines []int32 // byte offsets of line starts, built on first Position call
+}
+
+// Root is the top-level value, or None for an empty tree.
+func (t *Tree) Root() ID {
+	if t == nil || len(t.nodes) == 0 {
+		return None
+	}
+	return 0
+}
+
+// Len is the number of nodes in the tree.
+func (t *Tree) Len() int { return len(t.nodes) }
+
+func (t *Tree) Kind(n ID) Kind  { return t.nodes[n].kind }
+func (t *Tree) Parent(n ID) ID  { return ID(t.nodes[n].parent) }
+func (t *Tree) Count(n ID) int  { return int(t.nodes[n].count) }
+func (t *Tree) Next(n ID) ID    { return ID(t.nodes[n].next) }
+func (t *Tree) Offset(n ID) int { return int(t.nodes[n].start) }
+func (t *Tree) End(n ID) int    { return int(t.nodes[n].end) }
+
+// First is the first child of an object or array, or None.
+func (t *Tree) First(n ID) ID {
+	if t.nodes[n].count == 0 {
+		return None
+	}
+	return n + 1
+}
+
+// Raw is the value's bytes as written (strings with their quotes).
+func (t *Tree) Raw(n ID) []byte { nd := &t.nodes[n]; return t.Data[nd.start:nd.end] }
+
+// HasKey reports whether n is an object member.
+func (t *Tree) HasKey(n ID) bool { return t.nodes[n].key >= 0 }
+
+// KeyOffset is the offset of the member key's opening quote, or the value
+// offset for array items and the root.
+func (t *Tree) KeyOffset(n ID) int {
+	if t.nodes[n].key < 0 {
+		return int(t.nodes[n].start)
+	}
+	return int(t.nodes[n].key) - 1
+}
+
+// Key is the member name of n ("" for array items and the root).
+func (t *Tree) Key(n ID) string {
+	nd := &t.nodes[n]
+	if nd.key < 0 {
+		return ""
+	}
+	raw := t.Data[nd.key:nd.keyEnd]
+	if nd.flags&flagKeyEscaped != 0 {
+		return unescape(raw)
+	}
+	return view(raw)
+}
+
+// Str is the decoded value of a string node; for other kinds, its raw text.
+func (t *Tree) Str(n ID) string {
+	nd := &t.nodes[n]
+	if nd.kind != String {
+		return view(t.Data[nd.start:nd.end])
+	}
+	raw := t.Data[nd.start+1 : nd.end-1]
+	if nd.flags&flagEscaped != 0 {
+		return unescape(raw)
+	}
+	return view(raw)
+}
+
+// Bool is the value of a boolean node.
+func (t *Tree) Bool(n ID) bool { return t.nodes[n].flags&flagTrue != 0 }
+
+// Get is the first member of object obj named key, or None.
+func (t *Tree) Get(obj ID, key string) ID {
+	if obj < 0 || t.nodes[obj].kind != Object {
+		return None
+	}
+	for c := t.First(obj); c != None; c = t.Next(c) {
+		if t.Key(c) == key {
+			return c
+		}
+	}
+	return None
+}
+
+// Item is the i-th element of array arr, or None.
+func (t *Tree) Item(arr ID, i int) ID {
+	c := t.First(arr)
+	for ; c != None && i > 0; i-- {
+		c = t.Next(c)
+	}
+	return c
+}
+
+// Position converts a byte offset to a 1-based line and a 1-based column
+// counted in characters.
+func (t *Tree) Position(offset int) (line, col int) {
+	return positionIn(t.Data, &t.lines, offset)
+}
+
+func positionIn(data []byte, lines *[]int32, offset int) (line, col int) {
+	if *lines == nil {
+		ls := make([]int32, 1, 1+len(data)/64)
+		for i := 0; ; {
+			j := bytes.IndexByte(data[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			ls = append(ls, int32(i))
+		}
+		*lines = ls
+	}
+	offset = min(max(offset, 0), len(data))
+	ls := *lines
+	lo, hi := 0, len(ls)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if int(ls[mid]) <= offset {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo + 1, utf8.RuneCount(data[ls[lo]:offset]) + 1
+}
+
+// view makes a string sharing b's memory: the input is never modified while
+// a tree is alive, and this keeps the walk free of per-value allocations.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}

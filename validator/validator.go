@@ -1,0 +1,78 @@
+// Package validator checks FHIR JSON against the definitions of a FHIR
+// version: bytes → a tree with positions → a walk against the definitions →
+// a report of issues. Findings are collected, never thrown: a Go error from
+// this package means the engine itself could not run.
+package validator
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+// Options configure a Validator. The zero value validates against the
+// embedded R4 definitions with every check on.
+type Options struct {
+	// Definitions to validate against; nil means the embedded R4 core.
+	Definitions *definitions.Set
+	// SkipInvariants turns off FHIRPath constraint evaluation.
+	SkipInvariants bool
+	// Progress, when set, is called now and then with resources done of total.
+	Progress func(done, total int)
+}
+
+// Validator is safe for concurrent use; create it once and reuse it.
+type Validator struct {
+	opts Options
+	defs *definitions.Set
+}
+
+// New prepares a validator.
+func New(opts Options) (*Validator, error) {
+	defs := opts.Definitions
+	if defs == nil {
+		var err error
+		if defs, err = definitions.R4(); err != nil {
+			return nil, fmt.Errorf("loading R4 definitions: %w", err)
+		}
+	}
+	return &Validator{opts: opts, defs: defs}, nil
+}
+
+// Validate checks one input (a resource, a Bundle or ndjson) named source.
+// It never panics: an internal failure becomes a fatal issue in the report.
+func (v *Validator) Validate(ctx context.Context, source string, data []byte) (rep *Report) {
+	rep = &Report{Source: source, FHIRVersion: v.defs.FHIRVersion, Bytes: len(data)}
+	defer func() {
+		if p := recover(); p != nil {
+			rep.Issues = append(rep.Issues, Issue{Severity: Fatal, Code: "exception", Rule: "engine.panic", Resource: -1,
+				Message: fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p)})
+			_ = debug.Stack
+		}
+	}()
+	v.run(ctx, rep, data)
+	rep.sortIssues()
+	return rep
+}
+
+func (v *Validator) run(ctx context.Context, rep *Report, data []byte) {
+	tree, probs := jsontree.Parse(data, jsontree.Options{})
+	for _, p := range probs {
+		sev := Error
+		if p.Fatal {
+			sev = Fatal
+		}
+		line, col := 0, 0
+		if tree != nil {
+			line, col = tree.Position(p.Offset)
+		}
+		rep.Issues = append(rep.Issues, Issue{Severity: sev, Code: "structure", Rule: p.Rule, Offset: p.Offset, Line: line, Col: col, Message: p.Message, Resource: -1})
+	}
+	if tree == nil {
+		return
+	}
+	rep.Format = "json"
+}
