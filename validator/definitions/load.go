@@ -1,0 +1,204 @@
+package definitions
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// maxPackageFile bounds one JSON file read from a package, so a hostile
+// archive cannot make us allocate without limit.
+const maxPackageFile = 64 << 20
+
+// LoadPackage reads a FHIR package (.tgz) and returns the definitions in it.
+// FHIRVersion comes from package/package.json.
+func LoadPackage(r io.Reader) (*Set, error) {
+	s := &Set{
+		Types:     map[string]*Type{},
+		Profiles:  map[string]*Type{},
+		ValueSets: map[string]*ValueSet{},
+	}
+	if err := s.AddPackage(r); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// packageFile is one conformance resource found in a package.
+type packageFile struct {
+	name string // file name inside the archive, for deterministic ordering
+	kind string // resourceType
+	data []byte
+}
+
+// AddPackage adds the StructureDefinitions, ValueSets and CodeSystems of a
+// FHIR package (.tgz) to s, e.g. an implementation guide on top of the core.
+// Definitions already in s with the same canonical URL are replaced.
+// FHIRVersion is set from the package manifest when s has none yet.
+func (s *Set) AddPackage(r io.Reader) error {
+	if s.Types == nil {
+		s.Types = map[string]*Type{}
+	}
+	if s.Profiles == nil {
+		s.Profiles = map[string]*Type{}
+	}
+	if s.ValueSets == nil {
+		s.ValueSets = map[string]*ValueSet{}
+	}
+	manifest, files, err := readPackage(r)
+	if err != nil {
+		return err
+	}
+	if s.FHIRVersion == "" {
+		s.FHIRVersion = manifestFHIRVersion(manifest)
+	}
+	// Archive order is arbitrary; process in name order so loading is deterministic.
+	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
+
+	if s.codeSystems == nil {
+		s.codeSystems = map[string]*codeSystem{}
+	}
+	var valueSets []*rawValueSet
+	var sds []*rawStructureDefinition
+	for _, f := range files {
+		switch f.kind {
+		case "CodeSystem":
+			var cs rawCodeSystem
+			if err := json.Unmarshal(f.data, &cs); err != nil {
+				s.Problems = append(s.Problems, fmt.Sprintf("%s: %v", f.name, err))
+				continue
+			}
+			if cs.URL != "" {
+				s.codeSystems[cs.URL] = newCodeSystem(&cs)
+			}
+		case "ValueSet":
+			vs := new(rawValueSet)
+			if err := json.Unmarshal(f.data, vs); err != nil {
+				s.Problems = append(s.Problems, fmt.Sprintf("%s: %v", f.name, err))
+				continue
+			}
+			if vs.URL != "" {
+				valueSets = append(valueSets, vs)
+			}
+		case "StructureDefinition":
+			sd := new(rawStructureDefinition)
+			if err := json.Unmarshal(f.data, sd); err != nil {
+				s.Problems = append(s.Problems, fmt.Sprintf("%s: %v", f.name, err))
+				continue
+			}
+			sds = append(sds, sd)
+		}
+	}
+	for _, sd := range sds {
+		t, err := buildType(sd)
+		if err != nil {
+			s.Problems = append(s.Problems, err.Error())
+			continue
+		}
+		if t == nil {
+			continue
+		}
+		if t.Derived == "constraint" {
+			s.Profiles[t.URL] = t
+		} else {
+			s.Types[t.Name] = t
+		}
+	}
+	s.expandValueSets(valueSets)
+	s.finish()
+	return nil
+}
+
+// readPackage returns package/package.json and the conformance resources
+// directly under package/.
+func readPackage(r io.Reader) (manifest []byte, files []packageFile, err error) {
+	gz, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("not a gzip FHIR package: %w", err)
+	}
+	defer gz.Close()
+	tr := tar.NewReader(gz)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading package: %w", err)
+		}
+		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
+			continue
+		}
+		name := strings.TrimPrefix(hdr.Name, "./")
+		dir, base := path.Split(name)
+		if dir != "package/" || !strings.HasSuffix(base, ".json") || base == ".index.json" {
+			continue // examples and other material live in subfolders
+		}
+		if hdr.Size > maxPackageFile {
+			return nil, nil, fmt.Errorf("%s: file too large (%d bytes)", name, hdr.Size)
+		}
+		data, err := io.ReadAll(io.LimitReader(tr, maxPackageFile))
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading %s: %w", name, err)
+		}
+		if base == "package.json" {
+			manifest = data
+			continue
+		}
+		kind := gjson.GetBytes(data, "resourceType").String()
+		switch kind {
+		case "StructureDefinition", "ValueSet", "CodeSystem":
+			files = append(files, packageFile{name: name, kind: kind, data: data})
+		}
+	}
+	if manifest == nil {
+		return nil, nil, errors.New("not a FHIR package: no package/package.json")
+	}
+	return manifest, files, nil
+}
+
+// manifestFHIRVersion reads the FHIR version from a package manifest: IGs
+// list "fhirVersions", R4 core "fhir-version-list", and STU3 core only has
+// its own "version".
+func manifestFHIRVersion(manifest []byte) string {
+	for _, key := range []string{"fhirVersions.0", "fhir-version-list.0"} {
+		if v := gjson.GetBytes(manifest, key).String(); v != "" {
+			return v
+		}
+	}
+	name := gjson.GetBytes(manifest, "name").String()
+	if name == "hl7.fhir.core" || strings.HasPrefix(name, "hl7.fhir.r") && strings.HasSuffix(name, ".core") {
+		return gjson.GetBytes(manifest, "version").String()
+	}
+	return ""
+}
+
+// finish rebuilds the sorted key lists and lookup indexes after a change.
+func (s *Set) finish() {
+	s.TypeNames = sortedKeys(s.Types)
+	s.ProfileURLs = sortedKeys(s.Profiles)
+	s.ValueSetURLs = sortedKeys(s.ValueSets)
+	for _, t := range s.Types {
+		linkType(t)
+	}
+	for _, t := range s.Profiles {
+		linkType(t)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

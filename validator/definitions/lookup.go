@@ -1,0 +1,226 @@
+package definitions
+
+import "strings"
+
+// childSlot is one entry of an element's JSON-name index.
+type childSlot struct {
+	elem    *Element
+	typeIdx int // index into elem.Types for choice names; -1 otherwise
+}
+
+// linkType resolves content references and builds the child indexes of a
+// type's element tree. It is idempotent.
+func linkType(t *Type) {
+	if t.Root == nil {
+		return
+	}
+	byPath := map[string]*Element{}
+	var collect func(e *Element)
+	collect = func(e *Element) {
+		byPath[e.Path] = e
+		for _, c := range e.Children {
+			collect(c)
+		}
+	}
+	collect(t.Root)
+	var link func(e *Element)
+	link = func(e *Element) {
+		if e.ContentRef != "" {
+			e.Ref = byPath[e.ContentRef]
+			if e.Ref == nil {
+				// Profiles keep the base type's path ("Questionnaire.item")
+				// while their root may be named differently: match by the
+				// path below the root.
+				if i := strings.IndexByte(e.ContentRef, '.'); i >= 0 {
+					e.Ref = byPath[t.Root.Path+e.ContentRef[i:]]
+				}
+			}
+		}
+		e.childIndex = buildChildIndex(e.Children)
+		for _, c := range e.Children {
+			link(c)
+		}
+	}
+	link(t.Root)
+}
+
+func buildChildIndex(children []*Element) map[string]childSlot {
+	if len(children) == 0 {
+		return nil
+	}
+	idx := make(map[string]childSlot, len(children)+4)
+	// Plain names first, so a profile's explicit "valueQuantity" element wins
+	// over the expansion of "value[x]".
+	for _, c := range children {
+		if !c.Choice {
+			if _, dup := idx[c.Name]; !dup {
+				idx[c.Name] = childSlot{elem: c, typeIdx: -1}
+			}
+		}
+	}
+	for _, c := range children {
+		if !c.Choice {
+			continue
+		}
+		for i, tr := range c.Types {
+			name := c.Name + upperFirst(tr.Code)
+			if _, dup := idx[name]; !dup {
+				idx[name] = childSlot{elem: c, typeIdx: i}
+			}
+		}
+	}
+	return idx
+}
+
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// Child returns the child element for a JSON property name, or nil. For a
+// choice element the JSON name carries the type ("valueQuantity"); use
+// ChoiceType to learn which type was chosen. An element with a content
+// reference answers for the referenced element's children. Elements whose
+// children come from their data type (e.g. Patient.name: HumanName) have no
+// inline children: use Set.Content to step into the type.
+func (e *Element) Child(jsonName string) *Element {
+	c, _ := e.ChoiceType(jsonName)
+	return c
+}
+
+// ChoiceType returns the child element for a JSON property name and the type
+// code that name selects: for "valueQuantity" under Observation it returns
+// Observation.value[x] and "Quantity". For a non-choice child the code is the
+// element's only type ("" when it has several or none).
+func (e *Element) ChoiceType(jsonName string) (*Element, string) {
+	if e == nil {
+		return nil, ""
+	}
+	if e.Ref != nil {
+		e = e.Ref
+	}
+	slot, ok := e.childIndex[jsonName]
+	if !ok {
+		return nil, ""
+	}
+	if slot.typeIdx >= 0 {
+		return slot.elem, slot.elem.Types[slot.typeIdx].Code
+	}
+	if len(slot.elem.Types) == 1 {
+		return slot.elem, slot.elem.Types[0].Code
+	}
+	return slot.elem, ""
+}
+
+// Content returns the element whose Children describe e's content: the
+// content-referenced element, e itself when it has inline children, or the
+// root of the data type typeCode (e.g. "HumanName") otherwise. It returns nil
+// for primitive types without children and unknown types.
+func (s *Set) Content(e *Element, typeCode string) *Element {
+	if e != nil {
+		if e.Ref != nil {
+			return e.Ref
+		}
+		if len(e.Children) > 0 {
+			return e
+		}
+	}
+	if t := s.Types[typeCode]; t != nil {
+		return t.Root
+	}
+	return nil
+}
+
+// Type returns the base type (resource, data type, primitive) by name, or nil.
+func (s *Set) Type(name string) *Type {
+	return s.Types[name]
+}
+
+// Profile returns a constraint definition (profile, extension) by canonical
+// URL; a "|version" suffix is ignored. Base definitions are found by their
+// canonical URL too.
+func (s *Set) Profile(url string) *Type {
+	url = stripVersion(url)
+	if t := s.Profiles[url]; t != nil {
+		return t
+	}
+	const core = "http://hl7.org/fhir/StructureDefinition/"
+	if name, ok := strings.CutPrefix(url, core); ok {
+		if t := s.Types[name]; t != nil && t.URL == url {
+			return t
+		}
+	}
+	return nil
+}
+
+// ValueSet returns a value set by canonical URL ("|version" ignored), or nil.
+func (s *Set) ValueSet(url string) *ValueSet {
+	if vs := s.ValueSets[url]; vs != nil {
+		return vs
+	}
+	if i := strings.IndexByte(url, '|'); i >= 0 {
+		return s.ValueSets[url[:i]]
+	}
+	return nil
+}
+
+// IsSubtype reports whether typeName is baseName or derives from it
+// ("Patient" is a subtype of "DomainResource", "Resource" and itself).
+func (s *Set) IsSubtype(typeName, baseName string) bool {
+	for range 64 { // bound the walk in case of a cyclic Base chain
+		if typeName == baseName {
+			return true
+		}
+		t := s.Types[typeName]
+		if t == nil || t.Base == "" || t.Base == typeName {
+			return false
+		}
+		typeName = t.Base
+	}
+	return false
+}
+
+type codeKey struct{ system, code string }
+
+// Contains reports whether the enumerated value set has the code. An empty
+// system matches the code in any system (for `code` elements, whose system
+// is implied by the binding). Always false when !Enumerable.
+func (vs *ValueSet) Contains(system, code string) bool {
+	_, ok := vs.Lookup(system, code)
+	return ok
+}
+
+// Lookup returns the value set's member for the code (see Contains).
+func (vs *ValueSet) Lookup(system, code string) (*Code, bool) {
+	if vs == nil {
+		return nil, false
+	}
+	vs.lookupOnce.Do(vs.buildLookup)
+	var i int32
+	var ok bool
+	if system == "" {
+		i, ok = vs.byCode[code]
+	} else {
+		i, ok = vs.lookup[codeKey{system, code}]
+	}
+	if !ok {
+		return nil, false
+	}
+	return &vs.Codes[i], true
+}
+
+func (vs *ValueSet) buildLookup() {
+	vs.lookup = make(map[codeKey]int32, len(vs.Codes))
+	vs.byCode = make(map[string]int32, len(vs.Codes))
+	for i, c := range vs.Codes {
+		k := codeKey{c.System, c.Code}
+		if _, dup := vs.lookup[k]; !dup {
+			vs.lookup[k] = int32(i)
+		}
+		if _, dup := vs.byCode[c.Code]; !dup {
+			vs.byCode[c.Code] = int32(i)
+		}
+	}
+}

@@ -1,0 +1,40 @@
+package definitions
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// sharedDir locates the reference data: $FHIRLENS_SHARED or ../shared from
+// the module root. Missing data fails in CI and skips elsewhere.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("FHIRLENS_SHARED")
+	if dir == "" {
+		_, file, _, _ := runtime.Caller(0)
+		dir = filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "fhir")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("reference data missing at %s (set FHIRLENS_SHARED): %v", dir, err)
+		}
+		t.Skipf("reference data missing at %s: %v", dir, err)
+	}
+	return dir
+}
+
+func loadShared(t testing.TB, name string) *Set {
+	t.Helper()
+	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := LoadPackage(f)
+	if err != nil {
+		t.Fatalf("LoadPackage(%s): %v", name, err)
+	}
+	return s
+}
