@@ -1,0 +1,121 @@
+// Package primitive checks the lexical form of FHIR R4 primitive values: the
+// regular expressions published with each primitive type (datatypes.html and
+// the core StructureDefinitions) plus the extra rules the HL7 reference
+// validator applies (real calendar dates, int32 ranges, decodable base64,
+// whitespace and control character rules).
+//
+// The checks are pure functions of (type, value). They do not allocate when the
+// value is valid, so they can run on every primitive of every resource.
+package primitive
+
+// Severity grades a Problem the way the HL7 reference validator does.
+type Severity uint8
+
+const (
+	// Error: the value is not conformant (reference validator "rule").
+	Error Severity = iota + 1
+	// Warning: the value is conformant but suspicious (reference validator "warning").
+	Warning
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "unknown"
+}
+
+// Problem is one finding about a primitive value.
+type Problem struct {
+	Rule     string   // stable identifier, e.g. "primitive.date"
+	Severity Severity // Error or Warning
+	Message  string   // human-readable, names the value and what is expected
+}
+
+// Kind is the JSON representation of a primitive type's value.
+type Kind uint8
+
+const (
+	// KindUnknown: not an R4 primitive type name.
+	KindUnknown Kind = iota
+	// KindString: the value is a JSON string.
+	KindString
+	// KindNumber: the value is a JSON number (integer, decimal, positiveInt, unsignedInt).
+	KindNumber
+	// KindBoolean: the value is JSON true or false.
+	KindBoolean
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindString:
+		return "string"
+	case KindNumber:
+		return "number"
+	case KindBoolean:
+		return "boolean"
+	}
+	return "unknown"
+}
+
+// JSONKind tells how a value of the given R4 primitive type is represented in
+// JSON. integer64 is R5 only and therefore KindUnknown here.
+func JSONKind(fhirType string) Kind {
+	switch fhirType {
+	case "boolean":
+		return KindBoolean
+	case "integer", "decimal", "positiveInt", "unsignedInt":
+		return KindNumber
+	case "string", "uri", "url", "canonical", "base64Binary", "instant", "date",
+		"dateTime", "time", "code", "oid", "id", "markdown", "uuid", "xhtml":
+		return KindString
+	}
+	return KindUnknown
+}
+
+// IsPrimitive reports whether fhirType names an R4 primitive type.
+func IsPrimitive(fhirType string) bool { return JSONKind(fhirType) != KindUnknown }
+
+func errorf(rule, msg string) *Problem {
+	return &Problem{Rule: rule, Severity: Error, Message: msg}
+}
+
+func warnf(rule, msg string) *Problem {
+	return &Problem{Rule: rule, Severity: Warning, Message: msg}
+}
+
+// quote renders a value for a message: single-quoted, shortened when long,
+// with control characters made visible.
+func quote(v string) string {
+	const max = 80
+	b := make([]byte, 0, len(v)+2)
+	b = append(b, '\'')
+	n := 0
+	for _, r := range v {
+		if n == max {
+			b = append(b, "..."...)
+			break
+		}
+		n++
+		switch {
+		case r == '\n':
+			b = append(b, `\n`...)
+		case r == '\r':
+			b = append(b, `\r`...)
+		case r == '\t':
+			b = append(b, `\t`...)
+		case r < 0x20 || r == 0x7f:
+			const hex = "0123456789abcdef"
+			b = append(b, '\\', 'x', hex[r>>4], hex[r&0xf])
+		case r == 0xFFFD:
+			b = append(b, "\uFFFD"...)
+		default:
+			b = append(b, string(r)...)
+		}
+	}
+	b = append(b, '\'')
+	return string(b)
+}
