@@ -1,0 +1,299 @@
+package definitions
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// maxCompactSize bounds the decompressed compact form, against gzip bombs.
+const maxCompactSize = 256 << 20
+
+// DecodeCompact reads the form EncodeCompact writes. It never panics on
+// malformed input; it returns an error instead.
+func DecodeCompact(gz []byte) (*Set, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, fmt.Errorf("compact definitions: %w", err)
+	}
+	raw, err := io.ReadAll(io.LimitReader(zr, maxCompactSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("compact definitions: %w", err)
+	}
+	if len(raw) > maxCompactSize {
+		return nil, errors.New("compact definitions: too large")
+	}
+	if !bytes.HasPrefix(raw, []byte(compactMagic)) {
+		return nil, errors.New("compact definitions: bad magic")
+	}
+	d := &compactDecoder{buf: raw, pos: len(compactMagic)}
+	s, err := d.decode()
+	if err != nil {
+		return nil, fmt.Errorf("compact definitions: %w (at byte %d)", err, d.pos)
+	}
+	return s, nil
+}
+
+var errTruncated = errors.New("truncated or corrupt data")
+
+type compactDecoder struct {
+	buf  []byte
+	pos  int
+	err  error
+	strs []string
+	cons []Constraint
+}
+
+func (d *compactDecoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.buf[d.pos:])
+	if n <= 0 {
+		d.err = errTruncated
+		return 0
+	}
+	d.pos += n
+	return v
+}
+
+// count reads a length and checks it against the bytes left, each item
+// taking at least one byte, so corrupt counts cannot force huge allocations.
+func (d *compactDecoder) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.buf)-d.pos) {
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (d *compactDecoder) fail() {
+	if d.err == nil {
+		d.err = errTruncated
+	}
+}
+
+func (d *compactDecoder) str() string {
+	i := d.uvarint()
+	if i >= uint64(len(d.strs)) {
+		d.fail()
+		return ""
+	}
+	return d.strs[i]
+}
+
+func (d *compactDecoder) strList() []string {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = d.str()
+	}
+	return out
+}
+
+func (d *compactDecoder) flag() bool { return d.uvarint() != 0 }
+
+func (d *compactDecoder) decode() (*Set, error) {
+	// The string table is one allocation: every string is a slice of it.
+	n := d.count()
+	lens := make([]int, n)
+	total := 0
+	start := d.pos
+	for i := range lens {
+		l := d.uvarint()
+		if d.err != nil || l > uint64(len(d.buf)-d.pos) {
+			d.fail()
+			return nil, d.err
+		}
+		lens[i] = int(l)
+		d.pos += int(l)
+		total += int(l)
+	}
+	var sb strings.Builder
+	sb.Grow(total)
+	d.pos = start
+	offs := make([]int, n)
+	for i, l := range lens {
+		d.uvarint()
+		offs[i] = sb.Len()
+		sb.Write(d.buf[d.pos : d.pos+l])
+		d.pos += l
+	}
+	blob := sb.String()
+	d.strs = make([]string, n)
+	for i, l := range lens {
+		d.strs[i] = blob[offs[i] : offs[i]+l]
+	}
+
+	d.cons = make([]Constraint, d.count())
+	for i := range d.cons {
+		d.cons[i] = Constraint{
+			Key:          d.str(),
+			Severity:     d.str(),
+			Human:        d.str(),
+			Expression:   d.str(),
+			Source:       d.str(),
+			BestPractice: d.flag(),
+		}
+	}
+
+	s := &Set{FHIRVersion: d.str()}
+	nTypes := d.count()
+	s.Types = make(map[string]*Type, nTypes)
+	for range nTypes {
+		if t := d.typ(); t != nil {
+			s.Types[t.Name] = t
+		}
+	}
+	nProfiles := d.count()
+	s.Profiles = make(map[string]*Type, nProfiles)
+	for range nProfiles {
+		if t := d.typ(); t != nil {
+			s.Profiles[t.URL] = t
+		}
+	}
+	nVS := d.count()
+	s.ValueSets = make(map[string]*ValueSet, nVS)
+	for range nVS {
+		if vs := d.valueSet(); vs != nil {
+			s.ValueSets[vs.URL] = vs
+		}
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	if d.pos != len(d.buf) {
+		return nil, errors.New("trailing data")
+	}
+	s.finish()
+	return s, nil
+}
+
+func (d *compactDecoder) typ() *Type {
+	t := &Type{
+		Name:     d.str(),
+		URL:      d.str(),
+		Kind:     d.str(),
+		Base:     d.str(),
+		BaseURL:  d.str(),
+		Derived:  d.str(),
+		Abstract: d.flag(),
+	}
+	if d.flag() {
+		path := d.str()
+		t.Root = d.element(path, 0)
+	}
+	if d.err != nil {
+		return nil
+	}
+	return t
+}
+
+// maxDepth bounds element nesting so corrupt data cannot exhaust the stack.
+const maxDepth = 64
+
+// element decodes an element and its children. The root's path is given;
+// a child's path is its parent's path plus its name (see EncodeCompact).
+func (d *compactDecoder) element(path string, depth int) *Element {
+	if depth > maxDepth {
+		d.fail()
+		return nil
+	}
+	flags := d.uvarint()
+	e := &Element{
+		Name:       d.str(),
+		Min:        int(d.uvarint()),
+		Max:        int(d.uvarint()) - 1,
+		Choice:     flags&flagChoice != 0,
+		IsModifier: flags&flagModifier != 0,
+		IsSummary:  flags&flagSummary != 0,
+	}
+	if depth == 0 {
+		e.Path = path
+	} else if e.Choice {
+		e.Path = path + "." + e.Name + "[x]"
+	} else {
+		e.Path = path + "." + e.Name
+	}
+	if nt := d.count(); nt > 0 {
+		e.Types = make([]TypeRef, nt)
+		for i := range e.Types {
+			e.Types[i] = TypeRef{Code: d.str(), Profiles: d.strList(), TargetProfiles: d.strList()}
+		}
+	}
+	if flags&flagContentRef != 0 {
+		e.ContentRef = d.str()
+	}
+	if flags&flagBinding != 0 {
+		e.Binding = &Binding{Strength: d.str(), ValueSet: d.str()}
+	}
+	if nc := d.count(); nc > 0 {
+		e.Constraints = make([]Constraint, nc)
+		for i := range e.Constraints {
+			ci := d.uvarint()
+			if ci >= uint64(len(d.cons)) {
+				d.fail()
+				return nil
+			}
+			e.Constraints[i] = d.cons[ci]
+		}
+	}
+	if nc := d.count(); nc > 0 {
+		e.Children = make([]*Element, nc)
+		for i := range e.Children {
+			c := d.element(e.Path, depth+1)
+			if c == nil {
+				return nil
+			}
+			e.Children[i] = c
+		}
+	}
+	if d.err != nil {
+		return nil
+	}
+	return e
+}
+
+func (d *compactDecoder) valueSet() *ValueSet {
+	vs := &ValueSet{URL: d.str(), Name: d.str(), Title: d.str()}
+	flags := d.uvarint()
+	nSys := d.count()
+	extra := 0
+	if flags&vsEnumerable != 0 {
+		vs.Enumerable = true
+		extra = d.count()
+	}
+	systems := make([]string, nSys+extra)
+	for i := range systems {
+		systems[i] = d.str()
+	}
+	if nSys > 0 {
+		vs.Systems = systems[:nSys:nSys]
+	}
+	if vs.Enumerable {
+		vs.Codes = make([]Code, d.count())
+		for i := range vs.Codes {
+			si := d.uvarint()
+			if si >= uint64(len(systems)) {
+				d.fail()
+				return nil
+			}
+			vs.Codes[i] = Code{System: systems[si], Code: d.str()}
+			if flags&vsDisplays != 0 {
+				vs.Codes[i].Display = d.str()
+			}
+		}
+	}
+	if d.err != nil {
+		return nil
+	}
+	return vs
+}

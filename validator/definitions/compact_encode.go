@@ -1,0 +1,342 @@
+package definitions
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"regexp"
+	"sort"
+)
+
+// The compact form is a gzip-compressed binary stream:
+//
+//	magic "FHIRLENS-DEFS\x01"
+//	string table: count, then each string as length + bytes (uvarints)
+//	FHIRVersion, types, profiles, value sets; all strings as table indexes
+//
+// Element paths are not stored: a child's path is its parent's path plus its
+// name (with "[x]" for choices). Constraints are stored once in a table and
+// referenced by index, since ele-1 and friends repeat on every element.
+// Everything is written in sorted-key and document order, so the same Set
+// always encodes to the same bytes.
+const compactMagic = "FHIRLENS-DEFS\x01"
+
+// Element flag bits.
+const (
+	flagChoice = 1 << iota
+	flagModifier
+	flagSummary
+	flagBinding
+	flagContentRef
+)
+
+// Value set flag bits.
+const (
+	vsEnumerable = 1 << iota
+	vsDisplays
+)
+
+// CompactOptions chooses what the compact form keeps of value sets.
+type CompactOptions struct {
+	// CodesFor lists binding strengths whose value sets keep their codes;
+	// value sets bound only more weakly keep name, title and systems and are
+	// marked not enumerable. Value sets named in constraints keep codes.
+	CodesFor []string
+	// DisplaysFor lists binding strengths whose value sets keep code displays.
+	DisplaysFor []string
+}
+
+// DefaultCompactOptions is what the embedded R4 form is generated with.
+var DefaultCompactOptions = CompactOptions{
+	CodesFor:    []string{"required", "extensible", "preferred", "example"},
+	DisplaysFor: []string{"required"},
+}
+
+// EncodeCompact serialises the definitions validation needs: every type and
+// profile, and the value sets bound from any element or named in a
+// constraint (memberOf('…'), %vs-…). The output is gzip-compressed and
+// byte-for-byte reproducible.
+func EncodeCompact(s *Set, opt CompactOptions) ([]byte, error) {
+	e := &compactEncoder{strIndex: map[string]int{}, conIndex: map[Constraint]int{}}
+	e.putStr(s.FHIRVersion)
+	e.putUvarint(uint64(len(s.TypeNames)))
+	for _, name := range s.TypeNames {
+		e.putType(s.Types[name])
+	}
+	e.putUvarint(uint64(len(s.ProfileURLs)))
+	for _, url := range s.ProfileURLs {
+		e.putType(s.Profiles[url])
+	}
+	strength := referencedValueSets(s)
+	var urls []string
+	for url := range strength {
+		if s.ValueSets[url] != nil {
+			urls = append(urls, url)
+		}
+	}
+	sort.Strings(urls)
+	e.putUvarint(uint64(len(urls)))
+	for _, url := range urls {
+		st := strength[url]
+		e.putValueSet(s.ValueSets[url], st == "constraint" || contains(opt.CodesFor, st), contains(opt.DisplaysFor, st))
+	}
+
+	// Assemble: magic, string table, constraint table, body.
+	var raw bytes.Buffer
+	raw.WriteString(compactMagic)
+	var tmp [binary.MaxVarintLen64]byte
+	putU := func(v uint64) { raw.Write(tmp[:binary.PutUvarint(tmp[:], v)]) }
+	putU(uint64(len(e.strs)))
+	for _, str := range e.strs {
+		putU(uint64(len(str)))
+		raw.WriteString(str)
+	}
+	putU(uint64(len(e.cons)))
+	raw.Write(e.conBody.Bytes())
+	raw.Write(e.body.Bytes())
+
+	var out bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&out, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(raw.Bytes()); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	memberOfRe = regexp.MustCompile(`memberOf\(\s*'([^']+)'\s*\)`)
+	vsVarRe    = regexp.MustCompile(`%vs-([A-Za-z0-9\-.]+)`)
+)
+
+// referencedValueSets maps each value set URL used by the definitions to the
+// strongest binding strength it is used with, or "constraint" when a
+// constraint expression names it.
+func referencedValueSets(s *Set) map[string]string {
+	rank := map[string]int{"constraint": 0, "required": 1, "extensible": 2, "preferred": 3, "example": 4}
+	out := map[string]string{}
+	note := func(url, strength string) {
+		url = stripVersion(url)
+		if url == "" {
+			return
+		}
+		r, ok := rank[strength]
+		if !ok {
+			r, strength = 5, "example"
+		}
+		if old, seen := out[url]; !seen || r < rank[old] {
+			out[url] = strength
+		}
+	}
+	var walk func(e *Element)
+	walk = func(e *Element) {
+		if e.Binding != nil {
+			note(e.Binding.ValueSet, e.Binding.Strength)
+		}
+		for _, c := range e.Constraints {
+			for _, m := range memberOfRe.FindAllStringSubmatch(c.Expression, -1) {
+				note(m[1], "constraint")
+			}
+			for _, m := range vsVarRe.FindAllStringSubmatch(c.Expression, -1) {
+				note("http://hl7.org/fhir/ValueSet/"+m[1], "constraint")
+			}
+		}
+		for _, c := range e.Children {
+			walk(c)
+		}
+	}
+	for _, name := range s.TypeNames {
+		if t := s.Types[name]; t.Root != nil {
+			walk(t.Root)
+		}
+	}
+	for _, url := range s.ProfileURLs {
+		if t := s.Profiles[url]; t.Root != nil {
+			walk(t.Root)
+		}
+	}
+	return out
+}
+
+type compactEncoder struct {
+	strs     []string
+	strIndex map[string]int
+	cons     []Constraint
+	conIndex map[Constraint]int
+	conBody  bytes.Buffer
+	body     bytes.Buffer
+	tmp      [binary.MaxVarintLen64]byte
+}
+
+func (e *compactEncoder) putUvarint(v uint64) {
+	e.body.Write(e.tmp[:binary.PutUvarint(e.tmp[:], v)])
+}
+
+func (e *compactEncoder) strRef(s string) uint64 {
+	i, ok := e.strIndex[s]
+	if !ok {
+		i = len(e.strs)
+		e.strs = append(e.strs, s)
+		e.strIndex[s] = i
+	}
+	return uint64(i)
+}
+
+func (e *compactEncoder) putStr(s string) { e.putUvarint(e.strRef(s)) }
+
+func (e *compactEncoder) putStrs(list []string) {
+	e.putUvarint(uint64(len(list)))
+	for _, s := range list {
+		e.putStr(s)
+	}
+}
+
+func (e *compactEncoder) putBool(b bool) {
+	if b {
+		e.body.WriteByte(1)
+	} else {
+		e.body.WriteByte(0)
+	}
+}
+
+func (e *compactEncoder) putType(t *Type) {
+	e.putStr(t.Name)
+	e.putStr(t.URL)
+	e.putStr(t.Kind)
+	e.putStr(t.Base)
+	e.putStr(t.BaseURL)
+	e.putStr(t.Derived)
+	e.putBool(t.Abstract)
+	e.putBool(t.Root != nil)
+	if t.Root != nil {
+		e.putStr(t.Root.Path)
+		e.putElement(t.Root)
+	}
+}
+
+func (e *compactEncoder) putElement(el *Element) {
+	var flags uint64
+	if el.Choice {
+		flags |= flagChoice
+	}
+	if el.IsModifier {
+		flags |= flagModifier
+	}
+	if el.IsSummary {
+		flags |= flagSummary
+	}
+	if el.Binding != nil {
+		flags |= flagBinding
+	}
+	if el.ContentRef != "" {
+		flags |= flagContentRef
+	}
+	e.putUvarint(flags)
+	e.putStr(el.Name)
+	e.putUvarint(uint64(el.Min))
+	e.putUvarint(uint64(el.Max + 1)) // -1 ("*") becomes 0
+	e.putUvarint(uint64(len(el.Types)))
+	for _, tr := range el.Types {
+		e.putStr(tr.Code)
+		e.putStrs(tr.Profiles)
+		e.putStrs(tr.TargetProfiles)
+	}
+	if el.ContentRef != "" {
+		e.putStr(el.ContentRef)
+	}
+	if el.Binding != nil {
+		e.putStr(el.Binding.Strength)
+		e.putStr(el.Binding.ValueSet)
+	}
+	e.putUvarint(uint64(len(el.Constraints)))
+	for _, c := range el.Constraints {
+		e.putUvarint(e.conRef(c))
+	}
+	e.putUvarint(uint64(len(el.Children)))
+	for _, c := range el.Children {
+		e.putElement(c)
+	}
+}
+
+func (e *compactEncoder) conRef(c Constraint) uint64 {
+	i, ok := e.conIndex[c]
+	if !ok {
+		i = len(e.cons)
+		e.cons = append(e.cons, c)
+		e.conIndex[c] = i
+		put := func(v uint64) { e.conBody.Write(e.tmp[:binary.PutUvarint(e.tmp[:], v)]) }
+		put(e.strRef(c.Key))
+		put(e.strRef(c.Severity))
+		put(e.strRef(c.Human))
+		put(e.strRef(c.Expression))
+		put(e.strRef(c.Source))
+		if c.BestPractice {
+			put(1)
+		} else {
+			put(0)
+		}
+	}
+	return uint64(i)
+}
+
+func (e *compactEncoder) putValueSet(vs *ValueSet, codes, displays bool) {
+	e.putStr(vs.URL)
+	e.putStr(vs.Name)
+	e.putStr(vs.Title)
+	var flags uint64
+	if vs.Enumerable && codes {
+		flags |= vsEnumerable
+		if displays {
+			flags |= vsDisplays
+		}
+	}
+	e.putUvarint(flags)
+	// Code systems: those of the compose, then any other the codes use, so
+	// each code can name its system by a small index.
+	systems := append([]string(nil), vs.Systems...)
+	e.putUvarint(uint64(len(vs.Systems)))
+	if flags&vsEnumerable == 0 {
+		for _, s := range systems {
+			e.putStr(s)
+		}
+		return
+	}
+	sysIndex := map[string]int{}
+	for i, s := range systems {
+		if _, dup := sysIndex[s]; !dup {
+			sysIndex[s] = i
+		}
+	}
+	for _, c := range vs.Codes {
+		if _, ok := sysIndex[c.System]; !ok {
+			sysIndex[c.System] = len(systems)
+			systems = append(systems, c.System)
+		}
+	}
+	e.putUvarint(uint64(len(systems) - len(vs.Systems)))
+	for _, s := range systems {
+		e.putStr(s)
+	}
+	e.putUvarint(uint64(len(vs.Codes)))
+	for _, c := range vs.Codes {
+		e.putUvarint(uint64(sysIndex[c.System]))
+		e.putStr(c.Code)
+		if displays {
+			e.putStr(c.Display)
+		}
+	}
+}
