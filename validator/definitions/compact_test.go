@@ -1,0 +1,238 @@
+package definitions
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestEmbeddedR4UpToDate regenerates the compact form from the R4 package in
+// ../shared and compares it byte for byte with the embedded file.
+func TestEmbeddedR4UpToDate(t *testing.T) {
+	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", "hl7.fhir.r4.core-4.0.1.tgz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fresh, err := GenerateR4(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(fresh, r4Compact) {
+		t.Fatalf("embedded %s is stale (%d bytes, fresh %d bytes): run make generate (go generate ./validator/definitions)",
+			R4DataFile, len(r4Compact), len(fresh))
+	}
+	src, err := os.ReadFile(R4GoFile)
+	if err != nil || string(src) != R4GoSource {
+		t.Fatalf("%s is stale: run make generate (go generate ./validator/definitions)", R4GoFile)
+	}
+	t.Logf("embedded R4: %d bytes gzip", len(r4Compact))
+}
+
+// TestEncodeDeterministic guards reproducibility: two encodings of one Set
+// must be identical.
+func TestEncodeDeterministic(t *testing.T) {
+	s := sharedR4(t)
+	a, err := EncodeCompact(s, DefaultCompactOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := EncodeCompact(s, DefaultCompactOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatal("two encodings of the same Set differ")
+	}
+}
+
+// TestEmbeddedR4RoundTrip compares the embedded definitions with a fresh load
+// of the package: every type and profile, and every embedded value set.
+func TestEmbeddedR4RoundTrip(t *testing.T) {
+	fresh := sharedR4(t)
+	emb, err := R4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if emb.FHIRVersion != fresh.FHIRVersion {
+		t.Errorf("FHIRVersion %q != %q", emb.FHIRVersion, fresh.FHIRVersion)
+	}
+	if strings.Join(emb.TypeNames, ",") != strings.Join(fresh.TypeNames, ",") {
+		t.Errorf("type names differ")
+	}
+	if strings.Join(emb.ProfileURLs, ",") != strings.Join(fresh.ProfileURLs, ",") {
+		t.Errorf("profile URLs differ")
+	}
+	for _, name := range fresh.TypeNames {
+		if got, want := dumpType(emb.Types[name]), dumpType(fresh.Types[name]); got != want {
+			t.Errorf("type %s differs after round trip:\n%s", name, firstDiff(got, want))
+		}
+	}
+	for _, url := range fresh.ProfileURLs {
+		if got, want := dumpType(emb.Profiles[url]), dumpType(fresh.Profiles[url]); got != want {
+			t.Errorf("profile %s differs after round trip:\n%s", url, firstDiff(got, want))
+		}
+	}
+	strength := referencedValueSets(fresh)
+	for url := range strength {
+		if fresh.ValueSets[url] != nil && emb.ValueSets[url] == nil {
+			t.Errorf("bound value set %s not embedded", url)
+		}
+	}
+	for _, url := range emb.ValueSetURLs {
+		got, want := emb.ValueSets[url], fresh.ValueSets[url]
+		keepDisplays := contains(DefaultCompactOptions.DisplaysFor, strength[url])
+		if got.Name != want.Name || got.Title != want.Title || strings.Join(got.Systems, " ") != strings.Join(want.Systems, " ") {
+			t.Errorf("value set %s header differs: %+v vs %+v", url, got, want)
+		}
+		if !want.Enumerable {
+			if got.Enumerable {
+				t.Errorf("value set %s became enumerable", url)
+			}
+			continue
+		}
+		if got.Enumerable != (strength[url] == "constraint" || contains(DefaultCompactOptions.CodesFor, strength[url])) {
+			t.Errorf("value set %s: Enumerable = %v", url, got.Enumerable)
+		}
+		if !got.Enumerable {
+			continue
+		}
+		if len(got.Codes) != len(want.Codes) {
+			t.Errorf("value set %s: %d codes, want %d", url, len(got.Codes), len(want.Codes))
+			continue
+		}
+		for i, c := range want.Codes {
+			if !keepDisplays {
+				c.Display = ""
+			}
+			if got.Codes[i] != c {
+				t.Errorf("value set %s code %d = %+v, want %+v", url, i, got.Codes[i], c)
+				break
+			}
+		}
+	}
+	// The lookups work on the decoded form too.
+	o := emb.Type("Observation")
+	if e, code := o.Root.ChoiceType("valueQuantity"); e == nil || code != "Quantity" {
+		t.Errorf("embedded Observation valueQuantity = %v, %q", e, code)
+	}
+	item := emb.Type("Questionnaire").Root.Child("item")
+	if item.Child("item").Ref != item {
+		t.Error("embedded Questionnaire.item.item not linked")
+	}
+	if !emb.ValueSet("http://hl7.org/fhir/ValueSet/administrative-gender").Contains("http://hl7.org/fhir/administrative-gender", "other") {
+		t.Error("embedded administrative-gender lacks other")
+	}
+}
+
+// dumpType renders a type as text for comparison; pointers (Ref) are shown
+// by path.
+func dumpType(t *Type) string {
+	if t == nil {
+		return "<nil>"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s|%s|%s|%s|%s|%s|%v\n", t.Name, t.URL, t.Kind, t.Base, t.BaseURL, t.Derived, t.Abstract)
+	var walk func(e *Element)
+	walk = func(e *Element) {
+		ref := ""
+		if e.Ref != nil {
+			ref = e.Ref.Path
+		}
+		fmt.Fprintf(&b, "%s name=%s choice=%v %d..%d mod=%v sum=%v cref=%s ref=%s\n",
+			e.Path, e.Name, e.Choice, e.Min, e.Max, e.IsModifier, e.IsSummary, e.ContentRef, ref)
+		for _, tr := range e.Types {
+			fmt.Fprintf(&b, "  type %s %v %v\n", tr.Code, tr.Profiles, tr.TargetProfiles)
+		}
+		if e.Binding != nil {
+			fmt.Fprintf(&b, "  binding %s %s\n", e.Binding.Strength, e.Binding.ValueSet)
+		}
+		for _, c := range e.Constraints {
+			fmt.Fprintf(&b, "  constraint %#v\n", c)
+		}
+		for _, c := range e.Children {
+			walk(c)
+		}
+	}
+	if t.Root != nil {
+		walk(t.Root)
+	}
+	return b.String()
+}
+
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range min(len(g), len(w)) {
+		if g[i] != w[i] {
+			return fmt.Sprintf("line %d:\n got %s\nwant %s", i+1, g[i], w[i])
+		}
+	}
+	return fmt.Sprintf("lengths differ: %d vs %d lines", len(g), len(w))
+}
+
+func BenchmarkDecodeR4(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeCompact(r4Compact); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadR4Package(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(sharedDir(b), "fhir", "hl7.fhir.r4.core-4.0.1.tgz"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := LoadPackage(bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkChoiceType(b *testing.B) {
+	s, err := R4()
+	if err != nil {
+		b.Fatal(err)
+	}
+	root := s.Type("Observation").Root
+	b.ReportAllocs()
+	for b.Loop() {
+		if e, _ := root.ChoiceType("valueQuantity"); e == nil {
+			b.Fatal("not found")
+		}
+	}
+}
+
+func BenchmarkValueSetContains(b *testing.B) {
+	s, err := R4()
+	if err != nil {
+		b.Fatal(err)
+	}
+	vs := s.ValueSet("http://hl7.org/fhir/ValueSet/administrative-gender")
+	b.ReportAllocs()
+	for b.Loop() {
+		if !vs.Contains("http://hl7.org/fhir/administrative-gender", "unknown") {
+			b.Fatal("not found")
+		}
+	}
+}
+
+func FuzzDecodeCompact(f *testing.F) {
+	f.Add(r4Compact[:min(len(r4Compact), 4096)])
+	small, err := EncodeCompact(&Set{FHIRVersion: "4.0.1", TypeNames: nil}, DefaultCompactOptions)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(small)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := DecodeCompact(data)
+		if err == nil && s == nil {
+			t.Fatal("nil Set without error")
+		}
+	})
+}
