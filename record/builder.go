@@ -1,0 +1,273 @@
+package record
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// sectionOrder fixes the order and titles of sections.
+var sectionOrder = []struct{ id, title string }{
+	{"problems", "Problems"},
+	{"allergies", "Allergies and intolerances"},
+	{"medications", "Medications"},
+	{"vitals", "Vital signs"},
+	{"labs", "Laboratory results"},
+	{"observations", "Other observations"},
+	{"reports", "Diagnostic reports"},
+	{"immunizations", "Immunizations"},
+	{"procedures", "Procedures"},
+	{"encounters", "Encounters"},
+	{"careplans", "Care plans and goals"},
+	{"documents", "Documents"},
+	{"other", "Other resources"},
+}
+
+type builder struct {
+	in       *input
+	opts     Options
+	res      *resolver
+	byKey    map[string]*item
+	patients []*PatientRecord
+	byPat    map[string]*PatientRecord
+}
+
+func newBuilder(in *input, opts Options) *builder {
+	return &builder{in: in, opts: opts, byKey: map[string]*item{}, byPat: map[string]*PatientRecord{}}
+}
+
+func (b *builder) build() *Model {
+	m := &Model{
+		Input:    InputInfo{Kind: b.in.kind, BundleType: b.in.bundleType, BundleID: b.in.bundleID, Resources: len(b.in.items)},
+		Patients: []*PatientRecord{},
+		Unlinked: []*Section{},
+		Skipped:  b.in.skipped,
+	}
+	if m.Skipped == nil {
+		m.Skipped = []Skipped{}
+	}
+	b.res = newResolver(b.in.items)
+	for _, it := range b.in.items {
+		b.byKey[it.key] = it
+		b.startCard(it)
+	}
+	for _, it := range b.in.items {
+		b.assignPatient(it)
+	}
+	for _, it := range b.in.items {
+		b.describe(it)
+	}
+	b.fillReferenceDisplays()
+
+	unlinked := newSections()
+	for _, it := range b.in.items {
+		c := it.card
+		switch {
+		case it.rtype == "Patient":
+			rec := b.byPat[it.key]
+			rec.Card = c
+			c.Section = "banner"
+			m.Counts.Banners++
+		case it.patient != "":
+			b.byPat[it.patient].Sections[sectionIndex(c.Section)].Cards = append(b.byPat[it.patient].Sections[sectionIndex(c.Section)].Cards, c)
+			m.Counts.InSections++
+		default:
+			unlinked[sectionIndex(c.Section)].Cards = append(unlinked[sectionIndex(c.Section)].Cards, c)
+			m.Counts.Unlinked++
+		}
+	}
+	m.Counts.Resources = len(b.in.items)
+	for _, rec := range b.patients {
+		b.fillBanner(rec)
+		rec.Vitals = vitalSeries(b, rec)
+		rec.Timeline = timeline(rec.Sections)
+		rec.Sections = nonEmpty(rec.Sections)
+	}
+	m.Patients = b.patients
+	m.Unlinked = nonEmpty(unlinked)
+	m.Document = b.document()
+	return m
+}
+
+func newSections() []*Section {
+	s := make([]*Section, len(sectionOrder))
+	for i, so := range sectionOrder {
+		s[i] = &Section{ID: so.id, Title: so.title, Cards: []*Card{}}
+	}
+	return s
+}
+
+func sectionIndex(id string) int {
+	for i, so := range sectionOrder {
+		if so.id == id {
+			return i
+		}
+	}
+	return len(sectionOrder) - 1 // "other"
+}
+
+func nonEmpty(sections []*Section) []*Section {
+	out := []*Section{}
+	for _, s := range sections {
+		if len(s.Cards) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// startCard creates the card with what every resource has: identity,
+// location, references, data-absent-reason elements and narrative.
+func (b *builder) startCard(it *item) {
+	s := scanResource(it.raw)
+	c := &Card{
+		Key:          it.key,
+		ResourceType: it.rtype,
+		ID:           it.id,
+		Location:     it.loc,
+		Facts:        []Fact{},
+		References:   make([]Ref, 0, len(s.refs)),
+		Absent:       s.absent,
+		Attachments:  []Attachment{},
+		Problems:     []string{},
+	}
+	if c.Absent == nil {
+		c.Absent = []AbsentElement{}
+	}
+	for _, r := range s.refs {
+		ref := Ref{Path: r.path, Reference: r.reference, Display: r.display}
+		target, contained, why := b.res.resolve(it, r.reference)
+		switch {
+		case target != nil:
+			ref.TargetKey = target.key
+			ref.Contained = contained
+		default:
+			ref.Unresolved = why
+		}
+		c.References = append(c.References, ref)
+	}
+	c.Narrative = b.narrativeOf(it.raw.Get("text"))
+	it.card = c
+}
+
+// patientPaths are the elements that name a resource's patient, in order of trust.
+var patientPaths = []string{"subject", "patient", "beneficiary", "for"}
+
+// assignPatient decides which patient record a resource belongs to.
+func (b *builder) assignPatient(it *item) {
+	if it.rtype == "Patient" {
+		it.patient = b.patientRecord(it.key, it).Key
+		return
+	}
+	refs := it.card.References
+	for _, p := range patientPaths {
+		for _, r := range refs {
+			if r.Path != p || r.Contained != "" {
+				continue
+			}
+			if r.TargetKey != "" {
+				if t := b.byKey[r.TargetKey]; t.rtype == "Patient" {
+					it.patient = b.patientRecord(t.key, t).Key
+					return
+				}
+				continue
+			}
+			if isPatientReference(r.Reference) {
+				it.patient = b.patientRecord("ref:"+r.Reference, nil).Key
+				return
+			}
+		}
+	}
+	for _, r := range refs {
+		if r.TargetKey != "" && r.Contained == "" {
+			if t := b.byKey[r.TargetKey]; t.rtype == "Patient" {
+				it.patient = b.patientRecord(t.key, t).Key
+				return
+			}
+		}
+	}
+}
+
+func isPatientReference(ref string) bool {
+	return strings.HasPrefix(ref, "Patient/") || strings.HasPrefix(ref, "Patient?") || strings.Contains(ref, "/Patient/")
+}
+
+// patientRecord returns the record for key, creating it on first use so that
+// records keep the order in which the input first mentions them.
+func (b *builder) patientRecord(key string, it *item) *PatientRecord {
+	if rec, ok := b.byPat[key]; ok {
+		return rec
+	}
+	rec := &PatientRecord{Key: key, Sections: newSections(), Vitals: []*VitalSeries{}, Timeline: []TimelineItem{}}
+	if it == nil {
+		rec.Banner.Reference = strings.TrimPrefix(key, "ref:")
+	}
+	b.byPat[key] = rec
+	b.patients = append(b.patients, rec)
+	return rec
+}
+
+// fillReferenceDisplays names each resolved reference and reference fact
+// after the target's title when the record gives no display.
+func (b *builder) fillReferenceDisplays() {
+	title := func(key string) string {
+		if t, ok := b.byKey[key]; ok {
+			return t.card.Title
+		}
+		return ""
+	}
+	for _, it := range b.in.items {
+		c := it.card
+		for i := range c.References {
+			r := &c.References[i]
+			if r.Display == "" && r.TargetKey != "" && r.Contained == "" {
+				r.Display = title(r.TargetKey)
+			}
+		}
+		for i := range c.Facts {
+			f := &c.Facts[i]
+			if f.Text == "" && f.RefKey != "" && f.Absent == "" {
+				f.Text = title(f.RefKey)
+			}
+		}
+	}
+}
+
+// timeline lists every dated card of a patient, oldest first (ties keep
+// section order, then input order).
+func timeline(sections []*Section) []TimelineItem {
+	items := []TimelineItem{}
+	for _, s := range sections {
+		for _, c := range s.Cards {
+			if c.Date == "" {
+				continue
+			}
+			items = append(items, TimelineItem{
+				Date: c.Date, DateEnd: c.DateEnd, Sort: sortKey(c.Date), CardKey: c.Key,
+				ResourceType: c.ResourceType, Section: s.ID, Title: c.Title,
+			})
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Sort < items[j].Sort })
+	return items
+}
+
+// str reads a string element exactly as written; "" when absent.
+func str(v gjson.Result, path string) string {
+	r := v.Get(path)
+	if r.Type == gjson.String || r.Type == gjson.Number {
+		return r.String()
+	}
+	return ""
+}
+
+// firstStr returns the first present string among paths.
+func firstStr(v gjson.Result, paths ...string) string {
+	for _, p := range paths {
+		if s := str(v, p); s != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,79 @@
+package record
+
+import (
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// decode unmarshals a resource into its samply struct. samply rejects a whole
+// resource when one enum code is unknown, so on failure it decodes key by key
+// (and array element by element) keeping everything that decodes, and reports
+// what did not. The returned problems are shown on the card.
+func decode(raw gjson.Result, v any) (problems []string) {
+	if err := json.Unmarshal([]byte(raw.Raw), v); err == nil {
+		return nil
+	}
+	rv := reflect.ValueOf(v).Elem()
+	rv.Set(reflect.Zero(rv.Type()))
+	fields := jsonFields(rv.Type())
+	raw.ForEach(func(k, val gjson.Result) bool {
+		key := k.String()
+		if key == "resourceType" || strings.HasPrefix(key, "_") {
+			return true
+		}
+		idx, known := fields[key]
+		if !known {
+			return true // unknown to samply; nothing to decode into
+		}
+		field := rv.Field(idx)
+		target := reflect.New(field.Type())
+		err := json.Unmarshal([]byte(val.Raw), target.Interface())
+		if err == nil {
+			field.Set(target.Elem())
+			return true
+		}
+		if field.Kind() == reflect.Slice && val.IsArray() {
+			slice := reflect.MakeSlice(field.Type(), 0, 0)
+			i := 0
+			val.ForEach(func(_, el gjson.Result) bool {
+				elem := reflect.New(field.Type().Elem())
+				if err := json.Unmarshal([]byte(el.Raw), elem.Interface()); err != nil {
+					problems = append(problems, key+"["+strconv.Itoa(i)+"] could not be read: "+shortErr(err))
+				} else {
+					slice = reflect.Append(slice, elem.Elem())
+				}
+				i++
+				return true
+			})
+			field.Set(slice)
+			return true
+		}
+		problems = append(problems, key+" could not be read: "+shortErr(err))
+		return true
+	})
+	return problems
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}
+
+// jsonFields maps json names to struct field indexes.
+func jsonFields(t reflect.Type) map[string]int {
+	m := make(map[string]int, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			m[name] = i
+		}
+	}
+	return m
+}

@@ -1,0 +1,123 @@
+package record
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+
+	"github.com/tidwall/gjson"
+)
+
+// item is one resource of the input with everything the builder learns about it.
+type item struct {
+	index   int // position among the input's resources
+	raw     gjson.Result
+	rtype   string
+	id      string
+	fullURL string
+	loc     Location
+	key     string
+	card    *Card
+	patient string // PatientRecord key, "" when unlinked
+	// reading is an Observation's value for vital-sign series.
+	reading    string
+	readingNum *float64
+}
+
+type input struct {
+	kind       string
+	bundleType string
+	bundleID   string
+	items      []*item
+	skipped    []Skipped
+}
+
+// splitInput finds the resources of a Bundle, an ndjson set or a single resource.
+func splitInput(data []byte) (*input, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, errors.New("record: empty input")
+	}
+	if trimmed[0] == '{' && gjson.ValidBytes(trimmed) {
+		root := gjson.ParseBytes(trimmed)
+		if root.Get("resourceType").String() == "Bundle" {
+			return splitBundle(root), nil
+		}
+		in := &input{kind: "resource"}
+		if !root.Get("resourceType").Exists() {
+			return nil, errors.New("record: JSON object has no resourceType: not a FHIR resource")
+		}
+		in.add(root, Location{Pointer: ""}, "resource", "")
+		return in, nil
+	}
+	if trimmed[0] != '{' {
+		return nil, errors.New("record: input is not FHIR JSON (expected a Bundle, a resource or ndjson)")
+	}
+	return splitNDJSON(data), nil
+}
+
+func splitBundle(root gjson.Result) *input {
+	in := &input{kind: "bundle", bundleType: root.Get("type").String(), bundleID: root.Get("id").String()}
+	i := -1
+	root.Get("entry").ForEach(func(_, entry gjson.Result) bool {
+		i++
+		n := i
+		loc := Location{Entry: &n, FullURL: entry.Get("fullUrl").String(), Pointer: "/entry/" + strconv.Itoa(n) + "/resource"}
+		res := entry.Get("resource")
+		switch {
+		case !res.Exists():
+			in.skipped = append(in.skipped, Skipped{Location: loc, Reason: "entry has no resource"})
+		case !res.IsObject() || !res.Get("resourceType").Exists():
+			in.skipped = append(in.skipped, Skipped{Location: loc, Reason: "entry resource has no resourceType"})
+		default:
+			in.add(res, loc, "entry:"+strconv.Itoa(n), loc.FullURL)
+		}
+		return true
+	})
+	return in
+}
+
+func splitNDJSON(data []byte) *input {
+	in := &input{kind: "ndjson"}
+	line := 0
+	for len(data) > 0 {
+		line++
+		var text []byte
+		if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
+			text, data = data[:nl], data[nl+1:]
+		} else {
+			text, data = data, nil
+		}
+		text = bytes.TrimSpace(text)
+		if len(text) == 0 {
+			continue
+		}
+		n := line
+		loc := Location{Line: &n, Pointer: ""}
+		if !gjson.ValidBytes(text) {
+			in.skipped = append(in.skipped, Skipped{Location: loc, Reason: "line is not valid JSON"})
+			continue
+		}
+		res := gjson.ParseBytes(text)
+		if !res.IsObject() || !res.Get("resourceType").Exists() {
+			in.skipped = append(in.skipped, Skipped{Location: loc, Reason: "line is not a FHIR resource (no resourceType)"})
+			continue
+		}
+		in.add(res, loc, "line:"+strconv.Itoa(n), "")
+	}
+	return in
+}
+
+func (in *input) add(res gjson.Result, loc Location, key, fullURL string) {
+	it := &item{
+		index:   len(in.items),
+		raw:     res,
+		rtype:   res.Get("resourceType").String(),
+		id:      res.Get("id").String(),
+		fullURL: fullURL,
+		loc:     loc,
+		key:     key,
+	}
+	in.items = append(in.items, it)
+}

@@ -1,0 +1,248 @@
+package record
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// resolver follows references between the input's resources. It is a simple
+// local resolver (fullUrl, Type/id, urn:uuid, #contained, conditional
+// Type?identifier=system|value); a shared reference graph can replace it.
+type resolver struct {
+	byFullURL    map[string]*item
+	byTypeID     map[string]*item
+	byIdentifier map[string]*item // "Type|system|value", built on first use
+	items        []*item
+}
+
+func newResolver(items []*item) *resolver {
+	r := &resolver{byFullURL: map[string]*item{}, byTypeID: map[string]*item{}, items: items}
+	for _, it := range items {
+		if it.fullURL != "" {
+			if _, dup := r.byFullURL[it.fullURL]; !dup {
+				r.byFullURL[it.fullURL] = it
+			}
+		}
+		if it.id != "" {
+			k := it.rtype + "/" + it.id
+			if _, dup := r.byTypeID[k]; !dup {
+				r.byTypeID[k] = it
+			}
+		}
+	}
+	return r
+}
+
+// resolve finds the target of a reference made by from. It returns the target
+// item, or the id of a contained resource, or why it could not be followed.
+func (r *resolver) resolve(from *item, ref string) (target *item, contained string, unresolved string) {
+	if ref == "" {
+		return nil, "", "no reference (identifier or display only)"
+	}
+	if strings.HasPrefix(ref, "#") {
+		id := ref[1:]
+		if id == "" {
+			return from, "", "" // "#" points at the containing resource itself
+		}
+		found := false
+		from.raw.Get("contained").ForEach(func(_, c gjson.Result) bool {
+			if c.Get("id").String() == id {
+				found = true
+				return false
+			}
+			return true
+		})
+		if found {
+			return from, id, ""
+		}
+		return nil, "", "contained resource not found"
+	}
+	if t, ok := r.byFullURL[ref]; ok {
+		return t, "", ""
+	}
+	if q := strings.IndexByte(ref, '?'); q > 0 {
+		if t := r.conditional(ref[:q], ref[q+1:]); t != nil {
+			return t, "", ""
+		}
+		return nil, "", "not in input"
+	}
+	if i := strings.Index(ref, "/_history/"); i > 0 {
+		ref = ref[:i]
+		if t, ok := r.byFullURL[ref]; ok {
+			return t, "", ""
+		}
+	}
+	if strings.HasPrefix(ref, "urn:") {
+		return nil, "", "not in input"
+	}
+	// A relative reference is relative to the base of the referencing entry's fullUrl.
+	if !strings.Contains(ref, "://") && from.fullURL != "" {
+		if base, ok := serviceBase(from.fullURL); ok {
+			if t, ok := r.byFullURL[base+ref]; ok {
+				return t, "", ""
+			}
+		}
+	}
+	if typeID, ok := lastTypeID(ref); ok {
+		if t, ok := r.byTypeID[typeID]; ok {
+			return t, "", ""
+		}
+	}
+	return nil, "", "not in input"
+}
+
+// serviceBase returns "http://x/fhir/" for "http://x/fhir/Patient/1".
+func serviceBase(fullURL string) (string, bool) {
+	if !strings.Contains(fullURL, "://") {
+		return "", false
+	}
+	parts := strings.Split(fullURL, "/")
+	if len(parts) < 3 {
+		return "", false
+	}
+	return strings.Join(parts[:len(parts)-2], "/") + "/", true
+}
+
+// lastTypeID returns "Type/id" from "Type/id" or ".../Type/id".
+func lastTypeID(ref string) (string, bool) {
+	parts := strings.Split(ref, "/")
+	if len(parts) < 2 {
+		return "", false
+	}
+	typ, id := parts[len(parts)-2], parts[len(parts)-1]
+	if typ == "" || id == "" || typ[0] < 'A' || typ[0] > 'Z' {
+		return "", false
+	}
+	return typ + "/" + id, true
+}
+
+// conditional resolves "Type?identifier=system|value".
+func (r *resolver) conditional(typ, query string) *item {
+	const prefix = "identifier="
+	if !strings.HasPrefix(query, prefix) || strings.Contains(query, "&") {
+		return nil
+	}
+	if r.byIdentifier == nil {
+		r.byIdentifier = map[string]*item{}
+		for _, it := range r.items {
+			it.raw.Get("identifier").ForEach(func(_, id gjson.Result) bool {
+				k := it.rtype + "|" + id.Get("system").String() + "|" + id.Get("value").String()
+				if _, dup := r.byIdentifier[k]; !dup {
+					r.byIdentifier[k] = it
+				}
+				return true
+			})
+		}
+	}
+	sysValue := query[len(prefix):]
+	if !strings.Contains(sysValue, "|") {
+		sysValue = "|" + sysValue
+	}
+	return r.byIdentifier[typ+"|"+sysValue]
+}
+
+const darURL = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+
+// scan walks one resource's JSON in document order collecting outbound
+// references and data-absent-reason extensions. Narrative is skipped.
+type scan struct {
+	refs   []rawRef
+	absent []AbsentElement
+}
+
+type rawRef struct {
+	path      string
+	reference string
+	display   string
+	typ       string
+}
+
+func scanResource(res gjson.Result) scan {
+	var s scan
+	var path []string
+	var walk func(v gjson.Result, depth int)
+	walk = func(v gjson.Result, depth int) {
+		if depth > maxNesting {
+			return
+		}
+		switch {
+		case v.IsObject():
+			if ref := v.Get("reference"); ref.Type == gjson.String || v.Get("display").Type == gjson.String && v.Get("identifier").IsObject() {
+				s.refs = append(s.refs, rawRef{
+					path:      strings.Join(path, ""),
+					reference: ref.String(),
+					display:   v.Get("display").String(),
+					typ:       v.Get("type").String(),
+				})
+			}
+			v.ForEach(func(k, child gjson.Result) bool {
+				key := k.String()
+				switch {
+				case key == "text" && depth == 0:
+					return true // narrative
+				case key == "extension" && child.IsArray():
+					if reason := darReason(child); reason != "" {
+						s.absent = append(s.absent, AbsentElement{Path: strings.TrimPrefix(strings.Join(path, ""), "."), Reason: reason})
+					}
+				case strings.HasPrefix(key, "_") && len(key) > 1:
+					// _element carries extensions of a primitive.
+					el := child
+					elems := []gjson.Result{el}
+					if el.IsArray() {
+						elems = el.Array()
+					}
+					for i, e := range elems {
+						if reason := darReason(e.Get("extension")); reason != "" {
+							p := strings.TrimPrefix(strings.Join(path, "")+"."+key[1:], ".")
+							if el.IsArray() {
+								p += "[" + strconv.Itoa(i) + "]"
+							}
+							s.absent = append(s.absent, AbsentElement{Path: p, Reason: reason})
+						}
+					}
+					return true
+				}
+				if child.IsObject() {
+					path = append(path, "."+key)
+					walk(child, depth+1)
+					path = path[:len(path)-1]
+				} else if child.IsArray() {
+					i := 0
+					child.ForEach(func(_, el gjson.Result) bool {
+						if el.IsObject() {
+							path = append(path, "."+key+"["+strconv.Itoa(i)+"]")
+							walk(el, depth+1)
+							path = path[:len(path)-1]
+						}
+						i++
+						return true
+					})
+				}
+				return true
+			})
+		}
+	}
+	walk(res, 0)
+	for i := range s.refs {
+		s.refs[i].path = strings.TrimPrefix(s.refs[i].path, ".")
+	}
+	return s
+}
+
+// darReason returns the data-absent-reason code in an extension array, or "".
+func darReason(ext gjson.Result) string {
+	reason := ""
+	ext.ForEach(func(_, e gjson.Result) bool {
+		if e.Get("url").String() == darURL {
+			reason = e.Get("valueCode").String()
+			if reason == "" {
+				reason = "unknown"
+			}
+			return false
+		}
+		return true
+	})
+	return reason
+}

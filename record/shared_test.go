@@ -1,0 +1,89 @@
+package record
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// sharedDir finds the reference data: $FHIRLENS_SHARED, else ../shared from
+// the module root. Missing data fails in CI and skips elsewhere.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("FHIRLENS_SHARED")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("reference data not found at %s (set FHIRLENS_SHARED)", dir)
+		}
+		t.Skipf("reference data not found at %s", dir)
+	}
+	return dir
+}
+
+// syntheaNDJSON concatenates every ndjson file of the Synthea corpus, in name order.
+func syntheaNDJSON(t testing.TB) []byte {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(sharedDir(t), "corpus", "synthea-10-patients", "*.ndjson"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Synthea ndjson files: %v", err)
+	}
+	sort.Strings(files)
+	var buf bytes.Buffer
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf.Write(data)
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			buf.WriteByte('\n')
+		}
+	}
+	return buf.Bytes()
+}
+
+// r4Examples returns the R4 example files whose name matches keep.
+func r4Examples(t testing.TB, keep func(name string, data []byte) bool) map[string][]byte {
+	t.Helper()
+	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", "hl7.fhir.r4.examples-4.0.1.tgz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	out := map[string][]byte{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(h.Name, ".json") {
+			continue
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(h.Name)
+		if keep(name, data) {
+			out[name] = data
+		}
+	}
+	return out
+}
