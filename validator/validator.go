@@ -7,10 +7,8 @@ package validator
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
-	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
 // Options configure a Validator. The zero value validates against the
@@ -50,29 +48,9 @@ func (v *Validator) Validate(ctx context.Context, source string, data []byte) (r
 		if p := recover(); p != nil {
 			rep.Issues = append(rep.Issues, Issue{Severity: Fatal, Code: "exception", Rule: "engine.panic", Resource: -1,
 				Message: fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p)})
-			_ = debug.Stack
 		}
 	}()
 	v.run(ctx, rep, data)
 	rep.sortIssues()
 	return rep
-}
-
-func (v *Validator) run(ctx context.Context, rep *Report, data []byte) {
-	tree, probs := jsontree.Parse(data, jsontree.Options{})
-	for _, p := range probs {
-		sev := Error
-		if p.Fatal {
-			sev = Fatal
-		}
-		line, col := 0, 0
-		if tree != nil {
-			line, col = tree.Position(p.Offset)
-		}
-		rep.Issues = append(rep.Issues, Issue{Severity: sev, Code: "structure", Rule: p.Rule, Offset: p.Offset, Line: line, Col: col, Message: p.Message, Resource: -1})
-	}
-	if tree == nil {
-		return
-	}
-	rep.Format = "json"
 }

@@ -1,0 +1,91 @@
+package validator
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The R4 examples are meant to be valid. Each one that still has errors is
+// listed in testdata/r4-examples-allowlist.txt with the reason; the test
+// fails on an unlisted example with errors and on a listed one that is clean,
+// so the list can only shrink.
+const allowlistFile = "testdata/r4-examples-allowlist.txt"
+
+func TestR4ExamplesConformance(t *testing.T) {
+	dir := sharedDir(t)
+	files := readPackage(t, filepath.Join(dir, "fhir", "hl7.fhir.r4.examples-4.0.1.tgz"))
+	v, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := readAllowlist(t)
+	clean, failing := 0, map[string]string{}
+	for _, f := range files {
+		rep := v.Validate(context.Background(), f.Name, f.Data)
+		var first *Issue
+		n := 0
+		for i := range rep.Issues {
+			if rep.Issues[i].Severity <= Error {
+				if first == nil {
+					first = &rep.Issues[i]
+				}
+				n++
+			}
+		}
+		if first == nil {
+			clean++
+			continue
+		}
+		failing[f.Name] = fmt.Sprintf("%d errors, first: %s %s: %s", n, first.Rule, first.Expression, first.Message)
+	}
+	rate := 100 * float64(clean) / float64(len(files))
+	t.Logf("R4 examples: %d of %d error-free (%.2f%%)", clean, len(files), rate)
+	if os.Getenv("FHIRLENS_LIST_FAILING") != "" {
+		for _, f := range files {
+			if msg, ok := failing[f.Name]; ok {
+				t.Logf("%s\t%s", f.Name, msg)
+			}
+		}
+	}
+	for _, f := range files {
+		msg, fails := failing[f.Name]
+		_, listed := allowed[f.Name]
+		switch {
+		case fails && !listed:
+			t.Errorf("%s has errors and is not in %s: %s", f.Name, allowlistFile, msg)
+		case !fails && listed:
+			t.Errorf("%s is now error-free: remove it from %s", f.Name, allowlistFile)
+		}
+	}
+	if rate < 99 {
+		t.Errorf("only %.2f%% of the R4 examples are error-free; at least 99%% must be", rate)
+	}
+}
+
+// readAllowlist reads "file  # reason" lines; every entry needs a reason.
+func readAllowlist(t *testing.T) map[string]string {
+	f, err := os.Open(allowlistFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, reason, ok := strings.Cut(line, "#")
+		if !ok || strings.TrimSpace(reason) == "" {
+			t.Fatalf("%s: %q has no reason", allowlistFile, line)
+		}
+		out[strings.TrimSpace(name)] = strings.TrimSpace(reason)
+	}
+	return out
+}

@@ -1,0 +1,482 @@
+package validator
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+	"github.com/fhirlens/fhirlens/validator/primitive"
+)
+
+// walker checks one parsed document against the definitions. It keeps the
+// current FHIRPath location as a byte stack so that paths are only turned
+// into strings when an issue needs one.
+type walker struct {
+	v    *Validator
+	defs *definitions.Set
+	tree *jsontree.Tree
+	rep  *Report
+	ctx  context.Context
+
+	path []byte
+	// offBase and lineBase place an ndjson line's tree in the whole input.
+	offBase, lineBase int
+	resource          int // index of the current resource in rep.Resources
+	resourceCount     int
+	progressTotal     int
+	stopped           bool
+
+	// per-resource context for invariants and references
+	frames []resourceFrame
+	hooks  walkHooks
+}
+
+// resourceFrame is a resource being walked: its node and where it sits.
+type resourceFrame struct {
+	node      jsontree.ID
+	typ       string
+	contained bool
+	entry     int // Bundle entry index, or -1
+}
+
+// walkHooks lets later stages (invariants, references) see elements as the
+// walk passes them, without a second traversal.
+type walkHooks struct {
+	element   func(w *walker, n jsontree.ID, elem *definitions.Element, typeCode string)
+	reference func(w *walker, n jsontree.ID, elem *definitions.Element)
+}
+
+const maxIssuesPerInput = 10000
+
+func (w *walker) push(seg string) int {
+	l := len(w.path)
+	if l > 0 {
+		w.path = append(w.path, '.')
+	}
+	w.path = append(w.path, seg...)
+	return l
+}
+
+func (w *walker) pushIndex(i int) int {
+	l := len(w.path)
+	w.path = append(w.path, '[')
+	w.path = strconv.AppendInt(w.path, int64(i), 10)
+	w.path = append(w.path, ']')
+	return l
+}
+
+func (w *walker) pop(l int) { w.path = w.path[:l] }
+
+func (w *walker) pathString() string { return string(w.path) }
+
+// issue records a finding at node n (its value), or at its key when atKey.
+func (w *walker) issue(n jsontree.ID, atKey bool, sev Severity, code, rule, msg string) {
+	if len(w.rep.Issues) >= maxIssuesPerInput {
+		if !w.stopped {
+			w.stopped = true
+			w.rep.Issues = append(w.rep.Issues, Issue{Severity: Fatal, Code: "too-costly", Rule: "engine.too-many-issues",
+				Resource: -1, Offset: w.offBase + w.tree.Offset(n),
+				Message: fmt.Sprintf("stopped after %d issues; fix these first", maxIssuesPerInput)})
+		}
+		return
+	}
+	off := w.tree.Offset(n)
+	if atKey {
+		off = w.tree.KeyOffset(n)
+	}
+	line, col := w.tree.Position(off)
+	w.rep.Issues = append(w.rep.Issues, Issue{Severity: sev, Code: code, Rule: rule, Expression: w.pathString(),
+		Line: line + w.lineBase, Col: col, Offset: off + w.offBase, Message: msg, Resource: w.resource})
+}
+
+// walkResource checks a resource object at n. expected names the type the
+// element allows ("Resource" for any); the path stack already holds its location.
+func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, entry int) {
+	t := w.tree
+	if t.Kind(n) != jsontree.Object {
+		w.issue(n, false, Error, "structure", "resource.not-object",
+			fmt.Sprintf("expected a resource (a JSON object with resourceType), found %s", describeKind(t, n)))
+		return
+	}
+	rt := t.Get(n, "resourceType")
+	if rt == jsontree.None {
+		w.issue(n, false, Error, "structure", "resource.no-type",
+			"this object has no resourceType, so it is not a FHIR resource: add \"resourceType\" as its first property")
+		return
+	}
+	if t.Kind(rt) != jsontree.String {
+		w.issue(rt, false, Error, "structure", "resource.no-type", "resourceType must be a string")
+		return
+	}
+	name := t.Str(rt)
+	typ := w.defs.Type(name)
+	if typ == nil || typ.Kind != "resource" {
+		w.issue(rt, false, Error, "structure", "resource.unknown-type", unknownResourceMessage(name, w.defs))
+		return
+	}
+	if typ.Abstract {
+		w.issue(rt, false, Error, "structure", "resource.abstract", fmt.Sprintf("%s is an abstract type: use a concrete resource type", name))
+		return
+	}
+	if expected != "" && expected != "Resource" && !w.defs.IsSubtype(name, expected) {
+		w.issue(rt, false, Error, "structure", "resource.wrong-type",
+			fmt.Sprintf("a %s is not allowed here: expected %s", name, expected))
+	}
+
+	// A top-level resource starts the path; a nested one already has it.
+	var restore int = -1
+	if len(w.path) == 0 {
+		restore = w.push(name)
+	}
+	prev := w.resource
+	w.resource = len(w.rep.Resources)
+	line, _ := t.Position(t.Offset(n))
+	res := Resource{Type: name, Expression: w.pathString(), Line: line + w.lineBase, Offset: t.Offset(n) + w.offBase, End: t.End(n) + w.offBase}
+	if id := t.Get(n, "id"); id != jsontree.None && t.Kind(id) == jsontree.String {
+		res.ID = t.Str(id)
+		// R4 snapshots type Resource.id as System.String; the spec and the
+		// reference validator hold it to the id format.
+		if p := primitive.Check("id", res.ID); p != nil && res.ID != "" {
+			l := w.push("id")
+			w.issue(id, false, Error, "value", "resource.id", "resource id "+quoteValue(res.ID)+
+				" is not a valid id: 1 to 64 characters from A-Z, a-z, 0-9, '-' and '.'")
+			w.pop(l)
+		}
+	}
+	w.rep.Resources = append(w.rep.Resources, res)
+	w.frames = append(w.frames, resourceFrame{node: n, typ: name, contained: contained, entry: entry})
+
+	w.walkObject(n, typ.Root, name, true)
+	if contained {
+		w.checkContained(n)
+	}
+	if name == "Bundle" {
+		w.walkBundleExtras(n)
+	}
+
+	w.frames = w.frames[:len(w.frames)-1]
+	w.resource = prev
+	if restore >= 0 {
+		w.pop(restore)
+	}
+	w.resourceCount++
+	if w.v.opts.Progress != nil && w.resourceCount%256 == 0 {
+		w.v.opts.Progress(w.resourceCount, w.progressTotal)
+	}
+}
+
+// checkContained applies the rules for contained resources that the walk
+// can see directly (dom-2, dom-4).
+func (w *walker) checkContained(n jsontree.ID) {
+	t := w.tree
+	if c := t.Get(n, "contained"); c != jsontree.None {
+		l := w.push("contained")
+		w.issue(c, true, Error, "invariant", "dom-2", "a contained resource must not itself contain resources (dom-2)")
+		w.pop(l)
+	}
+	if meta := t.Get(n, "meta"); meta != jsontree.None && t.Kind(meta) == jsontree.Object {
+		for _, k := range [...]string{"versionId", "lastUpdated"} {
+			if m := t.Get(meta, k); m != jsontree.None {
+				l := w.push("meta")
+				l2 := w.push(k)
+				w.issue(m, true, Error, "invariant", "dom-4",
+					"a contained resource must not have meta.versionId or meta.lastUpdated (dom-4)")
+				w.pop(l2)
+				w.pop(l)
+			}
+		}
+	}
+}
+
+// walkObject checks the members of object n against the children of
+// content (a type's root or a backbone element).
+func (w *walker) walkObject(n jsontree.ID, content *definitions.Element, typeName string, isResource bool) {
+	t := w.tree
+	if w.ctx.Err() != nil || w.stopped {
+		w.stopped = true
+		return
+	}
+	if t.Count(n) == 0 {
+		w.issue(n, false, Error, "invariant", "ele-1", "an element must have a value or children; this object is empty (ele-1)")
+		return
+	}
+	if content.Ref != nil {
+		content = content.Ref
+	}
+	// seen holds the child elements present, to check minimum cardinality
+	// and choice exclusivity; nearly always fits the stack buffer.
+	var seenBuf [32]*definitions.Element
+	seen := seenBuf[:0]
+	onlyID := true
+	for c := t.First(n); c != jsontree.None; c = t.Next(c) {
+		key := t.Key(c)
+		if key != "id" {
+			onlyID = false
+		}
+		if isResource && key == "resourceType" {
+			continue
+		}
+		if strings.HasPrefix(key, "_") {
+			w.walkCompanion(n, c, key[1:], content)
+			continue
+		}
+		elem, typeCode := content.ChoiceType(key)
+		if elem == nil {
+			l := w.push(key)
+			w.issue(c, true, Error, "structure", "element.unknown", unknownElementMessage(key, typeName, content))
+			w.pop(l)
+			continue
+		}
+		if elem.Choice {
+			dup := false
+			for _, s := range seen {
+				if s == elem {
+					dup = true
+				}
+			}
+			if dup {
+				l := w.push(key)
+				w.issue(c, true, Error, "structure", "element.choice-multiple",
+					fmt.Sprintf("only one %s[x] is allowed, but this %s has several", elem.Name, typeName))
+				w.pop(l)
+				continue
+			}
+		}
+		seen = append(seen, elem)
+		l := w.push(key)
+		w.walkMember(n, c, key, elem, typeCode)
+		w.pop(l)
+	}
+	if onlyID && !isResource {
+		w.issue(n, false, Error, "invariant", "ele-1", "an element must have a value or children; this one has only an id (ele-1)")
+	}
+	for _, child := range content.Children {
+		if child.Min == 0 {
+			continue
+		}
+		found := false
+		for _, s := range seen {
+			if s == child {
+				found = true
+				break
+			}
+		}
+		if !found && !w.hasCompanion(n, child) {
+			name := child.Name
+			if child.Choice {
+				name += "[x]"
+			}
+			w.issue(n, false, Error, "required", "cardinality.min",
+				fmt.Sprintf("%s is required (minimum cardinality %d) but missing", name, child.Min))
+		}
+	}
+}
+
+// hasCompanion reports whether a required primitive is present only
+// through its "_name" extension object, which satisfies cardinality.
+func (w *walker) hasCompanion(n jsontree.ID, child *definitions.Element) bool {
+	t := w.tree
+	for c := t.First(n); c != jsontree.None; c = t.Next(c) {
+		k := t.Key(c)
+		if len(k) > 1 && k[0] == '_' {
+			if e, _ := childElement(w, k[1:], child); e == child {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func childElement(w *walker, jsonName string, sibling *definitions.Element) (*definitions.Element, string) {
+	// The parent is not at hand here; the name test is enough because
+	// sibling is one of the parent's children.
+	if jsonName == sibling.Name {
+		return sibling, ""
+	}
+	if sibling.Choice && strings.HasPrefix(jsonName, sibling.Name) {
+		return sibling, jsonName[len(sibling.Name):]
+	}
+	return nil, ""
+}
+
+// walkMember checks one property value (single or array) against elem.
+func (w *walker) walkMember(obj, c jsontree.ID, key string, elem *definitions.Element, typeCode string) {
+	t := w.tree
+	if elem.Max == 0 {
+		w.issue(c, true, Error, "structure", "cardinality.max", fmt.Sprintf("%s is not allowed here (maximum cardinality 0)", key))
+		return
+	}
+	if t.Kind(c) == jsontree.Array {
+		if elem.Max == 1 {
+			w.issue(c, true, Error, "structure", "cardinality.array",
+				fmt.Sprintf("%s has at most one value, so it must not be an array", key))
+			return
+		}
+		if t.Count(c) == 0 {
+			w.issue(c, true, Error, "structure", "array.empty",
+				fmt.Sprintf("the array %s is empty: FHIR does not allow empty arrays; omit the property", key))
+			return
+		}
+		if elem.Max > 0 && t.Count(c) > elem.Max {
+			w.issue(c, true, Error, "structure", "cardinality.max",
+				fmt.Sprintf("%s has %d values, but at most %d are allowed", key, t.Count(c), elem.Max))
+		}
+		i := 0
+		for item := t.First(c); item != jsontree.None; item = t.Next(item) {
+			l := w.pushIndex(i)
+			if t.Kind(item) == jsontree.Null {
+				if !w.nullAllowed(obj, key, i) {
+					w.issue(item, false, Error, "structure", "json.null",
+						"null is not allowed here: FHIR only allows null in a primitive array aligned with its _"+key+" extensions")
+				}
+			} else {
+				w.walkValue(item, elem, typeCode)
+			}
+			w.pop(l)
+			i++
+		}
+		return
+	}
+	if elem.Max != 1 {
+		w.issue(c, true, Error, "structure", "cardinality.not-array",
+			fmt.Sprintf("%s can repeat, so its value must be an array (wrap it in [ ])", key))
+		// Check the value anyway so one mistake does not hide others.
+	}
+	if t.Kind(c) == jsontree.Null {
+		w.issue(c, false, Error, "structure", "json.null", "null is not allowed as a value in FHIR JSON: omit the property")
+		return
+	}
+	w.walkValue(c, elem, typeCode)
+}
+
+// nullAllowed: a null in a primitive array is fine when _key has a non-null
+// object at the same index.
+func (w *walker) nullAllowed(obj jsontree.ID, key string, i int) bool {
+	comp := w.tree.Get(obj, "_"+key)
+	if comp == jsontree.None || w.tree.Kind(comp) != jsontree.Array {
+		return false
+	}
+	item := w.tree.Item(comp, i)
+	return item != jsontree.None && w.tree.Kind(item) == jsontree.Object
+}
+
+// walkValue checks a single value against elem with the given type.
+func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode string) {
+	typeCode = normalizeType(elem, typeCode)
+	if typeCode == "" {
+		if len(elem.Types) == 0 && (len(elem.Children) > 0 || elem.Ref != nil) {
+			typeCode = "BackboneElement"
+		} else {
+			return
+		}
+	}
+	if w.hooks.element != nil {
+		w.hooks.element(w, n, elem, typeCode)
+	}
+	if isPrimitiveType(typeCode) {
+		w.checkPrimitive(n, elem, typeCode)
+		return
+	}
+	t := w.tree
+	switch typeCode {
+	case "Resource", "DomainResource":
+		contained := elem.Name == "contained"
+		entry := -1
+		if elem.Path == "Bundle.entry.resource" {
+			entry = entryIndexOf(w)
+		}
+		w.walkResource(n, typeCode, contained, entry)
+		return
+	}
+	if t.Kind(n) != jsontree.Object {
+		w.issue(n, false, Error, "structure", "json.type",
+			fmt.Sprintf("expected a %s object, found %s", typeCode, describeKind(t, n)))
+		return
+	}
+	content := w.defs.Content(elem, typeCode)
+	if content == nil {
+		return
+	}
+	w.walkObject(n, content, typeCode, false)
+	if typeCode == "Reference" && w.hooks.reference != nil {
+		w.hooks.reference(w, n, elem)
+	}
+	if elem.Binding != nil && elem.Binding.Strength == "required" {
+		w.checkCodedBinding(n, elem, typeCode)
+	}
+}
+
+// normalizeType maps the System types used for ids and urls in snapshots to
+// the FHIR primitive they stand for.
+func normalizeType(elem *definitions.Element, typeCode string) string {
+	if typeCode == "" && len(elem.Types) == 1 {
+		typeCode = elem.Types[0].Code
+	}
+	if !strings.HasPrefix(typeCode, "http://hl7.org/fhirpath/System.") {
+		return typeCode
+	}
+	switch {
+	case strings.HasSuffix(elem.Path, ".url") && strings.HasPrefix(elem.Path, "Extension"):
+		return "uri"
+	}
+	switch typeCode[len("http://hl7.org/fhirpath/System."):] {
+	case "String":
+		return "string"
+	case "Boolean":
+		return "boolean"
+	case "Integer":
+		return "integer"
+	case "Decimal":
+		return "decimal"
+	case "Date":
+		return "date"
+	case "DateTime":
+		return "dateTime"
+	case "Time":
+		return "time"
+	}
+	return "string"
+}
+
+func entryIndexOf(w *walker) int {
+	// The path ends in "entry[N].resource": read N back from the stack.
+	p := w.path
+	end := strings.LastIndexByte(string(p), ']')
+	start := strings.LastIndexByte(string(p[:max(end, 0)]), '[')
+	if start < 0 || end < 0 {
+		return -1
+	}
+	i, err := strconv.Atoi(string(p[start+1 : end]))
+	if err != nil {
+		return -1
+	}
+	return i
+}
+
+func describeKind(t *jsontree.Tree, n jsontree.ID) string {
+	switch t.Kind(n) {
+	case jsontree.Object:
+		return "an object"
+	case jsontree.Array:
+		return "an array"
+	case jsontree.String:
+		return "the string " + quoteValue(t.Str(n))
+	case jsontree.Number:
+		return "the number " + string(t.Raw(n))
+	case jsontree.Bool:
+		return "the boolean " + string(t.Raw(n))
+	case jsontree.Null:
+		return "null"
+	}
+	return "nothing"
+}
+
+func quoteValue(s string) string {
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return "'" + s + "'"
+}

@@ -1,0 +1,206 @@
+package validator
+
+import (
+	"fmt"
+
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+	"github.com/fhirlens/fhirlens/validator/primitive"
+)
+
+func isPrimitiveType(code string) bool { return primitive.IsPrimitive(code) }
+
+// checkPrimitive checks a primitive value: its JSON kind, its lexical form
+// and, for codes, a required binding.
+func (w *walker) checkPrimitive(n jsontree.ID, elem *definitions.Element, typeCode string) {
+	t := w.tree
+	want := primitive.JSONKind(typeCode)
+	got := t.Kind(n)
+	var p *primitive.Problem
+	switch {
+	case want == primitive.KindString && got == jsontree.String:
+		p = primitive.Check(typeCode, t.Str(n))
+	case want == primitive.KindNumber && got == jsontree.Number:
+		p = primitive.CheckNumber(typeCode, t.Raw(n))
+	case want == primitive.KindBoolean && got == jsontree.Bool:
+	case got == jsontree.Object || got == jsontree.Array:
+		w.issue(n, false, Error, "structure", "json.type",
+			fmt.Sprintf("a %s must be a JSON %s, found %s", typeCode, want, describeKind(t, n)))
+		return
+	default:
+		w.issue(n, false, Error, "structure", "json.type",
+			fmt.Sprintf("a %s must be a JSON %s, found %s", typeCode, want, describeKind(t, n)))
+		return
+	}
+	if p != nil {
+		sev := Error
+		if p.Severity == primitive.Warning {
+			sev = Warning
+		}
+		w.issue(n, false, sev, "value", p.Rule, p.Message)
+		if sev == Error {
+			return
+		}
+	}
+	if typeCode == "code" && elem.Binding != nil && elem.Binding.Strength == "required" {
+		w.checkCode(n, elem.Binding, "", t.Str(n))
+	}
+}
+
+// walkCompanion checks "_name": the id/extension part of primitive name.
+func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definitions.Element) {
+	t := w.tree
+	l := w.push(t.Key(c))
+	defer w.pop(l)
+	elem, typeCode := content.ChoiceType(name)
+	if elem == nil {
+		w.issue(c, true, Error, "structure", "element.unknown",
+			fmt.Sprintf("unknown element '_%s': there is no primitive element '%s' here", name, name))
+		return
+	}
+	typeCode = normalizeType(elem, typeCode)
+	if !isPrimitiveType(typeCode) {
+		w.issue(c, true, Error, "structure", "element.companion",
+			fmt.Sprintf("'_%s' is only allowed for primitive elements, but %s is a %s", name, name, typeCode))
+		return
+	}
+	primRoot := w.defs.Content(nil, typeCode)
+	base := t.Get(obj, name)
+	checkOne := func(item jsontree.ID) {
+		if t.Kind(item) != jsontree.Object {
+			w.issue(item, false, Error, "structure", "json.type",
+				fmt.Sprintf("'_%s' must hold an object with id and/or extension, found %s", name, describeKind(t, item)))
+			return
+		}
+		if v := t.Get(item, "value"); v != jsontree.None {
+			l := w.push("value")
+			w.issue(v, true, Error, "structure", "element.unknown", "the value of a primitive belongs in '"+name+"', not in '_"+name+"'")
+			w.pop(l)
+		}
+		if primRoot != nil {
+			w.walkObject(item, primRoot, typeCode, false)
+		}
+	}
+	if t.Kind(c) != jsontree.Array {
+		if base != jsontree.None && t.Kind(base) == jsontree.Array {
+			w.issue(c, true, Error, "structure", "element.companion",
+				fmt.Sprintf("'%s' is an array, so '_%s' must be an array of the same length", name, name))
+			return
+		}
+		checkOne(c)
+		return
+	}
+	if elem.Max == 1 {
+		w.issue(c, true, Error, "structure", "cardinality.array", fmt.Sprintf("_%s must not be an array: %s has at most one value", name, name))
+		return
+	}
+	if base != jsontree.None && t.Kind(base) == jsontree.Array && t.Count(base) != t.Count(c) {
+		w.issue(c, true, Error, "structure", "element.companion",
+			fmt.Sprintf("'_%s' has %d items but '%s' has %d: the arrays must line up, with null where one side has nothing",
+				name, t.Count(c), name, t.Count(base)))
+	}
+	i := 0
+	for item := t.First(c); item != jsontree.None; item = t.Next(item) {
+		li := w.pushIndex(i)
+		if t.Kind(item) == jsontree.Null {
+			var b jsontree.ID = jsontree.None
+			if base != jsontree.None && t.Kind(base) == jsontree.Array {
+				b = t.Item(base, i)
+			}
+			if b == jsontree.None || t.Kind(b) == jsontree.Null {
+				w.issue(item, false, Error, "structure", "json.null", fmt.Sprintf("%s[%d] and _%s[%d] are both null: at least one must have content", name, i, name, i))
+			}
+		} else {
+			checkOne(item)
+		}
+		w.pop(li)
+		i++
+	}
+}
+
+// checkCodedBinding checks Coding and CodeableConcept values against a
+// required binding. Codes the embedded value sets cannot enumerate (SNOMED
+// CT, LOINC, ...) are not errors.
+func (w *walker) checkCodedBinding(n jsontree.ID, elem *definitions.Element, typeCode string) {
+	t := w.tree
+	vs := w.defs.ValueSet(elem.Binding.ValueSet)
+	if vs == nil || !vs.Enumerable {
+		return
+	}
+	switch typeCode {
+	case "Coding":
+		sys, code := codingOf(t, n)
+		if code != "" {
+			w.checkCode(n, elem.Binding, sys, code)
+		}
+	case "CodeableConcept":
+		codings := t.Get(n, "coding")
+		if codings == jsontree.None || t.Kind(codings) != jsontree.Array {
+			return
+		}
+		any := false
+		for c := t.First(codings); c != jsontree.None; c = t.Next(c) {
+			sys, code := codingOf(t, c)
+			if code != "" && vs.Contains(sys, code) {
+				return
+			}
+			any = any || code != ""
+		}
+		if any {
+			w.issue(n, false, Error, "code-invalid", "binding.required",
+				fmt.Sprintf("none of the codings is in %s, which this element requires%s", vsLabel(vs), allowedList(vs)))
+		}
+	}
+}
+
+func codingOf(t *jsontree.Tree, n jsontree.ID) (system, code string) {
+	if t.Kind(n) != jsontree.Object {
+		return "", ""
+	}
+	if s := t.Get(n, "system"); s != jsontree.None && t.Kind(s) == jsontree.String {
+		system = t.Str(s)
+	}
+	if c := t.Get(n, "code"); c != jsontree.None && t.Kind(c) == jsontree.String {
+		code = t.Str(c)
+	}
+	return system, code
+}
+
+// checkCode reports a code that is not in the required value set.
+func (w *walker) checkCode(n jsontree.ID, b *definitions.Binding, system, code string) {
+	vs := w.defs.ValueSet(b.ValueSet)
+	if vs == nil || !vs.Enumerable || vs.Contains(system, code) {
+		return
+	}
+	what := quoteValue(code)
+	if system != "" {
+		what = quoteValue(system + "#" + code)
+	}
+	w.issue(n, false, Error, "code-invalid", "binding.required",
+		fmt.Sprintf("%s is not in %s%s", what, vsLabel(vs), allowedList(vs)))
+}
+
+func vsLabel(vs *definitions.ValueSet) string {
+	switch {
+	case vs.Name != "":
+		return vs.Name
+	case vs.Title != "":
+		return vs.Title
+	}
+	return vs.URL
+}
+
+// allowedList lists the codes when there are few enough to read.
+func allowedList(vs *definitions.ValueSet) string {
+	if len(vs.Codes) == 0 || len(vs.Codes) > 12 {
+		return " (" + vs.URL + ")"
+	}
+	s := " ("
+	for i, c := range vs.Codes {
+		if i > 0 {
+			s += " | "
+		}
+		s += c.Code
+	}
+	return s + ")"
+}
