@@ -63,6 +63,7 @@ func (b *builder) build() *Model {
 	unlinked := newSections()
 	for _, it := range b.in.items {
 		c := it.card
+		c.Patient = it.patient
 		switch {
 		case it.rtype == "Patient":
 			rec := b.byPat[it.key]

@@ -18,12 +18,8 @@ func (b *builder) describeCondition(it *item) {
 	}
 	clinical := concept(r.ClinicalStatus)
 	verification := concept(r.VerificationStatus)
-	if clinical != nil {
-		c.Status = clinical.Text
-	}
-	if verification != nil && verification.Text != "" {
-		c.Status = strings.TrimPrefix(c.Status+", "+verification.Text, ", ")
-	}
+	c.Status = strings.TrimPrefix(statusText(clinical)+", "+statusText(verification), ", ")
+	c.Status = strings.TrimSuffix(c.Status, ", ")
 	c.addFacts(conceptFact("Clinical status", r.ClinicalStatus))
 	c.addFacts(conceptFact("Verification status", r.VerificationStatus))
 	c.addFacts(conceptsFact("Category", r.Category))
@@ -55,9 +51,7 @@ func (b *builder) describeAllergy(it *item) {
 	if c.Code != nil {
 		c.Title = c.Code.Text
 	}
-	if cs := concept(r.ClinicalStatus); cs != nil {
-		c.Status = cs.Text
-	}
+	c.Status = statusText(concept(r.ClinicalStatus))
 	c.addFacts(conceptFact("Clinical status", r.ClinicalStatus))
 	c.addFacts(conceptFact("Verification status", r.VerificationStatus))
 	c.addCode(it.raw, "Type", "type", false)

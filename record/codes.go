@@ -134,3 +134,25 @@ func conceptsFact(label string, ccs []fhir.CodeableConcept) []Fact {
 	}
 	return []Fact{{Label: label, Text: strings.Join(texts, "; "), Codes: codes}}
 }
+
+// statusText is the short form for a status line: the text or display,
+// else the bare code (status codes are words: "active", "resolved").
+func statusText(c *Concept) string {
+	if c == nil {
+		return ""
+	}
+	if strings.TrimSpace(c.Text) != "" && !strings.HasSuffix(c.Text, ")") {
+		return c.Text
+	}
+	for _, cd := range c.Codes {
+		if cd.Display != "" {
+			return cd.Display
+		}
+	}
+	for _, cd := range c.Codes {
+		if cd.Code != "" {
+			return cd.Code
+		}
+	}
+	return c.Text
+}

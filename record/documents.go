@@ -57,9 +57,53 @@ func (b *builder) attachment(path string, a *fhir.Attachment) Attachment {
 	return out
 }
 
+// decodeWithoutData decodes a resource whose attachments may carry megabytes
+// of base64: the data strings are blanked in a copy first (the JSON decoder
+// would otherwise validate and copy them), and returned as written.
+func decodeWithoutData(it *item, v any, dataPaths []string) []string {
+	raw := it.raw.Raw
+	type span struct{ start, end int }
+	var spans []span
+	var data []string
+	for _, p := range dataPaths {
+		d := gjson.Get(raw, p)
+		data = append(data, d.String())
+		if d.Type == gjson.String && d.Index > 0 && len(d.Raw) > 2 {
+			spans = append(spans, span{d.Index, d.Index + len(d.Raw)})
+		}
+	}
+	if len(spans) == 0 {
+		decodeCard(it, v)
+		return data
+	}
+	var sb strings.Builder
+	sb.Grow(len(raw))
+	last := 0
+	for _, sp := range spans {
+		if sp.start < last {
+			continue
+		}
+		sb.WriteString(raw[last:sp.start])
+		sb.WriteString(`""`)
+		last = sp.end
+	}
+	sb.WriteString(raw[last:])
+	it.card.Problems = append(it.card.Problems, decode(gjson.Parse(sb.String()), v)...)
+	return data
+}
+
 func (b *builder) describeDocumentReference(it *item) {
 	var r fhir.DocumentReference
-	decodeCard(it, &r)
+	var paths []string
+	for i := range it.raw.Get("content").Array() {
+		paths = append(paths, "content."+itoa(i)+".attachment.data")
+	}
+	data := decodeWithoutData(it, &r, paths)
+	for i := range r.Content {
+		if i < len(data) && r.Content[i].Attachment.Data != nil {
+			r.Content[i].Attachment.Data = &data[i]
+		}
+	}
 	c := it.card
 	c.Section = "documents"
 	c.Code = concept(r.Type)
@@ -87,7 +131,10 @@ func (b *builder) describeDocumentReference(it *item) {
 
 func (b *builder) describeBinary(it *item) {
 	var r fhir.Binary
-	decodeCard(it, &r)
+	data := decodeWithoutData(it, &r, []string{"data"})
+	if r.Data != nil {
+		r.Data = &data[0]
+	}
 	c := it.card
 	c.Section = "documents"
 	ct := str(it.raw, "contentType")

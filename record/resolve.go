@@ -167,48 +167,58 @@ func scanResource(res gjson.Result) scan {
 		if depth > maxNesting {
 			return
 		}
-		switch {
-		case v.IsObject():
-			if ref := v.Get("reference"); ref.Type == gjson.String || v.Get("display").Type == gjson.String && v.Get("identifier").IsObject() {
-				s.refs = append(s.refs, rawRef{
-					path:      strings.Join(path, ""),
-					reference: ref.String(),
-					display:   v.Get("display").String(),
-					typ:       v.Get("type").String(),
-				})
-			}
-			v.ForEach(func(k, child gjson.Result) bool {
-				key := k.String()
-				switch {
-				case key == "text" && depth == 0:
+		// One pass over the object's members: note reference-shaped members
+		// and descend into children.
+		var reference, display, typ gjson.Result
+		hasIdentifier := false
+		v.ForEach(func(k, child gjson.Result) bool {
+			key := k.String()
+			switch key {
+			case "reference":
+				reference = child
+			case "display":
+				display = child
+			case "type":
+				typ = child
+			case "identifier":
+				hasIdentifier = child.IsObject()
+			case "text":
+				if depth == 0 {
 					return true // narrative
-				case key == "extension" && child.IsArray():
-					if reason := darReason(child); reason != "" {
-						s.absent = append(s.absent, AbsentElement{Path: strings.TrimPrefix(strings.Join(path, ""), "."), Reason: reason})
-					}
-				case strings.HasPrefix(key, "_") && len(key) > 1:
-					// _element carries extensions of a primitive.
-					el := child
-					elems := []gjson.Result{el}
-					if el.IsArray() {
-						elems = el.Array()
-					}
-					for i, e := range elems {
-						if reason := darReason(e.Get("extension")); reason != "" {
-							p := strings.TrimPrefix(strings.Join(path, "")+"."+key[1:], ".")
-							if el.IsArray() {
-								p += "[" + strconv.Itoa(i) + "]"
-							}
-							s.absent = append(s.absent, AbsentElement{Path: p, Reason: reason})
-						}
-					}
-					return true
 				}
+			case "data":
+				if child.Type == gjson.String {
+					return true // base64 attachment content
+				}
+			case "extension":
+				if reason := darReason(child); reason != "" {
+					s.absent = append(s.absent, AbsentElement{Path: strings.TrimPrefix(strings.Join(path, ""), "."), Reason: reason})
+				}
+			}
+			if len(key) > 1 && key[0] == '_' {
+				// _element carries the extensions of a primitive.
+				elems := []gjson.Result{child}
+				if child.IsArray() {
+					elems = child.Array()
+				}
+				for i, e := range elems {
+					if reason := darReason(e.Get("extension")); reason != "" {
+						p := strings.TrimPrefix(strings.Join(path, "")+"."+key[1:], ".")
+						if child.IsArray() {
+							p += "[" + strconv.Itoa(i) + "]"
+						}
+						s.absent = append(s.absent, AbsentElement{Path: p, Reason: reason})
+					}
+				}
+				return true
+			}
+			switch child.Type {
+			case gjson.JSON:
 				if child.IsObject() {
 					path = append(path, "."+key)
 					walk(child, depth+1)
 					path = path[:len(path)-1]
-				} else if child.IsArray() {
+				} else {
 					i := 0
 					child.ForEach(func(_, el gjson.Result) bool {
 						if el.IsObject() {
@@ -220,13 +230,20 @@ func scanResource(res gjson.Result) scan {
 						return true
 					})
 				}
-				return true
+			}
+			return true
+		})
+		if reference.Type == gjson.String || display.Type == gjson.String && hasIdentifier {
+			s.refs = append(s.refs, rawRef{
+				path:      strings.TrimPrefix(strings.Join(path, ""), "."),
+				reference: reference.String(),
+				display:   display.String(),
+				typ:       typ.String(),
 			})
 		}
 	}
-	walk(res, 0)
-	for i := range s.refs {
-		s.refs[i].path = strings.TrimPrefix(s.refs[i].path, ".")
+	if res.IsObject() {
+		walk(res, 0)
 	}
 	return s
 }
