@@ -20,7 +20,16 @@ func DecodeCompact(gz []byte) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compact definitions: %w", err)
 	}
-	raw, err := io.ReadAll(io.LimitReader(zr, maxCompactSize+1))
+	// The gzip trailer holds the uncompressed size (mod 2^32): read into one
+	// buffer of that size instead of growing one.
+	var buf bytes.Buffer
+	if len(gz) >= 4 {
+		if n := binary.LittleEndian.Uint32(gz[len(gz)-4:]); n <= maxCompactSize {
+			buf.Grow(int(n) + 1)
+		}
+	}
+	_, err = buf.ReadFrom(io.LimitReader(zr, maxCompactSize+1))
+	raw := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("compact definitions: %w", err)
 	}
@@ -146,11 +155,13 @@ func (d *compactDecoder) decode() (*Set, error) {
 	}
 
 	s := &Set{FHIRVersion: d.str()}
+	var added []*Type
 	nTypes := d.count()
 	s.Types = make(map[string]*Type, nTypes)
 	for range nTypes {
 		if t := d.typ(); t != nil {
 			s.Types[t.Name] = t
+			added = append(added, t)
 		}
 	}
 	nProfiles := d.count()
@@ -158,6 +169,7 @@ func (d *compactDecoder) decode() (*Set, error) {
 	for range nProfiles {
 		if t := d.typ(); t != nil {
 			s.Profiles[t.URL] = t
+			added = append(added, t)
 		}
 	}
 	nVS := d.count()
@@ -167,13 +179,21 @@ func (d *compactDecoder) decode() (*Set, error) {
 			s.ValueSets[vs.URL] = vs
 		}
 	}
+	if nCS := d.count(); nCS > 0 {
+		s.codeSystems = make(map[string]*codeSystem, nCS)
+		for range nCS {
+			if cs := d.codeSystem(); cs != nil {
+				s.codeSystems[cs.url] = cs
+			}
+		}
+	}
 	if d.err != nil {
 		return nil, d.err
 	}
 	if d.pos != len(d.buf) {
 		return nil, errors.New("trailing data")
 	}
-	s.finish()
+	s.finish(added)
 	return s, nil
 }
 
@@ -296,4 +316,64 @@ func (d *compactDecoder) valueSet() *ValueSet {
 		return nil
 	}
 	return vs
+}
+
+// codeSystem reads a code system's URL and defers decoding its concepts to
+// first use: most are never needed, and decoding runs at page load.
+func (d *compactDecoder) codeSystem() *codeSystem {
+	cs := &codeSystem{url: d.str(), complete: true}
+	n := d.count()
+	if d.err != nil {
+		return nil
+	}
+	body := d.buf[d.pos : d.pos+n]
+	d.pos += n
+	strs := d.strs
+	cs.lazy = func(cs *codeSystem) {
+		sub := &compactDecoder{buf: body, strs: strs}
+		if !sub.concepts(cs) {
+			// Corrupt data: behave as an unknown code system.
+			cs.corrupt, cs.concepts, cs.byCode = true, nil, map[string][]int32{}
+		}
+	}
+	return cs
+}
+
+func (d *compactDecoder) concepts(cs *codeSystem) bool {
+	n := d.count()
+	cs.concepts = make([]csConcept, n)
+	cs.byCode = make(map[string][]int32, n)
+	var open []int32 // ancestors of the current concept, innermost last
+	for i := range cs.concepts {
+		for len(open) > 0 && int(cs.concepts[open[len(open)-1]].end) <= i {
+			open = open[:len(open)-1]
+		}
+		c := &cs.concepts[i]
+		c.code = d.str()
+		c.display = d.str()
+		desc := d.uvarint()
+		if desc > uint64(n-i-1) {
+			return false
+		}
+		c.end = int32(i + 1 + int(desc))
+		if len(open) > 0 {
+			parent := &cs.concepts[open[len(open)-1]]
+			if c.end > parent.end {
+				return false
+			}
+			c.parent = parent.code
+		}
+		if np := d.count(); np > 0 {
+			c.props = make([]csProperty, np)
+			for j := range c.props {
+				c.props[j] = csProperty{code: d.str(), value: d.str()}
+			}
+		}
+		cs.byCode[c.code] = append(cs.byCode[c.code], int32(i))
+		open = append(open, int32(i))
+		if d.err != nil {
+			return false
+		}
+	}
+	return d.err == nil && d.pos == len(d.buf)
 }

@@ -44,12 +44,16 @@ type CompactOptions struct {
 	CodesFor []string
 	// DisplaysFor lists binding strengths whose value sets keep code displays.
 	DisplaysFor []string
+	// CodeSystems keeps the complete code systems, so that value sets of
+	// packages added later can be expanded and codes looked up by system.
+	CodeSystems bool
 }
 
 // DefaultCompactOptions is what the embedded R4 form is generated with.
 var DefaultCompactOptions = CompactOptions{
 	CodesFor:    []string{"required", "extensible", "preferred", "example"},
-	DisplaysFor: []string{"required"},
+	DisplaysFor: []string{"required", "extensible", "preferred", "example"},
+	CodeSystems: true,
 }
 
 // EncodeCompact serialises the definitions validation needs: every type and
@@ -79,6 +83,19 @@ func EncodeCompact(s *Set, opt CompactOptions) ([]byte, error) {
 	for _, url := range urls {
 		st := strength[url]
 		e.putValueSet(s.ValueSets[url], st == "constraint" || contains(opt.CodesFor, st), contains(opt.DisplaysFor, st))
+	}
+	var csURLs []string
+	if opt.CodeSystems {
+		for url, cs := range s.codeSystems {
+			if cs.complete {
+				csURLs = append(csURLs, url)
+			}
+		}
+		sort.Strings(csURLs)
+	}
+	e.putUvarint(uint64(len(csURLs)))
+	for _, url := range csURLs {
+		e.putCodeSystem(s.codeSystems[url])
 	}
 
 	// Assemble: magic, string table, constraint table, body.
@@ -339,4 +356,29 @@ func (e *compactEncoder) putValueSet(vs *ValueSet, codes, displays bool) {
 			e.putStr(c.Display)
 		}
 	}
+}
+
+// putCodeSystem writes a complete code system: its URL, then, prefixed by
+// their length so decoding can defer them, its concepts in pre-order, each
+// with the number of its descendants so the hierarchy can be rebuilt.
+func (e *compactEncoder) putCodeSystem(cs *codeSystem) {
+	cs.ready()
+	e.putStr(cs.url)
+	saved := e.body
+	e.body = bytes.Buffer{}
+	e.putUvarint(uint64(len(cs.concepts)))
+	for i, c := range cs.concepts {
+		e.putStr(c.code)
+		e.putStr(c.display)
+		e.putUvarint(uint64(int(c.end) - i - 1))
+		e.putUvarint(uint64(len(c.props)))
+		for _, p := range c.props {
+			e.putStr(p.code)
+			e.putStr(p.value)
+		}
+	}
+	concepts := e.body
+	e.body = saved
+	e.putUvarint(uint64(concepts.Len()))
+	e.body.Write(concepts.Bytes())
 }

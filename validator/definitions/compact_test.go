@@ -114,6 +114,23 @@ func TestEmbeddedR4RoundTrip(t *testing.T) {
 			}
 		}
 	}
+	if got, want := strings.Join(emb.CodeSystemURLs(), " "), strings.Join(fresh.CodeSystemURLs(), " "); got != want {
+		t.Error("embedded code systems differ from the package's complete ones")
+	}
+	for _, url := range fresh.CodeSystemURLs() {
+		a, b := emb.codeSystems[url], fresh.codeSystems[url]
+		a.ready()
+		if a.corrupt || len(a.concepts) != len(b.concepts) {
+			t.Errorf("code system %s: %d concepts, want %d", url, len(a.concepts), len(b.concepts))
+			continue
+		}
+		for i := range b.concepts {
+			if fmt.Sprint(a.concepts[i]) != fmt.Sprint(b.concepts[i]) {
+				t.Errorf("code system %s concept %d = %+v, want %+v", url, i, a.concepts[i], b.concepts[i])
+				break
+			}
+		}
+	}
 	// The lookups work on the decoded form too.
 	o := emb.Type("Observation")
 	if e, code := o.Root.ChoiceType("valueQuantity"); e == nil || code != "Quantity" {

@@ -3,6 +3,7 @@ package definitions
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // codeSystem is a code system's concepts flattened in pre-order, so the
@@ -12,6 +13,18 @@ type codeSystem struct {
 	complete bool // content "complete": the package has every code
 	concepts []csConcept
 	byCode   map[string][]int32 // a code may sit under several parents
+
+	// lazy, when set, fills concepts and byCode on first use (compact form).
+	lazy    func(*codeSystem)
+	once    sync.Once
+	corrupt bool // set by lazy when the compact data is damaged
+}
+
+// ready decodes a lazily loaded code system; call before reading concepts.
+func (cs *codeSystem) ready() {
+	if cs.lazy != nil {
+		cs.once.Do(func() { cs.lazy(cs) })
+	}
 }
 
 type csConcept struct {
@@ -61,6 +74,7 @@ func propertyValue(p rawProperty) string {
 }
 
 func (cs *codeSystem) display(code string) string {
+	cs.ready()
 	if at := cs.byCode[code]; len(at) > 0 {
 		return cs.concepts[at[0]].display
 	}
@@ -255,7 +269,11 @@ func (x *expander) systemPart(inc *rawInclude) (codeSet, bool) {
 		}
 		return codes, len(inc.Filter) == 0
 	}
-	if cs == nil || !cs.complete {
+	if cs == nil {
+		return codes, false
+	}
+	cs.ready()
+	if !cs.complete || cs.corrupt {
 		return codes, false
 	}
 	selected := make([]bool, len(cs.concepts))

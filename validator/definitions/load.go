@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -97,6 +99,7 @@ func (s *Set) AddPackage(r io.Reader) error {
 			sds = append(sds, sd)
 		}
 	}
+	var added []*Type
 	for _, sd := range sds {
 		t, err := buildType(sd)
 		if err != nil {
@@ -111,9 +114,10 @@ func (s *Set) AddPackage(r io.Reader) error {
 		} else {
 			s.Types[t.Name] = t
 		}
+		added = append(added, t)
 	}
 	s.expandValueSets(valueSets)
-	s.finish()
+	s.finish(added)
 	return nil
 }
 
@@ -181,17 +185,44 @@ func manifestFHIRVersion(manifest []byte) string {
 	return ""
 }
 
-// finish rebuilds the sorted key lists and lookup indexes after a change.
-func (s *Set) finish() {
+// finish rebuilds the sorted key lists after a change and links the new
+// types. Types already in the set are left alone: they may be shared with
+// other Sets (see Clone) and read concurrently.
+func (s *Set) finish(added []*Type) {
 	s.TypeNames = sortedKeys(s.Types)
 	s.ProfileURLs = sortedKeys(s.Profiles)
 	s.ValueSetURLs = sortedKeys(s.ValueSets)
-	for _, t := range s.Types {
+	for _, t := range added {
 		linkType(t)
 	}
-	for _, t := range s.Profiles {
-		linkType(t)
+}
+
+// Clone returns a Set that can be extended with AddPackage without changing
+// s, e.g. the shared embedded R4() set plus an implementation guide. The
+// definitions themselves are shared, not copied: they are never modified
+// after loading.
+func (s *Set) Clone() *Set {
+	c := &Set{
+		FHIRVersion:  s.FHIRVersion,
+		Types:        maps.Clone(s.Types),
+		TypeNames:    slices.Clone(s.TypeNames),
+		Profiles:     maps.Clone(s.Profiles),
+		ValueSets:    maps.Clone(s.ValueSets),
+		ProfileURLs:  slices.Clone(s.ProfileURLs),
+		ValueSetURLs: slices.Clone(s.ValueSetURLs),
+		Problems:     slices.Clone(s.Problems),
+		codeSystems:  maps.Clone(s.codeSystems),
 	}
+	if c.Types == nil {
+		c.Types = map[string]*Type{}
+	}
+	if c.Profiles == nil {
+		c.Profiles = map[string]*Type{}
+	}
+	if c.ValueSets == nil {
+		c.ValueSets = map[string]*ValueSet{}
+	}
+	return c
 }
 
 func sortedKeys[V any](m map[string]V) []string {

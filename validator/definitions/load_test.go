@@ -285,3 +285,33 @@ func TestRequiredBindingsEnumerable(t *testing.T) {
 		t.Errorf("only %d of %d required-bound value sets enumerable", enumerable, len(urls))
 	}
 }
+
+func TestLookupCode(t *testing.T) {
+	for name, load := range map[string]func(testing.TB) *Set{
+		"package": sharedR4,
+		"embedded": func(t testing.TB) *Set {
+			s, err := R4()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+	} {
+		s := load(t)
+		for _, tc := range []struct {
+			system, code, display string
+			found, known          bool
+		}{
+			{"http://hl7.org/fhir/administrative-gender", "female", "Female", true, true},
+			{"http://hl7.org/fhir/administrative-gender", "F", "", false, true},
+			{"http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory", true, true}, // nested concept
+			{"http://snomed.info/sct", "404684003", "", false, false},
+			{"http://unknown.example", "x", "", false, false},
+		} {
+			d, found, known := s.LookupCode(tc.system, tc.code)
+			if d != tc.display || found != tc.found || known != tc.known {
+				t.Errorf("%s: LookupCode(%s, %s) = %q, %v, %v; want %q, %v, %v", name, tc.system, tc.code, d, found, known, tc.display, tc.found, tc.known)
+			}
+		}
+	}
+}

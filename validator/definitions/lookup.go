@@ -1,6 +1,9 @@
 package definitions
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // childSlot is one entry of an element's JSON-name index.
 type childSlot struct {
@@ -223,4 +226,36 @@ func (vs *ValueSet) buildLookup() {
 			vs.byCode[c.Code] = int32(i)
 		}
 	}
+}
+
+// LookupCode looks a code up in a code system the set knows completely (from
+// a loaded package or the embedded form). known is false for code systems
+// the set does not have in full (SNOMED CT, LOINC, ...), in which case found
+// is meaningless. display is the concept's display when found.
+func (s *Set) LookupCode(system, code string) (display string, found, known bool) {
+	cs := s.codeSystems[system]
+	if cs == nil {
+		return "", false, false
+	}
+	cs.ready()
+	if !cs.complete || cs.corrupt {
+		return "", false, false
+	}
+	at := cs.byCode[code]
+	if len(at) == 0 {
+		return "", false, true
+	}
+	return cs.concepts[at[0]].display, true, true
+}
+
+// CodeSystemURLs lists, sorted, the code systems LookupCode knows completely.
+func (s *Set) CodeSystemURLs() []string {
+	var urls []string
+	for url, cs := range s.codeSystems {
+		if cs.complete {
+			urls = append(urls, url)
+		}
+	}
+	slices.Sort(urls)
+	return urls
 }

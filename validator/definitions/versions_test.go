@@ -1,6 +1,8 @@
 package definitions
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -95,4 +97,44 @@ func TestUSCoreOnR4(t *testing.T) {
 		}
 	}
 	t.Logf("US Core: %d profiles in set, %d US Core value sets, %d enumerable", len(s.Profiles), n, e)
+}
+
+// TestUSCoreOnEmbeddedR4 adds US Core to a clone of the embedded R4 set, as
+// the browser does, and expects the same result as on the full package.
+func TestUSCoreOnEmbeddedR4(t *testing.T) {
+	full := sharedUSCore(t)
+	emb, err := R4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(emb.Profiles)
+	s := emb.Clone()
+	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", "hl7.fhir.us.core-3.1.0.tgz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := s.AddPackage(f); err != nil {
+		t.Fatal(err)
+	}
+	if len(emb.Profiles) != before {
+		t.Error("AddPackage on a clone changed the embedded set")
+	}
+	if s.Profile("http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient") == nil {
+		t.Fatal("us-core-patient missing")
+	}
+	for _, url := range full.ValueSetURLs {
+		if !strings.HasPrefix(url, "http://hl7.org/fhir/us/core/") {
+			continue
+		}
+		a, b := s.ValueSets[url], full.ValueSets[url]
+		if a == nil || a.Enumerable != b.Enumerable || len(a.Codes) != len(b.Codes) {
+			t.Errorf("%s differs on embedded R4: %+v vs %+v", url, a, b)
+		}
+	}
+	for _, url := range full.ProfileURLs {
+		if dumpType(s.Profiles[url]) != dumpType(full.Profiles[url]) {
+			t.Errorf("profile %s differs on embedded R4", url)
+		}
+	}
 }
