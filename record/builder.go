@@ -80,6 +80,9 @@ func (b *builder) build() *Model {
 	}
 	m.Counts.Resources = len(b.in.items)
 	for _, rec := range b.patients {
+		for _, s := range rec.Sections {
+			newestFirst(s.Cards)
+		}
 		b.fillBanner(rec)
 		rec.Vitals = vitalSeries(b, rec)
 		rec.Timeline = timeline(rec.Sections)
@@ -271,4 +274,29 @@ func firstStr(v gjson.Result, paths ...string) string {
 		}
 	}
 	return ""
+}
+
+// newestFirst orders a section's cards by main date, most recent first;
+// undated cards go last; ties keep input order.
+func newestFirst(cards []*Card) {
+	keys := make([]string, len(cards))
+	for i, c := range cards {
+		keys[i] = sortKey(c.Date)
+	}
+	idx := make([]int, len(cards))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ka, kb := keys[idx[a]], keys[idx[b]]
+		if (ka == "") != (kb == "") {
+			return kb == ""
+		}
+		return ka > kb
+	})
+	sorted := make([]*Card, len(cards))
+	for i, j := range idx {
+		sorted[i] = cards[j]
+	}
+	copy(cards, sorted)
 }

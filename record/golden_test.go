@@ -1,0 +1,66 @@
+package record
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/record")
+
+// goldenNow fixes "today" so ages in golden files never drift.
+var goldenNow = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// TestGolden summarises every input under testdata/record and compares the
+// model with <name>.model.json.
+func TestGolden(t *testing.T) {
+	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "record", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, in := range inputs {
+		if strings.HasSuffix(in, ".model.json") {
+			continue
+		}
+		n++
+		t.Run(filepath.Base(in), func(t *testing.T) {
+			data, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := Summarize(data, Options{Now: goldenNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAccounted(t, m)
+			got, err := json.MarshalIndent(m, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			golden := strings.TrimSuffix(in, filepath.Ext(in)) + ".model.json"
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("model differs from %s (run go test ./record -update and review the diff)", golden)
+			}
+		})
+	}
+	if n == 0 {
+		t.Fatal("no golden inputs found")
+	}
+}
