@@ -1,0 +1,156 @@
+package xhtml
+
+import (
+	"strings"
+	"testing"
+)
+
+const open = `<div xmlns="http://www.w3.org/1999/xhtml">`
+
+func wrap(inner string) string { return open + inner + "</div>" }
+
+func rules(ps []Problem) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Rule)
+	}
+	return out
+}
+
+func TestCheckValid(t *testing.T) {
+	valid := []string{
+		wrap("hello"),
+		wrap(`<p>Patient <b>Peter</b> &amp; <i>family</i> &lt;3 &#160;&#x263A; &quot;&apos;</p>`),
+		wrap(`<table class="grid" border="1" cellpadding="2"><tr><td style="color: red; padding: 2px" colspan="2">x</td></tr></table>`),
+		wrap(`<a href="http://example.org/x?a=1&amp;b=2" name="top" title="t">link</a>`),
+		wrap(`<a href="#top">up</a><a href="Patient/123">rel</a><a href="mailto:x@example.org">m</a>`),
+		wrap(`<img src="data:image/png;base64,iVBORw0KGgo=" alt="dot"/>`), // an image is content
+		wrap(`<img src="#contained-binary"/>`),
+		wrap(`<img src="http://example.org/logo.png" alt="external images are allowed"/>`),
+		wrap(`<!-- a comment -->text<br/><hr/><pre xml:space="preserve">  x</pre>`),
+		wrap(`<![CDATA[ a < b ]]>`),
+		wrap(`<span lang="de" xml:lang="de" dir="ltr">Hallo</span>`),
+		`<div xmlns="http://www.w3.org/1999/xhtml" xmlns:h="http://www.w3.org/1999/xhtml"><h:p>prefixed XHTML</h:p></div>`,
+		"\n  " + wrap("surrounding whitespace is fine") + "\n",
+		wrap(`<ul><li>one</li><li>two</li></ul><ol><li>x</li></ol><dl><dt>a</dt><dd>b</dd></dl>`),
+		wrap(`<h1>a</h1><h6>b</h6><blockquote cite="http://example.org">q</blockquote><sub>1</sub><sup>2</sup>`),
+	}
+	for _, v := range valid {
+		if ps := Check(v); len(ps) != 0 {
+			t.Errorf("%s\n  want no problems, got %+v", v, ps)
+		}
+	}
+}
+
+func TestCheckInvalid(t *testing.T) {
+	cases := []struct {
+		name, div string
+		want      string // the first problem's rule
+		severity  Severity
+	}{
+		{"empty string", "", "xhtml.root", Error},
+		{"no root", "just text", "xhtml.root", Error},
+		{"root not div", `<p xmlns="http://www.w3.org/1999/xhtml">x</p>`, "xhtml.root", Error},
+		{"no namespace", `<div>text</div>`, "xhtml.namespace", Error},
+		{"wrong namespace", `<div xmlns="http://example.org">text</div>`, "xhtml.namespace", Error},
+		{"two roots", wrap("a") + wrap("b"), "xhtml.root", Error},
+		{"text after root", wrap("a") + "tail", "xhtml.root", Error},
+		{"empty div", wrap(""), "xhtml.empty", Warning},
+		{"whitespace only", wrap(" \n\t<p> </p><br/>&#32;"), "xhtml.empty", Warning},
+		{"script", wrap(`<script>alert(1)</script>`), "xhtml.element", Error},
+		{"script in svg", wrap(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), "xhtml.namespace", Error},
+		{"iframe", wrap(`x<iframe src="http://evil.example"></iframe>`), "xhtml.element", Error},
+		{"form", wrap(`<form><input name="q"/></form>x`), "xhtml.element", Error},
+		{"style element", wrap(`<style>p{color:red}</style>x`), "xhtml.element", Error},
+		{"object", wrap(`<object data="x.swf"></object>x`), "xhtml.element", Error},
+		{"font is not HTML 4 strict", wrap(`<font color="red">x</font>`), "xhtml.element", Error},
+		{"onerror", wrap(`<img src="x" onerror="alert(1)"/>`), "xhtml.attribute", Error},
+		{"onclick uppercase", wrap(`<p onClick="alert(1)">x</p>`), "xhtml.attribute", Error},
+		{"xlink", wrap(`<a xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="javascript:alert(1)">x</a>`), "xhtml.attribute", Error},
+		{"href on span", wrap(`<span href="x">x</span>`), "xhtml.attribute", Error},
+		{"javascript href", wrap(`<a href="javascript:alert(1)">x</a>`), "xhtml.url", Error},
+		{"javascript href mixed case", wrap(`<a href="JaVaScRiPt:alert(1)">x</a>`), "xhtml.url", Error},
+		{"javascript href leading space", wrap(`<a href="  javascript:alert(1)">x</a>`), "xhtml.url", Error},
+		{"javascript href tab", wrap(`<a href="java&#9;script:alert(1)">x</a>`), "xhtml.url", Error},
+		{"javascript href newline", wrap("<a href=\"java\nscript:alert(1)\">x</a>"), "xhtml.url", Error},
+		{"javascript href entity colon", wrap(`<a href="javascript&#58;alert(1)">x</a>`), "xhtml.url", Error},
+		{"javascript href hex entities", wrap(`<a href="&#x6A;avascript:alert(1)">x</a>`), "xhtml.url", Error},
+		{"vbscript", wrap(`<a href="vbscript:msgbox">x</a>`), "xhtml.url", Error},
+		{"data html link", wrap(`<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>`), "xhtml.url", Error},
+		{"data html img", wrap(`<img src="data:text/html,&lt;script&gt;"/>`), "xhtml.url", Error},
+		{"style expression", wrap(`<p style="width: expression(alert(1))">x</p>`), "xhtml.style", Error},
+		{"style escaped expression", wrap(`<p style="width: exp\72 ession(alert(1))">x</p>`), "xhtml.style", Error},
+		{"style comment split", wrap(`<p style="width: exp/**/ression(alert(1))">x</p>`), "xhtml.style", Error},
+		{"style javascript url", wrap(`<p style="background: url(javascript:alert(1))">x</p>`), "xhtml.style", Error},
+		{"style behavior", wrap(`<p style="behavior: url(x.htc)">x</p>`), "xhtml.style", Error},
+		{"style moz-binding", wrap(`<p style="-moz-binding: url(x.xml#y)">x</p>`), "xhtml.style", Error},
+		{"style external url", wrap(`<p style="background-image: url(http://tracker.example/p.gif)">x</p>`), "xhtml.style", Warning},
+		{"unbalanced", wrap(`<p><b>x</p>`), "xhtml.well-formed", Error},
+		{"unclosed", open + `<p>x`, "xhtml.well-formed", Error},
+		{"stray end tag", wrap(`x</span>`), "xhtml.well-formed", Error},
+		{"html void br", wrap(`x<br>y`), "xhtml.well-formed", Error},
+		{"unquoted attribute", wrap(`<p class=x>y</p>`), "xhtml.well-formed", Error},
+		{"attribute without value", wrap(`<td nowrap>y</td>`), "xhtml.well-formed", Error},
+		{"duplicate attribute", wrap(`<p class="a" class="b">y</p>`), "xhtml.well-formed", Error},
+		{"lt in text", wrap(`a < b`), "xhtml.well-formed", Error},
+		{"lt in attribute", wrap(`<p title="a<b">y</p>`), "xhtml.well-formed", Error},
+		{"bare ampersand", wrap(`salt & pepper`), "xhtml.entity", Error},
+		{"html entity", wrap(`a&nbsp;b`), "xhtml.entity", Error},
+		{"bad char ref", wrap(`a&#0;b`), "xhtml.entity", Error},
+		{"doctype", `<!DOCTYPE html>` + wrap("x"), "xhtml.doctype", Error},
+		{"processing instruction", wrap(`<?php echo 1 ?>x`), "xhtml.processing-instruction", Error},
+		{"unterminated comment", wrap(`x<!-- open`), "xhtml.well-formed", Error},
+		{"double dash comment", wrap(`x<!-- a -- b -->`), "xhtml.well-formed", Error},
+		{"unterminated cdata", open + `x<![CDATA[ open`, "xhtml.well-formed", Error},
+		{"control character", wrap("a\x01b"), "xhtml.char", Error},
+		{"invalid utf8", wrap("a\xffb"), "xhtml.char", Error},
+		{"undeclared prefix", wrap(`<x:p>y</x:p>`), "xhtml.well-formed", Error},
+		{"mathml", wrap(`<math xmlns="http://www.w3.org/1998/Math/MathML"><mi>x</mi></math>y`), "xhtml.namespace", Error},
+	}
+	for _, c := range cases {
+		ps := Check(c.div)
+		if len(ps) == 0 {
+			t.Errorf("%s: want %s, got no problems", c.name, c.want)
+			continue
+		}
+		if ps[0].Rule != c.want || ps[0].Severity != c.severity {
+			t.Errorf("%s: want %s %s first, got %v: %s", c.name, c.severity, c.want, rules(ps), ps[0].Message)
+		}
+		for _, p := range ps {
+			if p.Message == "" || p.Offset < 0 || p.Offset > len(c.div) {
+				t.Errorf("%s: malformed problem %+v", c.name, p)
+			}
+		}
+	}
+}
+
+func TestCheckMessages(t *testing.T) {
+	cases := []struct{ div, want string }{
+		{wrap(`<script>x</script>`), "<script> is not allowed: scripts are not allowed in narrative"},
+		{wrap(`<img src="x.png" onerror="alert(1)"/>`), "attribute onerror is not allowed on <img>: event handler attributes run script"},
+		{`<div>x</div>`, `must declare the XHTML namespace: <div xmlns="http://www.w3.org/1999/xhtml">`},
+		{wrap(`a&nbsp;b`), "use the character itself or a numeric reference (e.g. &#160; for &nbsp;)"},
+		{wrap(`<p><b>x</p>`), "</p> closes <p> while <b>"},
+	}
+	for _, c := range cases {
+		ps := Check(c.div)
+		if len(ps) == 0 || !strings.Contains(ps[0].Message, c.want) {
+			t.Errorf("%s: want a message containing %q, got %+v", c.div, c.want, ps)
+		}
+	}
+}
+
+func TestCheckOffsets(t *testing.T) {
+	div := wrap(`<p>ok</p><script>x</script>`)
+	ps := Check(div)
+	if len(ps) != 1 || ps[0].Offset != strings.Index(div, "<script>") {
+		t.Fatalf("want one problem at the <script> tag, got %+v", ps)
+	}
+}
+
+func TestCheckCapsProblems(t *testing.T) {
+	ps := Check(wrap(strings.Repeat("<script>x</script>", 200)))
+	if len(ps) != maxProblems+1 || ps[maxProblems].Rule != "xhtml.too-many" {
+		t.Fatalf("want %d problems ending with xhtml.too-many, got %d", maxProblems+1, len(ps))
+	}
+}

@@ -1,0 +1,123 @@
+package xhtml
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sharedDir finds the reference data: $FHIRLENS_SHARED, or ../shared next
+// to the module root. Without it the test is skipped, except in CI.
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	if d := os.Getenv("FHIRLENS_SHARED"); d != "" {
+		return d
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			shared := filepath.Join(dir, "..", "shared")
+			if _, err := os.Stat(shared); err == nil {
+				return shared
+			}
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("reference data ../shared is missing (set FHIRLENS_SHARED)")
+	}
+	t.Skip("reference data ../shared not found")
+	return ""
+}
+
+// narratives calls fn for every Narrative.div in the R4 examples package.
+func narratives(t *testing.T, fn func(file, div string)) {
+	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", "hl7.fhir.r4.examples-4.0.1.tgz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(h.Name, ".json") {
+			continue
+		}
+		var doc any
+		if err := json.NewDecoder(tr).Decode(&doc); err != nil {
+			continue // not our concern here
+		}
+		walkDivs(doc, func(div string) { fn(h.Name, div) })
+	}
+}
+
+func walkDivs(v any, fn func(string)) {
+	switch v := v.(type) {
+	case map[string]any:
+		if text, ok := v["text"].(map[string]any); ok {
+			if div, ok := text["div"].(string); ok {
+				fn(div)
+			}
+		}
+		for _, child := range v {
+			walkDivs(child, fn)
+		}
+	case []any:
+		for _, child := range v {
+			walkDivs(child, fn)
+		}
+	}
+}
+
+// The R4 examples are meant to be valid: Check must not report errors on
+// their narratives, and Sanitize must keep their text.
+func TestR4ExampleNarratives(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus test")
+	}
+	n, failures := 0, 0
+	narratives(t, func(file, div string) {
+		n++
+		for _, p := range Check(div) {
+			if p.Severity == Error {
+				failures++
+				if failures <= 20 {
+					t.Errorf("%s: %s at %d: %s", file, p.Rule, p.Offset, p.Message)
+				}
+			}
+		}
+		clean := Sanitize(div)
+		for _, p := range Check(clean) {
+			if p.Severity == Error && p.Rule != "xhtml.empty" {
+				t.Errorf("%s: sanitized narrative fails Check: %s: %s", file, p.Rule, p.Message)
+			}
+		}
+	})
+	t.Logf("%d narratives checked, %d errors", n, failures)
+	if n < 3000 {
+		t.Errorf("only %d narratives found; expected the R4 examples to have thousands", n)
+	}
+}

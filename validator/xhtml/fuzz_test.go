@@ -1,0 +1,46 @@
+package xhtml
+
+import "testing"
+
+func seeds(f *testing.F) {
+	for _, c := range sanitizeCases {
+		f.Add(c.in)
+	}
+	f.Add(wrap(`<a href="java&#x0A;script:x">x</a><p style="x:\65 xpression(1)">y</p>`))
+	f.Add(`<div xmlns="http://www.w3.org/1999/xhtml"><p a="1" a="2" b=c d>x</p></div>`)
+	f.Add("<![CDATA[<!--<?<!DOCTYPE")
+}
+
+// FuzzCheck: never panics, problems are well-formed and bounded.
+func FuzzCheck(f *testing.F) {
+	seeds(f)
+	f.Fuzz(func(t *testing.T, div string) {
+		ps := Check(div)
+		if len(ps) > maxProblems+1 {
+			t.Fatalf("%d problems", len(ps))
+		}
+		for _, p := range ps {
+			if p.Rule == "" || p.Message == "" || p.Offset < 0 || p.Offset > len(div) ||
+				(p.Severity != Error && p.Severity != Warning) {
+				t.Fatalf("malformed problem %+v", p)
+			}
+		}
+	})
+}
+
+// FuzzSanitize: never panics, the output passes Check (or is only empty),
+// and sanitizing again changes nothing.
+func FuzzSanitize(f *testing.F) {
+	seeds(f)
+	f.Fuzz(func(t *testing.T, div string) {
+		out := Sanitize(div)
+		for _, p := range Check(out) {
+			if p.Rule != "xhtml.empty" {
+				t.Fatalf("Sanitize(%q) = %q fails Check: %s: %s", div, out, p.Rule, p.Message)
+			}
+		}
+		if again := Sanitize(out); again != out {
+			t.Fatalf("Sanitize not idempotent on %q:\n once %q\ntwice %q", div, out, again)
+		}
+	})
+}
