@@ -3,16 +3,13 @@ package primitive
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/fhirlens/fhirlens/validator/xhtml"
 )
 
 // MaxStringLength is the R4 limit on string (and markdown) values: 1 MB,
 // counted in characters as the specification's maxLength is.
 const MaxStringLength = 1048576
-
-// XHTMLChecker checks narrative XHTML. It is nil by default so that this
-// package does not depend on the xhtml package; the engine may plug in
-// xhtml.Check through it. Check ignores xhtml values while it is nil.
-var XHTMLChecker func(div string) *Problem
 
 // Check checks the lexical form of value as a FHIR R4 primitive of type
 // fhirType ("date", "code", ...). value is the string form as it appears in
@@ -21,6 +18,10 @@ var XHTMLChecker func(div string) *Problem
 // It returns nil when the value is valid, otherwise the most important
 // problem: the first error, or the first warning when there is no error.
 // Unknown type names are not checked (nil).
+//
+// xhtml values are delegated to xhtml.Check, of which only the most
+// important problem is returned; call xhtml.Check directly for all of them
+// (with offsets). Unlike the other types, xhtml checking allocates.
 func Check(fhirType, value string) *Problem {
 	if !IsPrimitive(fhirType) {
 		return nil
@@ -83,10 +84,7 @@ func checkType(fhirType, value string) *Problem {
 	case "base64Binary":
 		return checkBase64(value)
 	case "xhtml":
-		if XHTMLChecker != nil {
-			return XHTMLChecker(value)
-		}
-		return nil
+		return checkXHTML(value)
 	}
 	return nil
 }
@@ -156,3 +154,25 @@ func isAllWhitespace(v string) bool {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// checkXHTML returns the first error of xhtml.Check, else its first warning.
+func checkXHTML(div string) *Problem {
+	var first *xhtml.Problem
+	for _, p := range xhtml.Check(div) {
+		if p.Severity == xhtml.Error {
+			first = &p
+			break
+		}
+		if first == nil {
+			first = &p
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	sev := Warning
+	if first.Severity == xhtml.Error {
+		sev = Error
+	}
+	return &Problem{Rule: first.Rule, Severity: sev, Message: first.Message}
+}

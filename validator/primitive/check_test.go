@@ -317,14 +317,16 @@ func TestJSONKind(t *testing.T) {
 	}
 }
 
-func TestXHTMLChecker(t *testing.T) {
-	if p := Check("xhtml", "<div>"); p != nil {
-		t.Fatalf("xhtml without a checker must not be checked: %v", p)
+func TestXHTMLDelegates(t *testing.T) {
+	const ns = `<div xmlns="http://www.w3.org/1999/xhtml">`
+	if p := Check("xhtml", ns+"<p>fine</p></div>"); p != nil {
+		t.Fatalf("valid narrative: %+v", p)
 	}
-	XHTMLChecker = func(div string) *Problem { return errorf("xhtml.test", "bad") }
-	defer func() { XHTMLChecker = nil }()
-	if p := Check("xhtml", "<div>"); p == nil || p.Rule != "xhtml.test" {
-		t.Fatalf("xhtml checker not used: %v", p)
+	if p := Check("xhtml", ns+"<script>x</script></div>"); p == nil || p.Rule != "xhtml.element" || p.Severity != Error {
+		t.Fatalf("script: %+v", p)
+	}
+	if p := Check("xhtml", ns+"</div>"); p == nil || p.Rule != "xhtml.empty" || p.Severity != Warning {
+		t.Fatalf("empty: %+v", p)
 	}
 }
 
