@@ -404,7 +404,7 @@ func (b *builder) describeEncounter(it *item) {
 		cls := coding(r.Class)
 		c.Facts = append(c.Facts, Fact{Label: "Class", Text: codingText(r.Class), Codes: []Coding{cls}})
 		if c.Title == "" {
-			c.Title = codingText(r.Class) + " encounter"
+			c.Title = firstNonEmpty(deref(r.Class.Display), encounterClassNames[deref(r.Class.Code)], codingText(r.Class)) + " encounter"
 		}
 	} else {
 		c.Facts = append(c.Facts, Fact{Label: "Class", Absent: firstNonEmpty(darReason(it.raw.Get("class.extension")), "absent")})
@@ -425,4 +425,12 @@ func (b *builder) describeEncounter(it *item) {
 	}
 	c.setDate(it.raw, "period.start")
 	c.DateEnd = str(it.raw, "period.end")
+}
+
+// encounterClassNames are the HL7 v3 ActEncounterCode displays, used for a
+// card title when the class coding carries no display.
+var encounterClassNames = map[string]string{
+	"AMB": "Ambulatory", "EMER": "Emergency", "FLD": "Field", "HH": "Home health",
+	"IMP": "Inpatient", "ACUTE": "Inpatient acute", "NONAC": "Inpatient non-acute",
+	"OBSENC": "Observation", "PRENC": "Pre-admission", "SS": "Short stay", "VR": "Virtual",
 }
