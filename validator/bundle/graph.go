@@ -1,0 +1,153 @@
+package bundle
+
+import (
+	"strconv"
+
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+// Entry is one Bundle.entry as the index sees it. Strings are views of the
+// input bytes.
+type Entry struct {
+	Index    int         `json:"index"`
+	Node     jsontree.ID `json:"node"`                 // the entry object
+	FullURL  string      `json:"fullUrl,omitempty"`    // as written
+	Resource jsontree.ID `json:"resource"`             // the resource object, or -1
+	Type     string      `json:"type,omitempty"`       // resourceType
+	ID       string      `json:"id,omitempty"`         // resource id
+	Version  string      `json:"version,omitempty"`    // meta.versionId
+	Base     string      `json:"base,omitempty"`       // base of a RESTful fullUrl ("http://x/fhir/"), for relative references
+	Method   string      `json:"method,omitempty"`     // request.method
+	Request  string      `json:"requestUrl,omitempty"` // request.url
+}
+
+// Graph is the index of one bundle and, once CheckReferences ran, its
+// resolved references. Build it with Index; it is not safe for concurrent
+// mutation, but lookups after CheckReferences may run concurrently.
+type Graph struct {
+	tree     *jsontree.Tree
+	root     jsontree.ID // the Bundle (or lone resource) object
+	isBundle bool
+	// Path is the FHIRPath of the root, the prefix of every finding's path:
+	// "Bundle" by default; set it for a bundle nested in another resource.
+	Path    string  `json:"path"`
+	Type    string  `json:"type"` // Bundle.type; "" when the root is not a Bundle
+	Entries []Entry `json:"entries"`
+
+	byFullURL map[string][]int32  // fullUrl as written -> entries
+	byREST    map[restKey][]int32 // (base, type, id) of RESTful fullUrls -> entries
+	byTypeID  map[typeID][]int32  // (type, id) of every resource -> entries
+	byNode    map[jsontree.ID]int32
+
+	edges     []Edge
+	contained map[jsontree.ID]map[string]jsontree.ID // container resource -> contained id -> node
+}
+
+type restKey struct{ base, typ, id string }
+type typeID struct{ typ, id string }
+
+// Index reads the bundle at node root in one pass over its entries. A root
+// that is not a Bundle gives a graph without entries, which still resolves
+// "#id" references inside it.
+func Index(tree *jsontree.Tree, root jsontree.ID) *Graph {
+	g := &Graph{tree: tree, root: root, Path: "Bundle"}
+	if tree == nil || root < 0 || int(root) >= tree.Len() || tree.Kind(root) != jsontree.Object {
+		g.root = jsontree.None
+		return g
+	}
+	if rt := str(tree, tree.Get(root, "resourceType")); rt != "Bundle" {
+		g.Path = rt
+		return g
+	}
+	g.isBundle = true
+	g.Type = str(tree, tree.Get(root, "type"))
+	entries := tree.Get(root, "entry")
+	if entries == jsontree.None || tree.Kind(entries) != jsontree.Array {
+		return g
+	}
+	n := tree.Count(entries)
+	g.Entries = make([]Entry, 0, n)
+	g.byFullURL = make(map[string][]int32, n)
+	g.byREST = make(map[restKey][]int32, n)
+	g.byTypeID = make(map[typeID][]int32, n)
+	g.byNode = make(map[jsontree.ID]int32, n)
+	for e := tree.First(entries); e != jsontree.None; e = tree.Next(e) {
+		i := int32(len(g.Entries))
+		en := Entry{Index: int(i), Node: e, Resource: jsontree.None}
+		if tree.Kind(e) == jsontree.Object {
+			en.FullURL = str(tree, tree.Get(e, "fullUrl"))
+			if r := tree.Get(e, "resource"); r != jsontree.None && tree.Kind(r) == jsontree.Object {
+				en.Resource = r
+				en.Type = str(tree, tree.Get(r, "resourceType"))
+				en.ID = str(tree, tree.Get(r, "id"))
+				en.Version = str(tree, tree.Get(tree.Get(r, "meta"), "versionId"))
+			}
+			if req := tree.Get(e, "request"); req != jsontree.None {
+				en.Method = str(tree, tree.Get(req, "method"))
+				en.Request = str(tree, tree.Get(req, "url"))
+			}
+		}
+		if u, ok := parseREST(en.FullURL); ok && u.Base != "" && u.Version == "" {
+			en.Base = u.Base
+			k := restKey{u.Base, u.Type, u.ID}
+			g.byREST[k] = append(g.byREST[k], i)
+		}
+		if en.FullURL != "" {
+			g.byFullURL[en.FullURL] = append(g.byFullURL[en.FullURL], i)
+		}
+		if en.Type != "" && en.ID != "" {
+			k := typeID{en.Type, en.ID}
+			g.byTypeID[k] = append(g.byTypeID[k], i)
+		}
+		if en.Resource != jsontree.None {
+			g.byNode[en.Resource] = i
+		}
+		g.Entries = append(g.Entries, en)
+	}
+	return g
+}
+
+// Tree is the parsed document the graph indexes.
+func (g *Graph) Tree() *jsontree.Tree { return g.tree }
+
+// Root is the Bundle node (or the lone resource) the graph was built from.
+func (g *Graph) Root() jsontree.ID { return g.root }
+
+// IsBundle reports whether the graph was built from a Bundle.
+func (g *Graph) IsBundle() bool { return g.isBundle }
+
+// EntryOf is the index of the entry whose resource is node resource, or -1.
+func (g *Graph) EntryOf(resource jsontree.ID) int {
+	if i, ok := g.byNode[resource]; ok {
+		return int(i)
+	}
+	return -1
+}
+
+// ByFullURL lists the entries whose fullUrl is exactly url, in document order.
+func (g *Graph) ByFullURL(url string) []int { return ints(g.byFullURL[url]) }
+
+// ByTypeID lists the entries holding resource type/id, in document order.
+func (g *Graph) ByTypeID(typ, id string) []int { return ints(g.byTypeID[typeID{typ, id}]) }
+
+func ints(xs []int32) []int {
+	if len(xs) == 0 {
+		return nil
+	}
+	out := make([]int, len(xs))
+	for i, x := range xs {
+		out[i] = int(x)
+	}
+	return out
+}
+
+// entryPath is the FHIRPath of entry i: Bundle.entry[i].
+func (g *Graph) entryPath(i int) string { return g.Path + ".entry[" + strconv.Itoa(i) + "]" }
+
+// str is the value of a string node, "" for anything else.
+func str(t *jsontree.Tree, n jsontree.ID) string {
+	if n == jsontree.None || t.Kind(n) != jsontree.String {
+		return ""
+	}
+	return t.Str(n)
+}

@@ -1,0 +1,227 @@
+package bundle
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+// Ref is one Reference.reference to resolve, as the validator's walk (which
+// knows which elements are References) or CollectReferences found it.
+type Ref struct {
+	Node     jsontree.ID // the "reference" string node
+	Path     string      // FHIRPath of the Reference element, used in findings
+	Entry    int         // index of the entry it is in, or -1
+	Resource jsontree.ID // the entry's (or top-level) resource; "#id" resolves in its contained
+	// Targets are the allowed target type names from the element's
+	// targetProfile ("Patient", "Group"); empty, "Resource" or
+	// "DomainResource" allow any.
+	Targets []string
+}
+
+// Edge is one resolved (or unresolved) reference of the graph.
+type Edge struct {
+	FromEntry int         `json:"from"` // entry the reference is in, -1 outside entries
+	Path      string      `json:"path"`
+	Ref       string      `json:"ref"`
+	ToEntry   int         `json:"to"` // target entry, -1 when unresolved or external
+	Node      jsontree.ID `json:"node"`
+	Kind      string      `json:"kind"`   // KindRelative, KindURN, ...
+	Target    jsontree.ID `json:"target"` // target resource node (contained included), -1 when none
+}
+
+// Options tune reference checking.
+type Options struct {
+	// ReportExternal reports absolute URLs that no entry has (information):
+	// off by default, since they normally point to other servers.
+	ReportExternal bool
+}
+
+// CheckReferences resolves refs (in document order), records them as the
+// graph's edges, and reports references that do not resolve, resolve
+// ambiguously or to the wrong type, and, in documents, entries the
+// Composition does not reach. Severity follows the bundle type the way the
+// reference validator grades it: what must be in the bundle (urn: references
+// in documents, messages, transactions and batches; the Composition's and
+// MessageHeader's references) is an error, a urn: reference that resolves
+// nowhere in other bundles a warning, a relative reference a warning in
+// documents and messages and information in collections, and external
+// absolute URLs nothing unless Options.ReportExternal.
+func (g *Graph) CheckReferences(refs []Ref, opts Options) []Finding {
+	t := g.tree
+	var out []Finding
+	g.edges = make([]Edge, 0, len(refs))
+	for i := range refs {
+		ref := &refs[i]
+		if ref.Node < 0 || int(ref.Node) >= t.Len() || t.Kind(ref.Node) != jsontree.String {
+			continue
+		}
+		s := t.Str(ref.Node)
+		container := ref.Resource
+		if container == jsontree.None && ref.Entry >= 0 && ref.Entry < len(g.Entries) {
+			container = g.Entries[ref.Entry].Resource
+		}
+		from := ref.Entry
+		if from >= len(g.Entries) {
+			from = -1
+		}
+		res := g.resolve(from, container, s)
+		g.edges = append(g.edges, Edge{FromEntry: from, Path: ref.Path, Ref: s, ToEntry: res.Entry, Node: ref.Node, Kind: res.Kind, Target: res.Target})
+		out = g.judge(out, ref, from, s, &res, opts)
+	}
+	if g.Type == "document" {
+		out = g.reachability(out)
+	}
+	return sortFindings(t, out)
+}
+
+// Edges are the references of the last CheckReferences, in document order.
+func (g *Graph) Edges() []Edge { return g.edges }
+
+// Outgoing lists the edges from entry i, in document order.
+func (g *Graph) Outgoing(i int) []Edge {
+	var out []Edge
+	for _, e := range g.edges {
+		if e.FromEntry == i {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Incoming lists the edges that resolve to entry i (what references it),
+// in document order; references from an entry to itself are left out.
+func (g *Graph) Incoming(i int) []Edge {
+	var out []Edge
+	for _, e := range g.edges {
+		if e.ToEntry == i && e.FromEntry != i {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// judge adds the findings about one resolved reference.
+func (g *Graph) judge(out []Finding, ref *Ref, from int, s string, res *Resolution, opts Options) []Finding {
+	t := g.tree
+	path := ref.Path
+	if path == "" {
+		path = g.pathOf(ref.Node, from)
+	}
+	add := func(sev, code, rule, msg string) {
+		out = append(out, Finding{Severity: sev, Code: code, Rule: rule, Node: ref.Node, Path: path, Message: msg})
+	}
+	switch res.Kind {
+	case KindInvalid:
+		add(SeverityError, "invalid", "ref.format", "reference "+quote(s)+" is not valid: "+res.Why)
+		return out
+	case KindConditional:
+		if g.Type != "transaction" && g.Type != "batch" {
+			add(SeverityError, "invalid", "ref.format", "reference "+quote(s)+" is a conditional (search) reference, which is only allowed in transactions and batches; the server replaces it when it processes them")
+		}
+		return out
+	case KindContainer:
+		return out
+	case KindContained:
+		if res.Target == jsontree.None {
+			add(SeverityError, "invariant", "ref-1", "reference "+quote(s)+" points to a contained resource with id "+quote(res.ID)+", but the resource has none (ref-1); add it to contained or fix the id")
+			return out
+		}
+		return g.checkTargetType(out, ref, path, s, res.Type)
+	}
+	if res.Entry < 0 {
+		sev := g.unresolvedSeverity(res.Kind, g.mustResolve(ref, from), opts)
+		if res.Apparent >= 0 {
+			if sev == "" {
+				sev = SeverityInformation
+			}
+			add(sev, "not-found", "ref.base-mismatch", "relative reference "+quote(s)+" resolves against the base of this entry's fullUrl to "+quote(g.Entries[from].Base+res.Type+"/"+res.ID)+
+				", which no entry has; entry "+strconv.Itoa(res.Apparent)+" holds "+res.Type+"/"+res.ID+" under the fullUrl "+orNone(g.Entries[res.Apparent].FullURL)+": if that is the target, reference it by that URL")
+		} else if sev != "" {
+			add(sev, "not-found", "ref.unresolved", g.unresolvedMessage(from, s, res))
+		}
+		if res.Type != "" {
+			out = g.checkTargetType(out, ref, path, s, res.Type)
+		}
+		return out
+	}
+	target := &g.Entries[res.Entry]
+	if res.Matches > 1 && g.Type != "history" {
+		add(SeverityError, "invalid", "ref.ambiguous", "reference "+quote(s)+" matches "+strconv.Itoa(res.Matches)+" entries ("+g.listMatches(res)+"); it must identify exactly one: make the fullUrls (or type and id) unique")
+	}
+	if res.VersionUnknown {
+		add(SeverityWarning, "not-found", "ref.version", "reference "+quote(s)+" asks for version "+quote(res.Version)+", but entry "+strconv.Itoa(res.Entry)+" does not declare meta.versionId, so the version cannot be checked")
+	}
+	if res.Type != "" && target.Type != "" && target.Type != res.Type {
+		add(SeverityError, "invalid", "ref.type-mismatch", "reference "+quote(s)+" names type "+res.Type+", but the entry it resolves to (entry "+strconv.Itoa(res.Entry)+") holds a "+target.Type)
+		return out
+	}
+	typ := target.Type
+	if res.Target != target.Resource {
+		typ = str(t, t.Get(res.Target, "resourceType"))
+	}
+	return g.checkTargetType(out, ref, path, s, typ)
+}
+
+// unresolvedSeverity grades a reference that resolves to no entry; "" means
+// no finding.
+func (g *Graph) unresolvedSeverity(kind string, mustResolve bool, opts Options) string {
+	if !g.isBundle {
+		return "" // a lone resource's references point elsewhere by design
+	}
+	if mustResolve {
+		return SeverityError
+	}
+	switch kind {
+	case KindURN:
+		switch g.Type {
+		case "document", "message", "transaction", "batch":
+			return SeverityError
+		}
+		return SeverityWarning
+	case KindRelative:
+		// As the reference validator: a hint in documents and messages, whose
+		// content should be complete; elsewhere a relative reference may
+		// point to the server the bundle came from.
+		switch g.Type {
+		case "document", "message":
+			return SeverityInformation
+		}
+	case KindAbsolute:
+		if opts.ReportExternal {
+			return SeverityInformation
+		}
+	}
+	return ""
+}
+
+func (g *Graph) unresolvedMessage(from int, s string, res *Resolution) string {
+	msg := "reference " + quote(s) + " does not resolve to any entry of this " + typeName(g.Type)
+	switch {
+	case res.VersionMissing:
+		return msg + ": the resource is in the bundle, but not at version " + quote(res.Version)
+	case res.Kind == KindURN:
+		return msg + ": a urn: reference can only point inside the bundle, so an entry with fullUrl " + quote(s) + " is missing"
+	case res.Kind == KindRelative && from >= 0 && g.Entries[from].Base != "":
+		return msg + " (it resolves to " + quote(g.Entries[from].Base+res.Type+"/"+res.ID) + ")"
+	case res.Kind == KindRelative:
+		return msg + " (no entry holds " + res.Type + "/" + res.ID + ")"
+	}
+	return msg
+}
+
+func (g *Graph) listMatches(res *Resolution) string {
+	var b strings.Builder
+	for n, c := range res.cands {
+		if n == 5 {
+			b.WriteString(", ...")
+			break
+		}
+		if n > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("entry " + strconv.Itoa(int(c)))
+	}
+	return b.String()
+}
