@@ -101,11 +101,8 @@ func (s *Set) AddPackage(r io.Reader) error {
 	}
 	var added []*Type
 	for _, sd := range sds {
-		t, err := buildType(sd)
-		if err != nil {
-			s.Problems = append(s.Problems, err.Error())
-			continue
-		}
+		t, problems := buildType(sd)
+		s.Problems = append(s.Problems, problems...)
 		if t == nil {
 			continue
 		}

@@ -13,12 +13,14 @@ const (
 )
 
 // buildType turns one StructureDefinition's snapshot into a Type. It returns
-// nil (no error) for definitions without a snapshot, which cannot be used.
-func buildType(sd *rawStructureDefinition) (*Type, error) {
+// nil for definitions without a snapshot, which cannot be used, and for
+// snapshots without a root; elements that do not fit in the tree are left
+// out and reported as problems.
+func buildType(sd *rawStructureDefinition) (t *Type, problems []string) {
 	if sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 {
 		return nil, nil
 	}
-	t := &Type{
+	t = &Type{
 		Name:     sd.Name,
 		URL:      sd.URL,
 		Kind:     sd.Kind,
@@ -40,8 +42,8 @@ func buildType(sd *rawStructureDefinition) (*Type, error) {
 		}
 		e := buildElement(re)
 		if i == 0 {
-			if strings.Contains(re.Path, ".") {
-				return nil, fmt.Errorf("StructureDefinition %s: first snapshot element %q is not a root", sd.URL, re.Path)
+			if re.Path == "" || strings.Contains(re.Path, ".") {
+				return nil, []string{fmt.Sprintf("StructureDefinition %s: first snapshot element %q is not a root", sd.URL, re.Path)}
 			}
 			t.Root = e
 			byPath[re.Path] = e
@@ -49,11 +51,13 @@ func buildType(sd *rawStructureDefinition) (*Type, error) {
 		}
 		dot := strings.LastIndexByte(re.Path, '.')
 		if dot < 0 {
-			return nil, fmt.Errorf("StructureDefinition %s: second root element %q", sd.URL, re.Path)
+			problems = append(problems, fmt.Sprintf("StructureDefinition %s: second root element %q left out", sd.URL, re.Path))
+			continue
 		}
 		parent := byPath[re.Path[:dot]]
 		if parent == nil {
-			return nil, fmt.Errorf("StructureDefinition %s: element %q has no parent in the snapshot", sd.URL, re.Path)
+			problems = append(problems, fmt.Sprintf("StructureDefinition %s: element %q has no parent in the snapshot, left out", sd.URL, re.Path))
+			continue
 		}
 		if _, dup := byPath[re.Path]; dup {
 			continue // re-slicing or repeated path without sliceName: keep the first
@@ -61,7 +65,7 @@ func buildType(sd *rawStructureDefinition) (*Type, error) {
 		parent.Children = append(parent.Children, e)
 		byPath[re.Path] = e
 	}
-	return t, nil
+	return t, problems
 }
 
 // inSlice reports whether a snapshot element belongs to a slice (the slice
