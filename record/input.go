@@ -34,30 +34,34 @@ type input struct {
 
 // splitInput finds the resources of a Bundle, an ndjson set or a single resource.
 func splitInput(data []byte) (*input, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	base := 0
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		data, base = data[3:], 3
+	}
 	trimmed := bytes.TrimSpace(data)
+	base += len(data) - len(bytes.TrimLeft(data, " \t\r\n\f\v"))
 	if len(trimmed) == 0 {
 		return nil, errors.New("record: empty input")
 	}
 	if trimmed[0] == '{' && gjson.ValidBytes(trimmed) {
 		root := gjson.ParseBytes(trimmed)
 		if root.Get("resourceType").String() == "Bundle" {
-			return splitBundle(root), nil
+			return splitBundle(root, base), nil
 		}
 		in := &input{kind: "resource"}
 		if !root.Get("resourceType").Exists() {
 			return nil, errors.New("record: JSON object has no resourceType: not a FHIR resource")
 		}
-		in.add(root, Location{Pointer: ""}, "resource", "")
+		in.add(root, Location{Offset: base, Length: len(trimmed)}, "resource", "")
 		return in, nil
 	}
 	if trimmed[0] != '{' {
 		return nil, errors.New("record: input is not FHIR JSON (expected a Bundle, a resource or ndjson)")
 	}
-	return splitNDJSON(data), nil
+	return splitNDJSON(data, base-len(data)+len(bytes.TrimLeft(data, " \t\r\n\f\v"))), nil
 }
 
-func splitBundle(root gjson.Result) *input {
+func splitBundle(root gjson.Result, base int) *input {
 	in := &input{kind: "bundle", bundleType: root.Get("type").String(), bundleID: root.Get("id").String()}
 	i := -1
 	root.Get("entry").ForEach(func(_, entry gjson.Result) bool {
@@ -71,6 +75,7 @@ func splitBundle(root gjson.Result) *input {
 		case !res.IsObject() || !res.Get("resourceType").Exists():
 			in.skipped = append(in.skipped, Skipped{Location: loc, Reason: "entry resource has no resourceType"})
 		default:
+			loc.Offset, loc.Length = base+res.Index, len(res.Raw)
 			in.add(res, loc, "entry:"+strconv.Itoa(n), loc.FullURL)
 		}
 		return true
@@ -78,23 +83,28 @@ func splitBundle(root gjson.Result) *input {
 	return in
 }
 
-func splitNDJSON(data []byte) *input {
+// splitNDJSON reads one resource per line; base is the offset of data in the input.
+func splitNDJSON(data []byte, base int) *input {
 	in := &input{kind: "ndjson"}
 	line := 0
+	offset := base
 	for len(data) > 0 {
 		line++
 		var text []byte
+		start := offset
 		if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
 			text, data = data[:nl], data[nl+1:]
+			offset += nl + 1
 		} else {
 			text, data = data, nil
 		}
+		start += len(text) - len(bytes.TrimLeft(text, " \t\r\f\v"))
 		text = bytes.TrimSpace(text)
 		if len(text) == 0 {
 			continue
 		}
 		n := line
-		loc := Location{Line: &n, Pointer: ""}
+		loc := Location{Line: &n, Offset: start, Length: len(text)}
 		if !gjson.ValidBytes(text) {
 			in.skipped = append(in.skipped, Skipped{Location: loc, Reason: "line is not valid JSON"})
 			continue

@@ -50,6 +50,10 @@ type Location struct {
 	Entry   *int   `json:"entry,omitempty"` // Bundle.entry index (0-based)
 	Line    *int   `json:"line,omitempty"`  // ndjson line number (1-based)
 	FullURL string `json:"fullUrl,omitempty"`
+	// Offset and Length give the resource's bytes in the input (the offset
+	// of its opening brace), for linking to raw JSON and to findings.
+	Offset int `json:"offset"`
+	Length int `json:"length"`
 	// Pointer is a JSON pointer to the resource inside the input document
 	// ("/entry/3/resource", "" for a single resource or an ndjson line).
 	Pointer string `json:"pointer"`
@@ -187,15 +191,12 @@ type AbsentElement struct {
 	Reason string `json:"reason"`
 }
 
-// Narrative is a resource's text.div.
-//
-// Only XHTML has been sanitized; DivUnsanitized is the div exactly as written
-// and must never be rendered as markup.
+// Narrative is a resource's text.div. The div as written is never in the
+// model: only its plain text and a sanitized copy.
 type Narrative struct {
-	Status         string `json:"status,omitempty"`
-	Text           string `json:"text"`                     // plain text of the div (safe as textContent)
-	XHTML          string `json:"xhtml,omitempty"`          // sanitized by Options.SanitizeNarrative
-	DivUnsanitized string `json:"divUnsanitized,omitempty"` // raw; only when no sanitizer was given
+	Status string `json:"status,omitempty"`
+	Text   string `json:"text"`            // plain text of the div (insert as textContent)
+	XHTML  string `json:"xhtml,omitempty"` // sanitized (Options.SanitizeNarrative); still render only sandboxed or rebuilt
 }
 
 // Attachment is an attachment or Binary content.

@@ -14,13 +14,11 @@ func (b *builder) narrativeOf(text gjson.Result) *Narrative {
 	if div.Type != gjson.String {
 		return nil
 	}
-	n := &Narrative{Status: text.Get("status").String(), Text: narrativeText(div.String())}
-	if b.opts.SanitizeNarrative != nil {
-		n.XHTML = b.opts.SanitizeNarrative(div.String())
-	} else {
-		n.DivUnsanitized = div.String()
+	return &Narrative{
+		Status: text.Get("status").String(),
+		Text:   narrativeText(div.String()),
+		XHTML:  b.opts.SanitizeNarrative(div.String()),
 	}
-	return n
 }
 
 // blockElements end a line in the plain-text rendering.

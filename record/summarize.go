@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/fhirlens/fhirlens/validator/xhtml"
 )
 
 // Options tunes Summarize.
@@ -11,8 +13,7 @@ type Options struct {
 	// Now is the date ages are computed against; zero means time.Now().
 	Now time.Time
 	// SanitizeNarrative turns a narrative div into XHTML that is safe to
-	// render (the FHIR narrative subset). When nil, narratives are given as
-	// plain text plus the raw div in Narrative.DivUnsanitized, never as XHTML.
+	// render (the FHIR narrative subset); nil means validator/xhtml.Sanitize.
 	SanitizeNarrative func(div string) string
 	// OmitAttachmentData leaves base64 attachment data out of the model
 	// (the UI then fetches it from the raw resource on demand).
@@ -35,6 +36,9 @@ func Summarize(data []byte, opts Options) (model *Model, err error) {
 	}()
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
+	}
+	if opts.SanitizeNarrative == nil {
+		opts.SanitizeNarrative = xhtml.Sanitize
 	}
 	if depth := nestingDepth(data); depth > maxNesting {
 		return nil, fmt.Errorf("record: JSON nested %d levels deep (limit %d)", depth, maxNesting)

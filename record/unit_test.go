@@ -159,7 +159,7 @@ func TestSanitizerHook(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := m.Unlinked[0].Cards[0].Narrative
-	if n.XHTML != "<div>clean</div>" || n.DivUnsanitized != "" || n.Text != "hi" {
+	if n.XHTML != "<div>clean</div>" || n.Text != "hi" {
 		t.Errorf("narrative %+v", n)
 	}
 }
@@ -186,4 +186,44 @@ func FuzzSummarize(f *testing.F) {
 			t.Fatalf("resources lost: %d cards for %d resources", len(allCards(m)), m.Input.Resources)
 		}
 	})
+}
+
+// TestOffsets checks that Location.Offset and Length point at each resource's
+// bytes in the input as given, for bundles, ndjson and single resources.
+func TestOffsets(t *testing.T) {
+	inputs := []string{
+		"\xef\xbb\xbf  {\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"a\"}}, {\"resource\": {\"resourceType\":\"Basic\",\"id\":\"b\"}}]}",
+		"\n{\"resourceType\":\"Patient\",\"id\":\"a\"}\r\n  {\"resourceType\":\"Basic\",\"id\":\"b\"}\n\n{\"resourceType\":\"Basic\",\"id\":\"c\"}",
+		"  {\"resourceType\":\"Basic\",\"id\":\"b\"}  ",
+	}
+	for _, in := range inputs {
+		m, err := Summarize([]byte(in), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range allCards(m) {
+			l := c.Location
+			got := in[l.Offset : l.Offset+l.Length]
+			if !strings.HasPrefix(got, "{\"resourceType\":\""+c.ResourceType) || !strings.HasSuffix(got, "}") {
+				t.Errorf("%s: offset %d length %d gives %q", c.Key, l.Offset, l.Length, got)
+			}
+		}
+	}
+}
+
+func TestDefaultSanitizer(t *testing.T) {
+	data := `{"resourceType":"Basic","id":"b","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><script>x()</script><a href=\"javascript:x()\" onclick=\"x()\">hi</a></div>"}}`
+	m, err := Summarize([]byte(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := m.Unlinked[0].Cards[0].Narrative.XHTML
+	for _, bad := range []string{"script", "javascript:", "onclick"} {
+		if strings.Contains(x, bad) {
+			t.Errorf("sanitized narrative keeps %q: %s", bad, x)
+		}
+	}
+	if !strings.Contains(x, "hi") {
+		t.Errorf("sanitized narrative lost its text: %s", x)
+	}
 }
