@@ -33,6 +33,7 @@ func TestCheckValid(t *testing.T) {
 		`<div xmlns="http://www.w3.org/1999/xhtml" xmlns:h="http://www.w3.org/1999/xhtml"><h:p>prefixed XHTML</h:p></div>`,
 		"\n  " + wrap("surrounding whitespace is fine") + "\n",
 		wrap(`<ul><li>one</li><li>two</li></ul><ol><li>x</li></ol><dl><dt>a</dt><dd>b</dd></dl>`),
+		wrap(`<table><tr><td style="background-image: url(tbl_bck1.png); background-color: white">relative images, as FHIR's generated tables use</td></tr></table>`),
 		wrap(`<h1>a</h1><h6>b</h6><blockquote cite="http://example.org">q</blockquote><sub>1</sub><sup>2</sup>`),
 	}
 	for _, v := range valid {
@@ -85,6 +86,7 @@ func TestCheckInvalid(t *testing.T) {
 		{"style behavior", wrap(`<p style="behavior: url(x.htc)">x</p>`), "xhtml.style", Error},
 		{"style moz-binding", wrap(`<p style="-moz-binding: url(x.xml#y)">x</p>`), "xhtml.style", Error},
 		{"style external url", wrap(`<p style="background-image: url(http://tracker.example/p.gif)">x</p>`), "xhtml.style", Warning},
+		{"style protocol-relative url", wrap(`<p style="background-image: url( '//tracker.example/p.gif' )">x</p>`), "xhtml.style", Warning},
 		{"unbalanced", wrap(`<p><b>x</p>`), "xhtml.well-formed", Error},
 		{"unclosed", open + `<p>x`, "xhtml.well-formed", Error},
 		{"stray end tag", wrap(`x</span>`), "xhtml.well-formed", Error},

@@ -154,10 +154,30 @@ func checkStyle(style string) (severity Severity, why string) {
 			return Error, "the style contains " + quoteText(bad) + ", which can run script or load external content"
 		}
 	}
-	if strings.Contains(css, "url(") || strings.Contains(css, "image-set(") {
-		return Warning, "the style loads an external resource (url(...)); narrative should be self-contained"
+	if externalCSSURL(css) {
+		return Warning, "the style loads a resource from another site (url(...)); narrative should be self-contained"
 	}
 	return 0, ""
+}
+
+// externalCSSURL reports a url(...) in normalized CSS that points at another
+// site (absolute or protocol-relative). Relative images, as the tables that
+// FHIR's tooling generates use, and data: URLs are not reported.
+func externalCSSURL(css string) bool {
+	for rest := css; ; {
+		i := strings.Index(rest, "url(")
+		if i < 0 {
+			return false
+		}
+		arg := strings.TrimLeft(rest[i+4:], `"'`)
+		if strings.HasPrefix(arg, "//") {
+			return true
+		}
+		if scheme := urlScheme(arg); scheme != "" && scheme != "data" {
+			return true
+		}
+		rest = rest[i+4:]
+	}
 }
 
 // normalizeCSS lower-cases css, removes comments and whitespace, and decodes
