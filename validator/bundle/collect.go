@@ -27,7 +27,7 @@ func CollectReferences(t *jsontree.Tree, root jsontree.ID) []Ref {
 		return c.refs
 	}
 	entries := t.Get(root, "entry")
-	if t.Kind(entries) != jsontree.Array || entries == jsontree.None {
+	if kind(t, entries) != jsontree.Array {
 		return nil
 	}
 	i := 0

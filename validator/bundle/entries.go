@@ -79,7 +79,7 @@ func (c *entryChecker) firstEntry(want, rule, kind string) {
 			"the first entry of a "+kind+" must hold a "+want+" resource, but it has no resource ("+rule+")")
 	case e.Type != want:
 		c.add(SeverityError, "invariant", rule, e.Resource, g.entryPath(0)+".resource",
-			"the first entry of a "+kind+" must be a "+want+", not a "+orUnknown(e.Type)+" ("+rule+"); move the "+want+" to the front")
+			"the first entry of a "+kind+" must be a "+want+", not "+article(orUnknown(e.Type))+" ("+rule+"); move the "+want+" to the front")
 	}
 }
 
@@ -242,6 +242,14 @@ func (c *entryChecker) unique(i int, seen map[versionKey]int32, firsts map[resou
 
 // resourceKey identifies a resource version regardless of fullUrl.
 type resourceKey struct{ typ, id, version string }
+
+// article prefixes a type name with "a" or "an".
+func article(s string) string {
+	if s != "" && strings.ContainsRune("AEIOU", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
 
 func typeName(t string) string {
 	if t == "" {

@@ -151,3 +151,11 @@ func str(t *jsontree.Tree, n jsontree.ID) string {
 	}
 	return t.Str(n)
 }
+
+// kind is the JSON kind of n, Invalid for the absent node.
+func kind(t *jsontree.Tree, n jsontree.ID) jsontree.Kind {
+	if n < 0 || int(n) >= t.Len() {
+		return jsontree.Invalid
+	}
+	return t.Kind(n)
+}

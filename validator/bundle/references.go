@@ -70,7 +70,7 @@ func (g *Graph) CheckReferences(refs []Ref, opts Options) []Finding {
 		g.edges = append(g.edges, Edge{FromEntry: from, Path: ref.Path, Ref: s, ToEntry: res.Entry, Node: ref.Node, Kind: res.Kind, Target: res.Target})
 		out = g.judge(out, ref, from, s, &res, opts)
 	}
-	if g.Type == "document" {
+	if g.Type == "document" && len(g.Entries) > 0 && g.Entries[0].Type == "Composition" {
 		out = g.reachability(out)
 	}
 	return sortFindings(t, out)
@@ -136,8 +136,12 @@ func (g *Graph) judge(out []Finding, ref *Ref, from int, s string, res *Resoluti
 			if sev == "" {
 				sev = SeverityInformation
 			}
+			where := "under the fullUrl " + quote(g.Entries[res.Apparent].FullURL) + ": if that is the target, reference it by that URL"
+			if g.Entries[res.Apparent].FullURL == "" {
+				where = "but has no fullUrl to reference it by"
+			}
 			add(sev, "not-found", "ref.base-mismatch", "relative reference "+quote(s)+" resolves against the base of this entry's fullUrl to "+quote(g.Entries[from].Base+res.Type+"/"+res.ID)+
-				", which no entry has; entry "+strconv.Itoa(res.Apparent)+" holds "+res.Type+"/"+res.ID+" under the fullUrl "+orNone(g.Entries[res.Apparent].FullURL)+": if that is the target, reference it by that URL")
+				", which no entry has; entry "+strconv.Itoa(res.Apparent)+" holds "+res.Type+"/"+res.ID+" "+where)
 		} else if sev != "" {
 			add(sev, "not-found", "ref.unresolved", g.unresolvedMessage(from, s, res))
 		}
@@ -154,7 +158,7 @@ func (g *Graph) judge(out []Finding, ref *Ref, from int, s string, res *Resoluti
 		add(SeverityWarning, "not-found", "ref.version", "reference "+quote(s)+" asks for version "+quote(res.Version)+", but entry "+strconv.Itoa(res.Entry)+" does not declare meta.versionId, so the version cannot be checked")
 	}
 	if res.Type != "" && target.Type != "" && target.Type != res.Type {
-		add(SeverityError, "invalid", "ref.type-mismatch", "reference "+quote(s)+" names type "+res.Type+", but the entry it resolves to (entry "+strconv.Itoa(res.Entry)+") holds a "+target.Type)
+		add(SeverityError, "invalid", "ref.type-mismatch", "reference "+quote(s)+" names type "+res.Type+", but the entry it resolves to (entry "+strconv.Itoa(res.Entry)+") holds "+article(target.Type))
 		return out
 	}
 	typ := target.Type

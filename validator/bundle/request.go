@@ -74,7 +74,7 @@ func (c *entryChecker) requestResource(i int, method string, r requestURL, url, 
 		}
 		if e.Type != "" && r.typ != e.Type {
 			c.add(SeverityError, "invalid", "bundle.request-resource", un, upath,
-				"request.url "+quote(url)+" is for "+r.typ+", but the entry's resource is a "+e.Type)
+				"request.url "+quote(url)+" is for "+r.typ+", but the entry's resource is "+article(e.Type))
 			return
 		}
 		if method == "PUT" && r.id != "" && e.ID != r.id {

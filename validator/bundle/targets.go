@@ -13,7 +13,7 @@ func (g *Graph) checkTargetType(out []Finding, ref *Ref, path, s, typ string) []
 		return out
 	}
 	return append(out, Finding{Severity: SeverityError, Code: "structure", Rule: "ref.target-type", Node: ref.Node, Path: path,
-		Message: "reference " + quote(s) + " points to a " + typ + ", but this element only allows " + strings.Join(ref.Targets, " | ")})
+		Message: "reference " + quote(s) + " points to " + article(typ) + ", but this element only allows " + strings.Join(ref.Targets, " | ")})
 }
 
 func allowsType(targets []string, typ string) bool {
