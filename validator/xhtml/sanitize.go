@@ -10,7 +10,11 @@ import (
 //
 //	<div xmlns="http://www.w3.org/1999/xhtml"> ... </div>
 //
-// and passes Check, except that it may be empty (txt-2). What it keeps:
+// and passes Check, except that it may be empty (txt-2). The output is also
+// safe to insert with innerHTML into an HTML document: it contains only the
+// elements listed below (none with special HTML parsing rules), non-void
+// elements always have explicit end tags, and every '<', '>', '&' and '"' in
+// text and attribute values is escaped. What it keeps:
 //
 //   - Text, everywhere, with references decoded and then re-escaped; CDATA
 //     sections become text. Characters XML does not allow are dropped.
