@@ -160,7 +160,8 @@ func (s *sanitizer) writeAttribute(elem string, a attribute, written []string) [
 			return written
 		}
 	}
-	v := decode(a.raw)
+	// Clean first, so the safety checks see exactly what will be written.
+	v := dropNonXMLChars(decode(a.raw))
 	keep := ""
 	switch name {
 	case "title", "alt", "summary", "abbr", "headers":
@@ -192,7 +193,6 @@ func (s *sanitizer) writeAttribute(elem string, a attribute, written []string) [
 			}
 		}
 	}
-	keep = dropNonXMLChars(keep)
 	if keep == "" || !allowedAttribute(elem, name) {
 		return written
 	}
