@@ -44,6 +44,9 @@ type CompactOptions struct {
 	CodesFor []string
 	// DisplaysFor lists binding strengths whose value sets keep code displays.
 	DisplaysFor []string
+	// AllValueSets keeps every value set of the set, not only the referenced
+	// ones (with codes and displays as for a required binding).
+	AllValueSets bool
 	// CodeSystems keeps the complete code systems, so that value sets of
 	// packages added later can be expanded and codes looked up by system.
 	CodeSystems bool
@@ -52,8 +55,9 @@ type CompactOptions struct {
 // DefaultCompactOptions is what the embedded R4 form is generated with.
 var DefaultCompactOptions = CompactOptions{
 	CodesFor:    []string{"required", "extensible", "preferred", "example"},
-	DisplaysFor: []string{"required", "extensible", "preferred", "example"},
-	CodeSystems: true,
+	DisplaysFor:  []string{"required", "extensible", "preferred", "example"},
+	AllValueSets: true,
+	CodeSystems:  true,
 }
 
 // EncodeCompact serialises the definitions validation needs: every type and
@@ -71,18 +75,12 @@ func EncodeCompact(s *Set, opt CompactOptions) ([]byte, error) {
 	for _, url := range s.ProfileURLs {
 		e.putType(s.Profiles[url])
 	}
-	strength := referencedValueSets(s)
-	var urls []string
-	for url := range strength {
-		if s.ValueSets[url] != nil {
-			urls = append(urls, url)
-		}
-	}
-	sort.Strings(urls)
+	strength := compactValueSets(s, opt)
+	urls := sortedKeys(strength)
 	e.putUvarint(uint64(len(urls)))
 	for _, url := range urls {
-		st := strength[url]
-		e.putValueSet(s.ValueSets[url], st == "constraint" || contains(opt.CodesFor, st), contains(opt.DisplaysFor, st))
+		codes, displays := opt.keeps(strength[url])
+		e.putValueSet(s.ValueSets[url], codes, displays)
 	}
 	var csURLs []string
 	if opt.CodeSystems {
@@ -124,6 +122,32 @@ func EncodeCompact(s *Set, opt CompactOptions) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// compactValueSets chooses the value sets the compact form keeps, each with
+// the binding strength that decides how much of it is kept.
+func compactValueSets(s *Set, opt CompactOptions) map[string]string {
+	strength := referencedValueSets(s)
+	for url := range strength {
+		if s.ValueSets[url] == nil {
+			delete(strength, url) // bound, but not in the package
+		}
+	}
+	if opt.AllValueSets {
+		for url := range s.ValueSets {
+			if _, ok := strength[url]; !ok {
+				strength[url] = "required"
+			}
+		}
+	}
+	return strength
+}
+
+// keeps tells whether value sets used with a binding strength keep their
+// codes and their displays.
+func (opt CompactOptions) keeps(strength string) (codes, displays bool) {
+	codes = strength == "constraint" || contains(opt.CodesFor, strength)
+	return codes, codes && contains(opt.DisplaysFor, strength)
 }
 
 func contains(list []string, s string) bool {

@@ -76,15 +76,18 @@ func TestEmbeddedR4RoundTrip(t *testing.T) {
 			t.Errorf("profile %s differs after round trip:\n%s", url, firstDiff(got, want))
 		}
 	}
-	strength := referencedValueSets(fresh)
-	for url := range strength {
+	for url := range referencedValueSets(fresh) {
 		if fresh.ValueSets[url] != nil && emb.ValueSets[url] == nil {
 			t.Errorf("bound value set %s not embedded", url)
 		}
 	}
+	strength := compactValueSets(fresh, DefaultCompactOptions)
+	if len(emb.ValueSets) != len(strength) {
+		t.Errorf("%d value sets embedded, want %d", len(emb.ValueSets), len(strength))
+	}
 	for _, url := range emb.ValueSetURLs {
 		got, want := emb.ValueSets[url], fresh.ValueSets[url]
-		keepDisplays := contains(DefaultCompactOptions.DisplaysFor, strength[url])
+		keepCodes, keepDisplays := DefaultCompactOptions.keeps(strength[url])
 		if got.Name != want.Name || got.Title != want.Title || strings.Join(got.Systems, " ") != strings.Join(want.Systems, " ") {
 			t.Errorf("value set %s header differs: %+v vs %+v", url, got, want)
 		}
@@ -94,7 +97,7 @@ func TestEmbeddedR4RoundTrip(t *testing.T) {
 			}
 			continue
 		}
-		if got.Enumerable != (strength[url] == "constraint" || contains(DefaultCompactOptions.CodesFor, strength[url])) {
+		if got.Enumerable != keepCodes {
 			t.Errorf("value set %s: Enumerable = %v", url, got.Enumerable)
 		}
 		if !got.Enumerable {

@@ -17,25 +17,16 @@ func linkType(t *Type) {
 	if t.Root == nil {
 		return
 	}
-	byPath := map[string]*Element{}
-	var collect func(e *Element)
-	collect = func(e *Element) {
-		byPath[e.Path] = e
-		for _, c := range e.Children {
-			collect(c)
-		}
-	}
-	collect(t.Root)
 	var link func(e *Element)
 	link = func(e *Element) {
 		if e.ContentRef != "" {
-			e.Ref = byPath[e.ContentRef]
+			e.Ref = findPath(t.Root, e.ContentRef)
 			if e.Ref == nil {
 				// Profiles keep the base type's path ("Questionnaire.item")
 				// while their root may be named differently: match by the
 				// path below the root.
 				if i := strings.IndexByte(e.ContentRef, '.'); i >= 0 {
-					e.Ref = byPath[t.Root.Path+e.ContentRef[i:]]
+					e.Ref = findPath(t.Root, t.Root.Path+e.ContentRef[i:])
 				}
 			}
 		}
@@ -45,6 +36,24 @@ func linkType(t *Type) {
 		}
 	}
 	link(t.Root)
+}
+
+// findPath finds the element with the given path below (or at) e.
+func findPath(e *Element, path string) *Element {
+	for e != nil {
+		if e.Path == path {
+			return e
+		}
+		var next *Element
+		for _, c := range e.Children {
+			if strings.HasPrefix(path, c.Path) && (len(path) == len(c.Path) || path[len(c.Path)] == '.') {
+				next = c
+				break
+			}
+		}
+		e = next
+	}
+	return nil
 }
 
 func buildChildIndex(children []*Element) map[string]childSlot {
