@@ -54,7 +54,7 @@ type CompactOptions struct {
 
 // DefaultCompactOptions is what the embedded R4 form is generated with.
 var DefaultCompactOptions = CompactOptions{
-	CodesFor:    []string{"required", "extensible", "preferred", "example"},
+	CodesFor:     []string{"required", "extensible", "preferred", "example"},
 	DisplaysFor:  []string{"required", "extensible", "preferred", "example"},
 	AllValueSets: true,
 	CodeSystems:  true,
