@@ -1,0 +1,122 @@
+package fhirpath
+
+import (
+	"time"
+
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+// Env is what one evaluation runs against. Only Tree and Focus are
+// required; without Defs, types come from the JSON alone (no is/ofType on
+// FHIR types, primitives typed by their JSON kind).
+type Env struct {
+	Defs *definitions.Set
+	Tree *jsontree.Tree
+	// Focus is the node the expression is evaluated on; FocusType its FHIR
+	// type ("Patient", "HumanName"; empty: the resourceType of a resource
+	// node) and FocusElem its element definition, when known.
+	Focus     jsontree.ID
+	FocusType string
+	FocusElem *definitions.Element
+	// Resource and RootResource bind %resource and %rootResource. Zero or
+	// None derives them from Focus: the nearest enclosing resource, and that
+	// resource's container (for a contained resource) or itself.
+	Resource     jsontree.ID
+	RootResource jsontree.ID
+	// Vars are extra %name constants, e.g. {"profile": ...}.
+	Vars map[string]Collection
+	// Resolver answers resolve(); nil uses DefaultResolver (contained
+	// resources and Bundle entries of the same tree).
+	Resolver Resolver
+	// Terminology answers memberOf(); nil uses the value sets of Defs.
+	Terminology Terminology
+	// Now is the evaluation instant for now()/today()/timeOfDay(); zero means
+	// the wall clock at the start of the evaluation.
+	Now time.Time
+	// Trace receives trace() output; nil discards it.
+	Trace func(name string, values Collection)
+	// MaxWork bounds the items an evaluation may produce; 0 means DefaultMaxWork.
+	MaxWork int
+}
+
+// DefaultMaxWork is generous for invariants over large resources but stops
+// runaway expressions (huge repeat()/descendants() products) in well under a second.
+const DefaultMaxWork = 2_000_000
+
+// Resolver finds the target of a reference for resolve().
+type Resolver interface {
+	// Resolve returns the resource a reference string points to, seen from
+	// the node holding the reference, or false when it cannot be found.
+	Resolve(env *Env, reference string, from Node) (Node, bool)
+}
+
+// Terminology answers value set membership for memberOf().
+type Terminology interface {
+	// MemberOf reports whether system|code is in the value set. known is
+	// false when the value set cannot be checked offline.
+	MemberOf(valueSetURL, system, code string) (member, known bool)
+}
+
+// ResourceNode returns a node item for a resource object, typed by its
+// resourceType.
+func ResourceNode(defs *definitions.Set, tree *jsontree.Tree, id jsontree.ID) Node {
+	n := Node{Tree: tree, ID: id, Ext: jsontree.None}
+	if id == jsontree.None || tree.Kind(id) != jsontree.Object {
+		return n
+	}
+	if rt := tree.Get(id, "resourceType"); rt != jsontree.None && tree.Kind(rt) == jsontree.String {
+		n.Type = tree.Str(rt)
+		if defs != nil {
+			if t := defs.Type(n.Type); t != nil {
+				n.Elem = t.Root
+			}
+		}
+	}
+	return n
+}
+
+// isResourceObject reports whether id is a JSON object with a resourceType.
+func isResourceObject(tree *jsontree.Tree, id jsontree.ID) bool {
+	if id == jsontree.None || tree.Kind(id) != jsontree.Object {
+		return false
+	}
+	rt := tree.Get(id, "resourceType")
+	return rt != jsontree.None && tree.Kind(rt) == jsontree.String
+}
+
+// enclosingResource is the nearest resource object at or above id.
+func enclosingResource(tree *jsontree.Tree, id jsontree.ID) jsontree.ID {
+	for n := id; n != jsontree.None; n = tree.Parent(n) {
+		if isResourceObject(tree, n) {
+			return n
+		}
+	}
+	return jsontree.None
+}
+
+// containerResource returns the resource that holds res in its "contained"
+// list, or res itself.
+func containerResource(tree *jsontree.Tree, res jsontree.ID) jsontree.ID {
+	p := tree.Parent(res)
+	if p != jsontree.None && tree.Kind(p) == jsontree.Array && tree.Key(p) == "contained" {
+		if outer := enclosingResource(tree, tree.Parent(p)); outer != jsontree.None {
+			return outer
+		}
+	}
+	return res
+}
+
+// valueSetTerminology answers memberOf from the embedded value sets.
+type valueSetTerminology struct{ defs *definitions.Set }
+
+func (t valueSetTerminology) MemberOf(url, system, code string) (bool, bool) {
+	if t.defs == nil {
+		return false, false
+	}
+	vs := t.defs.ValueSet(url)
+	if vs == nil || !vs.Enumerable {
+		return false, false
+	}
+	return vs.Contains(system, code), true
+}

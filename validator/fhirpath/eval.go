@@ -1,0 +1,345 @@
+package fhirpath
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+// evalError carries an evaluation failure up through panics inside the
+// evaluator; Evaluate recovers it and nothing escapes the package.
+type evalError struct{ err *Error }
+
+// evaluator is the state of one Evaluate call.
+type evaluator struct {
+	ctx      context.Context
+	env      *Env
+	src      string
+	work     int
+	maxWork  int
+	now      time.Time
+	resource Node // %resource
+	root     Node // %rootResource
+	context  Collection
+	depth    int
+}
+
+// frame carries $this, $index and $total inside function arguments.
+type frame struct {
+	this     Value
+	index    int
+	total    Collection
+	hasTotal bool
+}
+
+// maxEvalDepth bounds recursion through nested function arguments and
+// descendants() walks.
+const maxEvalDepth = 400
+
+func (ev *evaluator) fail(n node, format string, args ...any) {
+	pos := -1
+	if n != nil {
+		pos = n.pos()
+	}
+	panic(evalError{errorf(ev.src, pos, format, args...)})
+}
+
+// spend counts produced items against the work budget and polls for
+// cancellation.
+func (ev *evaluator) spend(n node, items int) {
+	ev.work += items + 1
+	if ev.work > ev.maxWork {
+		ev.fail(n, "evaluation exceeded the work limit (%d items)", ev.maxWork)
+	}
+	if ev.work&0x3ff < items+1 {
+		if err := ev.ctx.Err(); err != nil {
+			ev.fail(n, "evaluation cancelled: %v", err)
+		}
+	}
+}
+
+// Evaluate runs the expression against env and returns the result.
+func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err error) {
+	if env == nil || env.Tree == nil {
+		return nil, &Error{Source: e.src, Offset: -1, Message: "no document to evaluate against"}
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ev := &evaluator{ctx: ctx, env: env, src: e.src, maxWork: env.MaxWork, now: env.Now}
+	if ev.maxWork <= 0 {
+		ev.maxWork = DefaultMaxWork
+	}
+	if ev.now.IsZero() {
+		ev.now = time.Now()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ee, ok := r.(evalError)
+			if !ok {
+				panic(r)
+			}
+			result, err = nil, ee.err
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return nil, &Error{Source: e.src, Offset: -1, Message: "evaluation cancelled: " + err.Error()}
+	}
+	if env.Focus >= jsontree.ID(env.Tree.Len()) || env.Tree.Len() == 0 {
+		return nil, &Error{Source: e.src, Offset: -1, Message: "focus node is not in the document"}
+	}
+	focus := ev.focusNode()
+	ev.bindResources(focus)
+	ev.context = Collection{focus}
+	fr := &frame{this: focus}
+	return ev.eval(e.root, Collection{focus}, fr), nil
+}
+
+// EvaluateBool runs an invariant: true when the result is a single true,
+// false for a single false, and an error for anything else except the
+// empty collection, which counts as true (FHIR: a constraint that cannot be
+// evaluated to false does not fail).
+func (e *Expr) EvaluateBool(ctx context.Context, env *Env) (bool, error) {
+	res, err := e.Evaluate(ctx, env)
+	if err != nil {
+		return false, err
+	}
+	switch len(res) {
+	case 0:
+		return true, nil
+	case 1:
+		if b, ok := res[0].(Boolean); ok {
+			return bool(b), nil
+		}
+		if n, ok := res[0].(Node); ok && n.Type == "boolean" && n.ID != jsontree.None && n.Tree.Kind(n.ID) == jsontree.Bool {
+			return n.Tree.Bool(n.ID), nil
+		}
+		// A single non-boolean item is true (singleton evaluation of collections).
+		return true, nil
+	}
+	return false, &Error{Source: e.src, Offset: -1, Message: fmt.Sprintf("expected a boolean, got %d items", len(res))}
+}
+
+func (ev *evaluator) focusNode() Node {
+	env := ev.env
+	id := env.Focus
+	if id == jsontree.None {
+		id = env.Tree.Root()
+	}
+	if env.FocusType == "" && isResourceObject(env.Tree, id) {
+		return ResourceNode(env.Defs, env.Tree, id)
+	}
+	n := Node{Tree: env.Tree, ID: id, Ext: jsontree.None, Type: env.FocusType, Elem: env.FocusElem}
+	if n.Elem == nil && env.Defs != nil && n.Type != "" {
+		if t := env.Defs.Type(n.Type); t != nil {
+			n.Elem = t.Root
+		}
+	}
+	// A primitive focus carries its _name companion, for ele-1 on primitives.
+	n.Ext = companionOf(env.Tree, id)
+	return n
+}
+
+// companionOf finds the `_name` twin of a primitive value node.
+func companionOf(t *jsontree.Tree, id jsontree.ID) jsontree.ID {
+	if id == jsontree.None || t.Kind(id) == jsontree.Object || t.Kind(id) == jsontree.Array {
+		return jsontree.None
+	}
+	p := t.Parent(id)
+	if p == jsontree.None {
+		return jsontree.None
+	}
+	if t.Kind(p) == jsontree.Object {
+		return t.Get(p, "_"+t.Key(id))
+	}
+	if t.Kind(p) == jsontree.Array && t.HasKey(p) {
+		idx := 0
+		for c := t.First(p); c != jsontree.None && c != id; c = t.Next(c) {
+			idx++
+		}
+		twin := t.Get(t.Parent(p), "_"+t.Key(p))
+		if twin != jsontree.None && t.Kind(twin) == jsontree.Array {
+			return t.Item(twin, idx)
+		}
+	}
+	return jsontree.None
+}
+
+func (ev *evaluator) bindResources(focus Node) {
+	env, tree := ev.env, ev.env.Tree
+	res := env.Resource
+	if res <= 0 { // zero value or None: derive from the focus
+		res = enclosingResource(tree, focus.ID)
+	}
+	if res == jsontree.None {
+		ev.resource = focus
+	} else {
+		ev.resource = ResourceNode(env.Defs, tree, res)
+	}
+	root := env.RootResource
+	if root <= 0 && res != jsontree.None {
+		root = containerResource(tree, res)
+	}
+	if root == jsontree.None {
+		ev.root = ev.resource
+	} else {
+		ev.root = ResourceNode(env.Defs, tree, root)
+	}
+}
+
+// eval evaluates n with focus as the input of implicit ($this) invocations.
+func (ev *evaluator) eval(n node, focus Collection, fr *frame) Collection {
+	ev.depth++
+	if ev.depth > maxEvalDepth {
+		ev.fail(n, "evaluation nested too deeply")
+	}
+	defer func() { ev.depth-- }()
+	switch n := n.(type) {
+	case *literalNode:
+		if n.value == nil {
+			return nil
+		}
+		return Collection{n.value}
+	case *parenNode:
+		return ev.eval(n.x, focus, fr)
+	case *varNode:
+		switch n.name {
+		case "$this":
+			if fr.this == nil {
+				return nil
+			}
+			return Collection{fr.this}
+		case "$index":
+			return Collection{Integer(fr.index)}
+		case "$total":
+			if !fr.hasTotal {
+				ev.fail(n, "$total is only defined inside aggregate()")
+			}
+			return fr.total
+		}
+	case *constNode:
+		return ev.constant(n)
+	case *memberNode:
+		in := focus
+		if n.target != nil {
+			in = ev.eval(n.target, focus, fr)
+		}
+		var out Collection
+		for _, v := range in {
+			out = ev.member(n, v, out, n.target == nil)
+		}
+		ev.spend(n, len(out))
+		return out
+	case *indexNode:
+		in := ev.eval(n.target, focus, fr)
+		idx := ev.eval(n.index, focus, fr)
+		if len(idx) == 0 {
+			return nil
+		}
+		i, ok := ev.integerOf(n.index, idx)
+		if !ok {
+			ev.fail(n.index, "index must be an integer")
+		}
+		if i < 0 || i >= int64(len(in)) {
+			return nil
+		}
+		return Collection{in[i]}
+	case *unaryNode:
+		x := ev.eval(n.x, focus, fr)
+		if len(x) == 0 {
+			return nil
+		}
+		if len(x) > 1 {
+			ev.fail(n, "unary %s applied to a collection of %d items", n.op, len(x))
+		}
+		v := ev.primitive(x[0])
+		if n.op == "+" {
+			switch v.(type) {
+			case Integer, Decimal, Quantity:
+				return Collection{v}
+			}
+			ev.fail(n, "unary + applied to %s", typeLabel(v))
+		}
+		switch v := v.(type) {
+		case Integer:
+			return Collection{-v}
+		case Decimal:
+			return Collection{v.Neg()}
+		case Quantity:
+			return Collection{Quantity{Value: v.Value.Neg(), Unit: v.Unit}}
+		}
+		ev.fail(n, "unary - applied to %s", typeLabel(v))
+	case *binaryNode:
+		return ev.binary(n, focus, fr)
+	case *typeNode:
+		x := ev.eval(n.x, focus, fr)
+		if len(x) == 0 {
+			return nil
+		}
+		if len(x) > 1 {
+			ev.fail(n, "'%s' needs a single item, got %d", n.op, len(x))
+		}
+		if n.op == "is" {
+			return Collection{Boolean(ev.isType(x[0], n.typ))}
+		}
+		if ev.isType(x[0], n.typ) {
+			return x
+		}
+		return nil
+	case *callNode:
+		return ev.call(n, focus, fr)
+	}
+	ev.fail(n, "unsupported expression")
+	return nil
+}
+
+func (ev *evaluator) constant(n *constNode) Collection {
+	if v, ok := ev.env.Vars[n.name]; ok {
+		return v
+	}
+	switch n.name {
+	case "resource":
+		return Collection{ev.resource}
+	case "rootResource":
+		return Collection{ev.root}
+	case "context":
+		return ev.context
+	case "ucum":
+		return Collection{String("http://unitsofmeasure.org")}
+	case "sct":
+		return Collection{String("http://snomed.info/sct")}
+	case "loinc":
+		return Collection{String("http://loinc.org")}
+	case "us-zip":
+		return Collection{String(`[0-9]{5}(-[0-9]{4}){0,1}`)}
+	}
+	if name, ok := cutPrefix(n.name, "vs-"); ok {
+		return Collection{String("http://hl7.org/fhir/ValueSet/" + name)}
+	}
+	if name, ok := cutPrefix(n.name, "ext-"); ok {
+		return Collection{String("http://hl7.org/fhir/StructureDefinition/" + name)}
+	}
+	ev.fail(n, "unknown constant %%%s", n.name)
+	return nil
+}
+
+func cutPrefix(s, p string) (string, bool) {
+	if len(s) > len(p) && s[:len(p)] == p {
+		return s[len(p):], true
+	}
+	return "", false
+}
+
+// integerOf reads a single Integer from c.
+func (ev *evaluator) integerOf(n node, c Collection) (int64, bool) {
+	if len(c) != 1 {
+		return 0, false
+	}
+	switch v := ev.primitive(c[0]).(type) {
+	case Integer:
+		return int64(v), true
+	}
+	return 0, false
+}
