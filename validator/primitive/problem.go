@@ -4,8 +4,19 @@
 // validator applies (real calendar dates, int32 ranges, decodable base64,
 // whitespace and control character rules).
 //
-// The checks are pure functions of (type, value). They do not allocate when the
-// value is valid, so they can run on every primitive of every resource.
+// The checks are pure functions of (type, value). Except for xhtml (delegated
+// to package xhtml) they do not allocate when the value is valid, so they can
+// run on every primitive of every resource.
+//
+// Grading follows the reference validator: errors for anything that breaks a
+// type's regex or range, an empty value, invalid UTF-8 and malformed
+// urn:uuid:/urn:oid: values in any uri type; warnings for a string that is
+// only whitespace or has leading/trailing whitespace, C0 control characters,
+// whitespace in base64, decimals beyond 18 digits, and years outside
+// 1800..(this year + 100). Two reference-validator errors are warnings here
+// because R4's own examples break them and the regexes allow them: relative
+// canonicals and OIDs with very short roots. The spec regex is followed where
+// the reference validator is stricter than it (fractional seconds in time).
 package primitive
 
 // Severity grades a Problem the way the HL7 reference validator does.
