@@ -55,6 +55,27 @@ type compactDecoder struct {
 	err  error
 	strs []string
 	cons []Constraint
+
+	// Slabs hand out the many small values in big blocks: far fewer
+	// allocations, which matters most in the browser.
+	elems       slab[Element]
+	children    slab[*Element]
+	constraints slab[Constraint]
+	typeRefs    slab[TypeRef]
+	strings     slab[string]
+	codes       slab[Code]
+}
+
+type slab[T any] struct{ free []T }
+
+// take returns n zero values carved from the current block.
+func (s *slab[T]) take(n int) []T {
+	if n > len(s.free) {
+		s.free = make([]T, max(n, 1024))
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
 }
 
 func (d *compactDecoder) uvarint() uint64 {
@@ -101,7 +122,7 @@ func (d *compactDecoder) strList() []string {
 	if n == 0 {
 		return nil
 	}
-	out := make([]string, n)
+	out := d.strings.take(n)
 	for i := range out {
 		out[i] = d.str()
 	}
@@ -228,7 +249,8 @@ func (d *compactDecoder) element(path string, depth int) *Element {
 		return nil
 	}
 	flags := d.uvarint()
-	e := &Element{
+	e := &d.elems.take(1)[0]
+	*e = Element{
 		Name:       d.str(),
 		Min:        int(d.uvarint()),
 		Max:        int(d.uvarint()) - 1,
@@ -244,7 +266,7 @@ func (d *compactDecoder) element(path string, depth int) *Element {
 		e.Path = path + "." + e.Name
 	}
 	if nt := d.count(); nt > 0 {
-		e.Types = make([]TypeRef, nt)
+		e.Types = d.typeRefs.take(nt)
 		for i := range e.Types {
 			e.Types[i] = TypeRef{Code: d.str(), Profiles: d.strList(), TargetProfiles: d.strList()}
 		}
@@ -256,7 +278,7 @@ func (d *compactDecoder) element(path string, depth int) *Element {
 		e.Binding = &Binding{Strength: d.str(), ValueSet: d.str()}
 	}
 	if nc := d.count(); nc > 0 {
-		e.Constraints = make([]Constraint, nc)
+		e.Constraints = d.constraints.take(nc)
 		for i := range e.Constraints {
 			ci := d.uvarint()
 			if ci >= uint64(len(d.cons)) {
@@ -267,7 +289,7 @@ func (d *compactDecoder) element(path string, depth int) *Element {
 		}
 	}
 	if nc := d.count(); nc > 0 {
-		e.Children = make([]*Element, nc)
+		e.Children = d.children.take(nc)
 		for i := range e.Children {
 			c := d.element(e.Path, depth+1)
 			if c == nil {
@@ -299,7 +321,7 @@ func (d *compactDecoder) valueSet() *ValueSet {
 		vs.Systems = systems[:nSys:nSys]
 	}
 	if vs.Enumerable {
-		vs.Codes = make([]Code, d.count())
+		vs.Codes = d.codes.take(d.count())
 		for i := range vs.Codes {
 			si := d.uvarint()
 			if si >= uint64(len(systems)) {

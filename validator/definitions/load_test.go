@@ -108,6 +108,9 @@ func TestR4Observation(t *testing.T) {
 	if e, _ := o.Root.ChoiceType("valueReference"); e != nil {
 		t.Errorf("valueReference should not resolve, got %s", e.Path)
 	}
+	if o.Root.ChildByName("value") != value || o.Root.ChildByName("valueQuantity") != nil || o.Root.ChildByName("status") != o.Root.Child("status") {
+		t.Error("ChildByName does not find children by definition name")
+	}
 	comp := o.Root.Child("component")
 	if e, code := comp.ChoiceType("valueInteger"); e == nil || e.Path != "Observation.component.value[x]" || code != "integer" {
 		t.Errorf("component.valueInteger = %v, %q", e, code)

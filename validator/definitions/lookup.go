@@ -126,6 +126,24 @@ func (e *Element) ChoiceType(jsonName string) (*Element, string) {
 	return slot.elem, ""
 }
 
+// ChildByName returns the child with the given definition name, the way
+// FHIRPath navigates: "value" finds Observation.value[x]. It follows a
+// content reference like Child. It scans the children, which are few.
+func (e *Element) ChildByName(name string) *Element {
+	if e == nil {
+		return nil
+	}
+	if e.Ref != nil {
+		e = e.Ref
+	}
+	for _, c := range e.Children {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
 // Content returns the element whose Children describe e's content: the
 // content-referenced element, e itself when it has inline children, or the
 // root of the data type typeCode (e.g. "HumanName") otherwise. It returns nil
