@@ -259,6 +259,9 @@ func (t temporal) toUTC() temporal {
 func compareTemporal(a, b temporal, withDate bool) (cmp int, ok bool) {
 	if a.hasTZ && b.hasTZ {
 		a, b = a.toUTC(), b.toUTC()
+	} else if a.hasTZ != b.hasTZ && a.prec >= PrecHour && b.prec >= PrecHour {
+		// One side has no zone: the instants cannot be lined up.
+		return 0, false
 	}
 	fa, fb := a.fields(), b.fields()
 	start := 0

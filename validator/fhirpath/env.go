@@ -36,6 +36,11 @@ type Env struct {
 	Now time.Time
 	// Trace receives trace() output; nil discards it.
 	Trace func(name string, values Collection)
+	// Strict makes navigation to a name the focus type does not define, a
+	// choice element named with its type suffix ("valueQuantity") and a type
+	// name that does not match the focus errors instead of empty results.
+	// Invariants run non-strict; strict mode helps when probing data.
+	Strict bool
 	// MaxWork bounds the items an evaluation may produce; 0 means DefaultMaxWork.
 	MaxWork int
 }

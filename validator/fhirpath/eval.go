@@ -284,7 +284,7 @@ func (ev *evaluator) eval(n node, focus Collection, fr *frame) Collection {
 		if n.op == "is" {
 			return Collection{Boolean(ev.isType(x[0], n.typ))}
 		}
-		if ev.isType(x[0], n.typ) {
+		if ev.asType(x[0], n.typ) {
 			return x
 		}
 		return nil

@@ -206,7 +206,7 @@ func registerCore() {
 	register("ofType", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		var out Collection
 		for _, v := range in {
-			if ev.isType(v, *c.typ) {
+			if ev.asType(v, *c.typ) {
 				out = append(out, v)
 			}
 		}
@@ -222,13 +222,11 @@ func registerCore() {
 	})
 	functions["is"].typeArg = true
 	register("as", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
-		var out Collection
-		for _, v := range in {
-			if ev.isType(v, *c.typ) {
-				out = append(out, v)
-			}
+		v := ev.single(c, in)
+		if v != nil && ev.asType(v, *c.typ) {
+			return Collection{v}
 		}
-		return out
+		return nil
 	})
 	functions["as"].typeArg = true
 	register("single", 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
@@ -484,10 +482,10 @@ func (ev *evaluator) sortItems(c *callNode, in Collection, fr *frame) Collection
 			switch {
 			case a == nil && b == nil:
 				r = 0
-			case a == nil:
-				r = -1
+			case a == nil: // empty keys sort first in either direction
+				return true
 			case b == nil:
-				r = 1
+				return false
 			default:
 				r, _ = ev.compare(c, a, b)
 			}

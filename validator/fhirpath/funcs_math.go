@@ -200,10 +200,10 @@ func (ev *evaluator) boundary(c *callNode, in, focus Collection, fr *frame, high
 	if v == nil {
 		return nil
 	}
-	prec := int64(-1)
+	prec := int64(-1) // default for the type
 	if len(c.args) == 1 {
 		p, ok := ev.intArg(c, 0, focus, fr)
-		if !ok {
+		if !ok || p < 0 {
 			return nil
 		}
 		prec = p
@@ -282,16 +282,15 @@ func decimalBoundary(d Decimal, prec int64, high bool) (Decimal, bool) {
 	if p >= b.scale {
 		return b.rescale(p), true
 	}
-	// Cutting digits: the low boundary rounds toward -inf, the high toward +inf
-	// for positive values (and mirrored for negative ones), as in the suite.
-	r := b.rat()
-	scaled := new(big.Rat).Mul(r, new(big.Rat).SetInt(pow10(p)))
-	q := new(big.Int).Quo(scaled.Num(), scaled.Denom())
-	exact := new(big.Rat).SetInt(q).Cmp(scaled) == 0
-	if !exact {
-		if high && scaled.Sign() > 0 {
+	// Cutting digits truncates toward zero; when digits were dropped, the
+	// outer boundary (high of a positive, low of a negative) moves one unit
+	// away from zero, unless the truncated value is zero (as the suite has it).
+	q := new(big.Int).Quo(b.int(), pow10(b.scale-p))
+	dropped := new(big.Int).Mul(q, pow10(b.scale-p)).Cmp(b.int()) != 0
+	if dropped && q.Sign() != 0 {
+		if high && b.Sign() > 0 {
 			q.Add(q, big.NewInt(1))
-		} else if !high && scaled.Sign() < 0 {
+		} else if !high && b.Sign() < 0 {
 			q.Sub(q, big.NewInt(1))
 		}
 	}

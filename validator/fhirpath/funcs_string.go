@@ -203,10 +203,14 @@ func registerStrings() {
 		}
 		switch kind {
 		case "html":
-			return Collection{String(html.EscapeString(s))}
+			return Collection{String(htmlEscaper.Replace(s))}
 		case "json":
-			b, _ := json.Marshal(s)
-			return Collection{String(b[1 : len(b)-1])}
+			var b strings.Builder
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(s)
+			out := strings.TrimSuffix(b.String(), "\n")
+			return Collection{String(out[1 : len(out)-1])}
 		}
 		ev.fail(c.args[0], "unknown escape target %q", kind)
 		return nil
@@ -221,11 +225,7 @@ func registerStrings() {
 		case "html":
 			return Collection{String(html.UnescapeString(s))}
 		case "json":
-			var out string
-			if err := json.Unmarshal([]byte(`"`+s+`"`), &out); err != nil {
-				return nil
-			}
-			return Collection{String(out)}
+			return Collection{String(unescapeJSON(s))}
 		}
 		ev.fail(c.args[0], "unknown escape target %q", kind)
 		return nil
@@ -245,4 +245,45 @@ func (ev *evaluator) regex(c *callNode, pat string) *regexp.Regexp {
 		regexCache.Store(pat, re)
 	}
 	return re
+}
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;")
+
+// unescapeJSON decodes JSON string escapes; other characters pass through.
+func unescapeJSON(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch e := s[i]; e {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'u':
+			var out string
+			if i+5 <= len(s) && json.Unmarshal([]byte(`"\\u`+s[i+1:i+5]+`"`), &out) == nil {
+				b.WriteString(out)
+				i += 4
+				continue
+			}
+			b.WriteString(`\\u`)
+		default:
+			b.WriteByte(e)
+		}
+	}
+	return b.String()
 }

@@ -55,9 +55,38 @@ func (ev *evaluator) member(at node, v Value, out Collection, implicit bool) Col
 		if ev.nodeIsType(n, "FHIR", name) || (n.Type == "" && isResourceObject(n.Tree, n.ID) && n.Tree.Str(n.Tree.Get(n.ID, "resourceType")) == name) {
 			return append(out, n)
 		}
+		if ev.env.Strict && n.Type != "" {
+			ev.fail(at, "%s does not match the type of the focus (%s)", name, n.Type)
+		}
 		return out
 	}
+	if ev.env.Strict {
+		ev.checkStrictName(at, n, name)
+	}
 	return ev.childItems(n, name, out)
+}
+
+// checkStrictName fails when a typed node has no property name.
+func (ev *evaluator) checkStrictName(at node, n Node, name string) {
+	content := ev.content(n)
+	if content == nil {
+		return
+	}
+	if elem, _ := content.ChoiceType(name); elem != nil {
+		if elem.Choice && elem.Name != name {
+			ev.fail(at, "%s is a choice element: navigate with %s (and ofType())", name, elem.Name)
+		}
+		return
+	}
+	if choiceElement(content, name) != nil {
+		return
+	}
+	if n.ID == jsontree.None || n.Tree.Kind(n.ID) != jsontree.Object {
+		if name == "extension" || name == "id" {
+			return
+		}
+	}
+	ev.fail(at, "%s has no element named %s", n.Type, name)
 }
 
 // childItems appends the values of property name of n.

@@ -692,8 +692,9 @@ var calendarUCUM = map[string]string{
 }
 
 // ucumCalendar maps UCUM time units to calendar units for date arithmetic.
+// 'a' and 'mo' are not calendar durations, so they cannot be added to dates.
 var ucumCalendar = map[string]string{
-	"a": "year", "mo": "month", "wk": "week", "d": "day", "h": "hour",
+	"wk": "week", "d": "day", "h": "hour",
 	"min": "minute", "s": "second", "ms": "millisecond",
 }
 
@@ -714,11 +715,7 @@ func (ev *evaluator) addQuantity(n node, t temporal, q Quantity, subtract, withD
 	if !exact {
 		ev.fail(n, "quantity too large")
 	}
-	// Fractional seconds become milliseconds; other fractions are dropped.
-	if unit == "second" && !v.IsInt() {
-		ms, _ := v.Mul(decimalFromInt(1000)).Truncate().Int64()
-		amount, unit = ms, "millisecond"
-	}
+	// Fractions of the unit are dropped (the suite expects + 0.1 's' to be a no-op).
 	// Units below the value's precision are converted and truncated.
 	if withDate {
 		switch {

@@ -171,7 +171,7 @@ func runSuiteCase(defs any, tc suiteTest, load func(string) (*jsontree.Tree, err
 		}
 		return "compile: " + err.Error()
 	}
-	env := &Env{Defs: r4Set, Tree: tree, Focus: tree.Root(), Now: time.Now()}
+	env := &Env{Defs: r4Set, Tree: tree, Focus: tree.Root(), Now: time.Now(), Strict: tc.Mode == "strict"}
 	res, err := expr.Evaluate(context.Background(), env)
 	if err != nil {
 		if invalid {

@@ -8,6 +8,7 @@ var systemTypeNames = map[string]bool{
 
 // isType implements "is": v is of type spec or a subtype of it.
 func (ev *evaluator) isType(v Value, spec typeSpec) bool {
+	ev.checkTypeKnown(spec)
 	if n, ok := v.(Node); ok {
 		if spec.namespace == "System" {
 			return spec.name == "Any"
@@ -80,4 +81,44 @@ func typeLabel(v Value) string {
 		return "empty"
 	}
 	return v.TypeName()
+}
+
+// checkTypeKnown fails on a type name that names nothing (with definitions
+// loaded), so a typo in is/as/ofType does not silently yield false.
+func (ev *evaluator) checkTypeKnown(spec typeSpec) {
+	defs := ev.env.Defs
+	if defs == nil {
+		return
+	}
+	switch spec.namespace {
+	case "System":
+		if systemTypeNames[spec.name] {
+			return
+		}
+	case "FHIR":
+		if defs.Type(spec.name) != nil {
+			return
+		}
+	case "":
+		if systemTypeNames[spec.name] || defs.Type(spec.name) != nil {
+			return
+		}
+	}
+	if defs.Profile("http://hl7.org/fhir/StructureDefinition/"+spec.name) != nil {
+		return
+	}
+	ev.fail(nil, "unknown type %s", spec)
+}
+
+// asType is the test of as/ofType: like is, except that FHIR primitives
+// must match exactly (a code is not returned by as(string), as the
+// official suite expects).
+func (ev *evaluator) asType(v Value, spec typeSpec) bool {
+	if !ev.isType(v, spec) {
+		return false
+	}
+	if n, ok := v.(Node); ok && primitiveKinds[n.Type] != 0 {
+		return n.Type == spec.name
+	}
+	return true
 }
