@@ -17,11 +17,10 @@ func (g *Graph) CheckEntries() []Finding {
 	}
 	c := entryChecker{g: g, t: g.tree}
 	c.bundleLevel()
-	seen := make(map[versionKey]int32)
-	firsts := make(map[resourceKey]int32, len(g.Entries))
+	seen := make(map[urlVersion]int32)
 	for i := range g.Entries {
 		c.entry(i)
-		c.unique(i, seen, firsts)
+		c.unique(i, seen)
 	}
 	return sortFindings(g.tree, c.out)
 }
@@ -86,78 +85,78 @@ func (c *entryChecker) firstEntry(want, rule, kind string) {
 func (c *entryChecker) entry(i int) {
 	g, t := c.g, c.t
 	e := &g.Entries[i]
-	path := g.entryPath(i)
 	if t.Kind(e.Node) != jsontree.Object {
 		return // the structural walk reports a non-object entry
 	}
+	path := g.entryPath // called only when there is something to report
 	req := t.Get(e.Node, "request")
 	resp := t.Get(e.Node, "response")
 	if e.Resource == jsontree.None && req == jsontree.None && resp == jsontree.None {
-		c.add(SeverityError, "invariant", "bdl-5", e.Node, path,
+		c.add(SeverityError, "invariant", "bdl-5", e.Node, path(i),
 			"an entry must have a resource unless it has a request or a response (bdl-5)")
 	}
-	c.fullURL(i, path)
+	c.fullURL(i)
 
 	needsRequest := g.Type == "batch" || g.Type == "transaction" || g.Type == "history"
 	switch {
 	case needsRequest && req == jsontree.None:
-		c.add(SeverityError, "invariant", "bdl-3", e.Node, path,
+		c.add(SeverityError, "invariant", "bdl-3", e.Node, path(i),
 			"every entry of a "+g.Type+" bundle must have a request (bdl-3)")
 	case !needsRequest && req != jsontree.None && g.Type != "":
-		c.add(SeverityError, "invariant", "bdl-3", req, path+".request",
+		c.add(SeverityError, "invariant", "bdl-3", req, path(i)+".request",
 			"entry.request is only allowed in batch, transaction and history bundles, not in a "+typeName(g.Type)+" (bdl-3)")
 	}
 	needsResponse := g.Type == "batch-response" || g.Type == "transaction-response" || g.Type == "history"
 	switch {
 	case needsResponse && resp == jsontree.None:
-		c.add(SeverityError, "invariant", "bdl-4", e.Node, path,
+		c.add(SeverityError, "invariant", "bdl-4", e.Node, path(i),
 			"every entry of a "+g.Type+" bundle must have a response (bdl-4)")
 	case !needsResponse && resp != jsontree.None && g.Type != "":
-		c.add(SeverityError, "invariant", "bdl-4", resp, path+".response",
+		c.add(SeverityError, "invariant", "bdl-4", resp, path(i)+".response",
 			"entry.response is only allowed in batch-response, transaction-response and history bundles, not in a "+typeName(g.Type)+" (bdl-4)")
 	}
 	if s := t.Get(e.Node, "search"); s != jsontree.None && g.Type != "searchset" && g.Type != "" {
-		c.add(SeverityError, "invariant", "bdl-2", s, path+".search",
+		c.add(SeverityError, "invariant", "bdl-2", s, path(i)+".search",
 			"entry.search is only allowed in searchset bundles, not in a "+typeName(g.Type)+" (bdl-2)")
 	}
 	if (g.Type == "transaction" || g.Type == "batch") && req != jsontree.None {
-		c.request(i, req, path+".request")
+		c.request(i, req, path(i)+".request")
 	}
 }
 
 // fullURL checks presence, form and consistency of entry i's fullUrl.
-func (c *entryChecker) fullURL(i int, path string) {
+func (c *entryChecker) fullURL(i int) {
 	g, t := c.g, c.t
 	e := &g.Entries[i]
 	n := t.Get(e.Node, "fullUrl")
 	if n == jsontree.None || t.Kind(n) != jsontree.String {
 		if e.Resource != jsontree.None && fullURLRequired(g.Type, e, t) {
-			c.add(SeverityError, "required", "bundle.fullurl-missing", e.Node, path,
+			c.add(SeverityError, "required", "bundle.fullurl-missing", e.Node, g.entryPath(i),
 				"this entry has no fullUrl; except in transactions, batches and their responses, every entry with a resource must have a fullUrl, the identity other entries reference it by (use urn:uuid:<uuid> when the resource has no server URL)")
 		}
 		return
 	}
 	u := e.FullURL
-	fpath := path + ".fullUrl"
+	fpath := func() string { return g.entryPath(i) + ".fullUrl" }
 	if strings.Contains(u, "/_history/") {
-		c.add(SeverityError, "invariant", "bdl-8", n, fpath,
+		c.add(SeverityError, "invariant", "bdl-8", n, fpath(),
 			"fullUrl "+quote(u)+" is version specific; a fullUrl must not contain /_history/ (bdl-8): put the version in resource.meta.versionId")
 	}
 	switch sch := scheme(u); {
 	case sch == "":
-		c.add(SeverityError, "invalid", "bundle.fullurl-format", n, fpath,
+		c.add(SeverityError, "invalid", "bundle.fullurl-format", n, fpath(),
 			"fullUrl "+quote(u)+" is not absolute; it must be an absolute URL (http://server/fhir/"+orType(e.Type)+"/"+orID(e.ID)+") or a urn:uuid: / urn:oid:")
 		return
 	case sch == "urn":
 		if !strings.HasPrefix(u, "urn:uuid:") && !strings.HasPrefix(u, "urn:oid:") {
-			c.add(SeverityWarning, "invalid", "bundle.fullurl-format", n, fpath,
+			c.add(SeverityWarning, "invalid", "bundle.fullurl-format", n, fpath(),
 				"fullUrl "+quote(u)+" is a URN, but the only URNs the Bundle rules define are urn:uuid: and urn:oid:")
 		} else if why := urnProblem(u); why != "" {
-			c.add(SeverityError, "invalid", "bundle.fullurl-format", n, fpath, "fullUrl "+quote(u)+" is not valid: "+why)
+			c.add(SeverityError, "invalid", "bundle.fullurl-format", n, fpath(), "fullUrl "+quote(u)+" is not valid: "+why)
 		}
 		return
 	case sch != "http" && sch != "https":
-		c.add(SeverityWarning, "invalid", "bundle.fullurl-format", n, fpath,
+		c.add(SeverityWarning, "invalid", "bundle.fullurl-format", n, fpath(),
 			"fullUrl "+quote(u)+" uses the scheme "+quote(sch)+"; references can only resolve to http(s) URLs, urn:uuid: and urn:oid:")
 		return
 	}
@@ -167,14 +166,14 @@ func (c *entryChecker) fullURL(i int, path string) {
 	}
 	switch {
 	case e.ID == "":
-		c.add(SeverityError, "invalid", "bundle.fullurl-mismatch", n, fpath,
+		c.add(SeverityError, "invalid", "bundle.fullurl-mismatch", n, fpath(),
 			"fullUrl "+quote(u)+" is a RESTful URL ending in "+rest.Type+"/"+rest.ID+", but the resource has no id; give it id "+quote(rest.ID)+" or use a urn:uuid: fullUrl")
 	case rest.Type != e.Type || rest.ID != e.ID:
 		// The spec says SHALL, and the reference validator errs since late
 		// 2023; a warning here because the R4 examples themselves break it
 		// (lri-example, two message examples) and it is their references,
 		// not the entry itself, that go wrong (see ref.base-mismatch).
-		c.add(SeverityWarning, "invalid", "bundle.fullurl-mismatch", n, fpath,
+		c.add(SeverityWarning, "invalid", "bundle.fullurl-mismatch", n, fpath(),
 			"fullUrl "+quote(u)+" looks like a RESTful URL, so it must end with the resource's type and id (/"+e.Type+"/"+e.ID+")")
 	}
 }
@@ -193,19 +192,19 @@ func fullURLRequired(bundleType string, e *Entry, t *jsontree.Tree) bool {
 	return true
 }
 
-// versionKey identifies an entry for bdl-7: fullUrl and meta.versionId.
-type versionKey struct{ url, version string }
+// urlVersion identifies an entry for bdl-7: fullUrl and meta.versionId.
+type urlVersion struct{ url, version string }
 
 // unique reports an entry that repeats an earlier fullUrl (bdl-7) or, with a
 // different fullUrl, an earlier resource's type, id and version.
-func (c *entryChecker) unique(i int, seen map[versionKey]int32, firsts map[resourceKey]int32) {
+func (c *entryChecker) unique(i int, seen map[urlVersion]int32) {
 	g := c.g
 	e := &g.Entries[i]
 	if g.Type == "history" {
 		return // bdl-7 exempts history: one resource, many versions
 	}
-	if e.FullURL != "" && len(g.byFullURL[e.FullURL]) > 1 {
-		k := versionKey{e.FullURL, e.Version}
+	if all, _ := g.byFullURL.get(e.FullURL, ""); e.FullURL != "" && all.count > 1 {
+		k := urlVersion{e.FullURL, e.Version}
 		if first, dup := seen[k]; dup {
 			at, path := c.t.Get(e.Node, "fullUrl"), g.entryPath(i)+".fullUrl"
 			ver := ""
@@ -222,14 +221,17 @@ func (c *entryChecker) unique(i int, seen map[versionKey]int32, firsts map[resou
 	if e.Type == "" || e.ID == "" || g.Type == "batch-response" || g.Type == "transaction-response" {
 		return
 	}
-	k := resourceKey{e.Type, e.ID, e.Version}
-	j, dup := firsts[k]
-	if !dup {
-		firsts[k] = int32(i)
+	all, atVersion := g.byTypeID.get(typeID{e.Type, e.ID}, e.Version)
+	set := all
+	if e.Version != "" {
+		set = atVersion
+	}
+	j := set.first
+	if set.count < 2 || int(j) == i {
 		return
 	}
 	o := &g.Entries[j]
-	if o.FullURL == e.FullURL {
+	if o.Version != e.Version || o.FullURL == e.FullURL {
 		return // already reported as bdl-7
 	}
 	if o.Base != "" && e.Base != "" && o.Base != e.Base {
@@ -239,9 +241,6 @@ func (c *entryChecker) unique(i int, seen map[versionKey]int32, firsts map[resou
 		e.Type+"/"+e.ID+" is also in entry "+strconv.Itoa(int(j))+" (fullUrl "+orNone(o.FullURL)+
 			"); a relative reference "+e.Type+"/"+e.ID+" cannot tell the two apart: give the resources distinct ids")
 }
-
-// resourceKey identifies a resource version regardless of fullUrl.
-type resourceKey struct{ typ, id, version string }
 
 // article prefixes a type name with "a" or "an".
 func article(s string) string {

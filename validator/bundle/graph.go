@@ -34,9 +34,9 @@ type Graph struct {
 	Type    string  `json:"type"` // Bundle.type; "" when the root is not a Bundle
 	Entries []Entry `json:"entries"`
 
-	byFullURL map[string][]int32  // fullUrl as written -> entries
-	byREST    map[restKey][]int32 // (base, type, id) of RESTful fullUrls -> entries
-	byTypeID  map[typeID][]int32  // (type, id) of every resource -> entries
+	byFullURL versionedIndex[string]  // fullUrl as written -> entries
+	byREST    versionedIndex[restKey] // (base, type, id) of RESTful fullUrls -> entries
+	byTypeID  versionedIndex[typeID]  // (type, id) of every resource -> entries
 	byNode    map[jsontree.ID]int32
 
 	edges     []Edge
@@ -67,9 +67,9 @@ func Index(tree *jsontree.Tree, root jsontree.ID) *Graph {
 	}
 	n := tree.Count(entries)
 	g.Entries = make([]Entry, 0, n)
-	g.byFullURL = make(map[string][]int32, n)
-	g.byREST = make(map[restKey][]int32, n)
-	g.byTypeID = make(map[typeID][]int32, n)
+	g.byFullURL = newVersionedIndex[string](n)
+	g.byREST = newVersionedIndex[restKey](n)
+	g.byTypeID = newVersionedIndex[typeID](n)
 	g.byNode = make(map[jsontree.ID]int32, n)
 	for e := tree.First(entries); e != jsontree.None; e = tree.Next(e) {
 		i := int32(len(g.Entries))
@@ -89,15 +89,13 @@ func Index(tree *jsontree.Tree, root jsontree.ID) *Graph {
 		}
 		if u, ok := parseREST(en.FullURL); ok && u.Base != "" && u.Version == "" {
 			en.Base = u.Base
-			k := restKey{u.Base, u.Type, u.ID}
-			g.byREST[k] = append(g.byREST[k], i)
+			g.byREST.add(restKey{u.Base, u.Type, u.ID}, i, en.Version)
 		}
 		if en.FullURL != "" {
-			g.byFullURL[en.FullURL] = append(g.byFullURL[en.FullURL], i)
+			g.byFullURL.add(en.FullURL, i, en.Version)
 		}
 		if en.Type != "" && en.ID != "" {
-			k := typeID{en.Type, en.ID}
-			g.byTypeID[k] = append(g.byTypeID[k], i)
+			g.byTypeID.add(typeID{en.Type, en.ID}, i, en.Version)
 		}
 		if en.Resource != jsontree.None {
 			g.byNode[en.Resource] = i
@@ -125,10 +123,16 @@ func (g *Graph) EntryOf(resource jsontree.ID) int {
 }
 
 // ByFullURL lists the entries whose fullUrl is exactly url, in document order.
-func (g *Graph) ByFullURL(url string) []int { return ints(g.byFullURL[url]) }
+func (g *Graph) ByFullURL(url string) []int {
+	all, _ := g.byFullURL.get(url, "")
+	return ints(all.list(-1))
+}
 
 // ByTypeID lists the entries holding resource type/id, in document order.
-func (g *Graph) ByTypeID(typ, id string) []int { return ints(g.byTypeID[typeID{typ, id}]) }
+func (g *Graph) ByTypeID(typ, id string) []int {
+	all, _ := g.byTypeID.get(typeID{typ, id}, "")
+	return ints(all.list(-1))
+}
 
 func ints(xs []int32) []int {
 	if len(xs) == 0 {

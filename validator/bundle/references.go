@@ -217,7 +217,7 @@ func (g *Graph) unresolvedMessage(from int, s string, res *Resolution) string {
 
 func (g *Graph) listMatches(res *Resolution) string {
 	var b strings.Builder
-	for n, c := range res.cands {
+	for n, c := range res.cands.list(6) {
 		if n == 5 {
 			b.WriteString(", ...")
 			break

@@ -50,7 +50,7 @@ type Resolution struct {
 	// Why explains an invalid reference.
 	Why string `json:"why,omitempty"`
 
-	cands []int32 // the matching entries, when more than one
+	cands matchSet // the matching entries, when more than one
 }
 
 // Resolve finds what ref, written in entry from (-1: not in an entry),
@@ -103,7 +103,7 @@ func (g *Graph) resolve(from int, container jsontree.ID, ref string) Resolution 
 				url = ref[:len(ref)-len(u.Version)-len("/_history/")]
 			}
 		}
-		g.pick(&r, g.byFullURL[url])
+		g.pick(&r)(g.byFullURL.get(url, r.Version))
 		return r
 	}
 	if q := strings.IndexByte(ref, '?'); q >= 0 {
@@ -119,64 +119,49 @@ func (g *Graph) resolve(from int, container jsontree.ID, ref string) Resolution 
 		return r
 	}
 	r.Kind, r.Type, r.ID, r.Version = KindRelative, u.Type, u.ID, u.Version
-	cands := g.byTypeID[typeID{u.Type, u.ID}]
+	all, atVersion := g.byTypeID.get(typeID{u.Type, u.ID}, u.Version)
 	if from >= 0 && from < len(g.Entries) && g.Entries[from].Base != "" {
-		if rc := g.byREST[restKey{g.Entries[from].Base, u.Type, u.ID}]; len(rc) > 0 {
-			g.pick(&r, rc)
-		} else if len(cands) > 0 {
-			r.Apparent = int(cands[0])
+		if rall, rver := g.byREST.get(restKey{g.Entries[from].Base, u.Type, u.ID}, u.Version); rall.count > 0 {
+			g.pick(&r)(rall, rver)
+		} else if all.count > 0 {
+			r.Apparent = int(all.first)
 		}
 		return r
 	}
-	if len(cands) > 0 {
+	if all.count > 0 {
 		r.ByTypeID = true
-		g.pick(&r, cands)
+		g.pick(&r)(all, atVersion)
 	}
 	return r
 }
 
-// pick chooses among the entries matching a reference, honouring its version.
-func (g *Graph) pick(r *Resolution, cands []int32) {
-	if len(cands) == 0 {
-		return
-	}
-	if r.Version != "" {
-		versioned := false
-		first, n := int32(-1), 0
-		for _, c := range cands {
-			v := g.Entries[c].Version
-			versioned = versioned || v != ""
-			if v == r.Version {
-				if first < 0 {
-					first = c
-				}
-				n++
-			}
-		}
-		switch {
-		case n > 1:
-			r.cands = make([]int32, 0, n)
-			for _, c := range cands {
-				if g.Entries[c].Version == r.Version {
-					r.cands = append(r.cands, c)
-				}
-			}
-			fallthrough
-		case n > 0:
-			r.Matches, r.Entry, r.Target = n, int(first), g.Entries[first].Resource
-			return
-		case versioned:
-			r.VersionMissing = true
+// pick returns a function choosing among the entries matching a reference
+// (all, and those at the reference's version), so that it can take an
+// index lookup's two results directly.
+func (g *Graph) pick(r *Resolution) func(all, atVersion matchSet) {
+	return func(all, atVersion matchSet) {
+		if all.count == 0 {
 			return
 		}
-		r.VersionUnknown = true
+		set := all
+		if r.Version != "" {
+			switch {
+			case atVersion.count > 0:
+				set = atVersion
+			case all.versioned:
+				r.VersionMissing = true
+				return
+			default:
+				r.VersionUnknown = true
+			}
+		}
+		r.Matches = int(set.count)
+		if set.count > 1 {
+			r.cands = set
+		}
+		r.Entry = int(set.first)
+		r.Target = g.Entries[set.first].Resource
 	}
-	r.Matches = len(cands)
-	if len(cands) > 1 {
-		r.cands = cands
-	}
-	r.Entry = int(cands[0])
-	r.Target = g.Entries[cands[0]].Resource
 }
 
 // containedByID finds the contained resource with the given id, indexing a

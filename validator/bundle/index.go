@@ -1,0 +1,97 @@
+package bundle
+
+// group is the set of entries sharing one key, in document order: the first
+// and last entry, how many there are, and whether any declares a version.
+type group struct {
+	first, last, count int32
+	versioned          bool
+}
+
+// matchSet is a group with the chain to walk it.
+type matchSet struct {
+	group
+	next []int32
+}
+
+// multiIndex maps keys to the entries that have them without a slice per
+// key: the map holds the group, next chains its entries. Entries must be
+// added in document order.
+type multiIndex[K comparable] struct {
+	groups map[K]group
+	next   []int32 // per entry: the next entry of its group, or -1
+}
+
+func newMultiIndex[K comparable](n int) multiIndex[K] {
+	return multiIndex[K]{groups: make(map[K]group, n), next: make([]int32, n)}
+}
+
+// add puts entry i in the group of k and returns the group's first entry.
+func (m *multiIndex[K]) add(k K, i int32, versioned bool) int32 {
+	for int(i) >= len(m.next) {
+		m.next = append(m.next, -1)
+	}
+	m.next[i] = -1
+	g, ok := m.groups[k]
+	if !ok {
+		m.groups[k] = group{first: i, last: i, count: 1, versioned: versioned}
+		return i
+	}
+	m.next[g.last] = i
+	g.last = i
+	g.count++
+	g.versioned = g.versioned || versioned
+	m.groups[k] = g
+	return g.first
+}
+
+func (m *multiIndex[K]) get(k K) matchSet {
+	return matchSet{group: m.groups[k], next: m.next}
+}
+
+// list returns up to limit entries of the set (all when limit < 0).
+func (s matchSet) list(limit int) []int32 {
+	if s.count == 0 {
+		return nil
+	}
+	var out []int32
+	for i := s.first; i >= 0 && limit != 0; i = s.next[i] {
+		out = append(out, i)
+		limit--
+	}
+	return out
+}
+
+// versionKey names the entries of one group (by its first entry) that
+// declare one meta.versionId.
+type versionKey struct {
+	group   int32
+	version string
+}
+
+// versionedIndex is a multiIndex plus, for its groups, an index by version,
+// so that version-specific references resolve in constant time too.
+type versionedIndex[K comparable] struct {
+	all      multiIndex[K]
+	versions multiIndex[versionKey]
+}
+
+func newVersionedIndex[K comparable](n int) versionedIndex[K] {
+	return versionedIndex[K]{all: newMultiIndex[K](n), versions: multiIndex[versionKey]{groups: map[versionKey]group{}, next: make([]int32, n)}}
+}
+
+func (v *versionedIndex[K]) add(k K, i int32, version string) {
+	first := v.all.add(k, i, version != "")
+	if version != "" {
+		v.versions.add(versionKey{first, version}, i, true)
+	}
+}
+
+// get returns the entries with key k and, when version is given, those of
+// them at that version.
+func (v *versionedIndex[K]) get(k K, version string) (all, atVersion matchSet) {
+	all = v.all.get(k)
+	if version != "" && all.count > 0 && all.versioned {
+		atVersion = v.versions.get(versionKey{all.first, version})
+	}
+	return all, atVersion
+}
