@@ -22,7 +22,7 @@ func CollectReferences(t *jsontree.Tree, root jsontree.ID) []Ref {
 	rt := str(t, t.Get(root, "resourceType"))
 	if rt != "Bundle" {
 		c.resource, c.entry = root, -1
-		c.path = append(c.path[:0], rt...)
+		c.path = append(c.path[:0], orResource(rt)...)
 		c.walk(root, 0)
 		return c.refs
 	}

@@ -56,7 +56,7 @@ func Index(tree *jsontree.Tree, root jsontree.ID) *Graph {
 		return g
 	}
 	if rt := str(tree, tree.Get(root, "resourceType")); rt != "Bundle" {
-		g.Path = rt
+		g.Path = orResource(rt)
 		return g
 	}
 	g.isBundle = true
@@ -162,4 +162,12 @@ func kind(t *jsontree.Tree, n jsontree.ID) jsontree.Kind {
 		return jsontree.Invalid
 	}
 	return t.Kind(n)
+}
+
+// orResource is a resource's type name for paths, "Resource" when unknown.
+func orResource(rt string) string {
+	if rt == "" {
+		return "Resource"
+	}
+	return rt
 }
