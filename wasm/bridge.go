@@ -1,0 +1,177 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hack-pad/safejs"
+)
+
+// register publishes globalThis.fhirlens with the page-facing API:
+//
+//	validate(id, name, bytes, {record}) → posts progress, "result" (report JSON) and, with record, "record"
+//	summarize(id, name, bytes)          → posts "record" (view model JSON)
+//	outcome(id, reportsJSON)            → posts "outcome" (OperationOutcome JSON)
+//	cancel(id)                          → posts "cancelled" for a job that had not finished
+//	info()                              → returns {version, go, fhirVersion, ...}
+//
+// Each function only copies its arguments and queues a job; it returns
+// undefined, or a string saying why the call was refused.
+func register(svc *service) error {
+	api := map[string]func(args []safejs.Value) (any, error){
+		"validate": func(args []safejs.Value) (any, error) {
+			j, err := jobFromArgs(jobValidate, args)
+			if err != nil {
+				return nil, err
+			}
+			if len(args) > 3 {
+				j.record = boolProp(args[3], "record")
+			}
+			svc.enqueue(j)
+			return nil, nil
+		},
+		"summarize": func(args []safejs.Value) (any, error) {
+			j, err := jobFromArgs(jobSummarize, args)
+			if err != nil {
+				return nil, err
+			}
+			svc.enqueue(j)
+			return nil, nil
+		},
+		"outcome": func(args []safejs.Value) (any, error) {
+			if len(args) < 2 {
+				return nil, errors.New("outcome(id, reportsJSON) needs 2 arguments")
+			}
+			id, err := args[0].Int()
+			if err != nil {
+				return nil, fmt.Errorf("id: %w", err)
+			}
+			text, err := args[1].String()
+			if err != nil {
+				return nil, fmt.Errorf("reportsJSON: %w", err)
+			}
+			svc.enqueue(&job{id: id, kind: jobOutcome, data: []byte(text)})
+			return nil, nil
+		},
+		"cancel": func(args []safejs.Value) (any, error) {
+			if len(args) < 1 {
+				return nil, errors.New("cancel(id) needs the job id")
+			}
+			id, err := args[0].Int()
+			if err != nil {
+				return nil, fmt.Errorf("id: %w", err)
+			}
+			svc.cancelJob(id)
+			return nil, nil
+		},
+		"info": func([]safejs.Value) (any, error) { return svc.info(), nil },
+	}
+	obj := map[string]any{}
+	for _, name := range []string{"validate", "summarize", "outcome", "cancel", "info"} {
+		call := api[name]
+		fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (result any) {
+			defer func() {
+				if p := recover(); p != nil {
+					result = fmt.Sprintf("fhirlens: internal error in %s: %v", name, p)
+				}
+			}()
+			out, err := call(args)
+			if err != nil {
+				return "fhirlens." + name + ": " + err.Error()
+			}
+			return out
+		})
+		if err != nil {
+			return err
+		}
+		obj[name] = fn // kept for the life of the program, never released
+	}
+	value, err := safejs.ValueOf(toJS(obj))
+	if err != nil {
+		return err
+	}
+	return safejs.Global().Set("fhirlens", value)
+}
+
+// toJS unwraps safejs.Func values so js.ValueOf accepts the map.
+func toJS(obj map[string]any) map[string]any {
+	out := make(map[string]any, len(obj))
+	for k, v := range obj {
+		if fn, ok := v.(safejs.Func); ok {
+			out[k] = safejs.Unsafe(fn.Value())
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// jobFromArgs reads (id, name, bytes): bytes is a Uint8Array, copied once.
+func jobFromArgs(kind jobKind, args []safejs.Value) (*job, error) {
+	if len(args) < 3 {
+		return nil, errors.New("needs (id, name, bytes)")
+	}
+	id, err := args[0].Int()
+	if err != nil {
+		return nil, fmt.Errorf("id: %w", err)
+	}
+	name, err := args[1].String()
+	if err != nil {
+		return nil, fmt.Errorf("name: %w", err)
+	}
+	data, err := copyBytes(args[2])
+	if err != nil {
+		return nil, fmt.Errorf("bytes: %w", err)
+	}
+	return &job{id: id, kind: kind, name: name, data: data}, nil
+}
+
+func copyBytes(src safejs.Value) ([]byte, error) {
+	lengthValue, err := src.Get("byteLength")
+	if err != nil {
+		return nil, err
+	}
+	if lengthValue.IsUndefined() {
+		return nil, errors.New("not a Uint8Array")
+	}
+	n, err := lengthValue.Int()
+	if err != nil {
+		return nil, err
+	}
+	data := make([]byte, n)
+	copied, err := safejs.CopyBytesToGo(data, src)
+	if err != nil {
+		return nil, err
+	}
+	return data[:copied], nil
+}
+
+func boolProp(obj safejs.Value, name string) bool {
+	if obj.IsUndefined() || obj.IsNull() {
+		return false
+	}
+	v, err := obj.Get(name)
+	if err != nil {
+		return false
+	}
+	b, err := v.Truthy()
+	return err == nil && b
+}
+
+// jsOutbox posts a message to the page through globalThis.fhirlensPost,
+// which the worker sets to its postMessage.
+func jsOutbox(msg message) {
+	post, err := safejs.Global().Get("fhirlensPost")
+	if err != nil || post.IsUndefined() {
+		return
+	}
+	_, _ = post.Invoke(msg)
+}
+
+// yieldToJS parks the only busy goroutine briefly: the Go scheduler then
+// returns to the JS event loop, which delivers pending messages (a cancel)
+// before the timer resumes Go.
+func yieldToJS() { time.Sleep(time.Millisecond) }

@@ -1,0 +1,281 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/fhirlens/fhirlens/validator"
+)
+
+// version is set at link time (-X main.version=...).
+var version = "dev"
+
+// message is one answer to the page. Values are strings, numbers, booleans
+// or nil so that they convert to JS as they are.
+type message = map[string]any
+
+// jobKind says what a job does with its input.
+type jobKind int
+
+const (
+	jobValidate  jobKind = iota // validate, and summarise when asked
+	jobSummarize                // summarise only
+	jobOutcome                  // reports → OperationOutcome
+)
+
+// job is one request from the page. Its data was copied out of JS once.
+type job struct {
+	id     int
+	kind   jobKind
+	name   string
+	data   []byte
+	record bool // also build the record view model (jobValidate)
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// service runs jobs one at a time in a single goroutine, so the shared
+// validator's progress callback always belongs to the running job.
+type service struct {
+	post  func(message)
+	yield func() // lets the JS event loop run (so a cancel can arrive)
+
+	validatorReady chan struct{}
+	validator      *validator.Validator
+	validatorErr   error
+	loadTime       time.Duration
+
+	mu      sync.Mutex
+	queue   []*job
+	wake    chan struct{}
+	byID    map[int]*job
+	current *job
+
+	lastPost, lastYield time.Time
+	summarize           func(data []byte) ([]byte, error)
+}
+
+func newService(post func(message), yield func()) *service {
+	return &service{
+		post:           post,
+		yield:          yield,
+		validatorReady: make(chan struct{}),
+		wake:           make(chan struct{}, 1),
+		byID:           map[int]*job{},
+		summarize:      summarizeRecord,
+	}
+}
+
+// start loads the definitions, announces readiness and then runs jobs forever.
+func (s *service) start() {
+	begin := time.Now()
+	s.validator, s.validatorErr = newValidatorSafely(s.progress)
+	s.loadTime = time.Since(begin)
+	close(s.validatorReady)
+	msg := s.info()
+	msg["type"] = "ready"
+	s.post(msg)
+	for {
+		j := s.next()
+		s.run(j)
+	}
+}
+
+func newValidatorSafely(progress func(done, total int)) (v *validator.Validator, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = nil, fmt.Errorf("internal error loading the definitions: %v", p)
+		}
+	}()
+	return validator.New(validator.Options{Progress: progress})
+}
+
+// info describes this build and its definitions.
+func (s *service) info() message {
+	msg := message{"version": version, "go": runtime.Version()}
+	select {
+	case <-s.validatorReady:
+	default:
+		msg["loading"] = true
+		return msg
+	}
+	msg["loadMs"] = float64(s.loadTime.Microseconds()) / 1000
+	if s.validatorErr != nil {
+		msg["error"] = s.validatorErr.Error()
+		return msg
+	}
+	if defs := definitionsOf(s.validator); defs != nil {
+		msg["fhirVersion"] = defs.FHIRVersion
+		msg["types"] = len(defs.Types)
+		msg["profiles"] = len(defs.Profiles)
+		msg["valueSets"] = len(defs.ValueSets)
+	}
+	return msg
+}
+
+// enqueue adds a job; it never blocks, so it is safe inside a JS callback.
+func (s *service) enqueue(j *job) {
+	j.ctx, j.cancel = context.WithCancel(context.Background())
+	s.mu.Lock()
+	s.queue = append(s.queue, j)
+	s.byID[j.id] = j
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// cancelJob stops a queued or running job; unknown ids are ignored.
+func (s *service) cancelJob(id int) {
+	s.mu.Lock()
+	j := s.byID[id]
+	s.mu.Unlock()
+	if j != nil {
+		j.cancel()
+	}
+}
+
+func (s *service) next() *job {
+	for {
+		s.mu.Lock()
+		if len(s.queue) > 0 {
+			j := s.queue[0]
+			s.queue = s.queue[1:]
+			s.current = j
+			s.mu.Unlock()
+			return j
+		}
+		s.mu.Unlock()
+		<-s.wake
+	}
+}
+
+func (s *service) finish(j *job) {
+	s.mu.Lock()
+	delete(s.byID, j.id)
+	s.current = nil
+	s.mu.Unlock()
+	j.cancel()
+	j.data = nil
+}
+
+// run executes one job. A panic anywhere becomes a fatal finding (or an
+// error message) for this job only; the service goes on with the next.
+func (s *service) run(j *job) {
+	defer s.finish(j)
+	defer func() {
+		if p := recover(); p != nil {
+			s.post(message{"type": "result", "id": j.id, "name": j.name,
+				"report": panicReport(j, p)})
+		}
+	}()
+	if j.ctx.Err() != nil {
+		s.post(message{"type": "cancelled", "id": j.id, "name": j.name})
+		return
+	}
+	switch j.kind {
+	case jobValidate:
+		s.runValidate(j)
+	case jobSummarize:
+		s.runSummarize(j)
+	case jobOutcome:
+		s.runOutcome(j)
+	}
+}
+
+func (s *service) runValidate(j *job) {
+	<-s.validatorReady
+	if s.validatorErr != nil {
+		s.post(message{"type": "error", "id": j.id, "name": j.name, "message": "the validator could not start: " + s.validatorErr.Error()})
+		return
+	}
+	s.lastPost, s.lastYield = time.Time{}, time.Now()
+	s.post(message{"type": "progress", "id": j.id, "phase": "validating", "done": 0, "total": 0})
+	begin := time.Now()
+	rep := s.validator.Validate(j.ctx, j.name, j.data)
+	elapsed := time.Since(begin)
+	if j.ctx.Err() != nil {
+		s.post(message{"type": "cancelled", "id": j.id, "name": j.name})
+		return
+	}
+	out, err := json.Marshal(rep)
+	if err != nil {
+		out = []byte(panicReport(j, fmt.Sprintf("report could not be encoded: %v", err)))
+	}
+	s.post(message{"type": "result", "id": j.id, "name": j.name, "report": string(out),
+		"validateMs": ms(elapsed), "bytes": len(j.data)})
+	if j.record {
+		s.post(message{"type": "progress", "id": j.id, "phase": "summarizing", "done": 0, "total": 0})
+		s.yield() // let the page draw the issues before the record is built
+		if j.ctx.Err() != nil {
+			s.post(message{"type": "cancelled", "id": j.id, "name": j.name})
+			return
+		}
+		s.runSummarize(j)
+	}
+}
+
+func (s *service) runSummarize(j *job) {
+	begin := time.Now()
+	model, err := s.summarize(j.data)
+	msg := message{"type": "record", "id": j.id, "name": j.name, "summarizeMs": ms(time.Since(begin))}
+	if err != nil {
+		msg["error"] = err.Error()
+	} else {
+		msg["model"] = string(model)
+	}
+	s.post(msg)
+}
+
+func (s *service) runOutcome(j *job) {
+	out, err := operationOutcome(j.data)
+	if err != nil {
+		s.post(message{"type": "error", "id": j.id, "message": "cannot build the OperationOutcome: " + err.Error()})
+		return
+	}
+	s.post(message{"type": "outcome", "id": j.id, "json": string(out)})
+}
+
+// progress is the validator's callback. It posts at most every 50 ms and
+// hands control back to JS every 100 ms, because a busy Go goroutine in wasm
+// otherwise keeps the worker from seeing a cancel message.
+func (s *service) progress(done, total int) {
+	s.mu.Lock()
+	j := s.current
+	s.mu.Unlock()
+	if j == nil {
+		return
+	}
+	now := time.Now()
+	if now.Sub(s.lastPost) >= 50*time.Millisecond || done == total {
+		s.lastPost = now
+		s.post(message{"type": "progress", "id": j.id, "phase": "validating", "done": done, "total": total})
+	}
+	if now.Sub(s.lastYield) >= 100*time.Millisecond {
+		s.yield()
+		s.lastYield = time.Now()
+	}
+}
+
+// panicReport is a report whose only finding is a fatal one saying the
+// engine failed, in the shape of validator.Report.
+func panicReport(j *job, p any) string {
+	rep := validator.Report{Source: j.name, Bytes: len(j.data), Resources: []validator.Resource{}, Issues: []validator.Issue{{
+		Severity: validator.Fatal, Code: "exception", Rule: "engine.panic", Resource: -1,
+		Message: fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p),
+	}}}
+	out, err := json.Marshal(rep)
+	if err != nil {
+		return `{"issues":[{"severity":"fatal","code":"exception","rule":"engine.panic","resource":-1,"offset":0,"message":"internal error in fhirlens"}],"resources":[]}`
+	}
+	return string(out)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

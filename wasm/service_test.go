@@ -1,0 +1,212 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hack-pad/safejs"
+)
+
+const patientJSON = `{"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1970-01-02"}`
+
+// inbox collects the messages the service posts to the page.
+type inbox struct{ ch chan message }
+
+func newInbox() *inbox { return &inbox{ch: make(chan message, 100)} }
+
+func (b *inbox) post(m message) { b.ch <- m }
+
+// await returns the next message of the given type for job id.
+func (b *inbox) await(t *testing.T, id int, kind string) message {
+	t.Helper()
+	timeout := time.After(60 * time.Second)
+	for {
+		select {
+		case m := <-b.ch:
+			if m["id"] == nil {
+				m["id"] = 0
+			}
+			if m["id"] == id && m["type"] == kind {
+				return m
+			}
+			if m["id"] == id && (m["type"] == "error" || m["type"] == "result" || m["type"] == "cancelled") && kind != m["type"] {
+				t.Fatalf("job %d: wanted %q, got %v", id, kind, m)
+			}
+		case <-timeout:
+			t.Fatalf("job %d: no %q message within 60 s", id, kind)
+		}
+	}
+}
+
+func startService(t *testing.T, summarize func([]byte) ([]byte, error)) (*service, *inbox) {
+	t.Helper()
+	box := newInbox()
+	svc := newService(box.post, yieldToJS)
+	if summarize != nil {
+		svc.summarize = summarize
+	}
+	go svc.start()
+	ready := box.await(t, 0, "ready")
+	if ready["error"] != nil {
+		t.Fatalf("validator failed to start: %v", ready["error"])
+	}
+	return svc, box
+}
+
+func TestValidateReportsJSON(t *testing.T) {
+	svc, box := startService(t, nil)
+	svc.enqueue(&job{id: 1, kind: jobValidate, name: "p.json", data: []byte(patientJSON), record: true})
+	result := box.await(t, 1, "result")
+	var rep struct {
+		Source    string            `json:"source"`
+		Resources []json.RawMessage `json:"resources"`
+		Issues    []json.RawMessage `json:"issues"`
+	}
+	if err := json.Unmarshal([]byte(result["report"].(string)), &rep); err != nil {
+		t.Fatalf("report is not JSON: %v", err)
+	}
+	if rep.Source != "p.json" {
+		t.Errorf("source = %q, want p.json", rep.Source)
+	}
+	if result["bytes"] != len(patientJSON) {
+		t.Errorf("bytes = %v, want %d", result["bytes"], len(patientJSON))
+	}
+	record := box.await(t, 1, "record")
+	if record["error"] == nil && record["model"] == nil {
+		t.Errorf("record message has neither model nor error: %v", record)
+	}
+}
+
+func TestPanicBecomesFatalFindingAndServiceLives(t *testing.T) {
+	svc, box := startService(t, func([]byte) ([]byte, error) { panic("boom") })
+	svc.enqueue(&job{id: 7, kind: jobSummarize, name: "x.json", data: []byte(patientJSON)})
+	result := box.await(t, 7, "result")
+	report := result["report"].(string)
+	if !strings.Contains(report, `"severity":"fatal"`) || !strings.Contains(report, "boom") {
+		t.Errorf("panic report = %s, want a fatal finding mentioning the panic", report)
+	}
+	svc.enqueue(&job{id: 8, kind: jobValidate, name: "p.json", data: []byte(patientJSON)})
+	box.await(t, 8, "result")
+}
+
+func TestCancelBeforeStart(t *testing.T) {
+	svc, box := startService(t, nil)
+	j := &job{id: 3, kind: jobValidate, name: "p.json", data: []byte(patientJSON)}
+	// wasm runs one goroutine at a time: the service cannot pick the job up
+	// between these two calls.
+	svc.enqueue(j)
+	svc.cancelJob(3)
+	box.await(t, 3, "cancelled")
+}
+
+func TestOutcome(t *testing.T) {
+	svc, box := startService(t, nil)
+	reports := `[{"source":"a.json","resources":[],"issues":[{"severity":"error","code":"structure","rule":"element.unknown","expression":"Patient.foo","line":3,"col":5,"offset":40,"message":"Unknown element 'foo'","resource":0}]}]`
+	svc.enqueue(&job{id: 4, kind: jobOutcome, data: []byte(reports)})
+	out := box.await(t, 4, "outcome")
+	var oo struct {
+		ResourceType string `json:"resourceType"`
+		Issue        []struct {
+			Severity   string   `json:"severity"`
+			Expression []string `json:"expression"`
+		} `json:"issue"`
+	}
+	if err := json.Unmarshal([]byte(out["json"].(string)), &oo); err != nil {
+		t.Fatal(err)
+	}
+	if oo.ResourceType != "OperationOutcome" || len(oo.Issue) != 1 || oo.Issue[0].Severity != "error" || oo.Issue[0].Expression[0] != "Patient.foo" {
+		t.Errorf("outcome = %+v", oo)
+	}
+}
+
+var registerOnce sync.Once
+
+// TestJSAPI drives the functions registered on globalThis.fhirlens the way
+// worker.js does, with a real Uint8Array and fhirlensPost.
+func TestJSAPI(t *testing.T) {
+	box := newInbox()
+	var svc *service
+	registerOnce.Do(func() {
+		svc = newService(jsOutbox, yieldToJS)
+		if err := register(svc); err != nil {
+			t.Fatal(err)
+		}
+		go svc.start()
+	})
+	if svc == nil {
+		t.Skip("already registered")
+	}
+	post, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		m := message{}
+		for _, key := range []string{"type", "report", "error", "model"} {
+			v, _ := args[0].Get(key)
+			if s, err := v.String(); err == nil && !v.IsUndefined() {
+				m[key] = s
+			}
+		}
+		idValue, _ := args[0].Get("id")
+		if !idValue.IsUndefined() {
+			m["id"], _ = idValue.Int()
+		} else {
+			m["id"] = 0
+		}
+		// Never block inside a JS callback: hand over without waiting.
+		go box.post(m)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not released: the service keeps posting for the life of the program.
+	if err := safejs.Global().Set("fhirlensPost", post); err != nil {
+		t.Fatal(err)
+	}
+	box.await(t, 0, "ready")
+
+	api, err := safejs.Global().Get("fhirlens")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u8, err := safejs.Global().Get("Uint8Array")
+	if err != nil {
+		t.Fatal(err)
+	}
+	array, err := u8.New(len(patientJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := safejs.CopyBytesToJS(array, []byte(patientJSON)); err != nil {
+		t.Fatal(err)
+	}
+	options, _ := safejs.ValueOf(map[string]any{"record": false})
+	refused, err := api.Call("validate", 11, "p.json", array, options)
+	if err != nil || !(refused.IsUndefined() || refused.IsNull()) {
+		t.Fatalf("validate refused: %v %v", refused, err)
+	}
+	result := box.await(t, 11, "result")
+	if !strings.Contains(result["report"].(string), `"source":"p.json"`) {
+		t.Errorf("report = %v", result["report"])
+	}
+
+	refused, err = api.Call("validate", 12, "x", "not bytes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := refused.String(); !strings.Contains(s, "bytes") {
+		t.Errorf("validate with a string: got %q, want a refusal about bytes", s)
+	}
+
+	info, err := api.Call("info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fhirVersion, _ := info.Get("fhirVersion")
+	if s, _ := fhirVersion.String(); s != "4.0.1" {
+		t.Errorf("info().fhirVersion = %q, want 4.0.1", s)
+	}
+}

@@ -1,0 +1,54 @@
+# web.mk — the browser app (issue 5): the validator compiled to WebAssembly,
+# the static page in web/, `fhirlens serve`, and the browser tests.
+# Included by the Makefile, which defines GO and BIN.
+
+GOROOT_WASM := $(shell $(GO) env GOROOT)/lib/wasm
+WEB_GEN := web/gen
+WASM_OUT := $(WEB_GEN)/fhirlens.wasm
+WEB_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+ADDR ?= 127.0.0.1:8080
+SAMPLES := $(wildcard testdata/samples/*.json)
+
+.PHONY: wasm web web-dist run wasm-test install-browser browser-test bench-web
+
+# The validator for the browser. -trimpath and -s -w keep the transfer small.
+wasm:
+	@mkdir -p $(WEB_GEN)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w -X main.version=$(WEB_VERSION)' -o $(WASM_OUT) ./wasm
+
+# Everything the page needs: the wasm, Go's JS glue, the samples, and gzip
+# twins that `fhirlens serve` sends to browsers accepting gzip.
+web: wasm
+	cp $(GOROOT_WASM)/wasm_exec.js $(WEB_GEN)/wasm_exec.js
+	@mkdir -p $(WEB_GEN)/samples
+	cp $(SAMPLES) $(WEB_GEN)/samples/
+	@for f in $(WASM_OUT) $(WEB_GEN)/wasm_exec.js $(WEB_GEN)/samples/*.json; do gzip -9 -n -k -f "$$f"; done
+	@echo "web app built in web/ (wasm $$(du -k $(WASM_OUT) | cut -f1) KB, gzip $$(du -k $(WASM_OUT).gz | cut -f1) KB)"
+
+# A clean copy of the app for any static host (upload web/dist as it is).
+web-dist: web
+	rm -rf web/dist && mkdir -p web/dist
+	cp -r web/index.html web/favicon.svg web/css web/js web/gen web/dist/
+	rm -f web/dist/gen/README.md
+	@echo "static app in web/dist/"
+
+# Build everything and serve it; the URL is printed.
+run: build
+	./$(BIN) serve --addr $(ADDR)
+
+# The wasm package's tests, run by Node through Go's go_js_wasm_exec.
+wasm-test:
+	GOOS=js GOARCH=wasm $(GO) test -exec="$(GOROOT_WASM)/go_js_wasm_exec" ./wasm/...
+
+# Debian's Chromium for the browser tests (apt when missing and root; CI fails without it).
+install-browser:
+	./.ci/install-chromium.sh
+
+# Real-browser tests (chromedp + headless Chromium) against the serve handler.
+# Screenshots land in test-artifacts/.
+browser-test: wasm-test install-browser web
+	FHIRLENS_BROWSER=1 $(GO) test -count=1 -timeout 15m ./web/...
+
+# Budgets: wasm gzip size, cold page load to ready, browser vs native MB/s.
+bench-web: install-browser web
+	FHIRLENS_BROWSER=1 $(GO) test -count=1 -timeout 15m -run 'TestBudgets' -v ./web/e2e | grep -E '^(BUDGET|---|ok|FAIL|PASS)'

@@ -1,0 +1,81 @@
+// Engine: the page's side of the validator worker. It starts the worker,
+// restarts it if it dies, and turns its messages into callbacks per job.
+
+export class Engine {
+  constructor({ onReady, onFatal } = {}) {
+    this.onReady = onReady || (() => {});
+    this.onFatal = onFatal || (() => {});
+    this.jobs = new Map(); // id → handlers
+    this.nextId = 1;
+    this.info = null;
+    this.start();
+  }
+
+  start() {
+    this.ready = false;
+    this.worker = new Worker(new URL('./worker.js', import.meta.url));
+    this.worker.onmessage = (e) => this.receive(e.data);
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      this.die(e.message || 'The validator worker failed.');
+    };
+  }
+
+  // die fails every job in flight and starts a fresh worker.
+  die(message) {
+    this.worker.terminate();
+    const jobs = [...this.jobs.values()];
+    this.jobs.clear();
+    for (const job of jobs) job.onError?.(message);
+    this.onFatal(message, this.ready);
+    this.start();
+  }
+
+  receive(m) {
+    if (m.type === 'ready') {
+      this.ready = true;
+      this.info = m;
+      this.onReady(m);
+      return;
+    }
+    if (m.type === 'fatal') {
+      this.die(m.message);
+      return;
+    }
+    const job = this.jobs.get(m.id);
+    if (!job) return;
+    switch (m.type) {
+      case 'bytes': job.onBytes?.(m.bytes); break;
+      case 'progress': job.onProgress?.(m); break;
+      case 'result': job.onReport?.(m); if (!job.record) this.end(m.id); break;
+      case 'record': job.onRecord?.(m); this.end(m.id); break;
+      case 'outcome': job.onOutcome?.(m.json); this.end(m.id); break;
+      case 'cancelled': job.onCancelled?.(); this.end(m.id); break;
+      case 'error': job.onError?.(m.message); this.end(m.id); break;
+    }
+  }
+
+  end(id) { this.jobs.delete(id); }
+
+  // validate sends bytes (a Uint8Array; its buffer is transferred and comes
+  // back through onBytes) and returns the job id.
+  validate(name, bytes, handlers) {
+    const id = this.nextId++;
+    this.jobs.set(id, handlers);
+    this.worker.postMessage({ type: 'validate', id, name, bytes, record: !!handlers.record }, [bytes.buffer]);
+    return id;
+  }
+
+  cancel(id) {
+    this.worker.postMessage({ type: 'cancel', id });
+  }
+
+  // outcome converts report JSON strings to OperationOutcome JSON.
+  outcome(reportJSONs) {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.jobs.set(id, { onOutcome: resolve, onError: (msg) => reject(new Error(msg)) });
+      this.worker.postMessage({ type: 'outcome', id, reports: '[' + reportJSONs.join(',') + ']' });
+    });
+  }
+}

@@ -1,0 +1,99 @@
+// Issue list: the findings of every file, grouped by file and resource,
+// filtered by severity and a search text. Everything is inserted as text.
+
+export const SEVERITIES = ['fatal', 'error', 'warning', 'information'];
+const PAGE = 1500; // issues rendered before "show more"
+
+export function renderIssues(container, files, { severities, query, limit = PAGE, onOpen, onMore }) {
+  container.replaceChildren();
+  const q = query.trim().toLowerCase();
+  let shown = 0, matched = 0;
+  for (const file of files) {
+    if (!file.report) continue;
+    const rep = file.report;
+    const section = el('section', 'issue-file');
+    const head = el('h3', 'issue-file-head');
+    head.append(el('span', 'file-name', file.name), el('span', 'file-meta', fileMeta(rep)));
+    section.append(head);
+    let group = null, groupKey = null, fileMatched = 0;
+    rep.issues.forEach((issue, index) => {
+      if (!severities.has(issue.severity)) return;
+      const res = issue.resource >= 0 ? rep.resources[issue.resource] : null;
+      if (q && !matches(issue, res, q)) return;
+      matched++; fileMatched++;
+      if (shown >= limit) return;
+      shown++;
+      if (groupKey !== issue.resource || !group) {
+        groupKey = issue.resource;
+        group = el('div', 'issue-group');
+        group.append(resourceHead(res));
+        const list = el('ul', 'issue-items');
+        group.append(list);
+        section.append(group);
+      }
+      const item = el('li');
+      item.append(issueButton(issue, () => onOpen(file, issue, index)));
+      group.lastChild.append(item);
+    });
+    if (fileMatched === 0) {
+      section.append(el('p', 'no-issues', rep.issues.length === 0 ? 'No issues: this file conforms to FHIR R4.' : 'No issues match the filter.'));
+    }
+    container.append(section);
+  }
+  if (matched > shown) {
+    const more = el('button', 'show-more', `Show ${Math.min(PAGE, matched - shown).toLocaleString()} more of ${(matched - shown).toLocaleString()} hidden issues`);
+    more.type = 'button';
+    more.addEventListener('click', onMore);
+    container.append(more);
+  }
+  return { shown, matched };
+}
+
+function fileMeta(rep) {
+  const parts = [`${rep.resources.length.toLocaleString()} resource${rep.resources.length === 1 ? '' : 's'}`];
+  if (rep.format) parts.push(rep.format);
+  parts.push(`${rep.issues.length.toLocaleString()} issue${rep.issues.length === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
+
+function resourceHead(res) {
+  const head = el('h4', 'issue-resource');
+  if (!res) {
+    head.append(el('span', 'res-type', 'Whole file'));
+    return head;
+  }
+  head.append(el('span', 'res-type', res.type || 'Resource'));
+  if (res.id) head.append(el('span', 'res-id', res.id));
+  head.append(el('span', 'res-path', `${res.expression}${res.line ? ` · line ${res.line}` : ''}`));
+  return head;
+}
+
+function issueButton(issue, onClick) {
+  const b = el('button', `issue sev-${issue.severity}`);
+  b.type = 'button';
+  b.append(el('span', `sev-badge sev-${issue.severity}`, issue.severity));
+  const body = el('span', 'issue-body');
+  body.append(el('span', 'issue-msg', issue.message));
+  const meta = el('span', 'issue-meta');
+  if (issue.line) meta.append(el('span', 'issue-loc', `line ${issue.line}, col ${issue.col}`));
+  if (issue.expression) meta.append(el('span', 'issue-expr', issue.expression));
+  if (issue.rule) meta.append(el('span', 'issue-rule', issue.rule));
+  body.append(meta);
+  b.append(body);
+  b.title = 'Show in the raw JSON';
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function matches(issue, res, q) {
+  const hay = [issue.message, issue.expression, issue.rule, issue.code, issue.severity,
+    res && res.type, res && res.id, res && `${res.type}/${res.id}`].join('\u0000').toLowerCase();
+  return hay.includes(q);
+}
+
+export function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}

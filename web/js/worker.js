@@ -1,0 +1,84 @@
+// The validator's Web Worker: loads Go's wasm_exec.js and fhirlens.wasm, then
+// forwards the page's requests to globalThis.fhirlens (registered by Go).
+// Go answers through fhirlensPost; long work never blocks this thread's
+// message handler, which only hands the bytes over and returns.
+'use strict';
+
+importScripts('../gen/wasm_exec.js');
+
+self.fhirlensPost = (msg) => self.postMessage(msg);
+
+let api = null;
+const pending = [];
+
+self.onmessage = (event) => {
+  if (api) dispatch(event.data);
+  else pending.push(event.data);
+};
+
+function dispatch(m) {
+  let refused;
+  try {
+    switch (m.type) {
+      case 'validate':
+        refused = api.validate(m.id, m.name, m.bytes, { record: !!m.record });
+        break;
+      case 'summarize':
+        refused = api.summarize(m.id, m.name, m.bytes);
+        break;
+      case 'outcome':
+        refused = api.outcome(m.id, m.reports);
+        break;
+      case 'cancel':
+        refused = api.cancel(m.id);
+        break;
+      case 'info':
+        self.postMessage({ type: 'info', info: api.info() });
+        break;
+      default:
+        refused = 'unknown request ' + m.type;
+    }
+  } catch (err) {
+    refused = String(err && err.message || err);
+  }
+  if (m.bytes) {
+    // Go holds its own copy now: hand the buffer back to the page without copying.
+    self.postMessage({ type: 'bytes', id: m.id, bytes: m.bytes }, [m.bytes.buffer]);
+  }
+  if (typeof refused === 'string') {
+    self.postMessage({ type: 'error', id: m.id, message: refused });
+  }
+}
+
+async function instantiate(go) {
+  const url = new URL('../gen/fhirlens.wasm', self.location.href);
+  try {
+    return await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+  } catch (streamingError) {
+    // Static hosts that do not send application/wasm: compile from bytes.
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`fhirlens.wasm: HTTP ${response.status} (was the app built with "make web"?)`);
+    return WebAssembly.instantiate(await response.arrayBuffer(), go.importObject);
+  }
+}
+
+(async () => {
+  const go = new Go();
+  let result;
+  try {
+    result = await instantiate(go);
+  } catch (err) {
+    self.postMessage({ type: 'fatal', message: 'The validator could not be loaded: ' + (err && err.message || err) });
+    return;
+  }
+  const exited = go.run(result.instance);
+  api = self.fhirlens;
+  if (!api) {
+    self.postMessage({ type: 'fatal', message: 'The validator did not start.' });
+    return;
+  }
+  for (const m of pending.splice(0)) dispatch(m);
+  await exited;
+  api = null;
+  self.postMessage({ type: 'fatal', message: 'The validator stopped unexpectedly (out of memory?).' });
+})();
