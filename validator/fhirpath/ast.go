@@ -253,8 +253,11 @@ var keywords = map[string]bool{
 	"in": true, "contains": true, "is": true, "as": true, "true": true, "false": true,
 }
 
+// nameKeywords may still be used as names (the grammar's identifier rule).
+var nameKeywords = map[string]bool{"as": true, "contains": true, "in": true, "is": true}
+
 func writeIdent(b *strings.Builder, name string) {
-	plain := name != "" && isIdentStart(name[0]) && !keywords[name]
+	plain := name != "" && isIdentStart(name[0]) && (!keywords[name] || nameKeywords[name])
 	for i := 0; plain && i < len(name); i++ {
 		plain = isIdentPart(name[i])
 	}
@@ -270,7 +273,7 @@ func isPlainConstName(name string) bool {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
-		if c := name[i]; !isIdentPart(c) && c != '-' && c != '.' {
+		if c := name[i]; !isIdentPart(c) && c != '-' {
 			return false
 		}
 	}

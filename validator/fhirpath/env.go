@@ -19,6 +19,10 @@ type Env struct {
 	Focus     jsontree.ID
 	FocusType string
 	FocusElem *definitions.Element
+	// FocusCompanion is the `_name` object of a primitive focus. It is found
+	// automatically when Focus is a primitive value; for a primitive present
+	// only as `_name` (no value), set Focus to None and this to the object.
+	FocusCompanion jsontree.ID
 	// Resource and RootResource bind %resource and %rootResource. Zero or
 	// None derives them from Focus: the nearest enclosing resource, and that
 	// resource's container (for a contained resource) or itself.

@@ -125,6 +125,9 @@ func (e *Expr) EvaluateBool(ctx context.Context, env *Env) (bool, error) {
 func (ev *evaluator) focusNode() Node {
 	env := ev.env
 	id := env.Focus
+	if id == jsontree.None && env.FocusCompanion > 0 {
+		return Node{Tree: env.Tree, ID: jsontree.None, Ext: env.FocusCompanion, Type: env.FocusType, Elem: env.FocusElem}
+	}
 	if id == jsontree.None {
 		id = env.Tree.Root()
 	}
@@ -139,6 +142,9 @@ func (ev *evaluator) focusNode() Node {
 	}
 	// A primitive focus carries its _name companion, for ele-1 on primitives.
 	n.Ext = companionOf(env.Tree, id)
+	if env.FocusCompanion > 0 {
+		n.Ext = env.FocusCompanion
+	}
 	return n
 }
 
@@ -171,7 +177,11 @@ func (ev *evaluator) bindResources(focus Node) {
 	env, tree := ev.env, ev.env.Tree
 	res := env.Resource
 	if res <= 0 { // zero value or None: derive from the focus
-		res = enclosingResource(tree, focus.ID)
+		start := focus.ID
+		if start == jsontree.None {
+			start = focus.Ext
+		}
+		res = enclosingResource(tree, start)
 	}
 	if res == jsontree.None {
 		ev.resource = focus

@@ -222,11 +222,15 @@ func registerCore() {
 	})
 	functions["is"].typeArg = true
 	register("as", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
-		v := ev.single(c, in)
-		if v != nil && ev.asType(v, *c.typ) {
-			return Collection{v}
+		// The spec wants an error for several items, but R4's dom-3 applies
+		// as() to descendants(), so as() filters like ofType().
+		var out Collection
+		for _, v := range in {
+			if ev.asType(v, *c.typ) {
+				out = append(out, v)
+			}
 		}
-		return nil
+		return out
 	})
 	functions["as"].typeArg = true
 	register("single", 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
@@ -532,3 +536,18 @@ func (ev *evaluator) stringArg(c *callNode, i int, focus Collection, fr *frame) 
 }
 
 var _ = strings.TrimSpace
+
+// descendantsOf lists every element below v, in document order per level.
+func (ev *evaluator) descendantsOf(v Value) Collection {
+	var out Collection
+	queue := Collection{v}
+	for len(queue) > 0 {
+		var next Collection
+		for _, x := range queue {
+			next = ev.children(x, next)
+		}
+		out = append(out, next...)
+		queue = next
+	}
+	return out
+}

@@ -126,7 +126,7 @@ func (l *lexer) next() token {
 			return token{kind: tokConst, text: l.quoted(d), pos: start}
 		case isIdentStart(d):
 			// %vs-name and %ext-name allow '-' in the name.
-			for l.pos < len(l.src) && (isIdentPart(l.src[l.pos]) || l.src[l.pos] == '-' || l.src[l.pos] == '.') {
+			for l.pos < len(l.src) && (isIdentPart(l.src[l.pos]) || l.src[l.pos] == '-') {
 				l.pos++
 			}
 			return token{kind: tokConst, text: l.src[start+1 : l.pos], pos: start}

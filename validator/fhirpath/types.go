@@ -13,7 +13,12 @@ func (ev *evaluator) isType(v Value, spec typeSpec) bool {
 		if spec.namespace == "System" {
 			return spec.name == "Any"
 		}
-		return ev.nodeIsType(n, "FHIR", spec.name)
+		if ev.nodeIsType(n, "FHIR", spec.name) {
+			return true
+		}
+		// R4 invariants test FHIR primitives against unqualified System
+		// names (que-7: "answer is Boolean"), so those match too.
+		return spec.namespace == "" && systemNameOf(n.Type) == spec.name
 	}
 	if spec.namespace == "FHIR" {
 		return false
@@ -121,4 +126,25 @@ func (ev *evaluator) asType(v Value, spec typeSpec) bool {
 		return n.Type == spec.name
 	}
 	return true
+}
+
+// systemNameOf is the System type a FHIR primitive type maps to.
+func systemNameOf(fhirType string) string {
+	switch primitiveKinds[fhirType] {
+	case 'b':
+		return "Boolean"
+	case 'i':
+		return "Integer"
+	case 'n':
+		return "Decimal"
+	case 'd':
+		return "Date"
+	case 't':
+		return "DateTime"
+	case 'h':
+		return "Time"
+	case 's':
+		return "String"
+	}
+	return ""
 }
