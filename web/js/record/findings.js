@@ -1,0 +1,54 @@
+// Findings per card. The caller may pass findingsByCard (card key -> array of
+// findings or a count); otherwise they are worked out from a validation
+// report (resources with byte offsets and expressions, issues pointing at a
+// resource index), matching by offset, then Bundle entry, then ndjson line.
+
+const RANK = { fatal: 0, error: 1, warning: 2, information: 3 };
+
+export function findingsIndex(model, cards, opts) {
+  const byCard = new Map();
+  if (opts.findingsByCard instanceof Map) {
+    for (const [key, v] of opts.findingsByCard) byCard.set(key, summarize(v));
+    return byCard;
+  }
+  const report = opts.report;
+  if (!report || !Array.isArray(report.resources) || !Array.isArray(report.issues)) return byCard;
+  const byOffset = new Map(), byEntry = new Map(), byLine = new Map();
+  for (const c of cards) {
+    const l = c.location || {};
+    if (typeof l.offset === 'number') byOffset.set(l.offset, c.key);
+    if (typeof l.entry === 'number') byEntry.set(l.entry, c.key);
+    if (typeof l.line === 'number') byLine.set(l.line, c.key);
+  }
+  const resourceKey = report.resources.map((res) => {
+    if (!res) return null;
+    if (byOffset.has(res.offset)) return byOffset.get(res.offset);
+    const m = /^Bundle\.entry\[(\d+)\]/.exec(res.expression || '');
+    if (m && byEntry.has(Number(m[1]))) return byEntry.get(Number(m[1]));
+    if (model.input && model.input.kind === 'ndjson' && byLine.has(res.line)) return byLine.get(res.line);
+    if (model.input && model.input.kind === 'resource' && cards.length === 1) return cards[0].key;
+    return null;
+  });
+  const lists = new Map();
+  for (const issue of report.issues) {
+    if (!issue || typeof issue.resource !== 'number' || issue.resource < 0) continue;
+    const key = resourceKey[issue.resource];
+    if (!key) continue;
+    if (!lists.has(key)) lists.set(key, []);
+    lists.get(key).push(issue);
+  }
+  for (const [key, list] of lists) byCard.set(key, summarize(list));
+  return byCard;
+}
+
+// summarize reduces findings to {count, worst}.
+function summarize(v) {
+  if (typeof v === 'number') return { count: v, worst: v > 0 ? 'error' : '' };
+  if (!Array.isArray(v)) return { count: 0, worst: '' };
+  let worst = '';
+  for (const f of v) {
+    const s = f && f.severity;
+    if (s in RANK && (worst === '' || RANK[s] < RANK[worst])) worst = s;
+  }
+  return { count: v.length, worst };
+}

@@ -1,0 +1,736 @@
+// Record viewer: renders the view model built by the Go package `record`
+// (record.Summarize) as a clinical summary — banner, patient switcher,
+// sections of cards, vital-sign trends, a filterable timeline, the sections
+// of a FHIR document, and everything not linked to a patient.
+//
+// Security: every value from the record is inserted with textContent or
+// setAttribute, never as markup. Narrative goes through narrative.js
+// (sanitized in Go, then rebuilt from an allowlist); attachments through
+// attachments.js (active content never in the page origin).
+//
+//   renderRecord(container, model, {
+//     onOpenFindings(cardKey), onOpenRaw(cardKey), findingsByCard: Map,
+//     // or, from the app shell:
+//     report, openRaw(byteOffset), openIssues(query), fileName,
+//     loadAttachment(cardKey, index) -> Promise<base64> (when data was omitted)
+//   })
+import { h, button, cardDomId, codingsTitle, absentText, dateText, dateEl } from './dom.js';
+import { renderNarrative } from './narrative.js';
+import { renderAttachments } from './attachments.js';
+import { findingsIndex } from './findings.js';
+
+const PAGE = 40; // cards rendered per section before "show more"
+const TIMELINE_PAGE = 200;
+
+export function renderRecord(container, model, opts = {}) {
+  if (container._rcView) container._rcView.destroy();
+  const view = new RecordView(container, model || {}, opts || {});
+  container._rcView = view;
+  view.render();
+  return view;
+}
+
+class RecordView {
+  constructor(container, model, opts) {
+    this.container = container;
+    this.model = model;
+    this.opts = opts;
+    this.patients = Array.isArray(model.patients) ? model.patients : [];
+    this.unlinked = Array.isArray(model.unlinked) ? model.unlinked : [];
+    this.index = new Map(); // card key -> {card, patient, list, pos}
+    this.elements = new Map(); // card key -> rendered element
+    this.lists = new Map(); // list id -> lazy list
+    this.blobURLs = [];
+    this.current = this.patients.length ? this.patients[0].key : null;
+    const all = [];
+    for (const p of this.patients) {
+      if (p.card) {
+        this.index.set(p.card.key, { card: p.card, patient: p.key, list: null, pos: 0 });
+        all.push(p.card);
+      }
+      for (const s of p.sections || []) {
+        (s.cards || []).forEach((c, pos) => {
+          this.index.set(c.key, { card: c, patient: p.key, list: `${p.key}|${s.id}`, pos });
+          all.push(c);
+        });
+      }
+    }
+    for (const s of this.unlinked) {
+      (s.cards || []).forEach((c, pos) => {
+        this.index.set(c.key, { card: c, patient: null, list: `unlinked|${s.id}`, pos });
+        all.push(c);
+      });
+    }
+    this.findings = findingsIndex(model, all, opts);
+    this.onBeforePrint = () => this.expandForPrint();
+    this.onAfterPrint = () => this.restoreAfterPrint();
+    window.addEventListener('beforeprint', this.onBeforePrint);
+    window.addEventListener('afterprint', this.onAfterPrint);
+  }
+
+  destroy() {
+    window.removeEventListener('beforeprint', this.onBeforePrint);
+    window.removeEventListener('afterprint', this.onAfterPrint);
+    for (const u of this.blobURLs) URL.revokeObjectURL(u);
+    this.blobURLs = [];
+  }
+
+  render() {
+    const root = h('div', 'rc-record');
+    this.root = root;
+    root.append(this.renderTop());
+    if (this.model.document) root.append(this.renderDocument(this.model.document));
+    this.patientArea = h('div', 'rc-patient-area');
+    root.append(this.patientArea);
+    if (this.patients.length === 0) {
+      this.patientArea.append(h('p', 'rc-empty', 'This file names no patient. Its resources are listed below.'));
+    } else {
+      this.renderPatient();
+    }
+    if (this.unlinked.length) root.append(this.renderUnlinked());
+    if (Array.isArray(this.model.skipped) && this.model.skipped.length) root.append(this.renderSkipped());
+    this.container.replaceChildren(root);
+  }
+
+  // ---- top bar and patient switcher ------------------------------------------
+
+  renderTop() {
+    const top = h('div', 'rc-top');
+    const title = h('div', 'rc-top-title');
+    title.append(h('h2', 'rc-heading', 'Clinical record'));
+    const input = this.model.input || {};
+    const parts = [];
+    if (this.opts.fileName) parts.push(this.opts.fileName);
+    if (input.kind === 'bundle') parts.push(`Bundle${input.bundleType ? ` (${input.bundleType})` : ''}`);
+    else if (input.kind === 'ndjson') parts.push('NDJSON');
+    else if (input.kind === 'resource') parts.push('single resource');
+    parts.push(`${num(input.resources || 0)} resource${input.resources === 1 ? '' : 's'}`);
+    parts.push(`${num(this.patients.length)} patient${this.patients.length === 1 ? '' : 's'}`);
+    title.append(h('p', 'rc-subtle', parts.join(' · ')));
+    top.append(title);
+    const controls = h('div', 'rc-top-controls');
+    if (this.patients.length > 1) {
+      const label = h('label', 'rc-switcher');
+      label.append(h('span', null, 'Patient'));
+      const select = h('select', 'rc-select');
+      for (const p of this.patients) {
+        const o = h('option', null, patientLabel(p));
+        o.value = p.key;
+        select.append(o);
+      }
+      select.value = this.current;
+      select.addEventListener('change', () => this.selectPatient(select.value));
+      this.switcher = select;
+      label.append(select);
+      controls.append(label);
+    }
+    controls.append(button('Print', 'rc-btn rc-noprint', () => window.print(), 'Print this record'));
+    top.append(controls);
+    return top;
+  }
+
+  selectPatient(key) {
+    if (key === this.current) return;
+    this.current = key;
+    if (this.switcher) this.switcher.value = key;
+    // Drop the previous patient's rendered cards and lists.
+    for (const [k, info] of this.index) if (info.patient && this.elements.has(k)) this.elements.delete(k);
+    for (const id of Array.from(this.lists.keys())) if (!id.startsWith('unlinked|')) this.lists.delete(id);
+    this.renderPatient();
+  }
+
+  renderPatient() {
+    const rec = this.patients.find((p) => p.key === this.current);
+    const area = this.patientArea;
+    area.replaceChildren();
+    if (!rec) return;
+    area.append(this.renderBanner(rec));
+    const sections = rec.sections || [];
+    const nav = h('nav', 'rc-toc rc-noprint');
+    nav.setAttribute('aria-label', 'Record sections');
+    const tocList = h('ul');
+    const toc = (id, text) => {
+      const li = h('li');
+      const a = h('a', null, text);
+      a.href = '#' + id;
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        const t = document.getElementById(id);
+        if (t) { t.scrollIntoView({ block: 'start' }); t.focus({ preventScroll: true }); }
+      });
+      li.append(a);
+      tocList.append(li);
+    };
+    if ((rec.vitals || []).length) toc('rc-sec-vital-trends', 'Vital signs over time');
+    for (const s of sections) toc(`rc-sec-${s.id}`, `${s.title} (${num(s.cards.length)})`);
+    if ((rec.timeline || []).length) toc('rc-sec-timeline', `Timeline (${num(rec.timeline.length)})`);
+    nav.append(tocList);
+    if (tocList.childElementCount) area.append(nav);
+    if ((rec.vitals || []).length) area.append(this.renderVitals(rec.vitals));
+    for (const s of sections) area.append(this.renderSection(s, `${rec.key}|${s.id}`, 'h3'));
+    if ((rec.timeline || []).length) area.append(this.renderTimeline(rec.timeline));
+  }
+
+  // ---- banner ------------------------------------------------------------------
+
+  renderBanner(rec) {
+    const b = rec.banner || {};
+    const banner = h('section', 'rc-banner');
+    banner.setAttribute('aria-label', 'Patient');
+    if (rec.card) {
+      banner.id = cardDomId(rec.card.key);
+      banner.tabIndex = -1;
+      this.elements.set(rec.card.key, banner);
+    }
+    const names = b.names || [];
+    const main = names.find((n) => n.use === 'official') || names[0];
+    const head = h('div', 'rc-banner-head');
+    const name = h('h3', 'rc-patient-name', main ? main.text || 'Name without text' : (b.inInput ? 'No name recorded' : 'Patient not in this file'));
+    head.append(name);
+    if (b.deceased && b.deceased.flag === 'deceased') head.append(h('span', 'rc-chip rc-chip-deceased', b.deceased.text));
+    if (rec.card) head.append(this.cardActions(rec.card));
+    banner.append(head);
+    if (!b.inInput) {
+      banner.append(h('p', 'rc-muted', `Referenced as ${b.reference || rec.key}; the Patient resource is not in this file.`));
+      return banner;
+    }
+    const others = names.filter((n) => n !== main);
+    const dl = h('dl', 'rc-banner-facts');
+    const row = (label, valueEl) => {
+      const div = h('div', 'rc-banner-fact');
+      div.append(h('dt', null, label));
+      const dd = h('dd');
+      dd.append(valueEl);
+      div.append(dd);
+      dl.append(div);
+    };
+    if (others.length) row('Also known as', h('span', null, others.map((n) => n.text + (n.use ? ` (${n.use})` : '')).join('; ')));
+    const born = h('span');
+    if (b.birthDate && b.birthDate.text) {
+      born.append(dateEl(b.birthDate.text));
+      if (b.age) born.append(h('span', 'rc-age', ` (${b.age})`));
+    } else {
+      born.append(valueSpan(b.birthDate));
+    }
+    row('Born', born);
+    row('Gender', valueSpan(b.gender));
+    if (b.deceased && b.deceased.flag !== 'deceased' && b.deceased.text) row('Deceased', valueSpan(b.deceased));
+    for (const id of b.identifiers || []) {
+      const label = id.systemName || id.type || 'Identifier';
+      const v = valueSpan(id.value);
+      if (id.nhsNumberValid === false) {
+        v.classList.add('rc-flag-warning');
+        v.append(h('span', 'rc-flag-text', ` ⚠ invalid: ${id.nhsNumberCheck}`));
+      }
+      if (id.system && !id.systemName) v.title = id.system;
+      row(label, v);
+    }
+    for (const a of b.addresses || []) row(a.note ? `Address (${a.note})` : 'Address', valueSpan(a));
+    for (const t of b.telecom || []) row(t.note ? `Contact (${t.note})` : 'Contact', valueSpan(t));
+    for (const gp of b.generalPractitioners || []) row('Registered GP', this.refEl(gp));
+    if (b.managingOrganization) row('Managing organisation', this.refEl(b.managingOrganization));
+    banner.append(dl);
+    return banner;
+  }
+
+  // ---- sections and cards -----------------------------------------------------
+
+  renderSection(section, listId, headingTag) {
+    const sec = h('section', `rc-section rc-section-${section.id}`);
+    const headingId = listId.startsWith('unlinked|') ? `rc-sec-unlinked-${section.id}` : `rc-sec-${section.id}`;
+    sec.id = headingId;
+    sec.tabIndex = -1;
+    const heading = h(headingTag, 'rc-section-title', section.title);
+    heading.append(h('span', 'rc-count', ` ${num(section.cards.length)}`));
+    sec.append(heading);
+    const list = this.lazyList(listId, section.cards, (c) => this.renderCard(c, section.id));
+    sec.append(list.el);
+    return sec;
+  }
+
+  lazyList(id, items, renderItem, page = PAGE) {
+    const el = h('div', 'rc-cards');
+    const more = h('div', 'rc-more rc-noprint');
+    let shown = 0;
+    const renderUpTo = (n) => {
+      n = Math.min(n, items.length);
+      const frag = document.createDocumentFragment();
+      for (; shown < n; shown++) frag.append(renderItem(items[shown]));
+      el.insertBefore(frag, more);
+      more.replaceChildren();
+      if (shown < items.length) {
+        const rest = items.length - shown;
+        more.append(button(`Show ${num(Math.min(page, rest))} more of ${num(rest)}`, 'rc-btn', () => renderUpTo(shown + page)));
+        if (rest > page) more.append(button('Show all', 'rc-btn', () => renderUpTo(items.length)));
+      }
+    };
+    el.append(more);
+    renderUpTo(page);
+    const list = { el, renderUpTo, renderAll: () => renderUpTo(items.length) };
+    this.lists.set(id, list);
+    return list;
+  }
+
+  renderCard(card, sectionId) {
+    const art = h('article', `rc-card rc-type-${safeClass(card.resourceType)}`);
+    art.id = cardDomId(card.key);
+    art.tabIndex = 0;
+    this.elements.set(card.key, art);
+    const head = h('header', 'rc-card-head');
+    const title = h('h4', 'rc-card-title', card.title || card.resourceType);
+    title.id = art.id + '-title';
+    art.setAttribute('aria-labelledby', title.id);
+    if (card.code && card.code.codes && card.code.codes.length) codedFocus(title, card.code.codes);
+    head.append(title);
+    const meta = h('div', 'rc-card-meta');
+    meta.append(h('span', 'rc-chip rc-chip-type', card.resourceType));
+    if (card.status) meta.append(h('span', `rc-chip rc-status rc-status-${safeClass(card.status.split(',')[0])}`, card.status));
+    if (card.date) {
+      const d = h('span', 'rc-card-date');
+      d.append(dateEl(card.date));
+      if (card.dateEnd) { d.append(document.createTextNode(' – ')); d.append(dateEl(card.dateEnd)); }
+      meta.append(d);
+    }
+    head.append(meta, this.cardActions(card));
+    art.append(head);
+
+    const facts = (card.facts || []).filter((f) => !(f.label === 'Status' && f.text && f.text === card.status));
+    if (facts.length) {
+      const dl = h('dl', 'rc-facts');
+      for (const f of facts) {
+        const row = h('div', 'rc-fact');
+        row.append(h('dt', null, f.label));
+        const dd = h('dd');
+        dd.append(this.factValue(f));
+        row.append(dd);
+        dl.append(row);
+      }
+      art.append(dl);
+    }
+    if ((card.problems || []).length) {
+      const p = h('div', 'rc-problems');
+      p.append(h('p', 'rc-warning', 'Parts of this resource could not be read and are not shown (see the raw JSON):'));
+      const ul = h('ul');
+      for (const pr of card.problems) ul.append(h('li', null, pr));
+      p.append(ul);
+      art.append(p);
+    }
+    if ((card.absent || []).length) {
+      art.append(h('p', 'rc-absent-list', 'Data absent: ' + card.absent.map((a) => `${a.path || card.resourceType} (${a.reason})`).join('; ')));
+    }
+    if ((card.attachments || []).length) art.append(renderAttachments(card, card.attachments, { blobURLs: this.blobURLs, loadAttachment: this.opts.loadAttachment }));
+    if (card.narrative && (card.narrative.xhtml || card.narrative.text)) {
+      art.append(this.narrativeDetails(card.narrative, facts.length === 0 && !(card.attachments || []).length));
+    }
+    const refs = card.references || [];
+    if (refs.length) {
+      const det = h('details', 'rc-refs');
+      det.append(h('summary', null, `References (${num(refs.length)})`));
+      const ul = h('ul');
+      for (const r of refs) {
+        const li = h('li');
+        li.append(h('span', 'rc-ref-path', r.path + ': '), this.refEl(r));
+        ul.append(li);
+      }
+      det.append(ul);
+      art.append(det);
+    }
+    return art;
+  }
+
+  narrativeDetails(narrative, open) {
+    const det = h('details', 'rc-narrative-box');
+    det.append(h('summary', null, open ? 'Narrative (no structured data shown)' : 'Narrative'));
+    let filled = false;
+    const fill = () => {
+      if (filled) return;
+      filled = true;
+      det.append(renderNarrative(narrative));
+    };
+    det.addEventListener('toggle', () => { if (det.open) fill(); });
+    if (open) { det.open = true; fill(); }
+    return det;
+  }
+
+  cardActions(card) {
+    const box = h('div', 'rc-card-actions rc-noprint');
+    const f = this.findings.get(card.key);
+    if (f && f.count > 0) {
+      const label = `${num(f.count)} finding${f.count === 1 ? '' : 's'}`;
+      box.append(button(label, `rc-badge rc-badge-${f.worst || 'information'}`, () => this.openFindings(card), `Show the validation findings of this ${card.resourceType}`));
+    }
+    if (this.opts.onOpenRaw || this.opts.openRaw) {
+      box.append(button('Raw JSON', 'rc-btn rc-btn-small', () => this.openRaw(card), 'Show this resource in the raw JSON'));
+    }
+    return box;
+  }
+
+  openFindings(card) {
+    if (this.opts.onOpenFindings) return this.opts.onOpenFindings(card.key);
+    if (this.opts.openIssues) return this.opts.openIssues(card.id ? `${card.resourceType}/${card.id}` : card.resourceType);
+  }
+
+  openRaw(card) {
+    if (this.opts.onOpenRaw) return this.opts.onOpenRaw(card.key);
+    if (this.opts.openRaw) return this.opts.openRaw(card.location ? card.location.offset : 0);
+  }
+
+  factValue(f) {
+    let el;
+    if (f.absent) {
+      el = h('span', 'rc-absent', absentText(f.absent));
+    } else if (f.refKey && this.index.has(f.refKey)) {
+      el = this.cardLink(f.refKey, f.text || 'linked resource');
+    } else {
+      el = h('span', 'rc-value', f.text || '');
+    }
+    if (f.codes && f.codes.length) codedFocus(el, f.codes);
+    if (f.flag) {
+      el.classList.add(`rc-flag-${safeClass(f.flag)}`);
+      const word = { abnormal: 'abnormal', critical: 'critical', warning: 'check' }[f.flag];
+      if (word) el.append(h('span', 'rc-flag-text', ` (${word})`));
+    }
+    return el;
+  }
+
+  // refEl renders a reference: a link to the card when resolved, else its text.
+  refEl(r) {
+    const text = r.display || r.reference || '(no reference)';
+    if (r.targetKey && this.index.has(r.targetKey) && !r.contained) return this.cardLink(r.targetKey, text);
+    const span = h('span', 'rc-ref-text', text);
+    if (r.contained) span.append(h('span', 'rc-muted', ` (contained #${r.contained})`));
+    else if (r.unresolved) span.append(h('span', 'rc-muted', ` (${r.unresolved})`));
+    if (r.reference && r.display) span.title = r.reference;
+    return span;
+  }
+
+  cardLink(key, text) {
+    const a = h('a', 'rc-ref', text);
+    a.href = '#' + cardDomId(key);
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      this.goToCard(key);
+    });
+    return a;
+  }
+
+  // goToCard shows a card wherever it is: switching patient, opening the
+  // unlinked list, and rendering a lazy list far enough.
+  goToCard(key) {
+    const info = this.index.get(key);
+    if (!info) return;
+    if (info.patient && info.patient !== this.current) this.selectPatient(info.patient);
+    if (!info.patient && this.unlinkedBox) {
+      this.unlinkedBox.open = true;
+      this.fillUnlinked();
+    }
+    if (info.list && this.lists.has(info.list)) this.lists.get(info.list).renderUpTo(info.pos + 1);
+    const el = this.elements.get(key);
+    if (!el) return;
+    el.scrollIntoView({ block: 'start' });
+    el.focus({ preventScroll: true });
+    el.classList.remove('rc-flash');
+    void el.offsetWidth; // restart the highlight animation
+    el.classList.add('rc-flash');
+  }
+
+  // ---- vital signs -------------------------------------------------------------
+
+  renderVitals(series) {
+    const sec = h('section', 'rc-section rc-vitals');
+    sec.id = 'rc-sec-vital-trends';
+    sec.tabIndex = -1;
+    sec.append(h('h3', 'rc-section-title', 'Vital signs over time'));
+    const table = h('table', 'rc-table');
+    const thead = h('thead');
+    const hr = h('tr');
+    for (const t of ['Measurement', 'Latest', 'Date', 'Trend', 'Readings', 'History']) hr.append(h('th', null, t));
+    thead.append(hr);
+    table.append(thead);
+    const tbody = h('tbody');
+    for (const s of series) {
+      const pts = s.points || [];
+      const last = pts[pts.length - 1];
+      const tr = h('tr');
+      const name = h('td', null, s.title);
+      if (s.code && s.code.codes) codedFocus(name, s.code.codes);
+      tr.append(name);
+      const latest = h('td');
+      if (last) latest.append(this.cardLink(last.cardKey, last.text));
+      tr.append(latest);
+      const date = h('td');
+      if (last) date.append(dateEl(last.date));
+      tr.append(date);
+      const arrow = { up: '↑ rising', down: '↓ falling', same: '→ steady' }[s.trend] || '';
+      tr.append(h('td', `rc-trend rc-trend-${s.trend || 'none'}`, arrow));
+      tr.append(h('td', 'rc-num', num(pts.length)));
+      const hist = h('td');
+      hist.append(sparkline(pts));
+      tr.append(hist);
+      tbody.append(tr);
+    }
+    table.append(tbody);
+    sec.append(table);
+    return sec;
+  }
+
+  // ---- timeline -----------------------------------------------------------------
+
+  renderTimeline(items) {
+    const sec = h('section', 'rc-section rc-timeline');
+    sec.id = 'rc-sec-timeline';
+    sec.tabIndex = -1;
+    sec.append(h('h3', 'rc-section-title', 'Timeline'));
+    const controls = h('div', 'rc-timeline-controls rc-noprint');
+    const types = new Map();
+    for (const it of items) types.set(it.resourceType, (types.get(it.resourceType) || 0) + 1);
+    const fs = h('fieldset', 'rc-types');
+    fs.append(h('legend', null, 'Show'));
+    const checks = [];
+    for (const [t, n] of Array.from(types).sort((a, b) => a[0].localeCompare(b[0]))) {
+      const label = h('label', 'rc-check');
+      const cb = h('input');
+      cb.type = 'checkbox';
+      cb.checked = true;
+      cb.value = t;
+      checks.push(cb);
+      label.append(cb, document.createTextNode(` ${t} (${num(n)})`));
+      fs.append(label);
+    }
+    controls.append(fs);
+    const range = h('div', 'rc-range');
+    const from = dateInput('From');
+    const to = dateInput('To');
+    range.append(from.label, to.label);
+    controls.append(range);
+    const count = h('p', 'rc-subtle');
+    count.setAttribute('aria-live', 'polite');
+    controls.append(count);
+    sec.append(controls);
+    const listBox = h('div');
+    sec.append(listBox);
+    const newestFirst = items.slice().reverse();
+    const apply = () => {
+      const on = new Set(checks.filter((c) => c.checked).map((c) => c.value));
+      const lo = from.input.value, hi = to.input.value;
+      const shown = newestFirst.filter((it) => {
+        if (!on.has(it.resourceType)) return false;
+        const d = (it.sort || it.date || '').slice(0, 10);
+        if (lo && d < lo) return false;
+        if (hi && d.slice(0, hi.length) > hi) return false;
+        return true;
+      });
+      count.textContent = `${num(shown.length)} of ${num(items.length)} dated entries, newest first`;
+      const ol = h('ol', 'rc-timeline-list');
+      let n = 0;
+      const more = h('li', 'rc-more rc-noprint');
+      const renderUpTo = (limit) => {
+        const frag = document.createDocumentFragment();
+        for (; n < Math.min(limit, shown.length); n++) frag.append(this.timelineItem(shown[n]));
+        ol.insertBefore(frag, more);
+        more.replaceChildren();
+        if (n < shown.length) more.append(button(`Show ${num(Math.min(TIMELINE_PAGE, shown.length - n))} more`, 'rc-btn', () => renderUpTo(n + TIMELINE_PAGE)));
+      };
+      ol.append(more);
+      renderUpTo(TIMELINE_PAGE);
+      this.timelineRenderAll = () => renderUpTo(shown.length);
+      listBox.replaceChildren(ol);
+    };
+    for (const c of checks) c.addEventListener('change', apply);
+    from.input.addEventListener('change', apply);
+    to.input.addEventListener('change', apply);
+    apply();
+    return sec;
+  }
+
+  timelineItem(it) {
+    const li = h('li', `rc-tl-item rc-tl-${safeClass(it.section)}`);
+    const when = h('span', 'rc-tl-date');
+    when.append(dateEl(it.date));
+    if (it.dateEnd) { when.append(document.createTextNode(' – ')); when.append(dateEl(it.dateEnd)); }
+    li.append(when, h('span', 'rc-chip rc-chip-type', it.resourceType), this.cardLink(it.cardKey, it.title || it.resourceType));
+    return li;
+  }
+
+  // ---- FHIR document ------------------------------------------------------------
+
+  renderDocument(doc) {
+    const sec = h('section', 'rc-document');
+    sec.setAttribute('aria-label', 'FHIR document');
+    const head = h('div', 'rc-doc-head');
+    head.append(h('h2', 'rc-doc-title', doc.title && doc.title.text ? doc.title.text : 'Untitled document'));
+    const meta = h('dl', 'rc-banner-facts');
+    const row = (label, el) => {
+      const d = h('div', 'rc-banner-fact');
+      d.append(h('dt', null, label));
+      const dd = h('dd');
+      dd.append(el);
+      d.append(dd);
+      meta.append(d);
+    };
+    if (doc.type) {
+      const t = h('span', null, doc.type.text);
+      codedFocus(t, doc.type.codes);
+      row('Type', t);
+    }
+    row('Status', valueSpan(doc.status));
+    const date = h('span');
+    if (doc.date && doc.date.text) date.append(dateEl(doc.date.text)); else date.append(valueSpan(doc.date));
+    row('Date', date);
+    if (doc.subject) row('Subject', this.refEl(doc.subject));
+    for (const a of doc.authors || []) row('Author', this.refEl(a));
+    head.append(meta);
+    if (this.index.has(doc.cardKey)) {
+      const c = this.index.get(doc.cardKey).card;
+      head.append(this.cardActions(c));
+    }
+    sec.append(head);
+    for (const s of doc.sections || []) sec.append(this.renderDocSection(s, 3));
+    return sec;
+  }
+
+  renderDocSection(s, level) {
+    const sec = h('section', 'rc-doc-section');
+    const title = h(`h${Math.min(level, 6)}`, 'rc-doc-section-title', s.title || (s.code && s.code.text) || 'Untitled section');
+    if (s.code && s.code.codes) codedFocus(title, s.code.codes);
+    sec.append(title);
+    if (s.narrative) sec.append(renderNarrative(s.narrative));
+    if (s.emptyReason) sec.append(h('p', 'rc-muted', `Section empty: ${s.emptyReason.text}`));
+    if ((s.entries || []).length) {
+      const ul = h('ul', 'rc-doc-entries');
+      for (const e of s.entries) {
+        const li = h('li');
+        li.append(this.refEl(e));
+        ul.append(li);
+      }
+      const det = h('details', 'rc-doc-entries-box');
+      det.append(h('summary', null, `Entries (${num(s.entries.length)})`));
+      det.append(ul);
+      sec.append(det);
+    }
+    for (const sub of s.sections || []) sec.append(this.renderDocSection(sub, level + 1));
+    return sec;
+  }
+
+  // ---- unlinked and skipped -----------------------------------------------------
+
+  renderUnlinked() {
+    const total = this.unlinked.reduce((n, s) => n + s.cards.length, 0);
+    const det = h('details', 'rc-unlinked');
+    det.append(h('summary', 'rc-unlinked-summary', `Not linked to a patient (${num(total)})`));
+    this.unlinkedBox = det;
+    this.unlinkedFilled = false;
+    det.addEventListener('toggle', () => { if (det.open) this.fillUnlinked(); });
+    if (this.patients.length === 0) { det.open = true; this.fillUnlinked(); }
+    return det;
+  }
+
+  fillUnlinked() {
+    if (this.unlinkedFilled || !this.unlinkedBox) return;
+    this.unlinkedFilled = true;
+    for (const s of this.unlinked) this.unlinkedBox.append(this.renderSection(s, `unlinked|${s.id}`, 'h3'));
+  }
+
+  renderSkipped() {
+    const det = h('details', 'rc-skipped');
+    const n = this.model.skipped.length;
+    det.append(h('summary', null, `${num(n)} item${n === 1 ? '' : 's'} of the input ${n === 1 ? 'is' : 'are'} not a resource`));
+    const ul = h('ul');
+    for (const s of this.model.skipped.slice(0, 500)) {
+      const l = s.location || {};
+      const where = typeof l.line === 'number' ? `line ${l.line}` : typeof l.entry === 'number' ? `entry ${l.entry}` : 'input';
+      ul.append(h('li', null, `${where}: ${s.reason}`));
+    }
+    det.append(ul);
+    return det;
+  }
+
+  // ---- print ------------------------------------------------------------------------
+
+  expandForPrint() {
+    this.printClosed = [];
+    for (const d of this.root.querySelectorAll('details')) {
+      if (!d.open && !d.classList.contains('rc-refs')) { this.printClosed.push(d); d.open = true; }
+    }
+    this.fillUnlinked();
+    for (const list of this.lists.values()) list.renderAll();
+    if (this.timelineRenderAll) this.timelineRenderAll();
+  }
+
+  restoreAfterPrint() {
+    for (const d of this.printClosed || []) d.open = false;
+    this.printClosed = [];
+  }
+}
+
+// ---- helpers ----------------------------------------------------------------------
+
+function valueSpan(v) {
+  if (!v) return h('span', 'rc-absent', absentText('absent'));
+  if (v.absent) return h('span', 'rc-absent', absentText(v.absent));
+  const s = h('span', 'rc-value', v.text || '');
+  if (v.flag) s.classList.add(`rc-flag-${safeClass(v.flag)}`);
+  if (v.note && v.flag === 'warning') s.append(h('span', 'rc-flag-text', ` ⚠ ${v.note}`));
+  if (v.codes && v.codes.length) codedFocus(s, v.codes);
+  return s;
+}
+
+// codedFocus makes a coded value show its full codings on hover and on
+// keyboard focus (title for the mouse, a CSS tooltip from data-codes).
+function codedFocus(el, codes) {
+  const text = codingsTitle(codes);
+  if (!text) return;
+  el.classList.add('rc-coded');
+  el.title = text;
+  el.setAttribute('data-codes', text);
+  if (el.tagName !== 'A' && el.tabIndex < 0) el.tabIndex = 0;
+}
+
+function patientLabel(p) {
+  const b = p.banner || {};
+  const names = b.names || [];
+  const main = names.find((n) => n.use === 'official') || names[0];
+  let s = main && main.text ? main.text : (b.inInput ? 'Unnamed patient' : `${b.reference || p.key} (not in this file)`);
+  if (b.birthDate && b.birthDate.text) s += ` — born ${dateText(b.birthDate.text)}`;
+  return s;
+}
+
+function dateInput(labelText) {
+  const label = h('label', 'rc-date-input');
+  label.append(h('span', null, labelText + ' '));
+  const input = h('input');
+  input.type = 'date';
+  label.append(input);
+  return { label, input };
+}
+
+// sparkline draws a series as an SVG polyline from numbers only.
+function sparkline(points) {
+  const vals = points.filter((p) => typeof p.value === 'number' && Number.isFinite(p.value));
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('class', 'rc-spark');
+  svg.setAttribute('width', '120');
+  svg.setAttribute('height', '24');
+  svg.setAttribute('viewBox', '0 0 120 24');
+  svg.setAttribute('aria-hidden', 'true');
+  if (vals.length < 2) return svg;
+  const min = Math.min(...vals.map((p) => p.value)), max = Math.max(...vals.map((p) => p.value));
+  const span = max - min || 1;
+  const coords = vals.map((p, i) => `${(i / (vals.length - 1) * 116 + 2).toFixed(1)},${(22 - (p.value - min) / span * 20).toFixed(1)}`);
+  const line = document.createElementNS(NS, 'polyline');
+  line.setAttribute('points', coords.join(' '));
+  line.setAttribute('fill', 'none');
+  line.setAttribute('stroke', 'currentColor');
+  line.setAttribute('stroke-width', '1.5');
+  svg.append(line);
+  return svg;
+}
+
+function safeClass(s) {
+  return String(s || '').toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
+}
+
+function num(n) {
+  return Number(n || 0).toLocaleString();
+}
