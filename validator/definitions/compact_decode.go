@@ -36,6 +36,11 @@ func DecodeCompact(gz []byte) (*Set, error) {
 	if len(raw) > maxCompactSize {
 		return nil, errors.New("compact definitions: too large")
 	}
+	return decodeRaw(raw)
+}
+
+// decodeRaw is DecodeCompact after decompression.
+func decodeRaw(raw []byte) (*Set, error) {
 	if !bytes.HasPrefix(raw, []byte(compactMagic)) {
 		return nil, errors.New("compact definitions: bad magic")
 	}

@@ -65,6 +65,23 @@ var DefaultCompactOptions = CompactOptions{
 // constraint (memberOf('…'), %vs-…). The output is gzip-compressed and
 // byte-for-byte reproducible.
 func EncodeCompact(s *Set, opt CompactOptions) ([]byte, error) {
+	raw := encodeRaw(s, opt)
+	var out bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&out, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// encodeRaw is EncodeCompact before compression.
+func encodeRaw(s *Set, opt CompactOptions) []byte {
 	e := &compactEncoder{strIndex: map[string]int{}, conIndex: map[Constraint]int{}}
 	e.putStr(s.FHIRVersion)
 	e.putUvarint(uint64(len(s.TypeNames)))
@@ -109,19 +126,7 @@ func EncodeCompact(s *Set, opt CompactOptions) ([]byte, error) {
 	putU(uint64(len(e.cons)))
 	raw.Write(e.conBody.Bytes())
 	raw.Write(e.body.Bytes())
-
-	var out bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&out, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(raw.Bytes()); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return raw.Bytes()
 }
 
 // compactValueSets chooses the value sets the compact form keeps, each with

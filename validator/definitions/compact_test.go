@@ -30,6 +30,10 @@ func TestEmbeddedR4UpToDate(t *testing.T) {
 		t.Fatalf("%s is stale: run make generate (go generate ./validator/definitions)", R4GoFile)
 	}
 	t.Logf("embedded R4: %d bytes gzip", len(r4Compact))
+	// The browser downloads this at page load: keep it within budget.
+	if len(r4Compact) > 1500*1000 {
+		t.Errorf("embedded R4 is %d bytes, over the 1.5 MB budget", len(r4Compact))
+	}
 }
 
 // TestEncodeDeterministic guards reproducibility: two encodings of one Set
@@ -242,16 +246,35 @@ func BenchmarkValueSetContains(b *testing.B) {
 	}
 }
 
+// FuzzDecodeCompact feeds damaged compact data to the decoder, both the raw
+// form (where mutations reach the structure) and the gzip wrapper.
 func FuzzDecodeCompact(f *testing.F) {
-	f.Add(r4Compact[:min(len(r4Compact), 4096)])
-	small, err := EncodeCompact(&Set{FHIRVersion: "4.0.1", TypeNames: nil}, DefaultCompactOptions)
+	small, err := LoadPackage(bytes.NewReader(makePackage(f, map[string]string{
+		"package/package.json":               testManifest,
+		"package/StructureDefinition-t.json": testPatientSD,
+		"package/CodeSystem-cs.json":         testCodeSystem,
+		"package/ValueSet-v.json":            vsJSON("http://vs/v", `{"include":[{"system":"http://cs"}]}`),
+	})))
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(small)
+	f.Add(encodeRaw(small, DefaultCompactOptions))
+	f.Add(encodeRaw(&Set{FHIRVersion: "4.0.1"}, DefaultCompactOptions))
+	f.Add(r4Compact[:min(len(r4Compact), 2048)])
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := DecodeCompact(data)
-		if err == nil && s == nil {
+		if s, err := decodeRaw(data); err == nil {
+			if s == nil {
+				t.Fatal("nil Set without error")
+			}
+			// Lazily decoded code systems must cope with damage too.
+			for _, url := range s.CodeSystemURLs() {
+				s.LookupCode(url, "a")
+			}
+			for _, url := range s.ValueSetURLs {
+				s.ValueSets[url].Contains("", "a")
+			}
+		}
+		if s, err := DecodeCompact(data); err == nil && s == nil {
 			t.Fatal("nil Set without error")
 		}
 	})

@@ -59,6 +59,12 @@ func (s *Set) AddPackage(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	s.addFiles(manifest, files)
+	return nil
+}
+
+// addFiles adds the resources read from one package.
+func (s *Set) addFiles(manifest []byte, files []packageFile) {
 	if s.FHIRVersion == "" {
 		s.FHIRVersion = manifestFHIRVersion(manifest)
 	}
@@ -115,7 +121,6 @@ func (s *Set) AddPackage(r io.Reader) error {
 	}
 	s.expandValueSets(valueSets)
 	s.finish(added)
-	return nil
 }
 
 // readPackage returns package/package.json and the conformance resources
