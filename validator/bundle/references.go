@@ -114,6 +114,9 @@ func (g *Graph) judge(out []Finding, ref *Ref, from int, s string, res *Resoluti
 	}
 	switch res.Kind {
 	case KindInvalid:
+		if s == "" {
+			return out // an empty string is reported by the primitive checks
+		}
 		add(SeverityError, "invalid", "ref.format", "reference "+quote(s)+" is not valid: "+res.Why)
 		return out
 	case KindConditional:
