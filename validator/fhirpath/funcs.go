@@ -55,6 +55,7 @@ func (ev *evaluator) arg(c *callNode, i int, focus Collection, fr *frame) Collec
 
 // lambda evaluates argument i with $this bound to item.
 func (ev *evaluator) lambda(c *callNode, i int, item Value, index int, fr *frame) Collection {
+	ev.spend(c, 0)
 	sub := &frame{this: item, index: index, total: fr.total, hasTotal: fr.hasTotal}
 	return ev.eval(c.args[i], Collection{item}, sub)
 }
@@ -140,9 +141,9 @@ func registerCore() {
 	boolAgg("allFalse", false, true)
 	boolAgg("anyFalse", false, false)
 	register("subsetOf", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
-		other := ev.arg(c, 0, focus, fr)
+		other := ev.setOf(ev.arg(c, 0, focus, fr))
 		for _, v := range in {
-			if !ev.containsValue(other, v) {
+			if !other.has(v) {
 				return boolColl(false)
 			}
 		}
@@ -150,8 +151,9 @@ func registerCore() {
 	})
 	register("supersetOf", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		other := ev.arg(c, 0, focus, fr)
+		set := ev.setOf(in)
 		for _, v := range other {
-			if !ev.containsValue(in, v) {
+			if !set.has(v) {
 				return boolColl(false)
 			}
 		}
@@ -185,7 +187,7 @@ func registerCore() {
 	})
 	register("repeat", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		var out Collection
-		seen := newSeenSet()
+		seen := newSeenSet(ev)
 		queue := in
 		for len(queue) > 0 {
 			var next Collection
@@ -281,20 +283,21 @@ func registerCore() {
 		return in[:n:n]
 	})
 	register("intersect", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
-		other := ev.arg(c, 0, focus, fr)
+		other := ev.setOf(ev.arg(c, 0, focus, fr))
+		seen := newItemSet(ev, len(in))
 		var out Collection
 		for _, v := range in {
-			if ev.containsValue(other, v) && !ev.containsValue(out, v) {
+			if other.has(v) && seen.add(v) {
 				out = append(out, v)
 			}
 		}
 		return out
 	})
 	register("exclude", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
-		other := ev.arg(c, 0, focus, fr)
+		other := ev.setOf(ev.arg(c, 0, focus, fr))
 		var out Collection
 		for _, v := range in {
-			if !ev.containsValue(other, v) {
+			if !other.has(v) {
 				out = append(out, v)
 			}
 		}
@@ -417,10 +420,11 @@ func registerCore() {
 	})
 }
 
-// seenSet tracks produced items for cycle-safe repeat().
+// seenSet tracks produced items for cycle-safe repeat(): nodes by
+// identity, other values by equality.
 type seenSet struct {
 	nodes  map[nodeKey]bool
-	values Collection
+	values *itemSet
 }
 
 type nodeKey struct {
@@ -428,7 +432,9 @@ type nodeKey struct {
 	id, ext jsontree.ID
 }
 
-func newSeenSet() *seenSet { return &seenSet{nodes: map[nodeKey]bool{}} }
+func newSeenSet(ev *evaluator) *seenSet {
+	return &seenSet{nodes: map[nodeKey]bool{}, values: newItemSet(ev, 0)}
+}
 
 // add reports whether v is new.
 func (s *seenSet) add(ev *evaluator, v Value) bool {
@@ -440,11 +446,7 @@ func (s *seenSet) add(ev *evaluator, v Value) bool {
 		s.nodes[k] = true
 		return true
 	}
-	if ev.containsValue(s.values, v) {
-		return false
-	}
-	s.values = append(s.values, v)
-	return true
+	return s.values.add(v)
 }
 
 // sortItems implements sort(key, ...): ascending by each key, or

@@ -173,9 +173,10 @@ func (ev *evaluator) stringOrEmpty(n node, c Collection) string {
 // union merges two collections without duplicates, in order.
 func (ev *evaluator) union(l, r Collection) Collection {
 	out := make(Collection, 0, len(l)+len(r))
+	seen := newItemSet(ev, len(l)+len(r))
 	for _, c := range [2]Collection{l, r} {
 		for _, v := range c {
-			if !ev.containsValue(out, v) {
+			if seen.add(v) {
 				out = append(out, v)
 			}
 		}
