@@ -215,9 +215,9 @@ const domThree = `contained.where((('#'+id in (%resource.descendants().reference
 
 func TestCompileErrors(t *testing.T) {
 	tests := []struct {
-		expr  string
+		expr   string
 		offset int
-		msg   string
+		msg    string
 	}{
 		{"name.", 5, "expected a name"},
 		{"1 +", 3, "unexpected end"},
