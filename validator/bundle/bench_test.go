@@ -2,9 +2,9 @@ package bundle
 
 import (
 	"fmt"
-	"syscall"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
