@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -96,14 +95,4 @@ func TestGeneratedBundleResolves(t *testing.T) {
 			t.Fatalf("unresolved: %+v", e)
 		}
 	}
-}
-
-// cpuTime is the process's user+system CPU time in nanoseconds, or 0 where
-// getrusage is unavailable.
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
