@@ -279,3 +279,23 @@ func FuzzDecodeCompact(f *testing.F) {
 		}
 	})
 }
+
+// TestEmbeddedR4Summary logs what the embedded form holds.
+func TestEmbeddedR4Summary(t *testing.T) {
+	s, err := R4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enumerable, codes := 0, 0
+	for _, url := range s.ValueSetURLs {
+		if vs := s.ValueSets[url]; vs.Enumerable {
+			enumerable++
+			codes += len(vs.Codes)
+		}
+	}
+	t.Logf("embedded R4 %s: %d types, %d profiles, %d value sets (%d enumerable, %d codes), %d code systems; %d bytes gzip",
+		s.FHIRVersion, len(s.Types), len(s.Profiles), len(s.ValueSets), enumerable, codes, len(s.CodeSystemURLs()), len(r4Compact))
+	if len(s.Types) < 200 || len(s.Profiles) < 400 || enumerable < 1000 {
+		t.Error("embedded R4 is missing definitions")
+	}
+}

@@ -207,6 +207,32 @@ func TestR4TypesAndProfiles(t *testing.T) {
 	if len(s.Problems) > 0 {
 		t.Errorf("problems loading R4: %v", s.Problems)
 	}
+	// Every content reference resolves, in types and profiles alike.
+	refs := 0
+	var walk func(e *Element)
+	walk = func(e *Element) {
+		if e.ContentRef != "" {
+			refs++
+			if e.Ref == nil || len(e.Ref.Children) == 0 {
+				t.Errorf("%s: content reference %q unresolved", e.Path, e.ContentRef)
+			}
+		}
+		for _, c := range e.Children {
+			walk(c)
+		}
+	}
+	for _, name := range s.TypeNames {
+		walk(s.Types[name].Root)
+	}
+	for _, url := range s.ProfileURLs {
+		walk(s.Profiles[url].Root)
+	}
+	if refs < 30 {
+		t.Errorf("only %d content references found", refs)
+	}
+	if link := s.Type("Bundle").Root.Child("entry").Child("link"); link == nil || link.Ref != s.Type("Bundle").Root.Child("link") {
+		t.Error("Bundle.entry.link should refer to Bundle.link")
+	}
 }
 
 func TestR4ValueSetExpansion(t *testing.T) {
