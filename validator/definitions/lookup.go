@@ -20,13 +20,19 @@ func linkType(t *Type) {
 	var link func(e *Element)
 	link = func(e *Element) {
 		if e.ContentRef != "" {
-			e.Ref = findPath(t.Root, e.ContentRef)
+			ref := e.ContentRef
+			if strings.Contains(ref, ":") {
+				// A reference into a slice ("Provenance.agent:Author"):
+				// slices are not loaded, so use the sliced element.
+				ref = stripSliceNames(ref)
+			}
+			e.Ref = findPath(t.Root, ref)
 			if e.Ref == nil {
 				// Profiles keep the base type's path ("Questionnaire.item")
 				// while their root may be named differently: match by the
 				// path below the root.
-				if i := strings.IndexByte(e.ContentRef, '.'); i >= 0 {
-					e.Ref = findPath(t.Root, t.Root.Path+e.ContentRef[i:])
+				if i := strings.IndexByte(ref, '.'); i >= 0 {
+					e.Ref = findPath(t.Root, t.Root.Path+ref[i:])
 				}
 			}
 		}
@@ -36,6 +42,19 @@ func linkType(t *Type) {
 		}
 	}
 	link(t.Root)
+}
+
+// stripSliceNames turns an element id into its path: "a.b:s.c" -> "a.b.c".
+func stripSliceNames(id string) string {
+	var b strings.Builder
+	for seg := range strings.SplitSeq(id, ".") {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		name, _, _ := strings.Cut(seg, ":")
+		b.WriteString(name)
+	}
+	return b.String()
 }
 
 // findPath finds the element with the given path below (or at) e.
