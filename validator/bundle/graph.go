@@ -22,8 +22,8 @@ type Entry struct {
 }
 
 // Graph is the index of one bundle and, once CheckReferences ran, its
-// resolved references. Build it with Index; it is not safe for concurrent
-// mutation, but lookups after CheckReferences may run concurrently.
+// resolved references. Build it with Index. It is not safe for concurrent
+// use (lookups build small indexes lazily); give each goroutine its own.
 type Graph struct {
 	tree     *jsontree.Tree
 	root     jsontree.ID // the Bundle (or lone resource) object
@@ -40,6 +40,7 @@ type Graph struct {
 	byNode    map[jsontree.ID]int32
 
 	edges     []Edge
+	out, in   *edgeIndex                             // built on first Outgoing / Incoming
 	contained map[jsontree.ID]map[string]jsontree.ID // container resource -> contained id -> node
 }
 

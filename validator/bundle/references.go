@@ -45,13 +45,17 @@ type Options struct {
 // reference validator grades it: what must be in the bundle (urn: references
 // in documents, messages, transactions and batches; the Composition's and
 // MessageHeader's references) is an error, a urn: reference that resolves
-// nowhere in other bundles a warning, a relative reference a warning in
-// documents and messages and information in collections, and external
-// absolute URLs nothing unless Options.ReportExternal.
+// nowhere in other bundles a warning, a relative reference information in
+// documents and messages and nothing elsewhere (it may be on the server),
+// and external absolute URLs nothing unless Options.ReportExternal.
 func (g *Graph) CheckReferences(refs []Ref, opts Options) []Finding {
 	t := g.tree
+	if t == nil {
+		return nil
+	}
 	var out []Finding
 	g.edges = make([]Edge, 0, len(refs))
+	g.out, g.in = nil, nil
 	for i := range refs {
 		ref := &refs[i]
 		if ref.Node < 0 || int(ref.Node) >= t.Len() || t.Kind(ref.Node) != jsontree.String {
@@ -81,23 +85,66 @@ func (g *Graph) Edges() []Edge { return g.edges }
 
 // Outgoing lists the edges from entry i, in document order.
 func (g *Graph) Outgoing(i int) []Edge {
-	var out []Edge
-	for _, e := range g.edges {
-		if e.FromEntry == i {
-			out = append(out, e)
-		}
+	if g.out == nil {
+		g.out = g.edgeIndex(func(e *Edge) int { return e.FromEntry })
 	}
-	return out
+	return g.out.edges(g, i)
 }
 
 // Incoming lists the edges that resolve to entry i (what references it),
 // in document order; references from an entry to itself are left out.
 func (g *Graph) Incoming(i int) []Edge {
-	var out []Edge
-	for _, e := range g.edges {
-		if e.ToEntry == i && e.FromEntry != i {
-			out = append(out, e)
+	if g.in == nil {
+		g.in = g.edgeIndex(func(e *Edge) int {
+			if e.ToEntry == e.FromEntry {
+				return -1
+			}
+			return e.ToEntry
+		})
+	}
+	return g.in.edges(g, i)
+}
+
+// edgeIndex groups edge positions by entry (counting sort, document order
+// kept), so that Outgoing and Incoming cost the number of edges returned.
+type edgeIndex struct {
+	start []int32 // per entry, into pos; len(entries)+1
+	pos   []int32 // edge indices
+}
+
+func (g *Graph) edgeIndex(key func(*Edge) int) *edgeIndex {
+	n := len(g.Entries)
+	x := &edgeIndex{start: make([]int32, n+1)}
+	for k := range g.edges {
+		if e := key(&g.edges[k]); e >= 0 && e < n {
+			x.start[e+1]++
 		}
+	}
+	for i := 1; i <= n; i++ {
+		x.start[i] += x.start[i-1]
+	}
+	x.pos = make([]int32, x.start[n])
+	fill := make([]int32, n)
+	for k := range g.edges {
+		if e := key(&g.edges[k]); e >= 0 && e < n {
+			x.pos[x.start[e]+fill[e]] = int32(k)
+			fill[e]++
+		}
+	}
+	return x
+}
+
+func (x *edgeIndex) edges(g *Graph, i int) []Edge {
+	if i < 0 || i+1 >= len(x.start) {
+		return nil
+	}
+	ps := x.pos[x.start[i]:x.start[i+1]]
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]Edge, len(ps))
+	for k, p := range ps {
+		out[k] = g.edges[p]
 	}
 	return out
 }
