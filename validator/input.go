@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -42,8 +43,16 @@ func (v *Validator) walkDocument(ctx context.Context, rep *Report, data []byte, 
 			sev = Fatal
 		}
 		line, col := positionOf(data, tree, p.Offset)
+		expr := ""
+		if tree != nil {
+			n := p.Node
+			if n == jsontree.None {
+				n = tree.NodeAt(p.Offset)
+			}
+			expr = expressionOf(tree, n)
+		}
 		rep.Issues = append(rep.Issues, Issue{Severity: sev, Code: "structure", Rule: p.Rule, Offset: base + p.Offset,
-			Line: lineBase + line, Col: col, Message: p.Message, Resource: -1})
+			Line: lineBase + line, Col: col, Expression: expr, Message: p.Message, Resource: -1})
 	}
 	if tree == nil {
 		return
@@ -112,7 +121,7 @@ func positionOf(data []byte, tree *jsontree.Tree, off int) (line, col int) {
 	if tree != nil {
 		return tree.Position(off)
 	}
-	t := jsontree.Tree{Data: data}
+	t := &jsontree.Tree{Data: data}
 	return t.Position(off)
 }
 
@@ -161,4 +170,38 @@ func looksBinary(b []byte) bool {
 		}
 	}
 	return bad > 0
+}
+
+// expressionOf builds a FHIRPath-style location for any node from the tree
+// alone (the root named by its resourceType), for findings made before or
+// outside the walk.
+func expressionOf(t *jsontree.Tree, n jsontree.ID) string {
+	if n == jsontree.None {
+		return ""
+	}
+	var segs []string
+	for ; n != jsontree.None; n = t.Parent(n) {
+		p := t.Parent(n)
+		switch {
+		case p == jsontree.None:
+			name := "$root"
+			if rt := t.Get(n, "resourceType"); rt != jsontree.None && t.Kind(rt) == jsontree.String {
+				name = t.Str(rt)
+			}
+			segs = append(segs, name)
+		case t.Kind(p) == jsontree.Array:
+			i := 0
+			for c := t.First(p); c != n && c != jsontree.None; c = t.Next(c) {
+				i++
+			}
+			segs = append(segs, "["+strconv.Itoa(i)+"]")
+		default:
+			segs = append(segs, "."+t.Key(n))
+		}
+	}
+	var b strings.Builder
+	for i := len(segs) - 1; i >= 0; i-- {
+		b.WriteString(segs[i])
+	}
+	return b.String()
 }

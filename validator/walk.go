@@ -133,8 +133,7 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 	}
 	prev := w.resource
 	w.resource = len(w.rep.Resources)
-	line, _ := t.Position(t.Offset(n))
-	res := Resource{Type: name, Expression: w.pathString(), Line: line + w.lineBase, Offset: t.Offset(n) + w.offBase, End: t.End(n) + w.offBase}
+	res := Resource{Type: name, Expression: w.pathString(), Line: t.Line(t.Offset(n)) + w.lineBase, Offset: t.Offset(n) + w.offBase, End: t.End(n) + w.offBase}
 	if id := t.Get(n, "id"); id != jsontree.None && t.Kind(id) == jsontree.String {
 		res.ID = t.Str(id)
 		// R4 snapshots type Resource.id as System.String; the spec and the

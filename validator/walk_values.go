@@ -2,6 +2,7 @@ package validator
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -25,14 +26,15 @@ func (w *walker) checkPrimitive(n jsontree.ID, elem *definitions.Element, typeCo
 	case want == primitive.KindBoolean && got == jsontree.Bool:
 	case got == jsontree.Object || got == jsontree.Array:
 		w.issue(n, false, Error, "structure", "json.type",
-			fmt.Sprintf("a %s must be a JSON %s, found %s", typeCode, want, describeKind(t, n)))
+			fmt.Sprintf("%s %s must be a JSON %s, found %s", article(typeCode), typeCode, want, describeKind(t, n)))
 		return
 	default:
 		w.issue(n, false, Error, "structure", "json.type",
-			fmt.Sprintf("a %s must be a JSON %s, found %s", typeCode, want, describeKind(t, n)))
+			fmt.Sprintf("%s %s must be a JSON %s, found %s", article(typeCode), typeCode, want, describeKind(t, n)))
 		return
 	}
-	if p != nil {
+	// Invalid UTF-8 is reported once, by the JSON reader, at the bad byte.
+	if p != nil && p.Rule != "primitive.utf8" {
 		sev := Error
 		if p.Severity == primitive.Warning {
 			sev = Warning
@@ -203,4 +205,12 @@ func allowedList(vs *definitions.ValueSet) string {
 		s += c.Code
 	}
 	return s + ")"
+}
+
+// article is "an" before a vowel sound, for messages like "an integer".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

@@ -6,7 +6,6 @@ package jsontree
 
 import (
 	"bytes"
-	"unicode/utf8"
 	"unsafe"
 )
 
@@ -57,7 +56,7 @@ type node struct {
 type Tree struct {
 	Data  []byte
 	nodes []node
-	lines []int32 // byte offsets of line starts, built on first Position call
+	pos   positions
 }
 
 // Root is the top-level value, or None for an empty tree.
@@ -153,13 +152,25 @@ func (t *Tree) Item(arr ID, i int) ID {
 }
 
 // Position converts a byte offset to a 1-based line and a 1-based column
-// counted in characters.
+// counted in characters. Calls with increasing offsets on one line (many
+// issues on a minified file) resume counting where the last call stopped.
 func (t *Tree) Position(offset int) (line, col int) {
-	return positionIn(t.Data, &t.lines, offset)
+	return t.pos.at(t.Data, offset)
 }
 
-func positionIn(data []byte, lines *[]int32, offset int) (line, col int) {
-	if *lines == nil {
+// Line is the 1-based line of offset, without the cost of a column.
+func (t *Tree) Line(offset int) int {
+	return t.pos.line(t.Data, offset) + 1
+}
+
+// positions maps offsets to lines and columns; built on first use.
+type positions struct {
+	lines                      []int32 // byte offsets of line starts
+	lastOff, lastLine, lastCol int
+}
+
+func (p *positions) line(data []byte, offset int) int {
+	if p.lines == nil {
 		ls := make([]int32, 1, 1+len(data)/64)
 		for i := 0; ; {
 			j := bytes.IndexByte(data[i:], '\n')
@@ -169,10 +180,10 @@ func positionIn(data []byte, lines *[]int32, offset int) (line, col int) {
 			i += j + 1
 			ls = append(ls, int32(i))
 		}
-		*lines = ls
+		p.lines = ls
+		p.lastOff = -1
 	}
-	offset = min(max(offset, 0), len(data))
-	ls := *lines
+	ls := p.lines
 	lo, hi := 0, len(ls)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -182,7 +193,31 @@ func positionIn(data []byte, lines *[]int32, offset int) (line, col int) {
 			hi = mid - 1
 		}
 	}
-	return lo + 1, utf8.RuneCount(data[ls[lo]:offset]) + 1
+	return lo
+}
+
+func (p *positions) at(data []byte, offset int) (line, col int) {
+	offset = min(max(offset, 0), len(data))
+	l := p.line(data, offset)
+	from, c := int(p.lines[l]), 1
+	if p.lastOff >= 0 && p.lastLine == l && p.lastOff <= offset {
+		from, c = p.lastOff, p.lastCol
+	}
+	c += runeCount(data[from:offset])
+	p.lastOff, p.lastLine, p.lastCol = offset, l, c
+	return l + 1, c
+}
+
+// runeCount counts UTF-8 sequence starts; invalid bytes count as one each
+// (close enough for a column) and nothing is allocated.
+func runeCount(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c&0xC0 != 0x80 {
+			n++
+		}
+	}
+	return n
 }
 
 // view makes a string sharing b's memory: the input is never modified while
@@ -192,4 +227,25 @@ func view(b []byte) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
+}
+
+// NodeAt is the innermost node whose value spans offset, or None.
+func (t *Tree) NodeAt(offset int) ID {
+	lo, hi := 0, len(t.nodes)-1
+	if hi < 0 || int(t.nodes[0].start) > offset {
+		return None
+	}
+	for lo < hi { // last node starting at or before offset (pre-order starts ascend)
+		mid := (lo + hi + 1) / 2
+		if int(t.nodes[mid].start) <= offset {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	n := ID(lo)
+	for n != None && int(t.nodes[n].end) <= offset {
+		n = t.Parent(n)
+	}
+	return n
 }
