@@ -112,9 +112,15 @@ func (s *Set) addFiles(manifest []byte, files []packageFile) {
 		if t == nil {
 			continue
 		}
-		if t.Derived == "constraint" {
+		old := s.Types[t.Name]
+		switch {
+		case t.Derived == "constraint":
 			s.Profiles[t.URL] = t
-		} else {
+		case old != nil && old.URL != t.URL:
+			// An IG's own type (say a logical model) named like a core
+			// type must not replace it: keep it reachable by URL only.
+			s.Profiles[t.URL] = t
+		default:
 			s.Types[t.Name] = t
 		}
 		added = append(added, t)

@@ -215,6 +215,30 @@ func TestStructureSynthetic(t *testing.T) {
 	}
 }
 
+func TestAddPackageKeepsCoreTypes(t *testing.T) {
+	s, err := LoadPackage(bytes.NewReader(makePackage(t, map[string]string{
+		"package/package.json":               testManifest,
+		"package/StructureDefinition-t.json": testPatientSD,
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	core := s.Type("Thing")
+	other := strings.Replace(testPatientSD, `"url":"http://sd/Thing"`, `"url":"http://ig/Thing"`, 1)
+	if err := s.AddPackage(bytes.NewReader(makePackage(t, map[string]string{
+		"package/package.json":               `{"name":"ig","version":"1.0.0","fhirVersions":["5.0.0"]}`,
+		"package/StructureDefinition-t.json": other,
+	}))); err != nil {
+		t.Fatal(err)
+	}
+	if s.Type("Thing") != core || s.Profile("http://ig/Thing") == nil || s.Profile("http://ig/Thing") == core {
+		t.Error("an IG type named like a core type replaced it")
+	}
+	if s.FHIRVersion != "4.0.1" {
+		t.Errorf("FHIRVersion changed to %q by an IG", s.FHIRVersion)
+	}
+}
+
 func TestLoadPackageErrors(t *testing.T) {
 	for name, data := range map[string][]byte{
 		"empty":       nil,
