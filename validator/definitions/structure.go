@@ -15,10 +15,10 @@ const (
 // buildType turns one StructureDefinition's snapshot into a Type. It returns
 // nil for definitions without a snapshot, which cannot be used, and for
 // snapshots without a root; elements that do not fit in the tree are left
-// out and reported as problems.
+// out. All of these are reported as problems.
 func buildType(sd *rawStructureDefinition) (t *Type, problems []string) {
 	if sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 {
-		return nil, nil
+		return nil, []string{fmt.Sprintf("StructureDefinition %s: no snapshot, not loaded", sd.URL)}
 	}
 	t = &Type{
 		Name:     sd.Name,

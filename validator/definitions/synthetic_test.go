@@ -167,10 +167,10 @@ func TestStructureSynthetic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The orphan element, the rootless SD and the malformed file are problems;
-	// the definition without a snapshot is silently unusable.
-	if len(s.Problems) != 3 {
-		t.Errorf("problems = %q, want 3", s.Problems)
+	// The orphan element, the rootless SD, the one without snapshot and the
+	// malformed file are problems.
+	if len(s.Problems) != 4 {
+		t.Errorf("problems = %q, want 4", s.Problems)
 	}
 	th := s.Type("Thing")
 	if th == nil || th.Base != "DomainResource" {
