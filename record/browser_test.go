@@ -295,9 +295,9 @@ func TestBrowserRecordFacts(t *testing.T) {
 	text := pageText(t, ctx)
 	mustContain(t, text,
 		"Mrs Jane Anne Smith", "65 years", "not recorded (asked-declined)",
-		"invalid: check digit is wrong (Modulus 11)", "Metformin 500mg tablets", "1 tablet, twice a day",
+		"⚠ check digit is wrong (Modulus 11)", "Metformin 500mg tablets", "1 tablet, twice a day",
 		"132/84 mmHg", "↓ falling", "(abnormal)", "(critical)", "3 findings", "Park Surgery",
-		"status could not be read",
+		"status: unknown ObservationStatus code `not-a-status`",
 	)
 	if strings.Contains(text, "registered") {
 		t.Error("an invented status (registered) is shown")

@@ -81,7 +81,7 @@ func (b *builder) build() *Model {
 	m.Counts.Resources = len(b.in.items)
 	for _, rec := range b.patients {
 		for _, s := range rec.Sections {
-			newestFirst(s.Cards)
+			newestFirst(s.Cards, activeFirst[s.ID])
 		}
 		b.fillBanner(rec)
 		rec.Vitals = vitalSeries(b, rec)
@@ -276,27 +276,41 @@ func firstStr(v gjson.Result, paths ...string) string {
 	return ""
 }
 
-// newestFirst orders a section's cards by main date, most recent first;
-// undated cards go last; ties keep input order.
-func newestFirst(cards []*Card) {
-	keys := make([]string, len(cards))
-	for i, c := range cards {
-		keys[i] = sortKey(c.Date)
-	}
-	idx := make([]int, len(cards))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		ka, kb := keys[idx[a]], keys[idx[b]]
-		if (ka == "") != (kb == "") {
-			return kb == ""
+// activeFirst lists the sections where current items lead (active problems,
+// allergies and medications before resolved or stopped ones).
+var activeFirst = map[string]bool{"problems": true, "allergies": true, "medications": true, "careplans": true}
+
+// isActive reports whether a card's status line starts with a current status.
+func isActive(status string) bool {
+	for _, p := range []string{"active", "current", "in-progress", "on-hold", "intended", "accepted", "planned", "proposed"} {
+		if strings.HasPrefix(status, p) {
+			return true
 		}
-		return ka > kb
-	})
-	sorted := make([]*Card, len(cards))
-	for i, j := range idx {
-		sorted[i] = cards[j]
 	}
-	copy(cards, sorted)
+	return false
+}
+
+// newestFirst orders a section's cards by main date, most recent first;
+// undated cards go last; ties keep input order. With active set, active
+// cards come before the others.
+func newestFirst(cards []*Card, active bool) {
+	type order struct {
+		inactive bool
+		undated  bool
+		date     string
+	}
+	keys := make(map[*Card]order, len(cards))
+	for _, c := range cards {
+		keys[c] = order{inactive: active && !isActive(c.Status), undated: c.Date == "", date: sortKey(c.Date)}
+	}
+	sort.SliceStable(cards, func(i, j int) bool {
+		a, b := keys[cards[i]], keys[cards[j]]
+		if a.inactive != b.inactive {
+			return !a.inactive
+		}
+		if a.undated != b.undated {
+			return !a.undated
+		}
+		return a.date > b.date
+	})
 }

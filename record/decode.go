@@ -42,7 +42,7 @@ func decode(raw gjson.Result, v any) (problems []string) {
 			val.ForEach(func(_, el gjson.Result) bool {
 				elem := reflect.New(field.Type().Elem())
 				if err := json.Unmarshal([]byte(el.Raw), elem.Interface()); err != nil {
-					problems = append(problems, key+"["+strconv.Itoa(i)+"] could not be read: "+shortErr(err))
+					problems = append(problems, key+"["+strconv.Itoa(i)+"]: "+shortErr(err))
 				} else {
 					slice = reflect.Append(slice, elem.Elem())
 				}
@@ -52,7 +52,7 @@ func decode(raw gjson.Result, v any) (problems []string) {
 			field.Set(slice)
 			return true
 		}
-		problems = append(problems, key+" could not be read: "+shortErr(err))
+		problems = append(problems, key+": "+shortErr(err))
 		return true
 	})
 	return problems

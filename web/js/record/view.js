@@ -218,10 +218,11 @@ class RecordView {
     for (const id of b.identifiers || []) {
       const label = id.systemName || id.type || 'Identifier';
       const v = valueSpan(id.value);
-      if (id.nhsNumberValid === false) {
+      if (id.nhsNumberValid === false && !(id.value && id.value.flag === 'warning')) {
         v.classList.add('rc-flag-warning');
-        v.append(h('span', 'rc-flag-text', ` ⚠ invalid: ${id.nhsNumberCheck}`));
+        v.append(h('span', 'rc-flag-text', ` ⚠ ${id.nhsNumberCheck}`));
       }
+      if (id.nhsNumberValid === false) v.setAttribute('aria-invalid', 'true');
       if (id.system && !id.systemName) v.title = id.system;
       row(label, v);
     }
@@ -272,7 +273,7 @@ class RecordView {
   }
 
   renderCard(card, sectionId) {
-    const art = h('article', `rc-card rc-type-${safeClass(card.resourceType)}`);
+    const art = h('article', `rc-card rc-type-${safeClass(card.resourceType)}${isInactive(card.status) ? ' rc-inactive' : ''}`);
     art.id = cardDomId(card.key);
     art.tabIndex = 0;
     this.elements.set(card.key, art);
@@ -294,7 +295,7 @@ class RecordView {
     head.append(meta, this.cardActions(card));
     art.append(head);
 
-    const facts = (card.facts || []).filter((f) => !(f.label === 'Status' && f.text && f.text === card.status));
+    const facts = headerlessFacts(card);
     if (facts.length) {
       const dl = h('dl', 'rc-facts');
       for (const f of facts) {
@@ -309,7 +310,7 @@ class RecordView {
     }
     if ((card.problems || []).length) {
       const p = h('div', 'rc-problems');
-      p.append(h('p', 'rc-warning', 'Parts of this resource could not be read and are not shown (see the raw JSON):'));
+      p.append(h('p', 'rc-warning', 'Not understood by the viewer — shown as written where possible, otherwise left out (see the raw JSON):'));
       const ul = h('ul');
       for (const pr of card.problems) ul.append(h('li', null, pr));
       p.append(ul);
@@ -382,7 +383,8 @@ class RecordView {
     } else if (f.refKey && this.index.has(f.refKey)) {
       el = this.cardLink(f.refKey, f.text || 'linked resource');
     } else {
-      el = h('span', 'rc-value', f.text || '');
+      el = h('span', 'rc-value');
+      el.append(datesIn(f.text || ''));
     }
     if (f.codes && f.codes.length) codedFocus(el, f.codes);
     if (f.flag) {
@@ -664,6 +666,47 @@ class RecordView {
 }
 
 // ---- helpers ----------------------------------------------------------------------
+
+// Facts the card header already shows are left out of the list: the status
+// (and the clinical/verification statuses it is made of) and the main date.
+function headerlessFacts(card) {
+  let dateShown = false;
+  const period = card.date && card.dateEnd ? `${card.date} to ${card.dateEnd}` : null;
+  return (card.facts || []).filter((f) => {
+    if (f.absent || f.refKey) return true;
+    if (f.label === 'Status' && f.text === card.status) return false;
+    if (card.status && (f.label === 'Clinical status' || f.label === 'Verification status')) return false;
+    if (!dateShown && card.date && (f.text === card.date || f.text === period)) {
+      dateShown = true;
+      return false;
+    }
+    return true;
+  });
+}
+
+// Resolved problems, stopped medications and the like are shown muted.
+const INACTIVE = /^(resolved|inactive|remission|refuted|entered-in-error|stopped|cancelled|superseded|revoked)/;
+function isInactive(status) {
+  return INACTIVE.test(String(status || ''));
+}
+
+// datesIn shows FHIR dates in a fact ("2016-03-13T00:01:20-05:00",
+// "A to B", "from A", "until B") in a readable form, the value as written
+// on hover; any other text is returned unchanged.
+const ISO = '\\d{4}(?:-\\d{2}(?:-\\d{2}(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:\\d{2})?)?)?)?';
+const DATE_ONLY = new RegExp(`^${ISO}$`);
+const DATE_RANGE = new RegExp(`^(?:(${ISO}) to (${ISO})|from (${ISO})|until (${ISO}))$`);
+function datesIn(text) {
+  if (!/^\d{4}|^from \d|^until \d/.test(text)) return document.createTextNode(text);
+  if (DATE_ONLY.test(text) && text.length >= 7) return dateEl(text, 'rc-date');
+  const m = DATE_RANGE.exec(text);
+  if (!m) return document.createTextNode(text);
+  const frag = document.createDocumentFragment();
+  if (m[1]) frag.append(dateEl(m[1]), document.createTextNode(' to '), dateEl(m[2]));
+  else if (m[3]) frag.append(document.createTextNode('from '), dateEl(m[3]));
+  else frag.append(document.createTextNode('until '), dateEl(m[4]));
+  return frag;
+}
 
 function valueSpan(v) {
   if (!v) return h('span', 'rc-absent', absentText('absent'));
