@@ -107,6 +107,9 @@ func registerMath() {
 		base := ev.primitive(v)
 		if bi, ok := base.(Integer); ok {
 			if ei, ok := e.(Integer); ok && ei >= 0 {
+				if ei > 32 && (bi > 1 || bi < -1) {
+					return nil // beyond the Integer range; also bounds the work
+				}
 				r := new(big.Int).Exp(big.NewInt(int64(bi)), big.NewInt(int64(ei)), nil)
 				if !r.IsInt64() || r.Int64() > math.MaxInt32 || r.Int64() < math.MinInt32 {
 					return nil
@@ -120,7 +123,7 @@ func registerMath() {
 			ev.fail(c, "power() needs numbers")
 		}
 		if y.IsInt() {
-			if n, ok := y.Int64(); ok && n >= 0 && n <= 1000 {
+			if n, ok := y.Int64(); ok && n >= 0 && n <= 64 {
 				r := decimalFromInt(1)
 				for range n {
 					r = r.Mul(x)

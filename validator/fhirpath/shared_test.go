@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
@@ -28,27 +27,21 @@ func sharedDir(t testing.TB) string {
 	return dir
 }
 
-var (
-	r4Once sync.Once
-	r4Set  *definitions.Set
-	r4Err  error
-)
-
-// r4 loads the R4 core definitions once per test binary.
+// r4 returns the embedded R4 core definitions, which the validator uses.
 func r4(t testing.TB) *definitions.Set {
 	t.Helper()
-	dir := sharedDir(t)
-	r4Once.Do(func() {
-		f, err := os.Open(filepath.Join(dir, "fhir", "hl7.fhir.r4.core-4.0.1.tgz"))
-		if err != nil {
-			r4Err = err
-			return
-		}
-		defer f.Close()
-		r4Set, r4Err = definitions.LoadPackage(f)
-	})
-	if r4Err != nil {
-		t.Fatalf("loading R4 core: %v", r4Err)
+	defs, err := definitions.R4()
+	if err != nil {
+		t.Fatalf("loading R4 core: %v", err)
 	}
-	return r4Set
+	return defs
+}
+
+// sharedPath is where the reference data should be, without skipping.
+func sharedPath() string {
+	if dir := os.Getenv("FHIRLENS_SHARED"); dir != "" {
+		return dir
+	}
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
 }

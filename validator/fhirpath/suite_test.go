@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
@@ -153,7 +154,7 @@ func TestOfficialSuite(t *testing.T) {
 }
 
 // runSuiteCase returns "" when the test passes, else why not.
-func runSuiteCase(defs any, tc suiteTest, load func(string) (*jsontree.Tree, error)) (reason string) {
+func runSuiteCase(defs *definitions.Set, tc suiteTest, load func(string) (*jsontree.Tree, error)) (reason string) {
 	defer func() {
 		if r := recover(); r != nil {
 			reason = fmt.Sprintf("panic: %v", r)
@@ -171,7 +172,7 @@ func runSuiteCase(defs any, tc suiteTest, load func(string) (*jsontree.Tree, err
 		}
 		return "compile: " + err.Error()
 	}
-	env := &Env{Defs: r4Set, Tree: tree, Focus: tree.Root(), Now: time.Now(), Strict: tc.Mode == "strict"}
+	env := &Env{Defs: defs, Tree: tree, Focus: tree.Root(), Now: time.Now(), Strict: tc.Mode == "strict"}
 	res, err := expr.Evaluate(context.Background(), env)
 	if err != nil {
 		if invalid {

@@ -1,0 +1,61 @@
+package fhirpath
+
+import (
+	"context"
+	"os"
+	"testing"
+)
+
+var fuzzSeeds = []string{
+	"name.given", "1 + 2 * 3", "Patient.name.where(use = 'official').given.first()",
+	"@2014-01-01T10:00:00.123+01:00 + 1 'ms'", "4 'mg' ~ 4.0 'mg'", "iif(a, b, c)",
+	"%`vs-x`.memberOf(%resource)", "$this.repeat(children())", "a[0][1].b", "-(-1)",
+	"x is FHIR.`Patient`", "'\\u0041'", "/* c */ 1 // d", "{}.empty()",
+}
+
+func fuzzCorpus(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	if _, err := os.Stat(sharedPath()); err == nil {
+		for _, s := range corpusExpressions(f) {
+			f.Add(s)
+		}
+	}
+}
+
+// FuzzCompile: the parser never panics, and what compiles prints back to
+// an expression that compiles to the same text.
+func FuzzCompile(f *testing.F) {
+	fuzzCorpus(f)
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := Compile(src)
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("error of type %T", err)
+			}
+			_ = err.(*Error).Caret()
+			return
+		}
+		again, err := Compile(e.String())
+		if err != nil {
+			t.Fatalf("reparse %q -> %q: %v", src, e.String(), err)
+		}
+		if again.String() != e.String() {
+			t.Fatalf("unstable print: %q -> %q -> %q", src, e.String(), again.String())
+		}
+	})
+}
+
+// FuzzEvaluate: evaluation never panics and stays within its budget.
+func FuzzEvaluate(f *testing.F) {
+	fuzzCorpus(f)
+	tree := parseDoc(f, samplePatient)
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := Compile(src)
+		if err != nil {
+			return
+		}
+		_, _ = e.Evaluate(context.Background(), &Env{Tree: tree, MaxWork: 20000})
+	})
+}
