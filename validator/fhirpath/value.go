@@ -96,3 +96,22 @@ func itoa(i int64) string { return decimalFromInt(i).String() }
 func (n Node) isObject() bool {
 	return n.ID != jsontree.None && n.Tree.Kind(n.ID) == jsontree.Object
 }
+
+// Literal is the FHIRPath literal form of a System value ("@1974-12-25",
+// "4 'mg'", "'text'"); for a primitive node, that of its System value; ""
+// for complex nodes.
+func Literal(v Value) string {
+	if n, ok := v.(Node); ok {
+		s, ok := n.Value()
+		if !ok {
+			return ""
+		}
+		v = s
+	}
+	return literalText(v)
+}
+
+// Value is the System value of a primitive node (FHIR.date → System.Date)
+// or of a FHIR Quantity; ok is false for other complex nodes and for
+// primitives that only have an extension.
+func (n Node) Value() (Value, bool) { return nodeSystemValue(n) }

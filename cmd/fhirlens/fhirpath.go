@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/fhirpath"
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+const fhirpathUsage = `usage: fhirlens fhirpath [--format text|json] [--strict] [--trace] EXPRESSION FILE|-
+
+Evaluates a FHIRPath expression against a FHIR JSON resource (FILE, or - for
+standard input) and prints the resulting collection with the type of each item.
+The expression is evaluated with the resource as its focus, %resource and
+%rootResource, using the FHIR R4 definitions built into fhirlens.
+
+Exit status: 0 on success, 1 when the input cannot be read or parsed, 2 when
+the expression is invalid or fails to evaluate.
+
+`
+
+// runFHIRPath implements "fhirlens fhirpath". It returns the exit code.
+func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("fhirpath", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.Usage = func() {
+		fmt.Fprint(stderr, fhirpathUsage)
+		flags.PrintDefaults()
+	}
+	format := flags.String("format", "text", "output `format`: text or json")
+	strict := flags.Bool("strict", false, "report names the resource's types do not define as errors")
+	trace := flags.Bool("trace", false, "print trace() output to standard error")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if flags.NArg() != 2 {
+		flags.Usage()
+		return 2
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "fhirlens fhirpath: unknown format %q (use text or json)\n", *format)
+		return 2
+	}
+	src, file := flags.Arg(0), flags.Arg(1)
+
+	expr, err := fhirpath.Compile(src)
+	if err != nil {
+		printExprError(stderr, "invalid expression", err)
+		return 2
+	}
+
+	var data []byte
+	if file == "-" {
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(file)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "fhirlens fhirpath: %v\n", err)
+		return 1
+	}
+	tree, problems := jsontree.Parse(data, jsontree.Options{})
+	if tree == nil {
+		p := problems[len(problems)-1]
+		line, col := (&jsontree.Tree{Data: data}).Position(p.Offset)
+		fmt.Fprintf(stderr, "fhirlens fhirpath: %s:%d:%d: %s\n", displayName(file), line, col, p.Message)
+		return 1
+	}
+	defs, err := definitions.R4()
+	if err != nil {
+		fmt.Fprintf(stderr, "fhirlens fhirpath: loading definitions: %v\n", err)
+		return 1
+	}
+	env := &fhirpath.Env{Defs: defs, Tree: tree, Focus: tree.Root(), Strict: *strict}
+	if *trace {
+		env.Trace = func(name string, values fhirpath.Collection) {
+			fmt.Fprintf(stderr, "trace %s:", name)
+			for _, v := range values {
+				fmt.Fprintf(stderr, " %s %s", v.TypeName(), textValue(v))
+			}
+			fmt.Fprintln(stderr)
+		}
+	}
+	result, err := expr.Evaluate(context.Background(), env)
+	if err != nil {
+		printExprError(stderr, "evaluation failed", err)
+		return 2
+	}
+	if *format == "json" {
+		return writeJSONResult(stdout, stderr, result)
+	}
+	for _, v := range result {
+		fmt.Fprintf(stdout, "%s\t%s\n", v.TypeName(), textValue(v))
+	}
+	return 0
+}
+
+func displayName(file string) string {
+	if file == "-" {
+		return "<stdin>"
+	}
+	return file
+}
+
+// printExprError shows the message and the expression with a caret.
+func printExprError(w io.Writer, what string, err error) {
+	var pe *fhirpath.Error
+	if errors.As(err, &pe) {
+		fmt.Fprintf(w, "fhirlens fhirpath: %s: %s\n", what, pe.Message)
+		if pe.Offset >= 0 {
+			for _, line := range strings.Split(pe.Caret(), "\n") {
+				fmt.Fprintf(w, "  %s\n", line)
+			}
+		}
+		return
+	}
+	fmt.Fprintf(w, "fhirlens fhirpath: %s: %v\n", what, err)
+}
+
+// textValue is an item's value as one line: the FHIRPath literal form for
+// System values and primitives, compact JSON for complex elements.
+func textValue(v fhirpath.Value) string {
+	if lit := fhirpath.Literal(v); lit != "" {
+		return lit
+	}
+	if n, ok := v.(fhirpath.Node); ok {
+		return compactJSON(n)
+	}
+	return ""
+}
+
+func compactJSON(n fhirpath.Node) string {
+	if n.ID == jsontree.None {
+		if n.Ext != jsontree.None {
+			return "(no value) " + compactRaw(n.Tree.Raw(n.Ext))
+		}
+		return "(no value)"
+	}
+	return compactRaw(n.Tree.Raw(n.ID))
+}
+
+func compactRaw(raw []byte) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+// jsonItem is one element of the --format json output.
+type jsonItem struct {
+	Type  string `json:"type"`
+	Value any    `json:"value"`
+}
+
+func writeJSONResult(stdout, stderr io.Writer, result fhirpath.Collection) int {
+	items := make([]jsonItem, 0, len(result))
+	for _, v := range result {
+		items = append(items, jsonItem{Type: v.TypeName(), Value: jsonValue(v)})
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(items); err != nil {
+		fmt.Fprintf(stderr, "fhirlens fhirpath: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// jsonValue: booleans, numbers and strings as JSON values; dates, times
+// and quantities as their FHIRPath literal text; complex elements as JSON.
+func jsonValue(v fhirpath.Value) any {
+	if n, ok := v.(fhirpath.Node); ok {
+		s, ok := n.Value()
+		if !ok {
+			if n.ID == jsontree.None {
+				return nil
+			}
+			return json.RawMessage(compactRaw(n.Tree.Raw(n.ID)))
+		}
+		v = s
+	}
+	switch x := v.(type) {
+	case fhirpath.Boolean:
+		return bool(x)
+	case fhirpath.Integer:
+		return int64(x)
+	case fhirpath.Decimal:
+		return json.Number(x.String())
+	case fhirpath.String:
+		return string(x)
+	}
+	return fhirpath.Literal(v)
+}
