@@ -54,3 +54,6 @@ func (v *Validator) Validate(ctx context.Context, source string, data []byte) (r
 	rep.sortIssues()
 	return rep
 }
+
+// FHIRVersion is the version of the definitions in use ("4.0.1").
+func (v *Validator) FHIRVersion() string { return v.defs.FHIRVersion }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+func TestValidateCLI(t *testing.T) {
+	const four = "../../testdata/validate/patient-four-errors.json"
+	const valid = "../../testdata/validate/valid-patient.json"
+	tests := []struct {
+		name   string
+		args   []string
+		stdin  string
+		exit   int
+		golden string // compared with testdata/cli/<golden> when set
+	}{
+		{"errors text", []string{"validate", "--color", "never", four}, "", 1, "validate-four-errors.txt"},
+		{"valid", []string{"validate", valid}, "", 0, ""},
+		{"several inputs", []string{"validate", "--color", "never", four, valid}, "", 1, "validate-two-files.txt"},
+		{"stdin", []string{"validate", "-"}, `{"resourceType":"Patient","gender":"M"}`, 1, ""},
+		{"missing file", []string{"validate", "does-not-exist.json"}, "", 2, ""},
+		{"no args", []string{"validate"}, "", 2, ""},
+		{"bad format", []string{"validate", "--format", "xml", valid}, "", 2, ""},
+		{"unknown command", []string{"frobnicate"}, "", 2, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(tc.args, strings.NewReader(tc.stdin), &out, &errOut)
+			if code != tc.exit {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.exit, out.String(), errOut.String())
+			}
+			if tc.golden == "" {
+				return
+			}
+			path := "../../testdata/cli/" + tc.golden
+			if *update {
+				if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != string(want) {
+				t.Errorf("output differs from %s (-update to accept)\n--- got\n%s--- want\n%s", path, out.String(), want)
+			}
+		})
+	}
+}
+
+func TestValidateOutcomeFormats(t *testing.T) {
+	var out bytes.Buffer
+	run([]string{"validate", "--format", "outcome", "../../testdata/validate/patient-four-errors.json"}, nil, &out, &out)
+	var oo struct{ ResourceType string }
+	if err := json.Unmarshal(out.Bytes(), &oo); err != nil || oo.ResourceType != "OperationOutcome" {
+		t.Fatalf("one input: want an OperationOutcome, got %s (%v)", out.String(), err)
+	}
+	out.Reset()
+	run([]string{"validate", "--format", "outcome", "../../testdata/validate/patient-four-errors.json", "../../testdata/validate/valid-patient.json"}, nil, &out, &out)
+	var b struct {
+		ResourceType, Type string
+		Entry              []struct{ Resource struct{ ResourceType string } }
+	}
+	if err := json.Unmarshal(out.Bytes(), &b); err != nil || b.ResourceType != "Bundle" || b.Type != "collection" || len(b.Entry) != 2 {
+		t.Fatalf("two inputs: want a collection Bundle of 2, got %s (%v)", out.String(), err)
+	}
+}

@@ -1,0 +1,88 @@
+package validator
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Standard extensions that carry a finding's position, so an outcome can be
+// compared issue by issue with other validators' output.
+const (
+	extLine = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line"
+	extCol  = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col"
+	extRule = "http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id"
+	extFile = "http://hl7.org/fhir/StructureDefinition/operationoutcome-file"
+)
+
+type ooExtension struct {
+	URL          string `json:"url"`
+	ValueInteger *int   `json:"valueInteger,omitempty"`
+	ValueString  string `json:"valueString,omitempty"`
+}
+
+type ooIssue struct {
+	Extension   []ooExtension `json:"extension,omitempty"`
+	Severity    string        `json:"severity"`
+	Code        string        `json:"code"`
+	Details     *ooText       `json:"details,omitempty"`
+	Diagnostics string        `json:"diagnostics,omitempty"`
+	Expression  []string      `json:"expression,omitempty"`
+}
+
+type ooText struct {
+	Text string `json:"text"`
+}
+
+type outcome struct {
+	ResourceType string        `json:"resourceType"`
+	Extension    []ooExtension `json:"extension,omitempty"`
+	Issue        []ooIssue     `json:"issue"`
+}
+
+func (r *Report) outcome() outcome {
+	oo := outcome{ResourceType: "OperationOutcome", Issue: make([]ooIssue, 0, len(r.Issues)+1)}
+	if r.Source != "" {
+		oo.Extension = []ooExtension{{URL: extFile, ValueString: r.Source}}
+	}
+	for _, is := range r.Issues {
+		i := ooIssue{Severity: is.Severity.String(), Code: is.Code, Details: &ooText{Text: is.Message},
+			Diagnostics: fmt.Sprintf("rule %s", is.Rule)}
+		if is.Line > 0 {
+			line, col := is.Line, is.Col
+			i.Extension = []ooExtension{{URL: extLine, ValueInteger: &line}, {URL: extCol, ValueInteger: &col}}
+		}
+		i.Extension = append(i.Extension, ooExtension{URL: extRule, ValueString: is.Rule})
+		if is.Expression != "" {
+			i.Expression = []string{is.Expression}
+		}
+		oo.Issue = append(oo.Issue, i)
+	}
+	if len(oo.Issue) == 0 {
+		// An OperationOutcome needs at least one issue; this is how the
+		// reference validator says "nothing found".
+		oo.Issue = append(oo.Issue, ooIssue{Severity: "information", Code: "informational", Details: &ooText{Text: "All OK"}})
+	}
+	return oo
+}
+
+// OperationOutcome renders the report as a FHIR OperationOutcome (JSON).
+func (r *Report) OperationOutcome() ([]byte, error) {
+	return json.MarshalIndent(r.outcome(), "", "  ")
+}
+
+// OutcomeBundle renders several reports as a collection Bundle whose entries
+// are their OperationOutcomes, in input order.
+func OutcomeBundle(reports []*Report) ([]byte, error) {
+	type entry struct {
+		Resource outcome `json:"resource"`
+	}
+	b := struct {
+		ResourceType string  `json:"resourceType"`
+		Type         string  `json:"type"`
+		Entry        []entry `json:"entry"`
+	}{ResourceType: "Bundle", Type: "collection"}
+	for _, r := range reports {
+		b.Entry = append(b.Entry, entry{Resource: r.outcome()})
+	}
+	return json.MarshalIndent(b, "", "  ")
+}
