@@ -10,37 +10,24 @@ import (
 )
 
 // operationOutcome turns a JSON array of reports (as the page holds them)
-// into what the download button saves: the OperationOutcome of the one
-// report, or a collection Bundle of one OperationOutcome per file.
+// into what the download button saves, the same as `fhirlens validate
+// --format outcome`: the OperationOutcome of one report, or a collection
+// Bundle of one OperationOutcome per file.
 func operationOutcome(reportsJSON []byte) ([]byte, error) {
-	var reports []validator.Report
+	var reports []*validator.Report
 	if err := json.Unmarshal(reportsJSON, &reports); err != nil {
 		return nil, err
 	}
 	if len(reports) == 0 {
 		return nil, errors.New("no report to convert")
 	}
-	outcomes := make([]json.RawMessage, len(reports))
-	for i := range reports {
-		oo, err := reportOutcome(&reports[i])
-		if err != nil {
-			return nil, err
+	for _, r := range reports {
+		if r == nil {
+			return nil, errors.New("a report is null")
 		}
-		outcomes[i] = oo
 	}
-	if len(outcomes) == 1 {
-		return outcomes[0], nil
+	if len(reports) == 1 {
+		return reports[0].OperationOutcome()
 	}
-	type entry struct {
-		Resource json.RawMessage `json:"resource"`
-	}
-	bundle := struct {
-		ResourceType string  `json:"resourceType"`
-		Type         string  `json:"type"`
-		Entry        []entry `json:"entry"`
-	}{ResourceType: "Bundle", Type: "collection"}
-	for _, oo := range outcomes {
-		bundle.Entry = append(bundle.Entry, entry{Resource: oo})
-	}
-	return json.MarshalIndent(bundle, "", "  ")
+	return validator.OutcomeBundle(reports)
 }

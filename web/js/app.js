@@ -113,6 +113,8 @@ function submit(file, bytes) {
     onReport(m) {
       file.reportJSON = m.report;
       file.report = JSON.parse(m.report);
+      file.report.issues ||= []; // Go writes an empty list as null
+      file.report.resources ||= [];
       file.validateMs = m.validateMs;
       file.status = 'summarizing';
       renderProgress();
@@ -161,6 +163,11 @@ function settle() {
   renderResults();
 }
 
+// resourceCount leaves out a top-level Bundle: it holds the resources.
+function resourceCount(report) {
+  return report.resources.filter((r) => !(r.type === 'Bundle' && r.expression === 'Bundle')).length;
+}
+
 function hasResults() { return state.files.some((f) => f.status === 'done'); }
 
 function setPhase(phase) {
@@ -190,7 +197,7 @@ function renderProgress() {
   if (active.status === 'summarizing') {
     label = `Building the record view of ${active.name}${position}`;
     fraction = 1;
-    detail += ` · ${active.report.resources.length.toLocaleString()} resources checked`;
+    detail += ` · ${resourceCount(active.report).toLocaleString()} resources checked`;
   }
   detail += ` · ${((performance.now() - state.batchStarted) / 1000).toFixed(1)} s`;
   $('progress-label').textContent = label;
@@ -213,7 +220,7 @@ function renderResults() {
   let resources = 0;
   for (const f of files) {
     if (!f.report) continue;
-    resources += f.report.resources.length;
+    resources += resourceCount(f.report);
     for (const i of f.report.issues) counts[i.severity]++;
   }
   const countBox = $('counts');
@@ -383,7 +390,7 @@ function buildPrintReport() {
   box.append(el('p', 'print-meta', `FHIR R4 · ${new Date().toLocaleString()} · ${$('verdict').textContent}`));
   for (const f of files) {
     box.append(el('h2', '', f.name));
-    box.append(el('p', 'print-meta', `${formatBytes(f.size)} · ${f.report.resources.length} resources · ${f.report.issues.length} issues`));
+    box.append(el('p', 'print-meta', `${formatBytes(f.size)} · ${resourceCount(f.report)} resources · ${f.report.issues.length} issues`));
     if (!f.report.issues.length) { box.append(el('p', '', 'No issues.')); continue; }
     const table = el('table');
     const head = el('tr');

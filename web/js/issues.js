@@ -50,7 +50,8 @@ export function renderIssues(container, files, { severities, query, limit = PAGE
 }
 
 function fileMeta(rep) {
-  const parts = [`${rep.resources.length.toLocaleString()} resource${rep.resources.length === 1 ? '' : 's'}`];
+  const n = rep.resources.filter((r) => !(r.type === 'Bundle' && r.expression === 'Bundle')).length;
+  const parts = [`${n.toLocaleString()} resource${n === 1 ? '' : 's'}`];
   if (rep.format) parts.push(rep.format);
   parts.push(`${rep.issues.length.toLocaleString()} issue${rep.issues.length === 1 ? '' : 's'}`);
   return parts.join(' · ');

@@ -144,7 +144,8 @@ export class RawView {
     const top = this.viewport.scrollTop - (exact - first) * this.rowHeight;
     this.rowsBox.style.transform = `translateY(${Math.max(0, top)}px)`;
     if (this.rowCount) {
-      this.onPosition(`Line ${this.rowLine[first].toLocaleString()} of ${this.rowLine[this.rowCount - 1].toLocaleString()}`);
+      const topRow = Math.min(this.rowCount - 1, exact - first > 0.5 ? first + 1 : first);
+      this.onPosition(`Line ${this.rowLine[topRow].toLocaleString()} of ${this.rowLine[this.rowCount - 1].toLocaleString()}`);
     }
   }
 

@@ -1,0 +1,192 @@
+package e2e
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestApp walks through the app as a user would, in one tab: load, drop a
+// valid bundle, a broken one, open a finding in the raw view, drop junk and
+// recover, and validate a ~10 MB bundle — then proves that nothing but the
+// app's own files was requested, and nothing at all after start-up.
+func TestApp(t *testing.T) {
+	requireBrowser(t)
+	srv := startApp(t)
+	ctx := newTab(t)
+	netlog := watchNetwork(t, ctx)
+	samples := filepath.Join(repoRoot(), "testdata", "samples")
+
+	var afterLoad, serverAfterLoad int
+	t.Run("load", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.engine === 'ready'`, 60*time.Second)
+		// The record viewer module is imported at start-up; let it settle.
+		waitFor(t, ctx, `document.readyState === 'complete'`, 10*time.Second)
+		time.Sleep(300 * time.Millisecond)
+		contains(t, "privacy note", evalString(t, ctx, `document.getElementById('privacy-note').innerText`), "Nothing leaves this browser")
+		contains(t, "engine status", evalString(t, ctx, `document.getElementById('engine-status').textContent`), "FHIR 4.0.1")
+		contains(t, "state", evalString(t, ctx, `document.body.dataset.state`), "empty")
+		for _, u := range netlog.snapshot() {
+			if !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+				afterLoad++
+			}
+		}
+		serverAfterLoad = len(srv.requests())
+		screenshot(t, ctx, "01-empty")
+	})
+
+	t.Run("valid bundle", func(t *testing.T) {
+		if err := chromedp.Do(ctx, dropFiles(filepath.Join(samples, "valid-patient-bundle.json"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'done'`, 60*time.Second)
+		contains(t, "verdict", evalString(t, ctx, `document.getElementById('verdict').textContent`), "No errors")
+		counts := evalString(t, ctx, `[...document.querySelectorAll('#counts .count')].map(b => b.dataset.severity + '=' + b.querySelector('.count-n').textContent).join(' ')`)
+		contains(t, "counts", counts, "fatal=0")
+		contains(t, "counts", counts, "error=0")
+		if recordViewPresent() {
+			waitFor(t, ctx, `document.getElementById('tab-record').getAttribute('aria-selected') === 'true'`, 5*time.Second)
+			waitFor(t, ctx, `document.getElementById('record-root').innerText.includes('Denis')`, 20*time.Second)
+			contains(t, "record view", evalString(t, ctx, `document.getElementById('record-root').innerText`), "Schmitt")
+			screenshot(t, ctx, "02-valid-record")
+		} else {
+			t.Log("record viewer (web/js/record/view.js) not present: patient name check skipped")
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("tab-issues"))); err != nil {
+			t.Fatal(err)
+		}
+		contains(t, "issue list", evalString(t, ctx, `document.getElementById('issue-list').innerText`), "No issues")
+		screenshot(t, ctx, "03-valid-issues")
+	})
+
+	t.Run("broken bundle", func(t *testing.T) {
+		if err := chromedp.Do(ctx, dropFiles(filepath.Join(samples, "broken-patient-bundle.json"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'done' && document.getElementById('verdict').textContent.includes('error')`, 60*time.Second)
+		waitFor(t, ctx, `document.getElementById('tab-issues').getAttribute('aria-selected') === 'true'`, 5*time.Second)
+		list := evalString(t, ctx, `document.getElementById('issue-list').innerText`)
+		for _, want := range []string{
+			"unknown element 'nickname'", "line 18, col 9", // unknown element, with its location
+			"'F' is not in AdministrativeGender", // bad code
+			"'1984-13-32' is not a valid date",   // bad date
+			"status is required",                 // missing required element
+			"Bundle.entry[0].resource.birthDate", // FHIRPath location
+		} {
+			contains(t, "issue list", list, want)
+		}
+		screenshot(t, ctx, "04-broken-issues")
+	})
+
+	t.Run("finding opens raw line", func(t *testing.T) {
+		err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('#issue-list button.issue')].find(b => b.textContent.includes("'nickname'")).click()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `!document.getElementById('panel-raw').hidden && document.querySelector('#raw-view .raw-row.is-target') !== null`, 5*time.Second)
+		line := evalString(t, ctx, `document.querySelector('#raw-view .raw-row.is-target').dataset.line`)
+		if line != "18" {
+			t.Errorf("highlighted raw line = %s, want 18", line)
+		}
+		contains(t, "highlighted value", evalString(t, ctx, `document.querySelector('#raw-view mark.raw-mark').textContent`), `"nickname": "Broky"`)
+		visible := evalString(t, ctx, `(() => { const v = document.getElementById('raw-view').getBoundingClientRect(); const r = document.querySelector('#raw-view .raw-row.is-target').getBoundingClientRect(); return String(r.top >= v.top && r.bottom <= v.bottom); })()`)
+		if visible != "true" {
+			t.Errorf("the highlighted line is not inside the raw view's visible area")
+		}
+		screenshot(t, ctx, "05-raw-at-finding")
+	})
+
+	t.Run("junk then valid", func(t *testing.T) {
+		junk := filepath.Join(t.TempDir(), "scan.json")
+		data := make([]byte, 4096)
+		r := rand.New(rand.NewPCG(1, 2))
+		for i := range data {
+			data[i] = byte(r.UintN(256))
+		}
+		if err := os.WriteFile(junk, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, dropFiles(junk)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'failed'`, 20*time.Second)
+		msg := evalString(t, ctx, `document.getElementById('failure').innerText`)
+		contains(t, "failure message", msg, "scan.json is not FHIR JSON")
+		contains(t, "failure message", msg, "binary data")
+		screenshot(t, ctx, "06-junk-failed")
+		if err := chromedp.Do(ctx, dropFiles(filepath.Join(samples, "valid-patient-bundle.json"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'done'`, 60*time.Second)
+		contains(t, "verdict", evalString(t, ctx, `document.getElementById('verdict').textContent`), "No errors")
+	})
+
+	t.Run("10 MB bundle with progress", func(t *testing.T) {
+		corpus, err := loadSynthea(syntheaDir(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		big := filepath.Join(t.TempDir(), "synthea-bundle.json")
+		data := corpus.bundleOfSize(10 << 20)
+		if err := os.WriteFile(big, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("bundle: %.1f MB", float64(len(data))/(1<<20))
+		if err := chromedp.Do(ctx, dropFiles(big)); err != nil {
+			t.Fatal(err)
+		}
+		// The progress bar moves with resource counts while the worker runs.
+		waitFor(t, ctx, `document.body.dataset.state === 'loading' && document.getElementById('progress-detail').textContent.includes(' resources')`, 60*time.Second)
+		screenshot(t, ctx, "07-large-progress")
+		contains(t, "progress", evalString(t, ctx, `document.getElementById('progress-detail').textContent`), " of ")
+		waitFor(t, ctx, `document.body.dataset.state === 'done'`, 4*time.Minute)
+		verdict := evalString(t, ctx, `document.getElementById('verdict').textContent`)
+		contains(t, "verdict", verdict, "resources")
+		screenshot(t, ctx, "08-large-done")
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("tab-raw"))); err != nil {
+			t.Fatal(err)
+		}
+		// Scroll the virtualised raw view to the middle and check rows render there.
+		err = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const v = document.getElementById('raw-view'); v.scrollTop = v.scrollHeight / 2; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		rows := evalString(t, ctx, `String(document.querySelectorAll('#raw-view .raw-row:not([hidden])').length)`)
+		if rows == "0" || len(rows) > 3 {
+			t.Errorf("raw view renders %s rows; want a screenful", rows)
+		}
+		screenshot(t, ctx, "09-large-raw")
+	})
+
+	t.Run("no network after load", func(t *testing.T) {
+		var urls []string
+		for _, u := range netlog.snapshot() {
+			// data: and blob: URLs are the browser's own (Chromium's form
+			// control icons, the record view's attachments): nothing is sent.
+			if !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+				urls = append(urls, u)
+			}
+		}
+		for _, u := range urls {
+			if !strings.HasPrefix(u, srv.URL+"/") {
+				t.Errorf("request to another origin: %s", u)
+			}
+		}
+		if extra := urls[afterLoad:]; len(extra) > 0 {
+			t.Errorf("the page made %d requests after start-up: %v", len(extra), extra)
+		}
+		if extra := srv.requests()[serverAfterLoad:]; len(extra) > 0 {
+			t.Errorf("the server got %d requests after start-up: %v", len(extra), extra)
+		}
+		t.Logf("requests at start-up: page %d, server %d (%v)", afterLoad, serverAfterLoad, srv.requests()[:serverAfterLoad])
+	})
+}
