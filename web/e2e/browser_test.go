@@ -124,9 +124,9 @@ func newTab(t *testing.T) context.Context {
 // serve`, and logs every request it answers.
 type appServer struct {
 	*httptest.Server
-	mu   sync.Mutex
-	log  []string
-	dir  string
+	mu  sync.Mutex
+	log []string
+	dir string
 }
 
 func startApp(t *testing.T) *appServer {
