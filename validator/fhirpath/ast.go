@@ -45,7 +45,8 @@ var binaryPrec = map[string]int{
 // literalNode is a constant: {}, a boolean, number, string, date/time or quantity.
 type literalNode struct {
 	at    int
-	value Value // nil for the empty collection {}
+	value Value      // nil for the empty collection {}
+	coll  Collection // the value as a collection (len == cap, shared)
 }
 
 // memberNode is navigation to a child by name; target nil means $this.

@@ -1,8 +1,13 @@
 package fhirpath
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/definitions"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
@@ -101,6 +106,67 @@ func BenchmarkElementWalk(b *testing.B) {
 			if _, err := j.e.EvaluateBool(ctx, j.env); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// BenchmarkSyntheaWalk evaluates every applicable invariant at every
+// element of a slice of the Synthea corpus (Patient, Encounter, Condition,
+// MedicationRequest lines) and reports throughput in input bytes.
+func BenchmarkSyntheaWalk(b *testing.B) {
+	defs := r4(b)
+	dir := filepath.Join(sharedDir(b), "corpus", "synthea-10-patients")
+	var docs [][]byte
+	for _, name := range []string{"Patient", "Encounter", "Condition", "MedicationRequest", "Procedure"} {
+		data, err := os.ReadFile(filepath.Join(dir, name+".000.ndjson"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines := bytes.Split(data, []byte("\n"))
+		for i, l := range lines {
+			if i >= 200 {
+				break
+			}
+			if len(bytes.TrimSpace(l)) > 0 {
+				docs = append(docs, l)
+			}
+		}
+	}
+	size := 0
+	for _, d := range docs {
+		size += len(d)
+	}
+	ctx := context.Background()
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, d := range docs {
+			tree, _ := jsontree.Parse(d, jsontree.Options{})
+			walkInvariants(ctx, defs, tree, func(key string, ok bool, err error) {
+				if err != nil {
+					b.Fatal(key, err)
+				}
+			})
+		}
+	}
+}
+
+// walkInvariants evaluates the applicable invariants at every element.
+func walkInvariants(ctx context.Context, defs *definitions.Set, tree *jsontree.Tree, report func(key string, ok bool, err error)) {
+	root := ResourceNode(defs, tree, tree.Root())
+	ev := &evaluator{ctx: ctx, env: &Env{Defs: defs, Tree: tree}, maxWork: DefaultMaxWork}
+	env := &Env{Defs: defs, Tree: tree}
+	for _, v := range append(Collection{root}, ev.descendantsOf(root)...) {
+		n := v.(Node)
+		for _, c := range applicable(defs, n) {
+			e, err := CompileCached(c.Expression)
+			if err != nil {
+				report(c.Key, false, err)
+				continue
+			}
+			env.Focus, env.FocusType, env.FocusElem, env.FocusCompanion = n.ID, n.Type, n.Elem, n.Ext
+			ok, err := e.EvaluateBool(ctx, env)
+			report(c.Key, ok, err)
 		}
 	}
 }

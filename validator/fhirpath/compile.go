@@ -11,6 +11,9 @@ import (
 type Expr struct {
 	src  string
 	root node
+	// fast is a native implementation of a hot invariant (ele-1), used by
+	// EvaluateBool; done is false when it cannot decide.
+	fast func(focus Node) (ok, done bool)
 }
 
 // Compile parses and checks an expression. The error is an *Error with
@@ -23,7 +26,43 @@ func Compile(src string) (*Expr, error) {
 	if err := check(src, root); err != nil {
 		return nil, err
 	}
-	return &Expr{src: src, root: root}, nil
+	fillLiterals(root)
+	e := &Expr{src: src, root: root}
+	e.fast = intrinsics[e.String()]
+	return e, nil
+}
+
+// fillLiterals precomputes the collections of literal nodes.
+func fillLiterals(n node) {
+	switch n := n.(type) {
+	case *literalNode:
+		if n.value != nil {
+			n.coll = Collection{n.value}
+		}
+	case *memberNode:
+		if n.target != nil {
+			fillLiterals(n.target)
+		}
+	case *callNode:
+		if n.target != nil {
+			fillLiterals(n.target)
+		}
+		for _, a := range n.args {
+			fillLiterals(a)
+		}
+	case *indexNode:
+		fillLiterals(n.target)
+		fillLiterals(n.index)
+	case *unaryNode:
+		fillLiterals(n.x)
+	case *binaryNode:
+		fillLiterals(n.l)
+		fillLiterals(n.r)
+	case *typeNode:
+		fillLiterals(n.x)
+	case *parenNode:
+		fillLiterals(n.x)
+	}
 }
 
 // MustCompile is Compile for expressions known to be valid; it panics otherwise.

@@ -3,6 +3,7 @@ package fhirpath
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -19,11 +20,32 @@ type evaluator struct {
 	src      string
 	work     int
 	maxWork  int
-	now      time.Time
+	now      time.Time // zero until now()/today() asks
+	focus    Node
+	bound    bool // resource and root computed
 	resource Node // %resource
 	root     Node // %rootResource
-	context  Collection
 	depth    int
+	top      frame
+}
+
+// evaluators are reused: invariants run by the million.
+var evaluators = sync.Pool{New: func() any { return new(evaluator) }}
+
+// nowTime is the evaluation instant, fixed on first use.
+func (ev *evaluator) nowTime() time.Time {
+	if ev.now.IsZero() {
+		ev.now = time.Now()
+	}
+	return ev.now
+}
+
+// resources binds %resource and %rootResource on first use.
+func (ev *evaluator) resources() {
+	if !ev.bound {
+		ev.bound = true
+		ev.bindResources(ev.focus)
+	}
 }
 
 // frame carries $this, $index and $total inside function arguments.
@@ -68,15 +90,16 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ev := &evaluator{ctx: ctx, env: env, src: e.src, maxWork: env.MaxWork, now: env.Now}
+	ev := evaluators.Get().(*evaluator)
+	*ev = evaluator{ctx: ctx, env: env, src: e.src, maxWork: env.MaxWork, now: env.Now}
 	if ev.maxWork <= 0 {
 		ev.maxWork = DefaultMaxWork
 	}
-	if ev.now.IsZero() {
-		ev.now = time.Now()
-	}
 	defer func() {
-		if r := recover(); r != nil {
+		r := recover()
+		*ev = evaluator{}
+		evaluators.Put(ev)
+		if r != nil {
 			ee, ok := r.(evalError)
 			if !ok {
 				panic(r)
@@ -90,11 +113,10 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 	if env.Focus >= jsontree.ID(env.Tree.Len()) || env.Tree.Len() == 0 {
 		return nil, &Error{Source: e.src, Offset: -1, Message: "focus node is not in the document"}
 	}
-	focus := ev.focusNode()
-	ev.bindResources(focus)
-	ev.context = Collection{focus}
-	fr := &frame{this: focus}
-	return ev.eval(e.root, Collection{focus}, fr), nil
+	ev.focus = ev.focusNode()
+	ev.top = frame{this: ev.focus}
+	in := Collection{ev.focus}
+	return ev.eval(e.root, in, &ev.top), nil
 }
 
 // EvaluateBool runs an invariant: true when the result is a single true,
@@ -102,6 +124,11 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 // empty collection, which counts as true (FHIR: a constraint that cannot be
 // evaluated to false does not fail).
 func (e *Expr) EvaluateBool(ctx context.Context, env *Env) (bool, error) {
+	if e.fast != nil && env != nil && env.Tree != nil && env.Focus < jsontree.ID(env.Tree.Len()) && env.Tree.Len() > 0 {
+		if ok, done := e.fast(focusNodeOf(env)); done {
+			return ok, nil
+		}
+	}
 	res, err := e.Evaluate(ctx, env)
 	if err != nil {
 		return false, err
@@ -122,8 +149,10 @@ func (e *Expr) EvaluateBool(ctx context.Context, env *Env) (bool, error) {
 	return false, &Error{Source: e.src, Offset: -1, Message: fmt.Sprintf("expected a boolean, got %d items", len(res))}
 }
 
-func (ev *evaluator) focusNode() Node {
-	env := ev.env
+func (ev *evaluator) focusNode() Node { return focusNodeOf(ev.env) }
+
+// focusNodeOf is the item the evaluation starts from.
+func focusNodeOf(env *Env) Node {
 	id := env.Focus
 	if id == jsontree.None && env.FocusCompanion > 0 {
 		return Node{Tree: env.Tree, ID: jsontree.None, Ext: env.FocusCompanion, Type: env.FocusType, Elem: env.FocusElem}
@@ -158,14 +187,14 @@ func companionOf(t *jsontree.Tree, id jsontree.ID) jsontree.ID {
 		return jsontree.None
 	}
 	if t.Kind(p) == jsontree.Object {
-		return t.Get(p, "_"+t.Key(id))
+		return getCompanion(t, p, t.Key(id))
 	}
 	if t.Kind(p) == jsontree.Array && t.HasKey(p) {
 		idx := 0
 		for c := t.First(p); c != jsontree.None && c != id; c = t.Next(c) {
 			idx++
 		}
-		twin := t.Get(t.Parent(p), "_"+t.Key(p))
+		twin := getCompanion(t, t.Parent(p), t.Key(p))
 		if twin != jsontree.None && t.Kind(twin) == jsontree.Array {
 			return t.Item(twin, idx)
 		}
@@ -201,17 +230,20 @@ func (ev *evaluator) bindResources(focus Node) {
 
 // eval evaluates n with focus as the input of implicit ($this) invocations.
 func (ev *evaluator) eval(n node, focus Collection, fr *frame) Collection {
+	// depth is not restored on a failure: the evaluator is discarded then.
 	ev.depth++
 	if ev.depth > maxEvalDepth {
 		ev.fail(n, "evaluation nested too deeply")
 	}
-	defer func() { ev.depth-- }()
+	out := ev.evalNode(n, focus, fr)
+	ev.depth--
+	return out
+}
+
+func (ev *evaluator) evalNode(n node, focus Collection, fr *frame) Collection {
 	switch n := n.(type) {
 	case *literalNode:
-		if n.value == nil {
-			return nil
-		}
-		return Collection{n.value}
+		return n.coll
 	case *parenNode:
 		return ev.eval(n.x, focus, fr)
 	case *varNode:
@@ -311,11 +343,13 @@ func (ev *evaluator) constant(n *constNode) Collection {
 	}
 	switch n.name {
 	case "resource":
+		ev.resources()
 		return Collection{ev.resource}
 	case "rootResource":
+		ev.resources()
 		return Collection{ev.root}
 	case "context":
-		return ev.context
+		return Collection{ev.focus}
 	case "ucum":
 		return Collection{String("http://unitsofmeasure.org")}
 	case "sct":

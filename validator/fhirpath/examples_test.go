@@ -73,14 +73,15 @@ func applicable(defs *definitions.Set, n Node) []definitions.Constraint {
 // TestR4ExamplesInvariants evaluates every applicable R4 invariant at every
 // element of the R4 examples (a stand-in for the validator's walk). No
 // invariant may fail to evaluate; the count of false results (invalid
-// examples or engine bugs) is logged by key.
+// examples or engine bugs) is logged by key. Native intrinsics (ele-1) are
+// checked against the generic evaluation at every element.
 func TestR4ExamplesInvariants(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: walks the whole examples package")
 	}
 	defs := r4(t)
 	ctx := context.Background()
-	files, evals := 0, 0
+	files, evals, disagree := 0, 0, 0
 	errs := map[string]int{}
 	errSample := map[string]string{}
 	falses := map[string]int{}
@@ -111,6 +112,17 @@ func TestR4ExamplesInvariants(t *testing.T) {
 					errs[c.Key]++
 					errSample[c.Key] = fmt.Sprintf("%s at %s: %v", name, n.Name, err)
 					continue
+				}
+				if e.fast != nil {
+					// The native version must agree with the generic evaluation.
+					slow := &Expr{src: e.src, root: e.root}
+					want, err := slow.EvaluateBool(ctx, env)
+					if err != nil || want != ok {
+						disagree++
+						if disagree < 10 {
+							t.Errorf("%s: intrinsic %s gives %v, generic %v (%v) at %s", name, c.Key, ok, want, err, n.Name)
+						}
+					}
 				}
 				if !ok {
 					falses[c.Key]++

@@ -408,13 +408,13 @@ func registerCore() {
 		return out
 	})
 	register("now", 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
-		return Collection{DateTime{temporalFromTime(ev.now, PrecMillisecond)}}
+		return Collection{DateTime{temporalFromTime(ev.nowTime(), PrecMillisecond)}}
 	})
 	register("today", 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
-		return Collection{Date{temporalFromTime(ev.now, PrecDay)}}
+		return Collection{Date{temporalFromTime(ev.nowTime(), PrecDay)}}
 	})
 	register("timeOfDay", 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
-		t := temporalFromTime(ev.now, PrecMillisecond)
+		t := temporalFromTime(ev.nowTime(), PrecMillisecond)
 		t.hasTZ = false
 		return Collection{Time{t}}
 	})

@@ -156,7 +156,7 @@ func (ev *evaluator) referenceOf(v Value) (string, Node) {
 	n, ok := v.(Node)
 	if !ok {
 		if s, ok := v.(String); ok {
-			return string(s), ev.resource
+			return string(s), ev.focus
 		}
 		return "", Node{}
 	}

@@ -150,7 +150,7 @@ func (ev *evaluator) emit(parent Node, obj jsontree.ID, name, key, code string, 
 	v := t.Get(obj, key)
 	x := jsontree.None
 	if code == "" || primitiveKinds[code] != 0 || elem == nil {
-		x = t.Get(obj, "_"+key)
+		x = getCompanion(t, obj, key)
 	}
 	if v == jsontree.None && x == jsontree.None {
 		return out
@@ -384,4 +384,18 @@ func upperFirst(s string) string {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// getCompanion is obj's member "_"+key, found without building the name.
+func getCompanion(t *jsontree.Tree, obj jsontree.ID, key string) jsontree.ID {
+	if obj < 0 || t.Kind(obj) != jsontree.Object {
+		return jsontree.None
+	}
+	for c := t.First(obj); c != jsontree.None; c = t.Next(c) {
+		k := t.Key(c)
+		if len(k) == len(key)+1 && k[0] == '_' && k[1:] == key {
+			return c
+		}
+	}
+	return jsontree.None
 }

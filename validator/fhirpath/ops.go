@@ -39,14 +39,26 @@ func (ev *evaluator) toTruth(n node, c Collection) truth {
 func fromTruth(t truth) Collection {
 	switch t {
 	case trueT:
-		return Collection{Boolean(true)}
+		return trueColl
 	case falseT:
-		return Collection{Boolean(false)}
+		return falseColl
 	}
 	return nil
 }
 
-func boolColl(b bool) Collection { return Collection{Boolean(b)} }
+// Shared boolean results; collections are never appended to in place
+// (len == cap), so sharing is safe.
+var (
+	trueColl  = Collection{Boolean(true)}
+	falseColl = Collection{Boolean(false)}
+)
+
+func boolColl(b bool) Collection {
+	if b {
+		return trueColl
+	}
+	return falseColl
+}
 
 func (ev *evaluator) binary(n *binaryNode, focus Collection, fr *frame) Collection {
 	switch n.op {
