@@ -1,13 +1,179 @@
 package validator
 
-import "github.com/fhirlens/fhirlens/validator/jsontree"
+import (
+	"fmt"
+	"strings"
 
-// installHooks wires the stages that ride along the walk. Invariants and
-// reference checks plug in here.
-func (w *walker) installHooks() {}
+	"github.com/fhirlens/fhirlens/validator/bundle"
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/fhirpath"
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+// nativeRules are invariants the walk or the bundle checks report
+// themselves, more precisely located than the FHIRPath form would be:
+// ele-1 (empty elements, seen by the walk), dom-2 and dom-4 (contained
+// resources), and the Bundle and Reference rules of package bundle.
+var nativeRules = func() map[string]bool {
+	m := map[string]bool{"ele-1": true, "dom-2": true, "dom-4": true}
+	for _, k := range bundle.NativeInvariants {
+		m[k] = true
+	}
+	return m
+}()
+
+// refScope gathers the references of one top-level resource or Bundle, to
+// be resolved once the whole of it has been walked.
+type refScope struct {
+	node jsontree.ID
+	path string
+	refs []bundle.Ref
+}
+
+// installHooks wires the stages that ride along the walk.
+func (w *walker) installHooks() {
+	w.hooks.reference = (*walker).collectReference
+	if !w.v.opts.SkipInvariants {
+		w.hooks.element = (*walker).checkInvariants
+		w.env = &fhirpath.Env{Defs: w.defs, Tree: w.tree}
+	}
+}
 
 // finish runs the checks that need the whole document walked first.
 func (w *walker) finish() {}
 
-// walkBundleExtras checks what the element walk cannot see in a Bundle.
-func (w *walker) walkBundleExtras(n jsontree.ID) {}
+// checkInvariants evaluates the constraints that apply to the element at n:
+// those of its definition and those of its data type.
+func (w *walker) checkInvariants(n jsontree.ID, elem *definitions.Element, typeCode string) {
+	w.evalConstraints(n, elem, typeCode, elem.Constraints, nil)
+	if t := w.defs.Type(typeCode); t != nil && t.Root != nil && t.Root != elem && t.Kind != "resource" {
+		w.evalConstraints(n, elem, typeCode, t.Root.Constraints, elem.Constraints)
+	}
+}
+
+// evalConstraints evaluates cs at n, skipping keys already in done.
+func (w *walker) evalConstraints(n jsontree.ID, elem *definitions.Element, typeCode string, cs, done []definitions.Constraint) {
+	frame := w.frames[len(w.frames)-1]
+outer:
+	for i := range cs {
+		c := &cs[i]
+		if c.Expression == "" || nativeRules[c.Key] {
+			continue
+		}
+		for j := range done {
+			if done[j].Key == c.Key {
+				continue outer
+			}
+		}
+		expr, err := fhirpath.CompileCached(c.Expression)
+		if err != nil {
+			w.issue(n, false, Warning, "processing", "invariant.error",
+				fmt.Sprintf("%s could not be checked: its expression does not compile (%v)", c.Key, err))
+			continue
+		}
+		env := w.env
+		env.Focus, env.FocusType, env.FocusElem = n, typeCode, elem
+		env.FocusCompanion = jsontree.None
+		env.Resource = frame.node
+		env.RootResource = w.rootResource()
+		ok, err := expr.EvaluateBool(w.ctx, env)
+		if err != nil {
+			w.issue(n, false, Warning, "processing", "invariant.error",
+				fmt.Sprintf("%s could not be checked: %v", c.Key, err))
+			continue
+		}
+		if ok {
+			continue
+		}
+		sev := Error
+		if c.Severity == "warning" || c.BestPractice {
+			sev = Warning
+		}
+		w.issue(n, false, sev, "invariant", c.Key, fmt.Sprintf("%s: %s", c.Key, strings.TrimSpace(c.Human)))
+	}
+}
+
+// rootResource binds %rootResource: the container of a contained resource,
+// otherwise the resource itself.
+func (w *walker) rootResource() jsontree.ID {
+	for i := len(w.frames) - 1; i >= 0; i-- {
+		if !w.frames[i].contained {
+			return w.frames[i].node
+		}
+	}
+	return w.frames[0].node
+}
+
+// collectReference notes a Reference value for resolution at the end of its
+// scope, with the target types its element allows.
+func (w *walker) collectReference(n jsontree.ID, elem *definitions.Element) {
+	ref := w.tree.Get(n, "reference")
+	if ref == jsontree.None || w.tree.Kind(ref) != jsontree.String || len(w.scopes) == 0 {
+		return
+	}
+	// The entry resource (not a contained one) is what "#id" resolves in.
+	var owner resourceFrame
+	for i := len(w.frames) - 1; i >= 0; i-- {
+		if !w.frames[i].contained {
+			owner = w.frames[i]
+			break
+		}
+	}
+	r := bundle.Ref{Node: ref, Path: w.pathString(), Entry: owner.entry, Resource: owner.node}
+	for _, t := range elem.Types {
+		if t.Code != "Reference" {
+			continue
+		}
+		for _, p := range t.TargetProfiles {
+			r.Targets = append(r.Targets, strings.TrimPrefix(p, "http://hl7.org/fhir/StructureDefinition/"))
+		}
+	}
+	s := &w.scopes[len(w.scopes)-1]
+	s.refs = append(s.refs, r)
+}
+
+// openScope starts collecting references for a Bundle or a top-level
+// resource; closeScope resolves them and reports what the graph finds.
+func (w *walker) openScope(n jsontree.ID) {
+	w.scopes = append(w.scopes, refScope{node: n, path: w.pathString()})
+}
+
+func (w *walker) closeScope(isBundle bool) {
+	s := w.scopes[len(w.scopes)-1]
+	w.scopes = w.scopes[:len(w.scopes)-1]
+	g := bundle.Index(w.tree, s.node)
+	g.Path = s.path
+	var findings []bundle.Finding
+	if isBundle {
+		findings = g.CheckEntries()
+		w.graphs = append(w.graphs, g)
+	}
+	findings = append(findings, g.CheckReferences(s.refs, bundle.Options{})...)
+	for _, f := range findings {
+		sev := Error
+		switch f.Severity {
+		case bundle.SeverityWarning:
+			sev = Warning
+		case bundle.SeverityInformation:
+			sev = Information
+		}
+		off := w.tree.Offset(f.Node)
+		line, col := w.tree.Position(off)
+		w.rep.Issues = append(w.rep.Issues, Issue{Severity: sev, Code: f.Code, Rule: f.Rule, Expression: f.Path,
+			Line: line + w.lineBase, Col: col, Offset: off + w.offBase, Message: f.Message, Resource: w.resourceAt(off)})
+	}
+}
+
+// resourceAt is the innermost resource of the report containing offset
+// (resources are listed in document order, containers first).
+func (w *walker) resourceAt(off int) int {
+	best := -1
+	off += w.offBase
+	for i := range w.rep.Resources {
+		r := &w.rep.Resources[i]
+		if r.Offset <= off && off < r.End {
+			best = i
+		}
+	}
+	return best
+}

@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fhirlens/fhirlens/validator/bundle"
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/fhirpath"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 	"github.com/fhirlens/fhirlens/validator/primitive"
 )
@@ -32,6 +34,9 @@ type walker struct {
 	// per-resource context for invariants and references
 	frames []resourceFrame
 	hooks  walkHooks
+	env    *fhirpath.Env   // reused for every invariant evaluation
+	scopes []refScope      // reference scopes open along the walk
+	graphs []*bundle.Graph // resolved Bundles, for the viewer
 }
 
 // resourceFrame is a resource being walked: its node and where it sits.
@@ -148,12 +153,19 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 	w.rep.Resources = append(w.rep.Resources, res)
 	w.frames = append(w.frames, resourceFrame{node: n, typ: name, contained: contained, entry: entry})
 
+	scoped := name == "Bundle" || len(w.frames) == 1
+	if scoped {
+		w.openScope(n)
+	}
+	if w.hooks.element != nil {
+		w.hooks.element(w, n, typ.Root, name)
+	}
 	w.walkObject(n, typ.Root, name, true)
 	if contained {
 		w.checkContained(n)
 	}
-	if name == "Bundle" {
-		w.walkBundleExtras(n)
+	if scoped {
+		w.closeScope(name == "Bundle")
 	}
 
 	w.frames = w.frames[:len(w.frames)-1]
