@@ -1,6 +1,7 @@
 package validator
 
 import (
+	"crypto/sha1"
 	"encoding/json"
 	"fmt"
 )
@@ -74,6 +75,7 @@ func (r *Report) OperationOutcome() ([]byte, error) {
 // are their OperationOutcomes, in input order.
 func OutcomeBundle(reports []*Report) ([]byte, error) {
 	type entry struct {
+		FullURL  string  `json:"fullUrl"`
 		Resource outcome `json:"resource"`
 	}
 	b := struct {
@@ -81,8 +83,17 @@ func OutcomeBundle(reports []*Report) ([]byte, error) {
 		Type         string  `json:"type"`
 		Entry        []entry `json:"entry"`
 	}{ResourceType: "Bundle", Type: "collection"}
-	for _, r := range reports {
-		b.Entry = append(b.Entry, entry{Resource: r.outcome()})
+	for i, r := range reports {
+		b.Entry = append(b.Entry, entry{FullURL: nameUUID(fmt.Sprintf("%d:%s", i, r.Source)), Resource: r.outcome()})
 	}
 	return json.MarshalIndent(b, "", "  ")
+}
+
+// nameUUID is a name-based (version 5 style) urn:uuid, so that the same
+// inputs give the same Bundle byte for byte.
+func nameUUID(name string) string {
+	h := sha1.Sum([]byte("fhirlens-outcome:" + name))
+	h[6] = h[6]&0x0f | 0x50
+	h[8] = h[8]&0x3f | 0x80
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 }
