@@ -73,6 +73,8 @@ type Report struct {
 	Bytes       int        `json:"bytes"`
 	Resources   []Resource `json:"resources"`
 	Issues      []Issue    `json:"issues"`
+
+	truncated bool // the issue limit was reached and the walk stopped
 }
 
 // Counts returns the number of issues of each severity, indexed by Severity.

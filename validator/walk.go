@@ -54,7 +54,7 @@ type walkHooks struct {
 	reference func(w *walker, n jsontree.ID, elem *definitions.Element)
 }
 
-const maxIssuesPerInput = 10000
+const maxIssuesPerInput = 50000
 
 func (w *walker) push(seg string) int {
 	l := len(w.path)
@@ -80,8 +80,9 @@ func (w *walker) pathString() string { return string(w.path) }
 // issue records a finding at node n (its value), or at its key when atKey.
 func (w *walker) issue(n jsontree.ID, atKey bool, sev Severity, code, rule, msg string) {
 	if len(w.rep.Issues) >= maxIssuesPerInput {
-		if !w.stopped {
-			w.stopped = true
+		w.stopped = true
+		if !w.rep.truncated {
+			w.rep.truncated = true
 			w.rep.Issues = append(w.rep.Issues, Issue{Severity: Fatal, Code: "too-costly", Rule: "engine.too-many-issues",
 				Resource: -1, Offset: w.offBase + w.tree.Offset(n),
 				Message: fmt.Sprintf("stopped after %d issues; fix these first", maxIssuesPerInput)})

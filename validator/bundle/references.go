@@ -168,7 +168,10 @@ func (g *Graph) judge(out []Finding, ref *Ref, from int, s string, res *Resoluti
 		return out
 	case KindConditional:
 		if g.Type != "transaction" && g.Type != "batch" {
-			add(SeverityError, "invalid", "ref.format", "reference "+quote(s)+" is a conditional (search) reference, which is only allowed in transactions and batches; the server replaces it when it processes them")
+			// The spec allows these only in transactions, but bulk exports
+			// (Synthea among them) carry them widely: a warning tells the
+			// supplier without failing data that servers accept.
+			add(SeverityWarning, "invalid", "ref.conditional", "reference "+quote(s)+" is a conditional (search) reference, which FHIR only defines inside transactions and batches (the server replaces it when it processes them); here it cannot be resolved")
 		}
 		return out
 	case KindContainer:
