@@ -14,6 +14,8 @@ type Expr struct {
 	// fast is a native implementation of a hot invariant (ele-1), used by
 	// EvaluateBool; done is false when it cannot decide.
 	fast func(focus Node) (ok, done bool)
+	// slots is the number of cached focus-free subexpressions (cache.go).
+	slots int
 }
 
 // Compile parses and checks an expression. The error is an *Error with
@@ -27,7 +29,7 @@ func Compile(src string) (*Expr, error) {
 		return nil, err
 	}
 	fillLiterals(root)
-	e := &Expr{src: src, root: root}
+	e := &Expr{src: src, root: root, slots: addCaches(root)}
 	e.fast = intrinsics[e.String()]
 	return e, nil
 }

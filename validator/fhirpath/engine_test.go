@@ -389,3 +389,32 @@ func TestConcurrentEvaluation(t *testing.T) {
 		}
 	}
 }
+
+// TestDom3ScalesWithContained: dom-3 evaluates %resource.descendants() once,
+// so a resource with many contained resources stays within the work limit.
+func TestDom3ScalesWithContained(t *testing.T) {
+	defs := r4(t)
+	var b strings.Builder
+	b.WriteString(`{"resourceType":"Patient","contained":[`)
+	for i := range 400 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"resourceType":"Practitioner","id":"p` + itoa(int64(i)) + `","name":[{"family":"F","given":["A","B"]}],"telecom":[{"system":"phone","value":"1"}]}`)
+	}
+	b.WriteString(`],"generalPractitioner":[`)
+	for i := range 400 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"reference":"#p` + itoa(int64(i)) + `"}`)
+	}
+	b.WriteString(`]}`)
+	tree := parseDoc(t, b.String())
+	start := time.Now()
+	ok, err := MustCompile(domThree).EvaluateBool(context.Background(), &Env{Defs: defs, Tree: tree})
+	if err != nil || !ok {
+		t.Fatalf("dom-3 = %v, %v", ok, err)
+	}
+	t.Logf("dom-3 over 400 contained resources: %v", time.Since(start))
+}

@@ -27,6 +27,9 @@ type evaluator struct {
 	root     Node // %rootResource
 	depth    int
 	top      frame
+	slots    int          // cache slots of the expression
+	cache    []Collection // cached focus-free subexpressions, made on first use
+	filled   []bool
 }
 
 // evaluators are reused: invariants run by the million.
@@ -91,7 +94,7 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 		ctx = context.Background()
 	}
 	ev := evaluators.Get().(*evaluator)
-	*ev = evaluator{ctx: ctx, env: env, src: e.src, maxWork: env.MaxWork, now: env.Now}
+	*ev = evaluator{ctx: ctx, env: env, src: e.src, maxWork: env.MaxWork, now: env.Now, slots: e.slots}
 	if ev.maxWork <= 0 {
 		ev.maxWork = DefaultMaxWork
 	}
@@ -246,6 +249,8 @@ func (ev *evaluator) evalNode(n node, focus Collection, fr *frame) Collection {
 		return n.coll
 	case *parenNode:
 		return ev.eval(n.x, focus, fr)
+	case *cacheNode:
+		return ev.cached(n, focus, fr)
 	case *varNode:
 		switch n.name {
 		case "$this":

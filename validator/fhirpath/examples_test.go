@@ -115,7 +115,7 @@ func TestR4ExamplesInvariants(t *testing.T) {
 				}
 				if e.fast != nil {
 					// The native version must agree with the generic evaluation.
-					slow := &Expr{src: e.src, root: e.root}
+					slow := &Expr{src: e.src, root: e.root, slots: e.slots}
 					want, err := slow.EvaluateBool(ctx, env)
 					if err != nil || want != ok {
 						disagree++
