@@ -1,3 +1,5 @@
+//go:build !(js && wasm)
+
 package record
 
 // Browser tests of the record viewer (web/js/record/view.js) in headless

@@ -58,7 +58,6 @@ func (b *builder) build() *Model {
 	for _, it := range b.in.items {
 		b.describe(it)
 	}
-	b.fillReferenceDisplays()
 
 	unlinked := newSections()
 	for _, it := range b.in.items {
@@ -131,13 +130,7 @@ func (b *builder) startCard(it *item) {
 		ID:           it.id,
 		Location:     it.loc,
 		Facts:        []Fact{},
-		References:   make([]Ref, 0, len(s.refs)),
 		Absent:       s.absent,
-		Attachments:  []Attachment{},
-		Problems:     []string{},
-	}
-	if c.Absent == nil {
-		c.Absent = []AbsentElement{}
 	}
 	for _, r := range s.refs {
 		ref := Ref{Path: r.path, Reference: r.reference, Display: r.display}
@@ -212,32 +205,6 @@ func (b *builder) patientRecord(key string, it *item) *PatientRecord {
 	return rec
 }
 
-// fillReferenceDisplays names each resolved reference and reference fact
-// after the target's title when the record gives no display.
-func (b *builder) fillReferenceDisplays() {
-	title := func(key string) string {
-		if t, ok := b.byKey[key]; ok {
-			return t.card.Title
-		}
-		return ""
-	}
-	for _, it := range b.in.items {
-		c := it.card
-		for i := range c.References {
-			r := &c.References[i]
-			if r.Display == "" && r.TargetKey != "" && r.Contained == "" {
-				r.Display = title(r.TargetKey)
-			}
-		}
-		for i := range c.Facts {
-			f := &c.Facts[i]
-			if f.Text == "" && f.RefKey != "" && f.Absent == "" {
-				f.Text = title(f.RefKey)
-			}
-		}
-	}
-}
-
 // timeline lists every dated card of a patient, oldest first (ties keep
 // section order, then input order).
 func timeline(sections []*Section) []TimelineItem {
@@ -247,10 +214,7 @@ func timeline(sections []*Section) []TimelineItem {
 			if c.Date == "" {
 				continue
 			}
-			items = append(items, TimelineItem{
-				Date: c.Date, DateEnd: c.DateEnd, Sort: sortKey(c.Date), CardKey: c.Key,
-				ResourceType: c.ResourceType, Section: s.ID, Title: c.Title,
-			})
+			items = append(items, TimelineItem{Date: c.Date, Sort: sortKey(c.Date), CardKey: c.Key, ResourceType: c.ResourceType})
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Sort < items[j].Sort })

@@ -224,7 +224,7 @@ func (b *builder) medication(it *item) medInfo {
 		}
 		if medRaw.Get("resourceType").String() == "Medication" {
 			var m fhir.Medication
-			decode(medRaw, &m)
+			decodeResource(medRaw, &m)
 			if mc := concept(m.Code); mc != nil {
 				info.concept = mc
 				info.text = firstNonEmpty(display, mc.Text)

@@ -9,7 +9,44 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// decode unmarshals a resource into its samply struct. samply rejects a whole
+// unusedKeys are resource elements the view reads from the raw JSON (text,
+// contained, extensions for data-absent-reason) or never shows (meta, ...):
+// they are left out before typed decoding, which is the costliest step.
+var unusedKeys = map[string]bool{
+	"resourceType": true, "id": true, "meta": true, "implicitRules": true, "language": true,
+	"text": true, "contained": true, "extension": true, "modifierExtension": true,
+}
+
+// decodeResource decodes a whole resource into its samply struct, without
+// the elements it never uses (identifiers are kept only for Patient).
+func decodeResource(raw gjson.Result, v any) []string {
+	if !raw.IsObject() {
+		return decode(raw, v)
+	}
+	keepIdentifier := raw.Get("resourceType").String() == "Patient"
+	buf := make([]byte, 0, len(raw.Raw))
+	buf = append(buf, '{')
+	raw.ForEach(func(k, val gjson.Result) bool {
+		key := k.String()
+		if unusedKeys[key] || key == "identifier" && !keepIdentifier || len(key) > 0 && key[0] == '_' {
+			return true
+		}
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, k.Raw...)
+		buf = append(buf, ':')
+		buf = append(buf, val.Raw...)
+		return true
+	})
+	buf = append(buf, '}')
+	if err := json.Unmarshal(buf, v); err == nil {
+		return nil
+	}
+	return decode(gjson.ParseBytes(buf), v)
+}
+
+// decode unmarshals JSON into a samply struct. samply rejects a whole
 // resource when one enum code is unknown, so on failure it decodes key by key
 // (and array element by element) keeping everything that decodes, and reports
 // what did not. The returned problems are shown on the card.

@@ -50,6 +50,7 @@ func (b *builder) describe(it *item) {
 	if c.Section == "" {
 		c.Section = "other"
 	}
+	dropRepeatedCodes(c)
 	if c.Title == "" {
 		c.Title = genericTitle(it)
 	}
@@ -57,7 +58,7 @@ func (b *builder) describe(it *item) {
 
 // decodeCard decodes the resource into v and records decoding problems on the card.
 func decodeCard(it *item, v any) {
-	it.card.Problems = append(it.card.Problems, decode(it.raw, v)...)
+	it.card.Problems = append(it.card.Problems, decodeResource(it.raw, v)...)
 }
 
 // add appends a text fact when text is not empty.
@@ -261,4 +262,27 @@ func (b *builder) describeOther(it *item) {
 		c.add("Status", s)
 	}
 	c.setDate(it.raw, "date", "effectiveDateTime", "occurrenceDateTime", "authoredOn", "created", "issued", "recorded", "period.start", "billablePeriod.start", "performedDateTime", "sent")
+}
+
+// dropRepeatedCodes removes from facts the codings that the card's main code
+// already carries (the hover on the title shows them), keeping the model small.
+func dropRepeatedCodes(c *Card) {
+	if c.Code == nil {
+		return
+	}
+	for i := range c.Facts {
+		f := &c.Facts[i]
+		if len(f.Codes) == len(c.Code.Codes) && f.Text == c.Code.Text && sameCodings(f.Codes, c.Code.Codes) {
+			f.Codes = nil
+		}
+	}
+}
+
+func sameCodings(a, b []Coding) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

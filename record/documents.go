@@ -88,7 +88,7 @@ func decodeWithoutData(it *item, v any, dataPaths []string) []string {
 		last = sp.end
 	}
 	sb.WriteString(raw[last:])
-	it.card.Problems = append(it.card.Problems, decode(gjson.Parse(sb.String()), v)...)
+	it.card.Problems = append(it.card.Problems, decodeResource(gjson.Parse(sb.String()), v)...)
 	return data
 }
 
@@ -178,7 +178,7 @@ func (b *builder) document() *Document {
 	}
 	it := b.in.items[0]
 	var r fhir.Composition
-	decode(it.raw, &r)
+	decodeResource(it.raw, &r)
 	d := &Document{
 		CardKey:  it.key,
 		Title:    code(it.raw, "title"),

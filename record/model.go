@@ -56,7 +56,7 @@ type Location struct {
 	Length int `json:"length"`
 	// Pointer is a JSON pointer to the resource inside the input document
 	// ("/entry/3/resource", "" for a single resource or an ndjson line).
-	Pointer string `json:"pointer"`
+	Pointer string `json:"pointer,omitempty"`
 }
 
 // PatientRecord is one patient's banner, sections and timeline.
@@ -140,13 +140,13 @@ type Card struct {
 	Date         string          `json:"date,omitempty"`   // main clinical date, as written
 	DateEnd      string          `json:"dateEnd,omitempty"`
 	Facts        []Fact          `json:"facts"`
-	References   []Ref           `json:"references"`
-	Absent       []AbsentElement `json:"absent"`
+	References   []Ref           `json:"references,omitempty"`
+	Absent       []AbsentElement `json:"absent,omitempty"`
 	Narrative    *Narrative      `json:"narrative,omitempty"`
-	Attachments  []Attachment    `json:"attachments"`
+	Attachments  []Attachment    `json:"attachments,omitempty"`
 	// Problems reports parts of the resource the viewer could not decode;
 	// they are not shown as values (see the raw JSON).
-	Problems []string `json:"problems"`
+	Problems []string `json:"problems,omitempty"`
 }
 
 // Fact is one labelled line of a card.
@@ -154,7 +154,7 @@ type Fact struct {
 	Label  string   `json:"label"`
 	Text   string   `json:"text,omitempty"`
 	Codes  []Coding `json:"codes,omitempty"`  // full codings, for hover
-	RefKey string   `json:"refKey,omitempty"` // card key this fact links to
+	RefKey string   `json:"refKey,omitempty"` // card key this fact links to (when Text is empty, show the target card's title)
 	Absent string   `json:"absent,omitempty"` // "absent" or a data-absent-reason code
 	Flag   string   `json:"flag,omitempty"`   // "abnormal", "critical", "warning"
 }
@@ -177,7 +177,7 @@ type Coding struct {
 type Ref struct {
 	Path      string `json:"path"`                // where in the resource, e.g. "performer[0].actor"
 	Reference string `json:"reference,omitempty"` // as written
-	Display   string `json:"display,omitempty"`   // Reference.display, else the target's title
+	Display   string `json:"display,omitempty"`   // Reference.display as written (the UI falls back to the target card's title)
 	TargetKey string `json:"targetKey,omitempty"` // resolved card key
 	// Contained is the id of the contained resource for "#id" references.
 	Contained string `json:"contained,omitempty"`
@@ -215,15 +215,13 @@ type Attachment struct {
 	Active bool `json:"active"`
 }
 
-// TimelineItem is one dated card on the timeline.
+// TimelineItem is one dated card on the timeline; its title and end date
+// are the card's.
 type TimelineItem struct {
 	Date         string `json:"date"` // as written
-	DateEnd      string `json:"dateEnd,omitempty"`
 	Sort         string `json:"sort"` // normalised UTC sort key
 	CardKey      string `json:"cardKey"`
 	ResourceType string `json:"resourceType"`
-	Section      string `json:"section"`
-	Title        string `json:"title"`
 }
 
 // VitalSeries groups a patient's vital-sign observations of one code, oldest first.

@@ -381,7 +381,7 @@ class RecordView {
     if (f.absent) {
       el = h('span', 'rc-absent', absentText(f.absent));
     } else if (f.refKey && this.index.has(f.refKey)) {
-      el = this.cardLink(f.refKey, f.text || 'linked resource');
+      el = this.cardLink(f.refKey, f.text || this.titleOf(f.refKey));
     } else {
       el = h('span', 'rc-value');
       el.append(datesIn(f.text || ''));
@@ -397,13 +397,25 @@ class RecordView {
 
   // refEl renders a reference: a link to the card when resolved, else its text.
   refEl(r) {
-    const text = r.display || r.reference || '(no reference)';
-    if (r.targetKey && this.index.has(r.targetKey) && !r.contained) return this.cardLink(r.targetKey, text);
+    const linked = r.targetKey && this.index.has(r.targetKey) && !r.contained;
+    const text = r.display || (linked ? this.titleOf(r.targetKey) : '') || r.reference || '(no reference)';
+    if (linked) {
+      const a = this.cardLink(r.targetKey, text);
+      if (r.reference) a.title = r.reference;
+      return a;
+    }
     const span = h('span', 'rc-ref-text', text);
     if (r.contained) span.append(h('span', 'rc-muted', ` (contained #${r.contained})`));
     else if (r.unresolved) span.append(h('span', 'rc-muted', ` (${r.unresolved})`));
     if (r.reference && r.display) span.title = r.reference;
     return span;
+  }
+
+  // titleOf names a card for a link: its title, else its type.
+  titleOf(key) {
+    const info = this.index.get(key);
+    if (!info) return 'linked resource';
+    return info.card.title || info.card.resourceType;
   }
 
   cardLink(key, text) {
@@ -546,11 +558,13 @@ class RecordView {
   }
 
   timelineItem(it) {
-    const li = h('li', `rc-tl-item rc-tl-${safeClass(it.section)}`);
+    const info = this.index.get(it.cardKey);
+    const card = info ? info.card : {};
+    const li = h('li', `rc-tl-item rc-tl-${safeClass(card.section)}`);
     const when = h('span', 'rc-tl-date');
     when.append(dateEl(it.date));
-    if (it.dateEnd) { when.append(document.createTextNode(' – ')); when.append(dateEl(it.dateEnd)); }
-    li.append(when, h('span', 'rc-chip rc-chip-type', it.resourceType), this.cardLink(it.cardKey, it.title || it.resourceType));
+    if (card.dateEnd) { when.append(document.createTextNode(' – ')); when.append(dateEl(card.dateEnd)); }
+    li.append(when, h('span', 'rc-chip rc-chip-type', it.resourceType), this.cardLink(it.cardKey, this.titleOf(it.cardKey)));
     return li;
   }
 
