@@ -13,7 +13,9 @@ export class Engine {
 
   start() {
     this.ready = false;
-    this.worker = new Worker(new URL('./worker.js', import.meta.url));
+    // The first worker was started by boot.js while the page loaded.
+    this.worker = window.fhirlensWorker || new Worker(new URL('./worker.js', import.meta.url));
+    window.fhirlensWorker = null;
     this.worker.onmessage = (e) => this.receive(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault();
@@ -36,6 +38,11 @@ export class Engine {
       this.ready = true;
       this.info = m;
       this.onReady(m);
+      return;
+    }
+    if (m.type === 'marks') {
+      // Worker start-up marks, relative to the page's time origin.
+      this.marks = Object.fromEntries(Object.entries(m.marks).map(([k, v]) => [k, v - performance.timeOrigin]));
       return;
     }
     if (m.type === 'fatal') {

@@ -4,6 +4,15 @@
 // message handler, which only hands the bytes over and returns.
 'use strict';
 
+// Start-up marks (ms since the page's time origin) for the load budget.
+const marks = {};
+const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
+mark('workerStart');
+
+// Start downloading the validator before loading Go's glue script.
+const wasmURL = new URL('../gen/fhirlens.wasm', self.location.href);
+const wasmResponse = fetch(wasmURL);
+
 importScripts('../gen/wasm_exec.js');
 
 self.fhirlensPost = (msg) => self.postMessage(msg);
@@ -51,12 +60,11 @@ function dispatch(m) {
 }
 
 async function instantiate(go) {
-  const url = new URL('../gen/fhirlens.wasm', self.location.href);
   try {
-    return await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+    return await WebAssembly.instantiateStreaming(wasmResponse, go.importObject);
   } catch (streamingError) {
     // Static hosts that do not send application/wasm: compile from bytes.
-    const response = await fetch(url);
+    const response = await fetch(wasmURL);
     if (!response.ok) throw new Error(`fhirlens.wasm: HTTP ${response.status} (was the app built with "make web"?)`);
     return WebAssembly.instantiate(await response.arrayBuffer(), go.importObject);
   }
@@ -71,7 +79,10 @@ async function instantiate(go) {
     self.postMessage({ type: 'fatal', message: 'The validator could not be loaded: ' + (err && err.message || err) });
     return;
   }
+  mark('compiled');
   const exited = go.run(result.instance);
+  mark('goReady');
+  self.postMessage({ type: 'marks', marks });
   api = self.fhirlens;
   if (!api) {
     self.postMessage({ type: 'fatal', message: 'The validator did not start.' });
