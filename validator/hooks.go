@@ -2,6 +2,7 @@ package validator
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/bundle"
@@ -164,16 +165,18 @@ func (w *walker) closeScope(isBundle bool) {
 	}
 }
 
-// resourceAt is the innermost resource of the report containing offset
-// (resources are listed in document order, containers first).
+// resourceAt is the innermost resource of the report containing offset.
+// Resources are listed in document order (containers before what they
+// contain), so a binary search finds the last one starting at or before the
+// offset, and a short step back leaves siblings that already ended.
 func (w *walker) resourceAt(off int) int {
-	best := -1
 	off += w.offBase
-	for i := range w.rep.Resources {
-		r := &w.rep.Resources[i]
-		if r.Offset <= off && off < r.End {
-			best = i
+	rs := w.rep.Resources
+	i := sort.Search(len(rs), func(i int) bool { return rs[i].Offset > off }) - 1
+	for ; i >= 0; i-- {
+		if off < rs[i].End {
+			return i
 		}
 	}
-	return best
+	return -1
 }

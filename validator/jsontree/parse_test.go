@@ -129,3 +129,32 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Columns on a long single line (minified JSON) must match a plain count,
+// in any order of calls.
+func TestPositionLongLine(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"a":[`)
+	for i := range 5000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"é€x"`)
+	}
+	b.WriteString("]}\n{}")
+	data := []byte(b.String())
+	tree := &Tree{Data: data}
+	for _, off := range []int{len(data) - 4, 10, 9000, 9001, 4096, 4097, 30000, 3, len(data) - 1} {
+		line, col := tree.Position(off)
+		for !utf8.RuneStart(data[off]) { // values start on character boundaries
+			off++
+		}
+		wantLine, wantCol := 1, utf8.RuneCount(data[:off])+1
+		if off >= len(data)-2 {
+			wantLine, wantCol = 2, off-(len(data)-2)+1
+		}
+		if line != wantLine || col != wantCol {
+			t.Errorf("offset %d: got %d:%d, want %d:%d", off, line, col, wantLine, wantCol)
+		}
+	}
+}

@@ -167,7 +167,12 @@ func (t *Tree) Line(offset int) int {
 type positions struct {
 	lines                      []int32 // byte offsets of line starts
 	lastOff, lastLine, lastCol int
+	// marks holds, for long lines (minified JSON), the character count at
+	// every markStride bytes, so a column costs at most one stride to count.
+	marks map[int][]int32
 }
+
+const markStride = 4096
 
 func (p *positions) line(data []byte, offset int) int {
 	if p.lines == nil {
@@ -200,12 +205,38 @@ func (p *positions) at(data []byte, offset int) (line, col int) {
 	offset = min(max(offset, 0), len(data))
 	l := p.line(data, offset)
 	from, c := int(p.lines[l]), 1
-	if p.lastOff >= 0 && p.lastLine == l && p.lastOff <= offset {
+	if offset-from > markStride {
+		m := p.lineMarks(data, l)
+		k := min((offset-from)/markStride, len(m)-1)
+		from, c = from+k*markStride, int(m[k])
+	}
+	if p.lastOff >= 0 && p.lastLine == l && p.lastOff <= offset && p.lastOff >= from {
 		from, c = p.lastOff, p.lastCol
 	}
 	c += runeCount(data[from:offset])
 	p.lastOff, p.lastLine, p.lastCol = offset, l, c
 	return l + 1, c
+}
+
+// lineMarks returns the character counts (1-based column) at each stride
+// of line l, computing them once.
+func (p *positions) lineMarks(data []byte, l int) []int32 {
+	if m, ok := p.marks[l]; ok {
+		return m
+	}
+	start, end := int(p.lines[l]), len(data)
+	if l+1 < len(p.lines) {
+		end = int(p.lines[l+1])
+	}
+	m := []int32{1}
+	for i := start; i+markStride <= end; i += markStride {
+		m = append(m, m[len(m)-1]+int32(runeCount(data[i:i+markStride])))
+	}
+	if p.marks == nil {
+		p.marks = map[int][]int32{}
+	}
+	p.marks[l] = m
+	return m
 }
 
 // runeCount counts UTF-8 sequence starts; invalid bytes count as one each
