@@ -22,6 +22,7 @@ Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.
 // commands maps a subcommand to its implementation, which returns the exit code.
 var commands = map[string]func(args []string, stdin io.Reader, stdout, stderr io.Writer) int{
 	"validate": runValidate,
+	"fhirpath": runFHIRPath,
 	"serve": func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return runServe(args, stdout, stderr)
 	},
