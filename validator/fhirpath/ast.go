@@ -121,10 +121,13 @@ type typeSpec struct {
 }
 
 func (t typeSpec) String() string {
-	if t.namespace == "" {
-		return t.name
+	var b strings.Builder
+	if t.namespace != "" {
+		writeIdent(&b, t.namespace)
+		b.WriteByte('.')
 	}
-	return t.namespace + "." + t.name
+	writeIdent(&b, t.name)
+	return b.String()
 }
 
 func (n *literalNode) pos() int { return n.at }
