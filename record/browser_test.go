@@ -35,11 +35,14 @@ const harnessPage = `<!doctype html>
 import { renderRecord } from '/js/record/view.js';
 const model = await (await fetch('/model.json')).json();
 const findings = await (await fetch('/findings.json')).json();
+const input = await fetch('/input');
+const bytes = input.ok ? new Uint8Array(await input.arrayBuffer()) : null;
 window.__view = renderRecord(document.getElementById('root'), model, {
   fileName: 'test input',
   findingsByCard: new Map(Object.entries(findings)),
   onOpenFindings: (k) => { window.__openedFindings = k; },
   onOpenRaw: (k) => { window.__openedRaw = k; },
+  bytes,
 });
 window.__ready = true;
 </script></body></html>`
@@ -76,7 +79,7 @@ func artifactsDir(t *testing.T) string {
 }
 
 // viewerServer serves the viewer's files from ../web plus one model.
-func viewerServer(t *testing.T, model *Model, findings map[string]int) *httptest.Server {
+func viewerServer(t *testing.T, model *Model, findings map[string]int, input []byte) *httptest.Server {
 	t.Helper()
 	modelJSON, err := json.Marshal(model)
 	if err != nil {
@@ -98,6 +101,13 @@ func viewerServer(t *testing.T, model *Model, findings map[string]int) *httptest
 	mux.HandleFunc("/findings.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(findingsJSON)
+	})
+	mux.HandleFunc("/input", func(w http.ResponseWriter, r *http.Request) {
+		if input == nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(input)
 	})
 	web := http.FileServer(http.Dir(filepath.Join("..", "web")))
 	mux.Handle("/js/record/", web)
@@ -149,10 +159,10 @@ func emulateMedia(t *testing.T, ctx context.Context, media, colorScheme string) 
 	}
 }
 
-// eval runs JavaScript in the page and decodes its value.
+// eval runs JavaScript in the page and decodes its value (awaiting promises).
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("evaluate %q: %v", expr, err)
 	}
@@ -198,7 +208,8 @@ func mustContain(t *testing.T, text string, wants ...string) {
 // and checks the facts a clinician looks for first.
 func TestBrowserSyntheaPatient(t *testing.T) {
 	browserOrSkip(t)
-	m, err := Summarize(syntheaNDJSON(t), Options{Now: goldenNow, OmitAttachmentData: true})
+	input := syntheaNDJSON(t)
+	m, err := Summarize(input, Options{Now: goldenNow, OmitAttachmentData: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,13 +237,22 @@ func TestBrowserSyntheaPatient(t *testing.T) {
 		t.Fatal("no Synthea patient with an active condition and a medication")
 	}
 	m.Patients = append([]*PatientRecord{rec}, without(m.Patients, rec)...)
-	srv := viewerServer(t, m, map[string]int{rec.Key: 2})
+	srv := viewerServer(t, m, map[string]int{rec.Key: 2}, input)
 	ctx, cancel := openViewer(t, srv, false)
 	defer cancel()
 	text := pageText(t, ctx)
 	name := rec.Banner.Names[0].Text
 	mustContain(t, text, name, rec.Banner.Age, condition, medication, "Timeline", "2 findings")
 	screenshot(t, ctx, "synthea-patient")
+
+	// Attachment data left out of the model is read from the input bytes.
+	note := eval[string](t, ctx, `new Promise((done) => {
+		document.querySelector('#rc-sec-documents .rc-attachment-body button').click();
+		setTimeout(() => { const pre = document.querySelector('#rc-sec-documents .rc-attachment-text'); done(pre ? pre.textContent : ''); }, 300);
+	})`)
+	if strings.TrimSpace(note) == "" {
+		t.Error("the clinical note of a DocumentReference was not shown")
+	}
 
 	// The patient switcher shows another patient.
 	other := m.Patients[1]
@@ -265,7 +285,7 @@ func TestBrowserDocumentBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := viewerServer(t, m, nil)
+	srv := viewerServer(t, m, nil, nil)
 	ctx, cancel := openViewer(t, srv, false)
 	defer cancel()
 	text := pageText(t, ctx)
@@ -291,7 +311,7 @@ func TestBrowserRecordFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := viewerServer(t, m, map[string]int{"entry:10": 3})
+	srv := viewerServer(t, m, map[string]int{"entry:10": 3}, nil)
 	ctx, cancel := openViewer(t, srv, false)
 	defer cancel()
 	text := pageText(t, ctx)
@@ -336,7 +356,7 @@ func TestBrowserXSS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := viewerServer(t, m, nil)
+	srv := viewerServer(t, m, nil, nil)
 	ctx, cancel := openViewer(t, srv, false)
 	defer cancel()
 	js := func(expr string) { eval[any](t, ctx, "("+expr+", null)") }

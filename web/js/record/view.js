@@ -12,7 +12,8 @@
 //     onOpenFindings(cardKey), onOpenRaw(cardKey), findingsByCard: Map,
 //     // or, from the app shell:
 //     report, openRaw(byteOffset), openIssues(query), fileName,
-//     loadAttachment(cardKey, index) -> Promise<base64> (when data was omitted)
+//     loadAttachment(cardKey, index) -> Promise<base64>, or bytes (the input
+//     as a Uint8Array): where attachment data was omitted from the model
 //   })
 import { h, button, cardDomId, codingsTitle, absentText, dateText, dateEl } from './dom.js';
 import { renderNarrative } from './narrative.js';
@@ -319,7 +320,7 @@ class RecordView {
     if ((card.absent || []).length) {
       art.append(h('p', 'rc-absent-list', 'Data absent: ' + card.absent.map((a) => `${a.path || card.resourceType} (${a.reason})`).join('; ')));
     }
-    if ((card.attachments || []).length) art.append(renderAttachments(card, card.attachments, { blobURLs: this.blobURLs, loadAttachment: this.opts.loadAttachment }));
+    if ((card.attachments || []).length) art.append(renderAttachments(card, card.attachments, { blobURLs: this.blobURLs, loadAttachment: this.attachmentLoader() }));
     if (card.narrative && (card.narrative.xhtml || card.narrative.text)) {
       art.append(this.narrativeDetails(card.narrative, facts.length === 0 && !(card.attachments || []).length));
     }
@@ -364,6 +365,31 @@ class RecordView {
       box.append(button('Raw JSON', 'rc-btn rc-btn-small', () => this.openRaw(card), 'Show this resource in the raw JSON'));
     }
     return box;
+  }
+
+  // attachmentLoader fetches base64 data the model left out
+  // (Options.OmitAttachmentData): from opts.loadAttachment, or from the input
+  // bytes (opts.bytes) using the card's byte range and the attachment path.
+  attachmentLoader() {
+    if (this.opts.loadAttachment) return this.opts.loadAttachment;
+    const bytes = this.opts.bytes;
+    if (!bytes) return null;
+    return async (cardKey, index) => {
+      const info = this.index.get(cardKey);
+      const loc = info && info.card.location;
+      const att = info && (info.card.attachments || [])[index];
+      if (!loc || !att || !loc.length) return null;
+      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      const resource = JSON.parse(new TextDecoder().decode(view.subarray(loc.offset, loc.offset + loc.length)));
+      let node = resource;
+      for (const part of String(att.path || '').split('.').filter(Boolean)) {
+        const m = /^([A-Za-z0-9_]+)(?:\[(\d+)\])?$/.exec(part);
+        if (!m || node == null) return null;
+        node = node[m[1]];
+        if (m[2] !== undefined) node = Array.isArray(node) ? node[Number(m[2])] : undefined;
+      }
+      return node && typeof node.data === 'string' ? node.data : null;
+    };
   }
 
   openFindings(card) {
