@@ -129,12 +129,12 @@ func TestApp(t *testing.T) {
 		contains(t, "verdict", evalString(t, ctx, `document.getElementById('verdict').textContent`), "No errors")
 	})
 
+	big := filepath.Join(t.TempDir(), "synthea-bundle.json")
 	t.Run("10 MB bundle with progress", func(t *testing.T) {
 		corpus, err := loadSynthea(syntheaDir(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		big := filepath.Join(t.TempDir(), "synthea-bundle.json")
 		data := corpus.bundleOfSize(10 << 20)
 		if err := os.WriteFile(big, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -165,6 +165,30 @@ func TestApp(t *testing.T) {
 			t.Errorf("raw view renders %s rows; want a screenful", rows)
 		}
 		screenshot(t, ctx, "09-large-raw")
+	})
+
+	t.Run("cancel", func(t *testing.T) {
+		if _, err := os.Stat(big); err != nil {
+			t.Skip("no 10 MB bundle")
+		}
+		if err := chromedp.Do(ctx, dropFiles(big)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'loading' && document.getElementById('progress-detail').textContent.includes(' of ')`, 60*time.Second)
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("cancel"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'empty'`, 10*time.Second)
+		contains(t, "notice", evalString(t, ctx, `document.getElementById('notice').textContent`), "Cancelled: synthea-bundle.json was not validated")
+		screenshot(t, ctx, "10-cancelled")
+		// The worker is still (or again) ready for the next file.
+		if err := chromedp.Do(ctx, dropFiles(filepath.Join(samples, "broken-patient-bundle.json"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'done'`, 60*time.Second)
+		if evalString(t, ctx, `String(document.getElementById('notice').hidden)`) != "true" {
+			t.Error("the cancel notice is still shown after the next file")
+		}
 	})
 
 	t.Run("no network after load", func(t *testing.T) {

@@ -75,12 +75,22 @@ for (const button of document.querySelectorAll('button.sample')) {
 
 // ---- running a batch ---------------------------------------------------------
 
+function notice(text) {
+  const box = $('notice');
+  box.textContent = text;
+  box.hidden = !text;
+}
+
 async function start(readers, names) {
   cancelAll();
+  notice('');
   state.files = names.map((name) => ({ id: ++fileSeq, name, status: 'reading', progress: null }));
   state.current = state.files[0].id;
   state.rawFor = null;
   state.limit = 1500;
+  state.query = ''; // a new input starts with every finding shown
+  $('issue-search').value = '';
+  state.severities = new Set(SEVERITIES);
   state.batchStarted = performance.now();
   setPhase('loading');
   renderProgress();
@@ -142,6 +152,9 @@ function cancelAll() {
 $('cancel').addEventListener('click', () => {
   cancelAll();
   $('progress-label').textContent = 'Cancelling…';
+  for (const file of state.files) {
+    if (file.status === 'reading') file.status = 'cancelled';
+  }
 });
 
 function settle() {
@@ -149,9 +162,13 @@ function settle() {
   if (open.length) { renderProgress(); return; }
   const done = state.files.filter((f) => f.status === 'done');
   window.fhirlensLastRunMs = performance.now() - state.batchStarted;
+  const cancelled = state.files.filter((f) => f.status === 'cancelled');
+  if (cancelled.length) {
+    notice(`Cancelled: ${cancelled.map((f) => f.name).join(', ')} ${cancelled.length === 1 ? 'was' : 'were'} not validated.`);
+  }
   if (done.length === 0) {
     const failed = state.files.filter((f) => f.status === 'failed');
-    if (failed.length === 0) { setPhase(hasResults() ? 'done' : 'empty'); return; }
+    if (failed.length === 0) { setPhase('empty'); return; }
     $('failure-message').replaceChildren(...failed.map((f) => el('span', 'failure-line', f.error)));
     setPhase('failed');
     return;

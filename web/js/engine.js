@@ -73,8 +73,20 @@ export class Engine {
     return id;
   }
 
+  // cancel asks the worker to stop a job. Validation stops within about
+  // 100 ms; a step that cannot be interrupted (building the record view)
+  // is ended by replacing the worker.
   cancel(id) {
+    if (!this.jobs.has(id)) return;
     this.worker.postMessage({ type: 'cancel', id });
+    setTimeout(() => {
+      if (!this.jobs.has(id)) return;
+      this.worker.terminate();
+      const jobs = [...this.jobs.values()];
+      this.jobs.clear();
+      for (const job of jobs) job.onCancelled?.();
+      this.start();
+    }, 1500);
   }
 
   // outcome converts report JSON strings to OperationOutcome JSON.

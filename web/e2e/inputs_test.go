@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// TestInputsAndOutputs covers the other ways in and out: several files at
+// once (one gzip-compressed), the paste box, the sample buttons, keyboard
+// use of the tabs, the OperationOutcome download, the print view and dark
+// mode.
+func TestInputsAndOutputs(t *testing.T) {
+	requireBrowser(t)
+	srv := startApp(t)
+	ctx := newTab(t)
+	samples := filepath.Join(repoRoot(), "testdata", "samples")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.body.dataset.engine === 'ready'`, 60*time.Second)
+
+	t.Run("several files, one gzipped", func(t *testing.T) {
+		valid, err := os.ReadFile(filepath.Join(samples, "valid-patient-bundle.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		w.Write(valid)
+		w.Close()
+		gzPath := filepath.Join(t.TempDir(), "patient.json.gz")
+		if err := os.WriteFile(gzPath, gz.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, dropFiles(gzPath, filepath.Join(samples, "broken-patient-bundle.json"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'done'`, 60*time.Second)
+		list := evalString(t, ctx, `document.getElementById('issue-list').innerText`)
+		contains(t, "issue list", list, "patient.json") // decompressed: the .gz is gone from the name
+		contains(t, "issue list", list, "No issues: this file conforms")
+		contains(t, "issue list", list, "broken-patient-bundle.json")
+		contains(t, "verdict", evalString(t, ctx, `document.getElementById('verdict').textContent`), "in 2 files")
+		contains(t, "file picker", evalString(t, ctx, `[...document.querySelectorAll('#file-select option')].map(o => o.textContent).join('|')`), "patient.json")
+		screenshot(t, ctx, "11-two-files")
+	})
+
+	t.Run("search and severity filter", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("issue-search"), "birthDate")); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.querySelectorAll('#issue-list button.issue').length === 1`, 5*time.Second)
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('issue-search'); s.value = ''; s.dispatchEvent(new Event('input')); })()`)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.querySelectorAll('#issue-list button.issue').length > 1`, 5*time.Second)
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#counts button[data-severity="error"]`))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.querySelectorAll('#issue-list button.issue').length === 0`, 5*time.Second)
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#counts button[data-severity="error"]`))); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("keyboard tabs", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.Focus(chromedp.ID("tab-issues")), chromedp.KeyEvent(kb.ArrowRight)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.activeElement.id === 'tab-raw' && !document.getElementById('panel-raw').hidden`, 5*time.Second)
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Home)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.activeElement.id === 'tab-record' && !document.getElementById('panel-record').hidden`, 5*time.Second)
+	})
+
+	t.Run("OperationOutcome download", func(t *testing.T) {
+		out, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fhirlens.engine.outcome(fhirlens.state.files.map(f => f.reportJSON))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		contains(t, "outcome", out, `"resourceType": "Bundle"`)
+		contains(t, "outcome", out, `"resourceType": "OperationOutcome"`)
+		contains(t, "outcome", out, "unknown element 'nickname'")
+	})
+
+	t.Run("paste", func(t *testing.T) {
+		broken, err := os.ReadFile(filepath.Join(samples, "broken-patient-bundle.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = chromedp.Do(ctx,
+			chromedp.Click(chromedp.CSS("#paste-box summary")),
+			chromedp.SetValue(chromedp.ID("paste-text"), string(broken)),
+			chromedp.Click(chromedp.ID("paste-go")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'done' && document.getElementById('issue-list').innerText.includes('pasted.json')`, 60*time.Second)
+		contains(t, "issue list", evalString(t, ctx, `document.getElementById('issue-list').innerText`), "'F' is not in AdministrativeGender")
+	})
+
+	t.Run("print view", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Evaluate[chromedp.Void](`(() => { document.querySelector('#paste-box').open = false; window.print = () => {}; document.getElementById('print').click(); })()`),
+			chromedp.Func(setMedia("print", nil)),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		report := evalString(t, ctx, `document.getElementById('print-report').innerText`)
+		contains(t, "print report", report, "fhirlens validation report")
+		contains(t, "print report", report, "unknown element 'nickname'")
+		fullScreenshot(t, ctx, "12-print-report")
+		if err := chromedp.Do(ctx, chromedp.Func(setMedia("", nil)), chromedp.Evaluate[chromedp.Void](`document.body.classList.remove('print-issues')`)); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("dark mode", func(t *testing.T) {
+		dark := []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}
+		if err := chromedp.Do(ctx, chromedp.Func(setMedia("", dark)), chromedp.Click(chromedp.ID("tab-issues"))); err != nil {
+			t.Fatal(err)
+		}
+		bg := evalString(t, ctx, `getComputedStyle(document.body).backgroundColor`)
+		if !strings.HasPrefix(bg, "rgb(18, 21, 27)") {
+			t.Errorf("dark mode background = %s, want the dark palette", bg)
+		}
+		screenshot(t, ctx, "13-dark-issues")
+		err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('#issue-list button.issue')].find(b => b.textContent.includes('birthDate')).click()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		screenshot(t, ctx, "14-dark-raw")
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("tab-record"))); err != nil {
+			t.Fatal(err)
+		}
+		screenshot(t, ctx, "15-dark-record")
+	})
+
+	t.Run("sample button", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.Func(setMedia("", nil)), chromedp.Click(chromedp.CSS(`button.sample[data-sample$="valid-patient-bundle.json"]`))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'done' && document.getElementById('verdict').textContent.includes('No errors')`, 60*time.Second)
+	})
+}
