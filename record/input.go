@@ -20,8 +20,9 @@ type item struct {
 	card    *Card
 	patient string // PatientRecord key, "" when unlinked
 	// reading is an Observation's value for vital-sign series.
-	reading    string
-	readingNum *float64
+	reading     string
+	readingNum  *float64
+	readingUnit string
 }
 
 type input struct {

@@ -228,7 +228,7 @@ type TimelineItem struct {
 type VitalSeries struct {
 	Code   Concept      `json:"code"`
 	Title  string       `json:"title"`
-	Unit   string       `json:"unit,omitempty"`
+	Unit   string       `json:"unit,omitempty"` // unit of the latest point
 	Points []VitalPoint `json:"points"`
 	// Trend compares the last two numeric points: "up", "down", "same" or "".
 	Trend string `json:"trend,omitempty"`
@@ -239,6 +239,7 @@ type VitalPoint struct {
 	Date    string   `json:"date"`
 	Text    string   `json:"text"`            // "120/80 mmHg", "72 /min"
 	Value   *float64 `json:"value,omitempty"` // first numeric value, for charts
+	Unit    string   `json:"unit,omitempty"`  // unit code of Value; charts and trends never mix units
 	CardKey string   `json:"cardKey"`
 }
 

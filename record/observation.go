@@ -129,6 +129,9 @@ func (b *builder) describeObservation(it *item) {
 	flag := interpretationFlag(r.Interpretation)
 	v := valueOf(r.ValueQuantity, r.ValueCodeableConcept, r.ValueString, r.ValueBoolean, r.ValueInteger, r.ValueRange, r.ValueRatio, r.ValueSampledData, r.ValueTime, r.ValueDateTime, r.ValuePeriod)
 	it.reading, it.readingNum = v.text, v.number
+	if r.ValueQuantity != nil {
+		it.readingUnit = firstNonEmpty(deref(r.ValueQuantity.Code), deref(r.ValueQuantity.Unit))
+	}
 	switch {
 	case v.text != "":
 		c.Facts = append(c.Facts, Fact{Label: "Value", Text: v.text, Codes: v.codes, Flag: flag})
@@ -158,6 +161,9 @@ func (b *builder) describeObservation(it *item) {
 		if comp.ValueQuantity != nil && comp.ValueQuantity.Value != nil {
 			compValues = append(compValues, comp.ValueQuantity.Value.String())
 			compUnit = firstNonEmpty(deref(comp.ValueQuantity.Unit), deref(comp.ValueQuantity.Code))
+			if it.readingUnit == "" {
+				it.readingUnit = firstNonEmpty(deref(comp.ValueQuantity.Code), deref(comp.ValueQuantity.Unit))
+			}
 			if it.readingNum == nil && v.text == "" {
 				if f, err := comp.ValueQuantity.Value.Float64(); err == nil {
 					it.readingNum = &f
@@ -237,12 +243,13 @@ func vitalSeries(b *builder, rec *PatientRecord) []*VitalSeries {
 				index[key] = vs
 				series = append(series, vs)
 			}
-			vs.Points = append(vs.Points, VitalPoint{Date: c.Date, Text: text, Value: num, CardKey: c.Key})
+			vs.Points = append(vs.Points, VitalPoint{Date: c.Date, Text: text, Value: num, Unit: it.readingUnit, CardKey: c.Key})
 		}
 	}
 	for _, vs := range series {
 		sortPoints(vs.Points)
 		vs.Trend = trend(vs.Points)
+		vs.Unit = vs.Points[len(vs.Points)-1].Unit
 	}
 	return series
 }
@@ -269,15 +276,20 @@ func sortPoints(p []VitalPoint) {
 	sort.SliceStable(p, func(i, j int) bool { return keys[p[i].CardKey] < keys[p[j].CardKey] })
 }
 
+// trend compares the last two numeric points, only when they share a unit.
 func trend(p []VitalPoint) string {
 	var last, prev *float64
+	unit := ""
 	for i := len(p) - 1; i >= 0; i-- {
 		if p[i].Value == nil {
 			continue
 		}
 		if last == nil {
-			last = p[i].Value
+			last, unit = p[i].Value, p[i].Unit
 		} else {
+			if p[i].Unit != unit {
+				return ""
+			}
 			prev = p[i].Value
 			break
 		}

@@ -789,7 +789,9 @@ function dateInput(labelText) {
 
 // sparkline draws a series as an SVG polyline from numbers only.
 function sparkline(points) {
-  const vals = points.filter((p) => typeof p.value === 'number' && Number.isFinite(p.value));
+  const numeric = points.filter((p) => typeof p.value === 'number' && Number.isFinite(p.value));
+  const unit = numeric.length ? numeric[numeric.length - 1].unit : undefined;
+  const vals = numeric.filter((p) => p.unit === unit); // never mix units
   const NS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('class', 'rc-spark');
