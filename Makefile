@@ -30,10 +30,28 @@ unit: web
 	$(GO) test ./...
 
 # A few seconds per parser: catches regressions, not a fuzzing campaign.
-FUZZ_TIME ?= 5s
+# Each line is package:FuzzTarget.
+FUZZ_TIME ?= 3s
+FUZZ_TARGETS := \
+	./validator/jsontree:FuzzParse \
+	./validator:FuzzValidate \
+	./validator/fhirpath:FuzzCompile \
+	./validator/fhirpath:FuzzEvaluate \
+	./validator/bundle:FuzzBundle \
+	./validator/primitive:FuzzCheck \
+	./validator/xhtml:FuzzCheck \
+	./validator/xhtml:FuzzSanitize \
+	./validator/definitions:FuzzDecodeCompact \
+	./validator/definitions:FuzzLoadStructureDefinition \
+	./validator/definitions:FuzzLoadTerminology \
+	./validator/definitions:FuzzLoadPackage \
+	./record:FuzzSummarize
 fuzz-short:
-	$(GO) test ./validator/jsontree -run XXX -fuzz FuzzParse -fuzztime $(FUZZ_TIME)
-	$(GO) test ./validator -run XXX -fuzz FuzzValidate -fuzztime $(FUZZ_TIME)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$pkg $$fn ($(FUZZ_TIME))"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZ_TIME) > /tmp/fhirlens-fuzz.log 2>&1 || { cat /tmp/fhirlens-fuzz.log; exit 1; }; \
+	done
 
 bench:
 	$(GO) test ./validator -run XXX -bench . -benchmem -benchtime 5x

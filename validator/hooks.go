@@ -14,9 +14,11 @@ import (
 // nativeRules are invariants the walk or the bundle checks report
 // themselves, more precisely located than the FHIRPath form would be:
 // ele-1 (empty elements, seen by the walk), dom-2 and dom-4 (contained
-// resources), and the Bundle and Reference rules of package bundle.
+// resources), txt-1 and txt-2 (both are htmlChecks(), which the xhtml
+// primitive check reports with the offending tag), and the Bundle and
+// Reference rules of package bundle.
 var nativeRules = func() map[string]bool {
-	m := map[string]bool{"ele-1": true, "dom-2": true, "dom-4": true}
+	m := map[string]bool{"ele-1": true, "dom-2": true, "dom-4": true, "txt-1": true, "txt-2": true}
 	for _, k := range bundle.NativeInvariants {
 		m[k] = true
 	}
