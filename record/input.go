@@ -59,7 +59,13 @@ func splitInput(data []byte) (*input, error) {
 	if trimmed[0] != '{' {
 		return nil, errors.New("record: input is not FHIR JSON (expected a Bundle, a resource or ndjson)")
 	}
-	return splitNDJSON(data, base-len(data)+len(bytes.TrimLeft(data, " \t\r\n\f\v"))), nil
+	in := splitNDJSON(data, base-len(data)+len(bytes.TrimLeft(data, " \t\r\n\f\v")))
+	if len(in.items) == 0 {
+		// Neither one JSON document nor lines holding resources: most often
+		// a truncated or malformed JSON file.
+		return nil, errors.New("record: input is not valid JSON and holds no ndjson resources")
+	}
+	return in, nil
 }
 
 func splitBundle(root gjson.Result, base int) *input {
