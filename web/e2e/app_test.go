@@ -104,6 +104,31 @@ func TestApp(t *testing.T) {
 		screenshot(t, ctx, "05-raw-at-finding")
 	})
 
+	t.Run("record links to findings and raw", func(t *testing.T) {
+		if !recordViewPresent() {
+			t.Skip("record viewer not present")
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("tab-record"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.querySelector('#record-root .rc-badge') !== null`, 10*time.Second)
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#record-root .rc-badge').click()`)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `!document.getElementById('panel-issues').hidden`, 5*time.Second)
+		contains(t, "search", evalString(t, ctx, `document.getElementById('issue-search').value`), "Patient/5f2c1a8e")
+		if n := evalString(t, ctx, `String(document.querySelectorAll('#issue-list button.issue').length)`); n != "3" {
+			t.Errorf("the Patient's findings: %s issues listed, want 3", n)
+		}
+		screenshot(t, ctx, "05b-record-findings")
+		err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("tab-record")),
+			chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('#record-root button')].find(b => b.textContent === 'Raw JSON').click()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `!document.getElementById('panel-raw').hidden && document.querySelector('#raw-view .raw-row.is-target') !== null`, 5*time.Second)
+	})
+
 	t.Run("junk then valid", func(t *testing.T) {
 		junk := filepath.Join(t.TempDir(), "scan.json")
 		data := make([]byte, 4096)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"math"
 	"compress/gzip"
 	"os"
 	"path/filepath"
@@ -146,6 +147,62 @@ func TestInputsAndOutputs(t *testing.T) {
 			t.Fatal(err)
 		}
 		screenshot(t, ctx, "15-dark-record")
+	})
+
+	t.Run("raw view of 50 MB", func(t *testing.T) {
+		// The virtualised raw view on 50 MB of pretty-printed JSON and on a
+		// 20 MB single-line (minified) file: indexing time, the slowest of 50
+		// random scroll renders, and jumping to the last byte.
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(async () => {
+			const { RawView } = await import('./js/raw.js');
+			const box = document.createElement('div');
+			box.className = 'raw';
+			document.getElementById('panel-raw').append(box);
+			document.getElementById('tab-raw').click();
+			const results = [];
+			for (const [text, size] of [['    "display": "General examination of patient (procédure)",\n', 50e6], ['{"a":"ü",', 20e6]]) {
+				const unit = new TextEncoder().encode(text);
+				const n = Math.ceil(size / unit.length);
+				const bytes = new Uint8Array(n * unit.length);
+				for (let i = 0; i < n; i++) bytes.set(unit, i * unit.length);
+				const view = new RawView(box);
+				let t = performance.now();
+				view.setFile(bytes, []);
+				results.push(performance.now() - t);
+				let worst = 0;
+				for (let i = 0; i < 50; i++) {
+					box.scrollTop = Math.random() * box.scrollHeight;
+					t = performance.now();
+					view.render();
+					worst = Math.max(worst, performance.now() - t);
+				}
+				results.push(worst);
+				view.reveal(bytes.length - 2);
+				const target = box.querySelector('.raw-row.is-target');
+				results.push(target ? Number(target.dataset.line) : -1, box.querySelectorAll('.raw-row:not([hidden])').length);
+				box.replaceChildren();
+			}
+			box.remove();
+			return results;
+		})()`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("50 MB pretty: index %.0f ms, worst scroll render %.1f ms, last line %v, %v rows drawn", got[0], got[1], got[2], got[3])
+		t.Logf("20 MB one line: index %.0f ms, worst scroll render %.1f ms, last line %v, %v rows drawn", got[4], got[5], got[6], got[7])
+		unit := len("    \"display\": \"General examination of patient (procédure)\",\n") // bytes, as UTF-8
+		lines50 := math.Ceil(50e6 / float64(unit))
+		if got[2] != lines50 {
+			t.Errorf("jump to the end of the 50 MB file highlighted line %v, want about %v", got[2], lines50)
+		}
+		if got[6] != 1 {
+			t.Errorf("a one-line file's last byte is on line %v, want 1", got[6])
+		}
+		for _, worst := range []float64{got[1], got[5]} {
+			if worst > 50 {
+				t.Errorf("a scroll render took %.1f ms; the raw view must stay smooth", worst)
+			}
+		}
 	})
 
 	t.Run("sample button", func(t *testing.T) {
