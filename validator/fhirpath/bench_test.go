@@ -170,3 +170,49 @@ func walkInvariants(ctx context.Context, defs *definitions.Set, tree *jsontree.T
 		}
 	}
 }
+
+// BenchmarkSyntheaEvaluateOnly is BenchmarkSyntheaWalk without the walk:
+// the (node, invariant) pairs are listed first, so only evaluation is timed.
+func BenchmarkSyntheaEvaluateOnly(b *testing.B) {
+	defs := r4(b)
+	dir := filepath.Join(sharedDir(b), "corpus", "synthea-10-patients")
+	type job struct {
+		e   *Expr
+		env Env
+	}
+	var jobs []job
+	size := 0
+	ctx := context.Background()
+	for _, name := range []string{"Patient", "Encounter", "Condition", "MedicationRequest", "Procedure"} {
+		data, err := os.ReadFile(filepath.Join(dir, name+".000.ndjson"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i, l := range bytes.Split(data, []byte("\n")) {
+			if i >= 200 || len(bytes.TrimSpace(l)) == 0 {
+				continue
+			}
+			size += len(l)
+			tree, _ := jsontree.Parse(l, jsontree.Options{})
+			root := ResourceNode(defs, tree, tree.Root())
+			ev := &evaluator{ctx: ctx, env: &Env{Defs: defs, Tree: tree}, maxWork: DefaultMaxWork}
+			for _, v := range append(Collection{root}, ev.descendantsOf(root)...) {
+				n := v.(Node)
+				for _, c := range applicable(defs, n) {
+					e, _ := CompileCached(c.Expression)
+					jobs = append(jobs, job{e, Env{Defs: defs, Tree: tree, Focus: n.ID, FocusType: n.Type, FocusElem: n.Elem, FocusCompanion: n.Ext}})
+				}
+			}
+		}
+	}
+	b.SetBytes(int64(size))
+	b.ReportMetric(float64(len(jobs)), "evals/op")
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range jobs {
+			if _, err := jobs[i].e.EvaluateBool(ctx, &jobs[i].env); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

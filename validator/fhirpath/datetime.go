@@ -43,23 +43,32 @@ type Time struct{ t temporal }
 // parseDateText parses "YYYY[-MM[-DD]]".
 func parseDateText(s string) (temporal, bool) {
 	var t temporal
-	parts := strings.Split(s, "-")
-	if len(parts) > 3 || len(parts[0]) != 4 {
+	// YYYY, YYYY-MM or YYYY-MM-DD, without allocating.
+	if (len(s) != 4 && len(s) != 7 && len(s) != 10) || !digitsAt(s, 0, 4) {
 		return t, false
 	}
-	vals := [3]*int{&t.year, &t.month, &t.day}
-	limits := [3][2]int{{0, 9999}, {1, 12}, {1, 31}}
-	for i, p := range parts {
-		if (i > 0 && len(p) != 2) || !allDigits(p) || p == "" {
+	t.year = num(s[0:4])
+	t.prec = PrecYear
+	if len(s) >= 7 {
+		if s[4] != '-' || !digitsAt(s, 5, 2) {
 			return t, false
 		}
-		v, _ := strconv.Atoi(p)
-		if v < limits[i][0] || v > limits[i][1] {
+		t.month = num(s[5:7])
+		if t.month < 1 || t.month > 12 {
 			return t, false
 		}
-		*vals[i] = v
+		t.prec = PrecMonth
 	}
-	t.prec = Precision(len(parts))
+	if len(s) == 10 {
+		if s[7] != '-' || !digitsAt(s, 8, 2) {
+			return t, false
+		}
+		t.day = num(s[8:10])
+		if t.day < 1 || t.day > 31 {
+			return t, false
+		}
+		t.prec = PrecDay
+	}
 	if t.prec == PrecDay && t.day > daysIn(t.year, t.month) {
 		return t, false
 	}
@@ -74,32 +83,61 @@ func daysIn(year, month int) int {
 // fields and returns the precision reached.
 func parseTimeText(s string, t *temporal) bool {
 	main, frac, hasFrac := strings.Cut(s, ".")
-	parts := strings.Split(main, ":")
-	if len(parts) > 3 {
+	// hh, hh:mm or hh:mm:ss, without allocating.
+	if len(main) != 2 && len(main) != 5 && len(main) != 8 {
 		return false
 	}
 	vals := [3]*int{&t.hour, &t.minute, &t.second}
 	limits := [3]int{23, 59, 59}
-	for i, p := range parts {
-		if len(p) != 2 || !allDigits(p) {
+	n := (len(main) + 1) / 3
+	for i := range n {
+		if !digitsAt(main, i*3, 2) || (i > 0 && main[i*3-1] != ':') {
 			return false
 		}
-		v, _ := strconv.Atoi(p)
+		v := num(main[i*3 : i*3+2])
 		if v > limits[i] {
 			return false
 		}
 		*vals[i] = v
 	}
-	t.prec = PrecHour + Precision(len(parts)-1)
+	t.prec = PrecHour + Precision(n-1)
 	if hasFrac {
-		if len(parts) != 3 || frac == "" || !allDigits(frac) {
+		if n != 3 || frac == "" || !allDigits(frac) {
 			return false
 		}
-		f := (frac + "00")[:3]
-		t.ms, _ = strconv.Atoi(f)
+		ms := 0
+		for i := range 3 {
+			ms *= 10
+			if i < len(frac) {
+				ms += int(frac[i] - '0')
+			}
+		}
+		t.ms = ms
 		t.prec = PrecMillisecond
 	}
 	return true
+}
+
+// digitsAt reports whether s[i:i+n] is n ASCII digits.
+func digitsAt(s string, i, n int) bool {
+	if i+n > len(s) {
+		return false
+	}
+	for k := i; k < i+n; k++ {
+		if !isDigit(s[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// num converts ASCII digits (already checked) to an int.
+func num(s string) int {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		v = v*10 + int(s[i]-'0')
+	}
+	return v
 }
 
 // parseTZ reads "Z", "+hh:mm" or "-hh:mm".
@@ -113,7 +151,7 @@ func parseTZ(s string, t *temporal) bool {
 	}
 	h, _ := strconv.Atoi(s[1:3])
 	m, _ := strconv.Atoi(s[4:])
-	if h > 14 || m > 59 {
+	if h > 14 || m > 59 || (h == 14 && m > 0) {
 		return false
 	}
 	t.hasTZ, t.tzMinutes = true, h*60+m

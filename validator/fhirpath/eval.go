@@ -117,8 +117,9 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 		return nil, &Error{Source: e.src, Offset: -1, Message: "focus node is not in the document"}
 	}
 	ev.focus = ev.focusNode()
-	ev.top = frame{this: ev.focus}
-	in := Collection{ev.focus}
+	var focus Value = ev.focus // boxed once for the frame and the input
+	ev.top = frame{this: focus}
+	in := Collection{focus}
 	return ev.eval(e.root, in, &ev.top), nil
 }
 
@@ -128,6 +129,15 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 // evaluated to false does not fail).
 func (e *Expr) EvaluateBool(ctx context.Context, env *Env) (bool, error) {
 	if e.fast != nil && env != nil && env.Tree != nil && env.Focus < jsontree.ID(env.Tree.Len()) && env.Tree.Len() > 0 {
+		// A primitive with a value needs no companion lookup for ele-1.
+		if f := env.Focus; f >= 0 && env.FocusType != "" {
+			switch env.Tree.Kind(f) {
+			case jsontree.Bool, jsontree.Number, jsontree.String:
+				if ok, done := e.fast(Node{Tree: env.Tree, ID: f, Ext: jsontree.None, Type: env.FocusType, Elem: env.FocusElem}); done {
+					return ok, nil
+				}
+			}
+		}
 		if ok, done := e.fast(focusNodeOf(env)); done {
 			return ok, nil
 		}
