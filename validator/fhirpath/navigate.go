@@ -109,6 +109,14 @@ func (ev *evaluator) childItems(n Node, name string, out Collection) Collection 
 			// One pass over the members: value[x] allows ~50 types.
 			for c := t.First(obj); c != jsontree.None; c = t.Next(c) {
 				k := t.Key(c)
+				if base, ok := strings.CutPrefix(k, "_"); ok {
+					// A primitive choice present only as "_valueString"
+					// (extensions, no value) still exists.
+					if t.Get(obj, base) != jsontree.None {
+						continue // emitted with its value
+					}
+					k = base
+				}
 				if len(k) <= len(name) || k[:len(name)] != name || k[len(name)] < 'A' || k[len(name)] > 'Z' {
 					continue
 				}
