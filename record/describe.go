@@ -262,6 +262,48 @@ func (b *builder) describeOther(it *item) {
 		c.add("Status", s)
 	}
 	c.setDate(it.raw, "date", "effectiveDateTime", "occurrenceDateTime", "authoredOn", "created", "issued", "recorded", "period.start", "billablePeriod.start", "performedDateTime", "sent")
+	// Contact details make organisations, practitioners and locations useful
+	// when a reference leads to them.
+	it.raw.Get("identifier").ForEach(func(_, id gjson.Result) bool {
+		if v := str(id, "value"); v != "" {
+			sys := str(id, "system")
+			c.add(firstNonEmpty(systemName(sys), "Identifier"), v)
+		}
+		return true
+	})
+	switch addresses := it.raw.Get("address"); {
+	case addresses.IsObject(): // Location has one address
+		c.add("Address", rawAddressText(addresses))
+	case addresses.IsArray():
+		addresses.ForEach(func(_, a gjson.Result) bool {
+			if a.IsObject() {
+				c.add("Address", rawAddressText(a))
+			}
+			return true
+		})
+	}
+	it.raw.Get("telecom").ForEach(func(_, t gjson.Result) bool {
+		c.add(strings.TrimSpace("Contact "+str(t, "system")), str(t, "value"))
+		return true
+	})
+}
+
+// rawAddressText renders an Address from raw JSON.
+func rawAddressText(a gjson.Result) string {
+	if t := str(a, "text"); t != "" {
+		return t
+	}
+	var parts []string
+	a.Get("line").ForEach(func(_, l gjson.Result) bool {
+		parts = append(parts, l.String())
+		return true
+	})
+	for _, k := range []string{"city", "district", "state", "postalCode", "country"} {
+		if v := str(a, k); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // dropRepeatedCodes removes from facts the codings that the card's main code
