@@ -380,6 +380,16 @@ func TestRobustness(t *testing.T) {
 	if err := run("descendants().count()", &Env{Tree: dt}, bg); err != nil {
 		t.Errorf("deep data: %v", err)
 	}
+	// Nodes outside the document are an error, not a panic.
+	for _, env := range []*Env{{Tree: tree, Focus: 100000}, {Tree: tree, Focus: -7}, {Tree: tree, Resource: 99999},
+		{Tree: tree, FocusCompanion: 99999}, {Tree: tree, Context: 99999}} {
+		if _, err := MustCompile("%resource.id | %context").Evaluate(bg, env); err == nil {
+			t.Errorf("env %+v: no error", env)
+		}
+		if _, err := MustCompile("hasValue() or (children().count() > id.count())").EvaluateBool(bg, env); err == nil {
+			t.Errorf("env %+v: no error from EvaluateBool", env)
+		}
+	}
 	// Evaluation errors carry the offset.
 	_, err := MustCompile("name.given + 1").Evaluate(bg, &Env{Tree: tree})
 	var pe *Error

@@ -28,6 +28,8 @@ type Env struct {
 	// resource's container (for a contained resource) or itself.
 	Resource     jsontree.ID
 	RootResource jsontree.ID
+	// Context binds %context; zero or None means the focus.
+	Context jsontree.ID
 	// Vars are extra %name constants, e.g. {"profile": ...}.
 	Vars map[string]Collection
 	// Resolver answers resolve(); nil uses DefaultResolver (contained
@@ -128,4 +130,11 @@ func (t valueSetTerminology) MemberOf(url, system, code string) (bool, bool) {
 		return false, false
 	}
 	return vs.Contains(system, code), true
+}
+
+// nodesValid reports whether every node the environment names is in the tree.
+func (env *Env) nodesValid() bool {
+	n := jsontree.ID(env.Tree.Len())
+	return n > 0 && env.Focus >= jsontree.None && env.Focus < n && env.Resource < n && env.RootResource < n &&
+		env.FocusCompanion < n && env.Context < n
 }

@@ -113,8 +113,8 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Source: e.src, Offset: -1, Message: "evaluation cancelled: " + err.Error()}
 	}
-	if env.Focus >= jsontree.ID(env.Tree.Len()) || env.Tree.Len() == 0 {
-		return nil, &Error{Source: e.src, Offset: -1, Message: "focus node is not in the document"}
+	if !env.nodesValid() {
+		return nil, &Error{Source: e.src, Offset: -1, Message: "a node of the environment is not in the document"}
 	}
 	ev.focus = ev.focusNode()
 	var focus Value = ev.focus // boxed once for the frame and the input
@@ -128,7 +128,7 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 // empty collection, which counts as true (FHIR: a constraint that cannot be
 // evaluated to false does not fail).
 func (e *Expr) EvaluateBool(ctx context.Context, env *Env) (bool, error) {
-	if e.fast != nil && env != nil && env.Tree != nil && env.Focus < jsontree.ID(env.Tree.Len()) && env.Tree.Len() > 0 {
+	if e.fast != nil && env != nil && env.Tree != nil && env.nodesValid() {
 		// A primitive with a value needs no companion lookup for ele-1.
 		if f := env.Focus; f >= 0 && env.FocusType != "" {
 			switch env.Tree.Kind(f) {
@@ -173,7 +173,7 @@ func focusNodeOf(env *Env) Node {
 	if id == jsontree.None {
 		id = env.Tree.Root()
 	}
-	if env.FocusType == "" && isResourceObject(env.Tree, id) {
+	if (env.FocusType == "" || env.FocusType == "Resource" || env.FocusType == "DomainResource") && isResourceObject(env.Tree, id) {
 		return ResourceNode(env.Defs, env.Tree, id)
 	}
 	n := Node{Tree: env.Tree, ID: id, Ext: jsontree.None, Type: env.FocusType, Elem: env.FocusElem}
@@ -364,6 +364,12 @@ func (ev *evaluator) constant(n *constNode) Collection {
 		ev.resources()
 		return Collection{ev.root}
 	case "context":
+		if c := ev.env.Context; c > 0 && c < jsontree.ID(ev.env.Tree.Len()) {
+			if isResourceObject(ev.env.Tree, c) {
+				return Collection{ResourceNode(ev.env.Defs, ev.env.Tree, c)}
+			}
+			return Collection{Node{Tree: ev.env.Tree, ID: c, Ext: companionOf(ev.env.Tree, c)}}
+		}
 		return Collection{ev.focus}
 	case "ucum":
 		return Collection{String("http://unitsofmeasure.org")}
