@@ -51,11 +51,14 @@ func FuzzCompile(f *testing.F) {
 func FuzzEvaluate(f *testing.F) {
 	fuzzCorpus(f)
 	tree := parseDoc(f, samplePatient)
+	defs := r4(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		e, err := Compile(src)
 		if err != nil {
 			return
 		}
 		_, _ = e.Evaluate(context.Background(), &Env{Tree: tree, MaxWork: 20000})
+		_, _ = e.Evaluate(context.Background(), &Env{Defs: defs, Tree: tree, MaxWork: 20000, Strict: len(src)%2 == 0})
+		_, _ = e.EvaluateBool(context.Background(), &Env{Defs: defs, Tree: tree, MaxWork: 20000})
 	})
 }

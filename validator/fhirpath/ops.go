@@ -573,10 +573,19 @@ func (ev *evaluator) intArith(n *binaryNode, a, b int64) Collection {
 	switch n.op {
 	case "+":
 		r = a + b
+		if (b > 0 && r < a) || (b < 0 && r > a) {
+			ev.fail(n, "integer overflow")
+		}
 	case "-":
 		r = a - b
+		if (b < 0 && r < a) || (b > 0 && r > a) {
+			ev.fail(n, "integer overflow")
+		}
 	case "*":
 		r = a * b
+		if a != 0 && (r/a != b || (a == -1 && b == math.MinInt64)) {
+			ev.fail(n, "integer overflow")
+		}
 	case "/":
 		return ev.decArith(n, decimalFromInt(a), decimalFromInt(b))
 	case "div":
