@@ -413,8 +413,13 @@ func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode st
 		return
 	}
 	w.walkObject(n, content, typeCode, false)
-	if typeCode == "Reference" && w.hooks.reference != nil {
-		w.hooks.reference(w, n, elem)
+	switch typeCode {
+	case "Reference":
+		if w.hooks.reference != nil {
+			w.hooks.reference(w, n, elem)
+		}
+	case "Extension":
+		w.checkExtension(n)
 	}
 	if elem.Binding != nil && elem.Binding.Strength == "required" {
 		w.checkCodedBinding(n, elem, typeCode)

@@ -1,0 +1,92 @@
+package validator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+const coreExtensionBase = "http://hl7.org/fhir/StructureDefinition/"
+
+// toolingExtensions are core-namespace extensions that validators put in
+// OperationOutcomes (published with the FHIR tooling, not the R4 package);
+// this validator writes them itself.
+var toolingExtensions = setOf(extLine, extCol, extRule, extFile,
+	"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-server",
+	"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-slicetext")
+
+// checkExtension holds an extension to its definition when the definitions
+// know its url: the value types it allows, whether it must have a value,
+// and whether it may nest extensions. An unknown url under the core
+// namespace is an error (it cannot be a real core extension); other unknown
+// urls are allowed, as FHIR lets anyone define extensions.
+func (w *walker) checkExtension(n jsontree.ID) {
+	t := w.tree
+	urlNode := t.Get(n, "url")
+	if urlNode == jsontree.None || t.Kind(urlNode) != jsontree.String {
+		return
+	}
+	url := t.Str(urlNode)
+	if !strings.Contains(url, ":") {
+		return // a sub-extension of a complex extension: named relative to its parent
+	}
+	def := w.defs.Profile(url)
+	if def == nil || def.Root == nil {
+		if strings.HasPrefix(url, coreExtensionBase) && !toolingExtensions[url] && w.defs.Type(strings.TrimPrefix(url, coreExtensionBase)) == nil {
+			l := w.push("url")
+			w.issue(urlNode, false, Warning, "structure", "extension.unknown",
+				fmt.Sprintf("'%s' is in the FHIR core namespace but is not an extension of FHIR %s: check the spelling of the url", url, w.defs.FHIRVersion))
+			w.pop(l)
+		}
+		return
+	}
+	valueElem := def.Root.ChildByName("value")
+	subElem := def.Root.ChildByName("extension")
+	var valueKey jsontree.ID = jsontree.None
+	for c := t.First(n); c != jsontree.None; c = t.Next(c) {
+		k := strings.TrimPrefix(t.Key(c), "_")
+		if strings.HasPrefix(k, "value") && len(k) > 5 {
+			valueKey = c
+			break
+		}
+	}
+	name := def.Name
+	if name == "" {
+		name = url
+	}
+	if valueElem != nil {
+		switch {
+		case valueKey != jsontree.None && valueElem.Max == 0:
+			l := w.push(t.Key(valueKey))
+			w.issue(valueKey, true, Error, "structure", "extension.value",
+				fmt.Sprintf("the extension %s has no value of its own (it is made of nested extensions), so %s is not allowed", name, t.Key(valueKey)))
+			w.pop(l)
+		case valueKey != jsontree.None:
+			typ := strings.TrimPrefix(strings.TrimPrefix(t.Key(valueKey), "_"), "value")
+			allowed := false
+			var names []string
+			for _, tr := range valueElem.Types {
+				if strings.EqualFold(tr.Code, typ) {
+					allowed = true
+				}
+				names = append(names, "value"+strings.ToUpper(tr.Code[:1])+tr.Code[1:])
+			}
+			if !allowed {
+				l := w.push(t.Key(valueKey))
+				w.issue(valueKey, true, Error, "structure", "extension.value",
+					fmt.Sprintf("the extension %s does not allow %s; use %s", name, t.Key(valueKey), strings.Join(names, " or ")))
+				w.pop(l)
+			}
+		case valueElem.Min > 0 && t.Get(n, "extension") == jsontree.None:
+			w.issue(n, false, Error, "required", "extension.value",
+				fmt.Sprintf("the extension %s needs a value (value[x])", name))
+		}
+	}
+	if sub := t.Get(n, "extension"); sub != jsontree.None && subElem != nil && subElem.Max == 0 {
+		l := w.push("extension")
+		w.issue(sub, true, Error, "structure", "extension.nested",
+			fmt.Sprintf("the extension %s is a simple extension: it must not contain nested extensions", name))
+		w.pop(l)
+	}
+}
