@@ -179,11 +179,9 @@ func parseDateTimeText(s string) (temporal, bool) {
 	if i := strings.IndexAny(timePart, "Z+-"); i >= 0 {
 		tz, timePart = timePart[i:], timePart[:i]
 	}
-	dp := t.prec
 	if !parseTimeText(timePart, &t) {
 		return t, false
 	}
-	_ = dp
 	if tz != "" && !parseTZ(tz, &t) {
 		return t, false
 	}

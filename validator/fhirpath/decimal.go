@@ -192,8 +192,7 @@ func (d Decimal) IsInt() bool {
 
 // Floor and Ceil return integers as decimals of scale 0.
 func (d Decimal) Floor() Decimal {
-	q, m := new(big.Int).DivMod(d.int(), pow10(d.scale), new(big.Int))
-	_ = m
+	q, _ := new(big.Int).DivMod(d.int(), pow10(d.scale), new(big.Int))
 	return Decimal{unscaled: q} // DivMod is Euclidean: floor for positive divisor
 }
 

@@ -2,7 +2,6 @@ package fhirpath
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
@@ -536,8 +535,6 @@ func (ev *evaluator) stringArg(c *callNode, i int, focus Collection, fr *frame) 
 	}
 	return string(s), true
 }
-
-var _ = strings.TrimSpace
 
 // descendantsOf lists every element below v, in document order per level.
 func (ev *evaluator) descendantsOf(v Value) Collection {

@@ -408,7 +408,7 @@ func (ev *evaluator) valuesEquivalent(x, y Value) bool {
 			s := min(a.Value.scale, bv.Value.scale)
 			return a.Value.Round(s).Cmp(bv.Value.Round(s)) == 0
 		}
-		ra, ua, ok1 := a.canonical()
+		_, ua, ok1 := a.canonical()
 		rb, ub, ok2 := bv.canonical()
 		if !ok1 || !ok2 || ua.dims != ub.dims || ua.special != ub.special {
 			// Calendar year/month are equivalent to UCUM 'a'/'mo'.
@@ -416,7 +416,6 @@ func (ev *evaluator) valuesEquivalent(x, y Value) bool {
 		}
 		// Express b in a's unit, then compare at a's precision.
 		conv := new(big.Rat).Quo(rb, ua.factor)
-		_ = ra
 		s := a.Value.scale
 		return a.Value.Round(s).Cmp(decimalFromRat(conv, s)) == 0
 	case Date, DateTime:
