@@ -18,7 +18,7 @@ var toolingExtensions = setOf(extLine, extCol, extRule, extFile,
 
 // checkExtension holds an extension to its definition when the definitions
 // know its url: the value types it allows, whether it must have a value,
-// and whether it may nest extensions. An unknown url under the core
+// and whether it may nest extensions (a missing value is ext-1's finding). An unknown url under the core
 // namespace is an error (it cannot be a real core extension); other unknown
 // urls are allowed, as FHIR lets anyone define extensions.
 func (w *walker) checkExtension(n jsontree.ID) {
@@ -78,9 +78,6 @@ func (w *walker) checkExtension(n jsontree.ID) {
 					fmt.Sprintf("the extension %s does not allow %s; use %s", name, t.Key(valueKey), strings.Join(names, " or ")))
 				w.pop(l)
 			}
-		case valueElem.Min > 0 && t.Get(n, "extension") == jsontree.None:
-			w.issue(n, false, Error, "required", "extension.value",
-				fmt.Sprintf("the extension %s needs a value (value[x])", name))
 		}
 	}
 	if sub := t.Get(n, "extension"); sub != jsontree.None && subElem != nil && subElem.Max == 0 {
