@@ -17,10 +17,10 @@ var toolingExtensions = setOf(extLine, extCol, extRule, extFile,
 	"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-slicetext")
 
 // checkExtension holds an extension to its definition when the definitions
-// know its url: the value types it allows, whether it must have a value,
-// and whether it may nest extensions (a missing value is ext-1's finding). An unknown url under the core
-// namespace is an error (it cannot be a real core extension); other unknown
-// urls are allowed, as FHIR lets anyone define extensions.
+// know its url: the value types it allows and whether it may nest
+// extensions (a missing value is ext-1's finding). An unknown url in the
+// core namespace is a warning (likely a typo); other unknown urls are
+// allowed, as FHIR lets anyone define extensions.
 func (w *walker) checkExtension(n jsontree.ID) {
 	t := w.tree
 	urlNode := t.Get(n, "url")
