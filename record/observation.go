@@ -120,6 +120,8 @@ func (b *builder) describeObservation(it *item) {
 	if raw.Get("code").Exists() {
 		c.Code = concept(&r.Code)
 		c.Title = c.Code.Text
+	} else {
+		c.Facts = append(c.Facts, Fact{Label: "Code", Absent: "absent"})
 	}
 	c.Status = c.addCode(raw, "Status", "status", true)
 	c.addFacts(conceptsFact("Category", r.Category))
@@ -204,6 +206,8 @@ func (b *builder) describeReport(it *item) {
 	if raw.Get("code").Exists() {
 		c.Code = concept(&r.Code)
 		c.Title = c.Code.Text
+	} else {
+		c.Facts = append(c.Facts, Fact{Label: "Code", Absent: "absent"})
 	}
 	c.Status = c.addCode(raw, "Status", "status", true)
 	c.addFacts(conceptsFact("Category", r.Category))
