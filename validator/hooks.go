@@ -122,15 +122,7 @@ func (w *walker) collectReference(n jsontree.ID, elem *definitions.Element) {
 			break
 		}
 	}
-	r := bundle.Ref{Node: ref, Path: w.pathString(), Entry: owner.entry, Resource: owner.node}
-	for _, t := range elem.Types {
-		if t.Code != "Reference" {
-			continue
-		}
-		for _, p := range t.TargetProfiles {
-			r.Targets = append(r.Targets, strings.TrimPrefix(p, "http://hl7.org/fhir/StructureDefinition/"))
-		}
-	}
+	r := bundle.Ref{Node: ref, Path: w.pathString(), Entry: owner.entry, Resource: owner.node, Targets: w.v.targetsOf(elem)}
 	s := &w.scopes[len(w.scopes)-1]
 	s.refs = append(s.refs, r)
 }
@@ -181,4 +173,23 @@ func (w *walker) resourceAt(off int) int {
 		}
 	}
 	return -1
+}
+
+// targetsOf lists the resource types a Reference element may point to,
+// computed once per element definition and shared by all walks.
+func (v *Validator) targetsOf(elem *definitions.Element) []string {
+	if cached, ok := v.targets.Load(elem); ok {
+		return cached.([]string)
+	}
+	var out []string
+	for _, t := range elem.Types {
+		if t.Code != "Reference" {
+			continue
+		}
+		for _, p := range t.TargetProfiles {
+			out = append(out, strings.TrimPrefix(p, "http://hl7.org/fhir/StructureDefinition/"))
+		}
+	}
+	v.targets.Store(elem, out)
+	return out
 }

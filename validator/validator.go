@@ -7,6 +7,7 @@ package validator
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
 )
@@ -24,8 +25,9 @@ type Options struct {
 
 // Validator is safe for concurrent use; create it once and reuse it.
 type Validator struct {
-	opts Options
-	defs *definitions.Set
+	opts    Options
+	defs    *definitions.Set
+	targets sync.Map // *definitions.Element → []string, see targetsOf
 }
 
 // New prepares a validator.
