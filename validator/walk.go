@@ -293,25 +293,14 @@ func (w *walker) hasCompanion(n jsontree.ID, child *definitions.Element) bool {
 	t := w.tree
 	for c := t.First(n); c != jsontree.None; c = t.Next(c) {
 		k := t.Key(c)
-		if len(k) > 1 && k[0] == '_' {
-			if e, _ := childElement(w, k[1:], child); e == child {
-				return true
-			}
+		if len(k) < 2 || k[0] != '_' {
+			continue
+		}
+		if name := k[1:]; name == child.Name || child.Choice && strings.HasPrefix(name, child.Name) && len(name) > len(child.Name) {
+			return true
 		}
 	}
 	return false
-}
-
-func childElement(w *walker, jsonName string, sibling *definitions.Element) (*definitions.Element, string) {
-	// The parent is not at hand here; the name test is enough because
-	// sibling is one of the parent's children.
-	if jsonName == sibling.Name {
-		return sibling, ""
-	}
-	if sibling.Choice && strings.HasPrefix(jsonName, sibling.Name) {
-		return sibling, jsonName[len(sibling.Name):]
-	}
-	return nil, ""
 }
 
 // walkMember checks one property value (single or array) against elem.
