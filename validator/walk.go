@@ -27,6 +27,7 @@ type walker struct {
 	// offBase and lineBase place an ndjson line's tree in the whole input.
 	offBase, lineBase int
 	resource          int // index of the current resource in rep.Resources
+	entry             int // index of the Bundle entry being walked
 	resourceCount     int
 	progressTotal     int
 	stopped           bool
@@ -326,7 +327,12 @@ func (w *walker) walkMember(obj, c jsontree.ID, key string, elem *definitions.El
 				fmt.Sprintf("%s has %d values, but at most %d are allowed", key, t.Count(c), elem.Max))
 		}
 		i := 0
+		outerEntry := w.entry
+		defer func() { w.entry = outerEntry }()
 		for item := t.First(c); item != jsontree.None; item = t.Next(item) {
+			if elem.Path == "Bundle.entry" {
+				w.entry = i
+			}
 			l := w.pushIndex(i)
 			if t.Kind(item) == jsontree.Null {
 				if !w.nullAllowed(obj, key, i) {
@@ -387,7 +393,7 @@ func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode st
 		contained := elem.Name == "contained"
 		entry := -1
 		if elem.Path == "Bundle.entry.resource" {
-			entry = entryIndexOf(w)
+			entry = w.entry
 		}
 		w.walkResource(n, typeCode, contained, entry)
 		return
@@ -445,21 +451,6 @@ func normalizeType(elem *definitions.Element, typeCode string) string {
 		return "time"
 	}
 	return "string"
-}
-
-func entryIndexOf(w *walker) int {
-	// The path ends in "entry[N].resource": read N back from the stack.
-	p := w.path
-	end := strings.LastIndexByte(string(p), ']')
-	start := strings.LastIndexByte(string(p[:max(end, 0)]), '[')
-	if start < 0 || end < 0 {
-		return -1
-	}
-	i, err := strconv.Atoi(string(p[start+1 : end]))
-	if err != nil {
-		return -1
-	}
-	return i
 }
 
 func describeKind(t *jsontree.Tree, n jsontree.ID) string {
