@@ -23,7 +23,7 @@ func Files() fs.FS { return embedded }
 const WasmPath = "gen/fhirlens.wasm"
 
 // ErrNotBuilt says the wasm (and so the app) has not been built.
-var ErrNotBuilt = errors.New("the web app is not built (" + WasmPath + " is missing): run `make web` first")
+var ErrNotBuilt = errors.New("the web app is not built (web/" + WasmPath + " is missing): run `make web` first, or `make run`")
 
 // CheckBuilt reports ErrNotBuilt when fsys lacks the compiled parts of the app.
 func CheckBuilt(fsys fs.FS) error {

@@ -31,7 +31,7 @@ const engine = new Engine({
     $('version').textContent = `fhirlens ${info.version}`;
   },
   onFatal(message, wasReady) {
-    document.body.dataset.engine = 'restarting';
+    document.body.dataset.engine = wasReady ? 'restarting' : 'failed';
     $('engine-status').textContent = wasReady ? 'The validator stopped; restarting it…' : message;
   },
 });
@@ -170,6 +170,9 @@ function settle() {
     const failed = state.files.filter((f) => f.status === 'failed');
     if (failed.length === 0) { setPhase('empty'); return; }
     $('failure-message').replaceChildren(...failed.map((f) => el('span', 'failure-line', f.error)));
+    $('failure-hint').textContent = engine.broken
+      ? 'Reload the page to try again; if it keeps failing, the app was not deployed completely.'
+      : 'The app is still ready: drop another file or try a sample.';
     setPhase('failed');
     return;
   }

@@ -23,14 +23,18 @@ export class Engine {
     };
   }
 
-  // die fails every job in flight and starts a fresh worker.
+  // die fails every job in flight. A worker that had been working is
+  // replaced; one that never started would fail again, so the engine stays
+  // down and says why (the page remains usable for viewing results).
   die(message) {
     this.worker.terminate();
+    const wasReady = this.ready;
     const jobs = [...this.jobs.values()];
     this.jobs.clear();
     for (const job of jobs) job.onError?.(message);
-    this.onFatal(message, this.ready);
-    this.start();
+    this.onFatal(message, wasReady);
+    if (wasReady) this.start();
+    else this.broken = message;
   }
 
   receive(m) {
@@ -68,6 +72,10 @@ export class Engine {
   // back through onBytes) and returns the job id.
   validate(name, bytes, handlers) {
     const id = this.nextId++;
+    if (this.broken) {
+      setTimeout(() => handlers.onError?.(this.broken));
+      return id;
+    }
     this.jobs.set(id, handlers);
     this.worker.postMessage({ type: 'validate', id, name, bytes, record: !!handlers.record }, [bytes.buffer]);
     return id;
@@ -92,6 +100,7 @@ export class Engine {
   // outcome converts report JSON strings to OperationOutcome JSON.
   outcome(reportJSONs) {
     return new Promise((resolve, reject) => {
+      if (this.broken) { reject(new Error(this.broken)); return; }
       const id = this.nextId++;
       this.jobs.set(id, { onOutcome: resolve, onError: (msg) => reject(new Error(msg)) });
       this.worker.postMessage({ type: 'outcome', id, reports: '[' + reportJSONs.join(',') + ']' });
