@@ -128,7 +128,7 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 // empty collection, which counts as true (FHIR: a constraint that cannot be
 // evaluated to false does not fail).
 func (e *Expr) EvaluateBool(ctx context.Context, env *Env) (bool, error) {
-	if e.fast != nil && env != nil && env.Tree != nil && env.nodesValid() {
+	if e.fast != nil && env != nil && env.Tree != nil && !env.Strict && env.nodesValid() {
 		// A primitive with a value needs no companion lookup for ele-1.
 		if f := env.Focus; f >= 0 && env.FocusType != "" {
 			switch env.Tree.Kind(f) {

@@ -1,6 +1,10 @@
 package fhirpath
 
-import "github.com/fhirlens/fhirlens/validator/jsontree"
+import (
+	"strings"
+
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
 
 // intrinsics are native implementations of invariants evaluated at nearly
 // every element, keyed by the canonical text of the expression. They must
@@ -9,6 +13,97 @@ import "github.com/fhirlens/fhirlens/validator/jsontree"
 var intrinsics = map[string]func(focus Node) (ok, done bool){
 	// ele-1: All FHIR elements must have a @value or children.
 	"hasValue() or (children().count() > id.count())": ele1,
+	// dom-2 to dom-5 hold trivially without contained resources.
+	"contained.contained.empty()": withoutContained,
+	"contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()": withoutContained,
+	"contained.meta.security.empty()":                                         withoutContained,
+	"contained.where((('#' + id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()": withoutContained,
+	// dom-6: narrative present.
+	"text.`div`.exists()": dom6,
+	// ref-1: only local references ("#id") need the generic evaluation.
+	"reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))": ref1,
+}
+
+// plainMember returns obj's member name when no other member could be
+// navigated to as name (a `_name` twin, or a name-prefixed choice member
+// that untyped navigation would consider); ok is false otherwise.
+func plainMember(t *jsontree.Tree, obj jsontree.ID, name string) (v jsontree.ID, ok bool) {
+	v = jsontree.None
+	for c := t.First(obj); c != jsontree.None; c = t.Next(c) {
+		k := t.Key(c)
+		if k == name {
+			v = c
+			continue
+		}
+		if strings.HasPrefix(k, name) || (len(k) > 0 && k[0] == '_' && strings.HasPrefix(k[1:], name)) {
+			return v, false
+		}
+	}
+	return v, true
+}
+
+func objectFocus(n Node) bool {
+	return n.ID != jsontree.None && n.Tree.Kind(n.ID) == jsontree.Object
+}
+
+// withoutContained: true when the focus has no contained resources.
+func withoutContained(n Node) (bool, bool) {
+	if !objectFocus(n) {
+		return false, false
+	}
+	v, ok := n.Tree.Get(n.ID, "contained"), true
+	if v == jsontree.None {
+		_, ok = plainMember(n.Tree, n.ID, "contained")
+	}
+	return true, ok && v == jsontree.None
+}
+
+// dom6: text.div exists, decided natively for plain shapes.
+func dom6(n Node) (bool, bool) {
+	if !objectFocus(n) {
+		return false, false
+	}
+	t := n.Tree
+	text, ok := plainMember(t, n.ID, "text")
+	if !ok {
+		return false, false
+	}
+	if text == jsontree.None {
+		return false, true
+	}
+	if t.Kind(text) != jsontree.Object {
+		return false, false
+	}
+	div, ok := plainMember(t, text, "div")
+	if !ok {
+		return false, false
+	}
+	if div == jsontree.None {
+		return false, true
+	}
+	if t.Kind(div) == jsontree.String {
+		return true, true
+	}
+	return false, false
+}
+
+// ref1: true for references that are absent or not local.
+func ref1(n Node) (bool, bool) {
+	if !objectFocus(n) {
+		return false, false
+	}
+	t := n.Tree
+	r, ok := plainMember(t, n.ID, "reference")
+	if !ok {
+		return false, false
+	}
+	if r == jsontree.None {
+		return true, true
+	}
+	if t.Kind(r) == jsontree.String && !strings.HasPrefix(t.Str(r), "#") {
+		return true, true
+	}
+	return false, false
 }
 
 // ele1: a primitive value, or some child other than id. children() counts
