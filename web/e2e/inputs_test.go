@@ -2,8 +2,8 @@ package e2e
 
 import (
 	"bytes"
-	"math"
 	"compress/gzip"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
