@@ -48,7 +48,10 @@ func TestInputsAndOutputs(t *testing.T) {
 		waitFor(t, ctx, `document.body.dataset.state === 'done'`, 60*time.Second)
 		list := evalString(t, ctx, `document.getElementById('issue-list').innerText`)
 		contains(t, "issue list", list, "patient.json") // decompressed: the .gz is gone from the name
-		contains(t, "issue list", list, "No issues: this file conforms")
+		contains(t, "issue list", list, "conforms to FHIR R4")
+		if n := evalString(t, ctx, `String(document.querySelectorAll('.issue-file')[0].querySelectorAll('.issue.sev-error, .issue.sev-fatal').length)`); n != "0" {
+			t.Errorf("the valid file shows %s errors", n)
+		}
 		contains(t, "issue list", list, "broken-patient-bundle.json")
 		contains(t, "verdict", evalString(t, ctx, `document.getElementById('verdict').textContent`), "in 2 files")
 		contains(t, "file picker", evalString(t, ctx, `[...document.querySelectorAll('#file-select option')].map(o => o.textContent).join('|')`), "patient.json")
@@ -67,10 +70,11 @@ func TestInputsAndOutputs(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#counts button[data-severity="error"]`))); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, ctx, `document.querySelectorAll('#issue-list button.issue').length === 0`, 5*time.Second)
+		waitFor(t, ctx, `document.querySelectorAll('#issue-list button.issue.sev-error').length === 0`, 5*time.Second)
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#counts button[data-severity="error"]`))); err != nil {
 			t.Fatal(err)
 		}
+		waitFor(t, ctx, `document.querySelectorAll('#issue-list button.issue.sev-error').length > 0`, 5*time.Second)
 	})
 
 	t.Run("keyboard tabs", func(t *testing.T) {

@@ -15,6 +15,10 @@ export function renderIssues(container, files, { severities, query, limit = PAGE
     const head = el('h3', 'issue-file-head');
     head.append(el('span', 'file-name', file.name), el('span', 'file-meta', fileMeta(rep)));
     section.append(head);
+    const errors = rep.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').length;
+    if (errors === 0 && rep.issues.length > 0) {
+      section.append(el('p', 'no-issues', `No errors: this file conforms to FHIR R4 (${rep.issues.length.toLocaleString()} other finding${rep.issues.length === 1 ? '' : 's'} below).`));
+    }
     let group = null, groupKey = null, fileMatched = 0;
     rep.issues.forEach((issue, index) => {
       if (!severities.has(issue.severity)) return;
