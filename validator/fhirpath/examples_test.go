@@ -19,7 +19,12 @@ import (
 
 // forEachExample calls fn with every JSON example of the R4 examples package.
 func forEachExample(t testing.TB, fn func(name string, data []byte)) {
-	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", "hl7.fhir.r4.examples-4.0.1.tgz"))
+	forEachPackageFile(t, "hl7.fhir.r4.examples-4.0.1.tgz", fn)
+}
+
+// forEachPackageFile calls fn with every JSON resource of a shared package.
+func forEachPackageFile(t testing.TB, pkg string, fn func(name string, data []byte)) {
+	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", pkg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,6 +154,19 @@ func TestR4ExamplesInvariants(t *testing.T) {
 	defs := r4(t)
 	run := newInvariantRun()
 	forEachExample(t, func(name string, data []byte) { run.check(t, defs, name, data) })
+	run.report(t)
+}
+
+// TestR4CorePackageInvariants walks the conformance resources of the R4
+// core package (StructureDefinitions exercise the eld-* and sdf-* rules,
+// including primitives present only as `_code`).
+func TestR4CorePackageInvariants(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: walks the whole core package")
+	}
+	defs := r4(t)
+	run := newInvariantRun()
+	forEachPackageFile(t, "hl7.fhir.r4.core-4.0.1.tgz", func(name string, data []byte) { run.check(t, defs, name, data) })
 	run.report(t)
 }
 

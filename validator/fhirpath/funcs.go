@@ -77,7 +77,7 @@ func (ev *evaluator) singleArg(c *callNode, i int, focus Collection, fr *frame) 
 	if len(a) > 1 {
 		ev.fail(c.args[i], "argument %d of %s() must be a single item, got %d", i+1, c.name, len(a))
 	}
-	if len(a) == 0 {
+	if len(a) == 0 || valueless(a[0]) {
 		return nil
 	}
 	return ev.primitive(a[0])
@@ -513,7 +513,7 @@ func (ev *evaluator) sortItems(c *callNode, in Collection, fr *frame) Collection
 // stringInput returns the single input as a string; ok is false when empty.
 func (ev *evaluator) stringInput(c *callNode, in Collection) (string, bool) {
 	v := ev.single(c, in)
-	if v == nil {
+	if v == nil || valueless(v) {
 		return "", false
 	}
 	switch p := ev.primitive(v).(type) {

@@ -17,7 +17,7 @@ var (
 func registerConvert(name string, conv func(ev *evaluator, c *callNode, v Value, focus Collection, fr *frame) (Value, bool)) {
 	register("to"+name, 0, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		v := ev.single(c, in)
-		if v == nil {
+		if v == nil || valueless(v) {
 			return nil
 		}
 		if r, ok := conv(ev, c, ev.primitive(v), focus, fr); ok {
@@ -27,7 +27,7 @@ func registerConvert(name string, conv func(ev *evaluator, c *callNode, v Value,
 	})
 	register("convertsTo"+name, 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		v := ev.single(c, in)
-		if v == nil {
+		if v == nil || valueless(v) {
 			return nil
 		}
 		_, ok := conv(ev, c, ev.primitive(v), focus, fr)

@@ -93,7 +93,7 @@ func registerFHIR() {
 	})
 	register("htmlChecks", 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		v := ev.single(c, in)
-		if v == nil {
+		if v == nil || valueless(v) {
 			return nil
 		}
 		s, ok := ev.primitive(v).(String)

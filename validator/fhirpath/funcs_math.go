@@ -9,7 +9,7 @@ func registerMath() {
 	numFn := func(name string, intFn func(Integer) (Value, bool), decFn func(Decimal) (Value, bool)) {
 		register(name, 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 			v := ev.single(c, in)
-			if v == nil {
+			if v == nil || valueless(v) {
 				return nil
 			}
 			var r Value
@@ -60,7 +60,7 @@ func registerMath() {
 	numFn("sqrt", viaDec(floatFn(math.Sqrt)), floatFn(math.Sqrt))
 	register("round", 0, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		v := ev.single(c, in)
-		if v == nil {
+		if v == nil || valueless(v) {
 			return nil
 		}
 		d, ok := toDecimal(ev.primitive(v))
@@ -83,7 +83,7 @@ func registerMath() {
 	register("log", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		v := ev.single(c, in)
 		b := ev.singleArg(c, 0, focus, fr)
-		if v == nil || b == nil {
+		if v == nil || b == nil || valueless(v) {
 			return nil
 		}
 		x, ok1 := toDecimal(ev.primitive(v))
@@ -101,7 +101,7 @@ func registerMath() {
 	register("power", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		v := ev.single(c, in)
 		e := ev.singleArg(c, 0, focus, fr)
-		if v == nil || e == nil {
+		if v == nil || e == nil || valueless(v) {
 			return nil
 		}
 		base := ev.primitive(v)
@@ -140,7 +140,7 @@ func registerMath() {
 	})
 	register("precision", 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		v := ev.single(c, in)
-		if v == nil {
+		if v == nil || valueless(v) {
 			return nil
 		}
 		switch p := ev.primitive(v).(type) {
@@ -167,7 +167,7 @@ func registerMath() {
 	register("comparable", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		v := ev.single(c, in)
 		o := ev.singleArg(c, 0, focus, fr)
-		if v == nil || o == nil {
+		if v == nil || o == nil || valueless(v) {
 			return nil
 		}
 		a, ok1 := ev.primitive(v).(Quantity)
@@ -200,7 +200,7 @@ func timePrecisionDigits(t temporal) int {
 // the input could stand for, given its precision.
 func (ev *evaluator) boundary(c *callNode, in, focus Collection, fr *frame, high bool) Collection {
 	v := ev.single(c, in)
-	if v == nil {
+	if v == nil || valueless(v) {
 		return nil
 	}
 	prec := int64(-1) // default for the type

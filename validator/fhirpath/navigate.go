@@ -380,6 +380,14 @@ func quantityOfNode(n Node) (Value, bool) {
 	return Quantity{Value: d, Unit: unit}, true
 }
 
+// valueless reports whether v is a primitive node present only through its
+// `_name` companion: it has no value, so value functions and operators see
+// it as empty.
+func valueless(v Value) bool {
+	n, ok := v.(Node)
+	return ok && (n.ID == jsontree.None || n.Tree.Kind(n.ID) == jsontree.Null)
+}
+
 // hasPrimitiveValue reports whether v is (or is a node holding) a value.
 func hasPrimitiveValue(v Value) bool {
 	n, ok := v.(Node)

@@ -117,7 +117,7 @@ func (ev *evaluator) binary(n *binaryNode, focus Collection, fr *frame) Collecti
 		ev.spend(n, len(out))
 		return out
 	case "=", "!=":
-		if len(l) == 0 || len(r) == 0 {
+		if len(l) == 0 || len(r) == 0 || (len(l) == 1 && valueless(l[0])) || (len(r) == 1 && valueless(r[0])) {
 			return nil
 		}
 		eq, ok := ev.collectionsEqual(l, r)
@@ -132,7 +132,7 @@ func (ev *evaluator) binary(n *binaryNode, focus Collection, fr *frame) Collecti
 		if n.op == "contains" {
 			item, coll = r, l
 		}
-		if len(item) == 0 {
+		if len(item) == 0 || (len(item) == 1 && valueless(item[0])) {
 			return nil
 		}
 		if len(item) > 1 {
@@ -147,6 +147,9 @@ func (ev *evaluator) binary(n *binaryNode, focus Collection, fr *frame) Collecti
 	}
 	if len(l) > 1 || len(r) > 1 {
 		ev.fail(n, "'%s' needs single items, got %d and %d", n.op, len(l), len(r))
+	}
+	if valueless(l[0]) || valueless(r[0]) {
+		return nil
 	}
 	a, b := ev.primitive(l[0]), ev.primitive(r[0])
 	switch n.op {
@@ -169,7 +172,7 @@ func (ev *evaluator) binary(n *binaryNode, focus Collection, fr *frame) Collecti
 }
 
 func (ev *evaluator) stringOrEmpty(n node, c Collection) string {
-	if len(c) == 0 {
+	if len(c) == 0 || (len(c) == 1 && valueless(c[0])) {
 		return ""
 	}
 	if len(c) > 1 {
