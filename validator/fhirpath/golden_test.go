@@ -1,0 +1,51 @@
+package fhirpath
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata")
+
+// TestR4InvariantsCanonicalGolden records the canonical print of every
+// distinct R4 invariant expression, so parser or printer changes show up
+// as a diff (go test -run Golden -update rewrites it).
+func TestR4InvariantsCanonicalGolden(t *testing.T) {
+	byExpr := map[string][]string{}
+	for _, inv := range collectInvariants(r4(t)) {
+		keys := byExpr[inv.c.Expression]
+		if len(keys) == 0 || keys[len(keys)-1] != inv.c.Key {
+			byExpr[inv.c.Expression] = append(keys, inv.c.Key)
+		}
+	}
+	var lines []string
+	for src, keys := range byExpr {
+		sort.Strings(keys)
+		keys = dedupe(keys)
+		e, err := Compile(src)
+		if err != nil {
+			t.Fatalf("%v: %v", keys, err)
+		}
+		lines = append(lines, strings.Join(keys, ",")+"\t"+e.String())
+	}
+	sort.Strings(lines)
+	got := strings.Join(lines, "\n") + "\n"
+	path := filepath.Join("testdata", "r4-invariants.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("canonical forms differ from %s; run with -update and review the diff", path)
+	}
+}
