@@ -13,9 +13,12 @@ import (
 type Env struct {
 	Defs *definitions.Set
 	Tree *jsontree.Tree
-	// Focus is the node the expression is evaluated on; FocusType its FHIR
-	// type ("Patient", "HumanName"; empty: the resourceType of a resource
-	// node) and FocusElem its element definition, when known.
+	// Focus is the node the expression is evaluated on: an object or a
+	// primitive value, never the array of a repeating element (pass each
+	// item). FocusType is its FHIR type ("Patient", "HumanName", "Quantity"
+	// for valueQuantity; empty: the resourceType of a resource node) and
+	// FocusElem its element definition, when known. Zero and None both mean
+	// the root.
 	Focus     jsontree.ID
 	FocusType string
 	FocusElem *definitions.Element
