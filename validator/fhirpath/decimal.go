@@ -11,6 +11,9 @@ import (
 type Decimal struct {
 	unscaled *big.Int // never modified after construction
 	scale    int32
+	// negZero prints a zero as "-0.0": lowBoundary of a small negative
+	// number. It affects printing only; -0.0 = 0.0.
+	negZero bool
 }
 
 // maxDivisionScale bounds the digits a non-terminating quotient keeps.
@@ -89,7 +92,7 @@ func (d Decimal) String() string {
 		}
 		s = s[:len(s)-int(d.scale)] + "." + s[len(s)-int(d.scale):]
 	}
-	if u.Sign() < 0 {
+	if u.Sign() < 0 || (d.negZero && u.Sign() == 0) {
 		return "-" + s
 	}
 	return s

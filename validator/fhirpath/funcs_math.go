@@ -297,7 +297,7 @@ func decimalBoundary(d Decimal, prec int64, high bool) (Decimal, bool) {
 			q.Sub(q, big.NewInt(1))
 		}
 	}
-	return Decimal{unscaled: q, scale: p}, true
+	return Decimal{unscaled: q, scale: p, negZero: q.Sign() == 0 && b.Sign() < 0}, true
 }
 
 // temporalBoundary fills missing fields with their least or greatest values
