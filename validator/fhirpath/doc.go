@@ -41,9 +41,10 @@
 // %context, %ucum, %sct, %loinc, %vs-name and %ext-name.
 //
 // Not implemented (evaluation error naming the function): elementDefinition(),
-// slice(), checkModifiers(), subsumes(), subsumedBy(). There is no static
-// type checker: Env.Strict turns navigation to undefined names into errors at
-// evaluation time instead.
+// slice(), checkModifiers(), subsumes(), subsumedBy(). There is no full
+// static type checker: Env.Strict turns navigation to undefined names (also
+// after "as T" on an empty result) and indexing of children()/descendants()
+// into errors at evaluation time instead.
 //
 // Deliberate deviations, each listed in testdata/skip.txt: as() filters a
 // collection like ofType() (R4's dom-3 applies it to descendants()); an

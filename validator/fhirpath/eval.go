@@ -281,6 +281,9 @@ func (ev *evaluator) evalNode(n node, focus Collection, fr *frame) Collection {
 	case *memberNode:
 		in := focus
 		if n.target != nil {
+			if ev.env.Strict {
+				ev.checkStaticMember(n)
+			}
 			in = ev.eval(n.target, focus, fr)
 		}
 		var out Collection
@@ -290,6 +293,9 @@ func (ev *evaluator) evalNode(n node, focus Collection, fr *frame) Collection {
 		ev.spend(n, len(out))
 		return out
 	case *indexNode:
+		if ev.env.Strict {
+			ev.checkOrdered(n, n.target)
+		}
 		in := ev.eval(n.target, focus, fr)
 		idx := ev.eval(n.index, focus, fr)
 		if len(idx) == 0 {

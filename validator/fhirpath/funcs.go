@@ -37,6 +37,12 @@ func init() {
 func (ev *evaluator) call(c *callNode, focus Collection, fr *frame) Collection {
 	in := focus
 	if c.target != nil {
+		if ev.env.Strict {
+			switch c.name {
+			case "first", "last", "tail", "skip", "take":
+				ev.checkOrdered(c, c.target)
+			}
+		}
 		in = ev.eval(c.target, focus, fr)
 	}
 	out := c.fn.impl(ev, c, in, focus, fr)

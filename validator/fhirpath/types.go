@@ -148,3 +148,62 @@ func systemNameOf(fhirType string) string {
 	}
 	return ""
 }
+
+// staticType is the FHIR type an expression is known to have without
+// evaluating it: the type named by "as T", as(T) or ofType(T).
+func staticType(n node) string {
+	switch n := n.(type) {
+	case *parenNode:
+		return staticType(n.x)
+	case *cacheNode:
+		return staticType(n.x)
+	case *typeNode:
+		if n.op == "as" && n.typ.namespace != "System" {
+			return n.typ.name
+		}
+	case *callNode:
+		if (n.name == "as" || n.name == "ofType") && n.typ != nil && n.typ.namespace != "System" {
+			return n.typ.name
+		}
+	}
+	return ""
+}
+
+// checkStaticMember (strict mode) fails on navigation to a name the
+// statically known type of the target does not define, even when the
+// target is empty: (value as Period).unit.
+func (ev *evaluator) checkStaticMember(n *memberNode) {
+	defs := ev.env.Defs
+	typ := staticType(n.target)
+	if defs == nil || typ == "" || n.name == "" || n.name[0] < 'a' || n.name[0] > 'z' {
+		return
+	}
+	t := defs.Type(typ)
+	if t == nil || t.Root == nil {
+		return
+	}
+	if e, _ := t.Root.ChoiceType(n.name); e != nil || choiceElement(t.Root, n.name) != nil {
+		return
+	}
+	ev.fail(n, "%s has no element named %s", typ, n.name)
+}
+
+// checkOrdered (strict mode) fails when an order-dependent operation is
+// applied to children() or descendants(), whose order is not defined.
+func (ev *evaluator) checkOrdered(at node, target node) {
+	for {
+		switch t := target.(type) {
+		case *parenNode:
+			target = t.x
+			continue
+		case *cacheNode:
+			target = t.x
+			continue
+		case *callNode:
+			if t.name == "children" || t.name == "descendants" {
+				ev.fail(at, "the order of %s() is not defined, so it cannot be indexed or sliced", t.name)
+			}
+		}
+		return
+	}
+}
