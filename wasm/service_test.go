@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -209,4 +210,26 @@ func TestJSAPI(t *testing.T) {
 	if s, _ := fhirVersion.String(); s != "4.0.1" {
 		t.Errorf("info().fhirVersion = %q, want 4.0.1", s)
 	}
+}
+
+// A cancel that arrives while a large input is being validated stops it:
+// the progress callback yields now and then, so the cancel gets through.
+func TestCancelWhileValidating(t *testing.T) {
+	svc, box := startService(t, nil)
+	var ndjson strings.Builder
+	for i := range 40000 {
+		fmt.Fprintf(&ndjson, `{"resourceType":"Patient","id":"p%d","gender":"female","birthDate":"1970-01-02"}`+"\n", i)
+	}
+	svc.enqueue(&job{id: 21, kind: jobValidate, name: "many.ndjson", data: []byte(ndjson.String())})
+	for {
+		m := box.await(t, 21, "progress")
+		if total, _ := m["total"].(int); total > 0 {
+			break
+		}
+	}
+	svc.cancelJob(21)
+	box.await(t, 21, "cancelled")
+	// The service takes the next job as usual.
+	svc.enqueue(&job{id: 22, kind: jobValidate, name: "p.json", data: []byte(patientJSON)})
+	box.await(t, 22, "result")
 }
