@@ -197,3 +197,39 @@ func TestIndexHTMLMatchesPolicy(t *testing.T) {
 		}
 	}
 }
+
+// Any request path and Accept-Encoding gets an answer about the app's own
+// files: never a panic, never a file outside the app.
+func FuzzHandler(f *testing.F) {
+	for _, seed := range [][2]string{{"/", "gzip"}, {"/gen/fhirlens.wasm", "gzip;q=0"}, {"/../../etc/passwd", ""}, {"/js/%2e%2e/notes.txt", "br"}, {"//gen//fhirlens.wasm", "GZIP"}} {
+		f.Add(seed[0], seed[1])
+	}
+	app := builtApp()
+	h := Handler(app)
+	contents := map[string]bool{}
+	for _, file := range app {
+		contents[string(file.Data)] = true
+	}
+	f.Fuzz(func(t *testing.T, target, acceptEncoding string) {
+		req, err := http.NewRequest("GET", "http://app.test/", nil)
+		if err != nil {
+			t.Skip()
+		}
+		req.URL.Path = target
+		req.Header.Set("Accept-Encoding", acceptEncoding)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		switch rec.Code {
+		case 200:
+			if !contents[rec.Body.String()] {
+				t.Fatalf("GET %q served %q, which is no file of the app", target, rec.Body.String())
+			}
+			if rec.Body.String() == "not served" || rec.Body.String() == "build output" {
+				t.Fatalf("GET %q served a file that is not part of the app", target)
+			}
+		case 404, 304:
+		default:
+			t.Fatalf("GET %q: status %d", target, rec.Code)
+		}
+	})
+}
