@@ -172,7 +172,7 @@ type positions struct {
 	marks map[int][]int32
 }
 
-const markStride = 4096
+const markStride = 256
 
 func (p *positions) line(data []byte, offset int) int {
 	if p.lines == nil {
