@@ -48,52 +48,86 @@ func (w *walker) finish() {}
 // checkInvariants evaluates the constraints that apply to the element at n:
 // those of its definition and those of its data type.
 func (w *walker) checkInvariants(n jsontree.ID, elem *definitions.Element, typeCode string) {
-	w.evalConstraints(n, elem, typeCode, elem.Constraints, nil)
-	if t := w.defs.Type(typeCode); t != nil && t.Root != nil && t.Root != elem && t.Kind != "resource" {
-		w.evalConstraints(n, elem, typeCode, t.Root.Constraints, elem.Constraints)
+	cs := w.v.constraintsFor(elem, typeCode)
+	if len(cs) == 0 {
+		return
 	}
-}
-
-// evalConstraints evaluates cs at n, skipping keys already in done.
-func (w *walker) evalConstraints(n jsontree.ID, elem *definitions.Element, typeCode string, cs, done []definitions.Constraint) {
 	frame := w.frames[len(w.frames)-1]
-outer:
+	env := w.env
 	for i := range cs {
 		c := &cs[i]
-		if c.Expression == "" || nativeRules[c.Key] {
-			continue
-		}
-		for j := range done {
-			if done[j].Key == c.Key {
-				continue outer
-			}
-		}
-		expr, err := fhirpath.CompileCached(c.Expression)
-		if err != nil {
+		if c.err != nil {
 			w.issue(n, false, Warning, "processing", "invariant.error",
-				fmt.Sprintf("%s could not be checked: its expression does not compile (%v)", c.Key, err))
+				fmt.Sprintf("%s could not be checked: its expression does not compile (%v)", c.Key, c.err))
 			continue
 		}
-		env := w.env
 		env.Focus, env.FocusType, env.FocusElem = n, typeCode, elem
 		env.FocusCompanion = jsontree.None
 		env.Resource = frame.node
 		env.RootResource = w.rootResource()
-		ok, err := expr.EvaluateBool(w.ctx, env)
+		ok, err := c.expr.EvaluateBool(w.ctx, env)
 		if err != nil {
 			w.issue(n, false, Warning, "processing", "invariant.error",
 				fmt.Sprintf("%s could not be checked: %v", c.Key, err))
 			continue
 		}
-		if ok {
+		if !ok {
+			w.issue(n, false, c.severity, "invariant", c.Key, c.message)
+		}
+	}
+}
+
+// compiledConstraint is an invariant ready to evaluate at an element.
+type compiledConstraint struct {
+	*definitions.Constraint
+	expr     *fhirpath.Expr
+	err      error
+	severity Severity
+	message  string
+}
+
+type constraintKey struct {
+	elem     *definitions.Element
+	typeCode string
+}
+
+// constraintsFor lists, once per element definition and type, the
+// invariants to evaluate there: the element's own and its data type's,
+// without duplicates and without those checked natively (nativeRules).
+func (v *Validator) constraintsFor(elem *definitions.Element, typeCode string) []compiledConstraint {
+	key := constraintKey{elem, typeCode}
+	v.constraintsMu.RLock()
+	cs, ok := v.constraints[key]
+	v.constraintsMu.RUnlock()
+	if ok {
+		return cs
+	}
+	all := elem.Constraints
+	if t := v.defs.Type(typeCode); t != nil && t.Root != nil && t.Root != elem && t.Kind != "resource" {
+		all = append(append([]definitions.Constraint(nil), all...), t.Root.Constraints...)
+	}
+	seen := map[string]bool{}
+	for i := range all {
+		c := &all[i]
+		if c.Expression == "" || nativeRules[c.Key] || seen[c.Key] {
 			continue
 		}
+		seen[c.Key] = true
+		expr, err := fhirpath.CompileCached(c.Expression)
 		sev := Error
 		if c.Severity == "warning" || c.BestPractice {
 			sev = Warning
 		}
-		w.issue(n, false, sev, "invariant", c.Key, fmt.Sprintf("%s: %s", c.Key, strings.TrimSpace(c.Human)))
+		cs = append(cs, compiledConstraint{Constraint: c, expr: expr, err: err, severity: sev,
+			message: fmt.Sprintf("%s: %s", c.Key, strings.TrimSpace(c.Human))})
 	}
+	v.constraintsMu.Lock()
+	if v.constraints == nil {
+		v.constraints = map[constraintKey][]compiledConstraint{}
+	}
+	v.constraints[key] = cs
+	v.constraintsMu.Unlock()
+	return cs
 }
 
 // rootResource binds %rootResource: the container of a contained resource,

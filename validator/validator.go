@@ -28,6 +28,9 @@ type Validator struct {
 	opts    Options
 	defs    *definitions.Set
 	targets sync.Map // *definitions.Element → []string, see targetsOf
+
+	constraintsMu sync.RWMutex
+	constraints   map[constraintKey][]compiledConstraint // see constraintsFor
 }
 
 // New prepares a validator.
