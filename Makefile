@@ -53,8 +53,16 @@ fuzz-short:
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZ_TIME) > /tmp/fhirlens-fuzz.log 2>&1 || { cat /tmp/fhirlens-fuzz.log; exit 1; }; \
 	done
 
+# Benchmarks, not timed tests: MB/s and allocations of the engine on a
+# ~10 MB Synthea Bundle, reference resolution at 1k/10k/100k entries, the
+# definitions' decode time and the record view model. bench-web (web.mk)
+# measures the wasm size, page load and in-browser speed.
 bench:
-	$(GO) test ./validator -run XXX -bench . -benchmem -benchtime 5x
+	$(GO) test ./validator -run '^$$' -bench Synthea -benchmem -benchtime 5x
+	$(GO) test ./validator/bundle -run '^$$' -bench Bundle -benchtime 3x
+	$(GO) test ./validator/definitions -run '^$$' -bench DecodeR4 -benchmem
+	$(GO) test ./validator/fhirpath -run '^$$' -bench 'Compile|Invariants' -benchmem
+	$(GO) test ./record -run '^$$' -bench . -benchmem -benchtime 3x
 
 clean:
 	rm -rf bin test-artifacts
