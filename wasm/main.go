@@ -10,9 +10,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 )
 
 func main() {
+	mainAt = time.Now() // after the runtime and every package init ran
 	svc := newService(jsOutbox, yieldToJS)
 	if err := register(svc); err != nil {
 		fmt.Fprintln(os.Stderr, "fhirlens: cannot register the JS API:", err)

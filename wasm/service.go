@@ -16,6 +16,10 @@ import (
 // version is set at link time (-X main.version=...).
 var version = "dev"
 
+// mainAt is when main started: the page compares it with its own clock to
+// see how long Go's start-up took.
+var mainAt time.Time
+
 // message is one answer to the page. Values are strings, numbers, booleans
 // or nil so that they convert to JS as they are.
 type message = map[string]any
@@ -106,6 +110,9 @@ func (s *service) info() message {
 		return msg
 	}
 	msg["loadMs"] = float64(s.loadTime.Microseconds()) / 1000
+	if !mainAt.IsZero() {
+		msg["mainAtEpochMs"] = float64(mainAt.UnixMicro()) / 1000
+	}
 	if s.validatorErr != nil {
 		msg["error"] = s.validatorErr.Error()
 		return msg

@@ -40,6 +40,7 @@ export class Engine {
   receive(m) {
     if (m.type === 'ready') {
       this.ready = true;
+      if (m.mainAtEpochMs) m.mainAt = m.mainAtEpochMs - performance.timeOrigin;
       this.info = m;
       this.onReady(m);
       return;
