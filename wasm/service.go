@@ -35,13 +35,14 @@ const (
 
 // job is one request from the page. Its data was copied out of JS once.
 type job struct {
-	id     int
-	kind   jobKind
-	name   string
-	data   []byte
-	record bool // also build the record view model (jobValidate)
-	ctx    context.Context
-	cancel context.CancelFunc
+	id       int
+	kind     jobKind
+	name     string
+	data     []byte
+	record   bool // also build the record view model (jobValidate)
+	reported bool // the report has been posted; only the record is owed
+	ctx      context.Context
+	cancel   context.CancelFunc
 }
 
 // service runs jobs one at a time in a single goroutine, so the shared
@@ -62,7 +63,9 @@ type service struct {
 	current *job
 
 	lastPost, lastYield time.Time
-	summarize           func(data []byte) ([]byte, error)
+	// validate and summarize do the work; tests replace them.
+	validate  func(ctx context.Context, name string, data []byte) *validator.Report
+	summarize func(data []byte) ([]byte, error)
 }
 
 func newService(post func(message), yield func()) *service {
@@ -80,6 +83,9 @@ func newService(post func(message), yield func()) *service {
 func (s *service) start() {
 	begin := time.Now()
 	s.validator, s.validatorErr = newValidatorSafely(s.progress)
+	if s.validate == nil && s.validator != nil {
+		s.validate = s.validator.Validate
+	}
 	s.loadTime = time.Since(begin)
 	close(s.validatorReady)
 	msg := s.info()
@@ -179,8 +185,15 @@ func (s *service) run(j *job) {
 	defer s.finish(j)
 	defer func() {
 		if p := recover(); p != nil {
-			s.post(message{"type": "result", "id": j.id, "name": j.name,
-				"report": panicReport(j, p)})
+			// Answer with the message the page is waiting for.
+			switch {
+			case j.kind == jobOutcome:
+				s.post(message{"type": "error", "id": j.id, "message": fmt.Sprintf("internal error in fhirlens: %v", p)})
+			case j.kind == jobSummarize || j.reported:
+				s.post(message{"type": "record", "id": j.id, "name": j.name, "error": fmt.Sprintf("internal error building the record view (please report it with the input): %v", p)})
+			default:
+				s.post(message{"type": "result", "id": j.id, "name": j.name, "report": panicReport(j, p)})
+			}
 		}
 	}()
 	if j.ctx.Err() != nil {
@@ -206,7 +219,7 @@ func (s *service) runValidate(j *job) {
 	s.lastPost, s.lastYield = time.Time{}, time.Now()
 	s.post(message{"type": "progress", "id": j.id, "phase": "validating", "done": 0, "total": 0})
 	begin := time.Now()
-	rep := s.validator.Validate(j.ctx, j.name, j.data)
+	rep := s.validate(j.ctx, j.name, j.data)
 	elapsed := time.Since(begin)
 	if j.ctx.Err() != nil {
 		s.post(message{"type": "cancelled", "id": j.id, "name": j.name})
@@ -218,6 +231,7 @@ func (s *service) runValidate(j *job) {
 	}
 	s.post(message{"type": "result", "id": j.id, "name": j.name, "report": string(out),
 		"validateMs": ms(elapsed), "bytes": len(j.data)})
+	j.reported = true
 	if j.record {
 		s.post(message{"type": "progress", "id": j.id, "phase": "summarizing", "done": 0, "total": 0})
 		s.yield() // let the page draw the issues before the record is built

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+
+	"github.com/fhirlens/fhirlens/validator"
 )
 
 const patientJSON = `{"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1970-01-02"}`
@@ -84,15 +87,30 @@ func TestValidateReportsJSON(t *testing.T) {
 }
 
 func TestPanicBecomesFatalFindingAndServiceLives(t *testing.T) {
-	svc, box := startService(t, func([]byte) ([]byte, error) { panic("boom") })
-	svc.enqueue(&job{id: 7, kind: jobSummarize, name: "x.json", data: []byte(patientJSON)})
-	result := box.await(t, 7, "result")
-	report := result["report"].(string)
-	if !strings.Contains(report, `"severity":"fatal"`) || !strings.Contains(report, "boom") {
+	svc, box := startService(t, func([]byte) ([]byte, error) { panic("boom in record") })
+	validate := svc.validate
+	svc.validate = func(ctx context.Context, name string, data []byte) *validator.Report {
+		if name == "panic.json" {
+			panic("boom in validation")
+		}
+		return validate(ctx, name, data)
+	}
+	// A panic while validating: a report whose one finding is fatal.
+	svc.enqueue(&job{id: 7, kind: jobValidate, name: "panic.json", data: []byte(patientJSON), record: true})
+	report := box.await(t, 7, "result")["report"].(string)
+	if !strings.Contains(report, `"severity":"fatal"`) || !strings.Contains(report, "boom in validation") {
 		t.Errorf("panic report = %s, want a fatal finding mentioning the panic", report)
 	}
-	svc.enqueue(&job{id: 8, kind: jobValidate, name: "p.json", data: []byte(patientJSON)})
+	// A panic while building the record, after the report went out: the
+	// record answer carries the error.
+	svc.enqueue(&job{id: 8, kind: jobValidate, name: "p.json", data: []byte(patientJSON), record: true})
 	box.await(t, 8, "result")
+	if msg := box.await(t, 8, "record"); !strings.Contains(fmt.Sprint(msg["error"]), "boom in record") {
+		t.Errorf("record after a panic = %v, want an error mentioning it", msg)
+	}
+	// The service is alive for the next job.
+	svc.enqueue(&job{id: 9, kind: jobValidate, name: "p.json", data: []byte(patientJSON)})
+	box.await(t, 9, "result")
 }
 
 func TestCancelBeforeStart(t *testing.T) {
