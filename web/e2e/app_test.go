@@ -83,6 +83,7 @@ func TestApp(t *testing.T) {
 			"'1984-13-32' is not a valid date",   // bad date
 			"status is required",                 // missing required element
 			"Bundle.entry[0].resource.birthDate", // FHIRPath location
+			"does not resolve",                   // unresolved reference
 		} {
 			contains(t, "issue list", list, want)
 		}
