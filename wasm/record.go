@@ -10,7 +10,9 @@ import (
 
 // summarizeRecord builds the record view model (issue 6) as JSON.
 func summarizeRecord(data []byte) ([]byte, error) {
-	model, err := record.Summarize(data, record.Options{})
+	// Attachment data stays out of the model (smaller, faster to post and
+	// parse); the viewer reads it from the input bytes when it is shown.
+	model, err := record.Summarize(data, record.Options{OmitAttachmentData: true})
 	if err != nil {
 		return nil, err
 	}

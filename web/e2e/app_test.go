@@ -57,6 +57,14 @@ func TestApp(t *testing.T) {
 			waitFor(t, ctx, `document.getElementById('record-root').innerText.includes('Denis')`, 20*time.Second)
 			contains(t, "record view", evalString(t, ctx, `document.getElementById('record-root').innerText`), "Schmitt")
 			screenshot(t, ctx, "02-valid-record")
+			// Attachment data is left out of the model and read from the
+			// input bytes the page holds: a clinical note opens.
+			err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const b = [...document.querySelectorAll('#record-root button')].find(b => b.textContent === 'Show content'); b.scrollIntoView(); b.click(); })()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, ctx, `(() => { const p = document.querySelector('#record-root .rc-attachment-body pre'); return p && p.textContent.length > 20; })()`, 10*time.Second)
+			screenshot(t, ctx, "02b-valid-attachment")
 		} else {
 			t.Log("record viewer (web/js/record/view.js) not present: patient name check skipped")
 		}

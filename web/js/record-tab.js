@@ -36,6 +36,7 @@ export function showRecord(container, file, actions) {
     viewer.renderRecord(container, file.record, {
       report: file.report,
       fileName: file.name,
+      bytes: file.bytes, // attachment data is read from here (omitted from the model)
       openRaw: actions.openRaw,
       openIssues: actions.openIssues,
     });
