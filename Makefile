@@ -45,7 +45,8 @@ FUZZ_TARGETS := \
 	./validator/definitions:FuzzLoadStructureDefinition \
 	./validator/definitions:FuzzLoadTerminology \
 	./validator/definitions:FuzzLoadPackage \
-	./record:FuzzSummarize
+	./record:FuzzSummarize \
+	./web:FuzzHandler
 fuzz-short:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

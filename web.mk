@@ -47,7 +47,7 @@ install-browser:
 # Real-browser tests (chromedp + headless Chromium) against the serve handler.
 # Screenshots land in test-artifacts/.
 browser-test: wasm-test install-browser web
-	FHIRLENS_BROWSER=1 $(GO) test -count=1 -timeout 15m ./web/...
+	FHIRLENS_BROWSER=1 $(GO) test -count=1 -timeout 15m ./web/... ./record/...
 
 # Budgets: wasm gzip size, cold page load to ready, browser vs native MB/s.
 bench-web: install-browser web
