@@ -74,7 +74,8 @@ type Report struct {
 	Resources   []Resource `json:"resources"`
 	Issues      []Issue    `json:"issues"`
 
-	truncated bool // the issue limit was reached and the walk stopped
+	truncated  bool           // the issue limit was reached and the walk stopped
+	unverified map[string]int // codings per code system that cannot be checked offline
 }
 
 // Counts returns the number of issues of each severity, indexed by Severity.

@@ -56,6 +56,7 @@ func (v *Validator) Validate(ctx context.Context, source string, data []byte) (r
 		}
 	}()
 	v.run(ctx, rep, data)
+	rep.reportUnverified()
 	rep.sortIssues()
 	return rep
 }

@@ -415,6 +415,8 @@ func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode st
 		}
 	case "Extension":
 		w.checkExtension(n)
+	case "Coding":
+		w.checkCoding(n)
 	}
 	if elem.Binding != nil && elem.Binding.Strength == "required" {
 		w.checkCodedBinding(n, elem, typeCode)

@@ -1,0 +1,96 @@
+package validator
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+// checkCoding checks a Coding against its code system when the definitions
+// hold that code system in full (the HL7 and FHIR code systems): an unknown
+// code is an error whatever the binding, as in the reference validator.
+// Codings of systems that need a terminology server (SNOMED CT, LOINC, ...)
+// are counted, and the report says they were not verified.
+func (w *walker) checkCoding(n jsontree.ID) {
+	sys, code := codingOf(w.tree, n)
+	if sys == "" || code == "" {
+		return
+	}
+	_, found, known := w.defs.LookupCode(sys, code)
+	switch {
+	case !known:
+		if w.rep.unverified == nil {
+			w.rep.unverified = map[string]int{}
+		}
+		w.rep.unverified[sys]++
+	case !found:
+		c := w.tree.Get(n, "code")
+		l := w.push("code")
+		w.issue(c, false, Error, "code-invalid", "code.unknown",
+			fmt.Sprintf("%s is not a code of the code system %s", quoteValue(code), sys))
+		w.pop(l)
+	}
+}
+
+// reportUnverified adds one note naming the code systems whose codes could
+// not be checked offline, most used first.
+func (r *Report) reportUnverified() {
+	if len(r.unverified) == 0 {
+		return
+	}
+	type count struct {
+		system string
+		n      int
+	}
+	var counts []count
+	total := 0
+	for s, n := range r.unverified {
+		counts = append(counts, count{s, n})
+		total += n
+	}
+	sort.Slice(counts, func(i, j int) bool {
+		if counts[i].n != counts[j].n {
+			return counts[i].n > counts[j].n
+		}
+		return counts[i].system < counts[j].system
+	})
+	var parts []string
+	for i, c := range counts {
+		if i == 6 {
+			parts = append(parts, fmt.Sprintf("and %d more systems", len(counts)-6))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%d)", systemName(c.system), c.n))
+	}
+	what := fmt.Sprintf("%d codes were", total)
+	if total == 1 {
+		what = "1 code was"
+	}
+	r.Issues = append(r.Issues, Issue{Severity: Information, Code: "informational", Rule: "code.not-verified",
+		Resource: -1, Line: 1, Col: 1,
+		Message: fmt.Sprintf("%s not checked: their code systems need a terminology server (%s)",
+			what, strings.Join(parts, ", "))})
+}
+
+// systemName gives a reader's name for the code systems that need a server.
+func systemName(url string) string {
+	switch url {
+	case "http://snomed.info/sct":
+		return "SNOMED CT"
+	case "http://loinc.org":
+		return "LOINC"
+	case "http://www.nlm.nih.gov/research/umls/rxnorm":
+		return "RxNorm"
+	case "http://hl7.org/fhir/sid/icd-10", "http://hl7.org/fhir/sid/icd-10-cm":
+		return "ICD-10"
+	case "http://unitsofmeasure.org":
+		return "UCUM"
+	case "https://dmd.nhs.uk", "https://fhir.nhs.uk/Id/dmd":
+		return "dm+d"
+	case "http://hl7.org/fhir/sid/cvx":
+		return "CVX"
+	}
+	return url
+}
