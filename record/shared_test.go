@@ -10,24 +10,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
-// sharedDir finds the reference data: $FHIRLENS_SHARED, else ../shared from
-// the module root. Missing data fails in CI and skips elsewhere.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("FHIRLENS_SHARED")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("reference data not found at %s (set FHIRLENS_SHARED)", dir)
-		}
-		t.Skipf("reference data not found at %s", dir)
-	}
-	return dir
-}
+// sharedDir is the reference data folder (see package sharedtest).
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
 // syntheaNDJSON concatenates every ndjson file of the Synthea corpus, in name order.
 func syntheaNDJSON(t testing.TB) []byte {

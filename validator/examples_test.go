@@ -5,9 +5,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
 // The R4 examples are meant to be valid. Each one that still has errors is
@@ -17,8 +18,7 @@ import (
 const allowlistFile = "testdata/r4-examples-allowlist.txt"
 
 func TestR4ExamplesConformance(t *testing.T) {
-	dir := sharedDir(t)
-	files := readPackage(t, filepath.Join(dir, "fhir", "hl7.fhir.r4.examples-4.0.1.tgz"))
+	files := sharedtest.PackageJSON(t, "fhir/hl7.fhir.r4.examples-4.0.1.tgz")
 	v, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,31 +1,14 @@
 package fhirpath
 
 import (
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
-// sharedDir locates the reference data: $FHIRLENS_SHARED or ../shared from
-// the module root. Missing data fails in CI and skips elsewhere.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("FHIRLENS_SHARED")
-	if dir == "" {
-		_, file, _, _ := runtime.Caller(0)
-		dir = filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "fhir")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("reference data missing at %s (set FHIRLENS_SHARED): %v", dir, err)
-		}
-		t.Skipf("reference data missing at %s: %v", dir, err)
-	}
-	return dir
-}
+// sharedDir is the reference data folder (see package sharedtest).
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
 // r4 returns the embedded R4 core definitions, which the validator uses.
 func r4(t testing.TB) *definitions.Set {
@@ -38,10 +21,4 @@ func r4(t testing.TB) *definitions.Set {
 }
 
 // sharedPath is where the reference data should be, without skipping.
-func sharedPath() string {
-	if dir := os.Getenv("FHIRLENS_SHARED"); dir != "" {
-		return dir
-	}
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
-}
+func sharedPath() string { return sharedtest.Path() }

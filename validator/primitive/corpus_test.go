@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
 // This test runs Check over every primitive value in the R4 examples and the
@@ -28,35 +30,8 @@ var knownBadExamples = map[string]bool{
 	"package/Library-zika-virus-intervention-logic.json|urn:oid:X.Y.Z": true,
 }
 
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("FHIRLENS_SHARED"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			shared := filepath.Join(dir, "..", "shared")
-			if _, err := os.Stat(shared); err == nil {
-				return shared
-			}
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("reference data ../shared is missing (set FHIRLENS_SHARED)")
-	}
-	t.Skip("reference data ../shared not found")
-	return ""
-}
+// sharedDir is the reference data folder (see package sharedtest).
+func sharedDir(t *testing.T) string { return sharedtest.Dir(t) }
 
 // eachJSON calls fn with every .json member of a FHIR package tarball.
 func eachJSON(t *testing.T, path string, fn func(name string, data []byte)) {

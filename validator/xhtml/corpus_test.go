@@ -9,39 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
-// sharedDir finds the reference data: $FHIRLENS_SHARED, or ../shared next
-// to the module root. Without it the test is skipped, except in CI.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("FHIRLENS_SHARED"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			shared := filepath.Join(dir, "..", "shared")
-			if _, err := os.Stat(shared); err == nil {
-				return shared
-			}
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("reference data ../shared is missing (set FHIRLENS_SHARED)")
-	}
-	t.Skip("reference data ../shared not found")
-	return ""
-}
+// sharedDir is the reference data folder (see package sharedtest).
+func sharedDir(t *testing.T) string { return sharedtest.Dir(t) }
 
 // narratives calls fn for every Narrative.div in the R4 examples package.
 func narratives(t *testing.T, fn func(file, div string)) {

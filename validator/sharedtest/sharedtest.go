@@ -1,0 +1,86 @@
+// Package sharedtest gives tests the project's reference data (the official
+// FHIR packages, the FHIRPath suite, the Synthea corpus): $FHIRLENS_SHARED,
+// or ../shared beside the module root. Missing data skips a test, except
+// with CI=true, where it fails: CI must never pass by skipping.
+package sharedtest
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// Root is the module root (the folder holding go.mod).
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// Path is where the reference data should be, without checking.
+func Path() string {
+	if dir := os.Getenv("FHIRLENS_SHARED"); dir != "" {
+		return dir
+	}
+	return filepath.Join(Root(), "..", "shared")
+}
+
+// Dir returns the reference data folder, or skips (fails in CI) without it.
+func Dir(t testing.TB) string {
+	t.Helper()
+	dir := Path()
+	if _, err := os.Stat(filepath.Join(dir, "fhir")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("reference data missing at %s (set FHIRLENS_SHARED): %v", dir, err)
+		}
+		t.Skipf("reference data missing at %s (set FHIRLENS_SHARED)", dir)
+	}
+	return dir
+}
+
+// File is one file of a FHIR package.
+type File struct {
+	Name string // path inside the archive, without the leading "package/"
+	Data []byte
+}
+
+// PackageJSON returns the JSON files of a package .tgz under the reference
+// data (e.g. "fhir/hl7.fhir.r4.examples-4.0.1.tgz") in archive order,
+// leaving out package.json and .index.json.
+func PackageJSON(t testing.TB, rel string) []File {
+	t.Helper()
+	f, err := os.Open(filepath.Join(Dir(t), rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	var out []File
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag != tar.TypeReg || !strings.HasSuffix(h.Name, ".json") ||
+			strings.HasSuffix(h.Name, "package.json") || strings.HasSuffix(h.Name, ".index.json") {
+			continue
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, File{Name: strings.TrimPrefix(h.Name, "package/"), Data: data})
+	}
+	return out
+}
