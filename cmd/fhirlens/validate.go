@@ -1,21 +1,26 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator"
 )
 
-const validateUsage = `usage: fhirlens validate [--format text|json|outcome] [--no-invariants] FILE...|-
+const validateUsage = `usage: fhirlens validate [--format text|json|outcome] [--no-invariants] FILE|FOLDER...|-
 
 Validates FHIR R4 JSON: a resource, a Bundle, or ndjson (one resource per
-line). "-" reads standard input. Formats:
+line). A folder stands for the .json and .ndjson files in it (.gz files are
+decompressed); "-" reads standard input. Formats:
   text     findings grouped by file and resource, with a summary (default)
   json     the reports as a JSON array
   outcome  one OperationOutcome per input; several inputs give a collection
@@ -55,7 +60,12 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var reports []*validator.Report
 	ioFailed := false
-	for _, name := range flags.Args() {
+	names, err := expandInputs(flags.Args())
+	if err != nil {
+		fmt.Fprintln(stderr, "fhirlens validate:", err)
+		return 2
+	}
+	for _, name := range names {
 		data, err := readInput(name, stdin)
 		if err != nil {
 			fmt.Fprintln(stderr, "fhirlens validate:", err)
@@ -77,11 +87,47 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// readInput reads a file (gunzipping .gz files) or, for "-", stdin.
 func readInput(name string, stdin io.Reader) ([]byte, error) {
 	if name == "-" {
 		return io.ReadAll(stdin)
 	}
-	return os.ReadFile(name)
+	data, err := os.ReadFile(name)
+	if err != nil || !strings.HasSuffix(name, ".gz") {
+		return data, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return io.ReadAll(zr)
+}
+
+// expandInputs replaces each folder by the FHIR files inside it
+// (.json, .ndjson and their .gz forms), in name order.
+func expandInputs(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if a == "-" || err != nil || !st.IsDir() {
+			out = append(out, a) // a missing file is reported when read
+			continue
+		}
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			n := strings.TrimSuffix(d.Name(), ".gz")
+			if !d.IsDir() && (strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".ndjson")) {
+				out = append(out, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func anyErrors(reports []*validator.Report) bool {

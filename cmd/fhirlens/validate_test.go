@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -29,6 +31,7 @@ func TestValidateCLI(t *testing.T) {
 		{"no args", []string{"validate"}, "", 2, ""},
 		{"bad format", []string{"validate", "--format", "xml", valid}, "", 2, ""},
 		{"unknown command", []string{"frobnicate"}, "", 2, ""},
+		{"folder", []string{"validate", "../../testdata/samples"}, "", 1, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,5 +76,25 @@ func TestValidateOutcomeFormats(t *testing.T) {
 	}
 	if err := json.Unmarshal(out.Bytes(), &b); err != nil || b.ResourceType != "Bundle" || b.Type != "collection" || len(b.Entry) != 2 {
 		t.Fatalf("two inputs: want a collection Bundle of 2, got %s (%v)", out.String(), err)
+	}
+}
+
+// A .json.gz file is read decompressed, as the web app does.
+func TestValidateGzip(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/validate/patient-four-errors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(data)
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "p.json.gz")
+	if err := os.WriteFile(path, gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := run([]string{"validate", "--color", "never", path}, nil, &out, &out); code != 1 || !strings.Contains(out.String(), "favouriteColour") {
+		t.Fatalf("exit %d, output:\n%s", code, out.String())
 	}
 }
