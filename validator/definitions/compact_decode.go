@@ -13,9 +13,18 @@ import (
 // maxCompactSize bounds the decompressed compact form, against gzip bombs.
 const maxCompactSize = 256 << 20
 
-// DecodeCompact reads the form EncodeCompact writes. It never panics on
-// malformed input; it returns an error instead.
-func DecodeCompact(gz []byte) (*Set, error) {
+// DecodeCompact reads the form EncodeCompact writes, as it is or
+// gzip-compressed. It never panics on malformed input; it returns an error
+// instead.
+func DecodeCompact(data []byte) (*Set, error) {
+	if bytes.HasPrefix(data, []byte(compactMagic)) {
+		return decodeRaw(string(data))
+	}
+	return decodeGzip(data)
+}
+
+// decodeGzip is DecodeCompact for gzip-compressed input.
+func decodeGzip(gz []byte) (*Set, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		return nil, fmt.Errorf("compact definitions: %w", err)
@@ -36,12 +45,13 @@ func DecodeCompact(gz []byte) (*Set, error) {
 	if len(raw) > maxCompactSize {
 		return nil, errors.New("compact definitions: too large")
 	}
-	return decodeRaw(raw)
+	return decodeRaw(string(raw))
 }
 
-// decodeRaw is DecodeCompact after decompression.
-func decodeRaw(raw []byte) (*Set, error) {
-	if !bytes.HasPrefix(raw, []byte(compactMagic)) {
+// decodeRaw is DecodeCompact for uncompressed input. Every string of the Set
+// is a substring of raw, so the embedded form decodes without copying text.
+func decodeRaw(raw string) (*Set, error) {
+	if !strings.HasPrefix(raw, compactMagic) {
 		return nil, errors.New("compact definitions: bad magic")
 	}
 	d := &compactDecoder{buf: raw, pos: len(compactMagic)}
@@ -55,7 +65,7 @@ func decodeRaw(raw []byte) (*Set, error) {
 var errTruncated = errors.New("truncated or corrupt data")
 
 type compactDecoder struct {
-	buf  []byte
+	buf  string
 	pos  int
 	err  error
 	strs []string
@@ -83,17 +93,22 @@ func (s *slab[T]) take(n int) []T {
 	return out
 }
 
+// uvarint reads an unsigned varint (encoding/binary's format).
 func (d *compactDecoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
+	var v uint64
+	for shift := uint(0); d.pos < len(d.buf) && shift < 64; shift += 7 {
+		b := d.buf[d.pos]
+		d.pos++
+		if b < 0x80 {
+			if shift == 63 && b > 1 {
+				break // overflows 64 bits
+			}
+			return v | uint64(b)<<shift
+		}
+		v |= uint64(b&0x7f) << shift
 	}
-	v, n := binary.Uvarint(d.buf[d.pos:])
-	if n <= 0 {
-		d.err = errTruncated
-		return 0
-	}
-	d.pos += n
-	return v
+	d.fail()
+	return 0
 }
 
 // count reads a length and checks it against the bytes left, each item
@@ -137,35 +152,17 @@ func (d *compactDecoder) strList() []string {
 func (d *compactDecoder) flag() bool { return d.uvarint() != 0 }
 
 func (d *compactDecoder) decode() (*Set, error) {
-	// The string table is one allocation: every string is a slice of it.
+	// The string table: every string is a substring of the input.
 	n := d.count()
-	lens := make([]int, n)
-	total := 0
-	start := d.pos
-	for i := range lens {
+	d.strs = make([]string, n)
+	for i := range d.strs {
 		l := d.uvarint()
 		if d.err != nil || l > uint64(len(d.buf)-d.pos) {
 			d.fail()
 			return nil, d.err
 		}
-		lens[i] = int(l)
+		d.strs[i] = d.buf[d.pos : d.pos+int(l)]
 		d.pos += int(l)
-		total += int(l)
-	}
-	var sb strings.Builder
-	sb.Grow(total)
-	d.pos = start
-	offs := make([]int, n)
-	for i, l := range lens {
-		d.uvarint()
-		offs[i] = sb.Len()
-		sb.Write(d.buf[d.pos : d.pos+l])
-		d.pos += l
-	}
-	blob := sb.String()
-	d.strs = make([]string, n)
-	for i, l := range lens {
-		d.strs[i] = blob[offs[i] : offs[i]+l]
 	}
 
 	d.cons = make([]Constraint, d.count())

@@ -2,13 +2,14 @@ package definitions
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"regexp"
 	"sort"
 )
 
-// The compact form is a gzip-compressed binary stream:
+// The compact form is a binary stream (embedded uncompressed: the binary or
+// wasm file carrying it is compressed as a whole, so a gzip layer of its own
+// would only cost decode time at start-up):
 //
 //	magic "FHIRLENS-DEFS\x01"
 //	string table: count, then each string as length + bytes (uvarints)
@@ -62,25 +63,13 @@ var DefaultCompactOptions = CompactOptions{
 
 // EncodeCompact serialises the definitions validation needs: every type and
 // profile, and the value sets bound from any element or named in a
-// constraint (memberOf('…'), %vs-…). The output is gzip-compressed and
+// constraint (memberOf('…'), %vs-…). The output is uncompressed and
 // byte-for-byte reproducible.
 func EncodeCompact(s *Set, opt CompactOptions) ([]byte, error) {
-	raw := encodeRaw(s, opt)
-	var out bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&out, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(raw); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return encodeRaw(s, opt), nil
 }
 
-// encodeRaw is EncodeCompact before compression.
+// encodeRaw is EncodeCompact.
 func encodeRaw(s *Set, opt CompactOptions) []byte {
 	e := &compactEncoder{strIndex: map[string]int{}, conIndex: map[Constraint]int{}}
 	e.putStr(s.FHIRVersion)

@@ -6,7 +6,7 @@ import "io"
 
 // Names of the generated files holding the embedded R4 definitions.
 const (
-	R4DataFile = "r4.bin.gz"
+	R4DataFile = "r4.bin"
 	R4GoFile   = "r4_embed_gen.go"
 )
 
@@ -20,7 +20,7 @@ import _ "embed"
 // r4Compact is the compact form of the R4 core definitions (see EncodeCompact).
 //
 //go:embed ` + R4DataFile + `
-var r4Compact []byte
+var r4Compact string
 `
 
 // GenerateR4 builds the embedded compact form from the R4 core package. The

@@ -2,7 +2,7 @@ package definitions
 
 import "sync"
 
-var r4 = sync.OnceValues(func() (*Set, error) { return DecodeCompact(r4Compact) })
+var r4 = sync.OnceValues(func() (*Set, error) { return decodeRaw(r4Compact) })
 
 // R4 returns the FHIR R4 (4.0.1) core definitions embedded in the binary,
 // decoding them on first use. The Set is shared: callers must not modify it

@@ -6,5 +6,5 @@ import _ "embed"
 
 // r4Compact is the compact form of the R4 core definitions (see EncodeCompact).
 //
-//go:embed r4.bin.gz
-var r4Compact []byte
+//go:embed r4.bin
+var r4Compact string
