@@ -170,7 +170,7 @@ func (w *walker) openScope(n jsontree.ID) {
 func (w *walker) closeScope(isBundle bool) {
 	s := w.scopes[len(w.scopes)-1]
 	w.scopes = w.scopes[:len(w.scopes)-1]
-	g := bundle.Index(w.tree, s.node)
+	g := bundle.IndexTypes(w.tree, s.node, w.v.resourceTypes)
 	g.Path = s.path
 	var findings []bundle.Finding
 	if isBundle {

@@ -29,6 +29,8 @@ type Validator struct {
 	defs    *definitions.Set
 	targets sync.Map // *definitions.Element → []string, see targetsOf
 
+	resourceTypes map[string]bool // concrete resource type names, for bundle URLs
+
 	constraintsMu sync.RWMutex
 	constraints   map[constraintKey][]compiledConstraint // see constraintsFor
 }
@@ -42,7 +44,13 @@ func New(opts Options) (*Validator, error) {
 			return nil, fmt.Errorf("loading R4 definitions: %w", err)
 		}
 	}
-	return &Validator{opts: opts, defs: defs}, nil
+	v := &Validator{opts: opts, defs: defs, resourceTypes: map[string]bool{}}
+	for _, name := range defs.TypeNames {
+		if t := defs.Types[name]; t.Kind == "resource" && !t.Abstract {
+			v.resourceTypes[name] = true
+		}
+	}
+	return v, nil
 }
 
 // Validate checks one input (a resource, a Bundle or ndjson) named source.

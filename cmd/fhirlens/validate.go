@@ -14,9 +14,10 @@ import (
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator"
+	"github.com/fhirlens/fhirlens/validator/definitions"
 )
 
-const validateUsage = `usage: fhirlens validate [--format text|json|outcome] [--no-invariants] FILE|FOLDER...|-
+const validateUsage = `usage: fhirlens validate [--format text|json|outcome] [--no-invariants] [--core PKG] [--ig PKG]... FILE|FOLDER...|-
 
 Validates FHIR R4 JSON: a resource, a Bundle, or ndjson (one resource per
 line). A folder stands for the .json and .ndjson files in it (.gz files are
@@ -36,6 +37,9 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := flags.String("format", "text", "output `format`: text, json or outcome")
 	noInv := flags.Bool("no-invariants", false, "skip FHIRPath invariants (structure, types and codes only)")
 	color := flags.String("color", "auto", "colour the text output: auto, always or never")
+	core := flags.String("core", "", "validate against this core `package` (.tgz, e.g. the STU3 core) instead of the embedded R4")
+	var igs multiFlag
+	flags.Var(&igs, "ig", "add an implementation guide `package` (.tgz); its extensions and value sets are then known (repeatable)")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -53,7 +57,12 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fhirlens validate: unknown format %q (text, json or outcome)\n", *format)
 		return 2
 	}
-	v, err := validator.New(validator.Options{SkipInvariants: *noInv})
+	defs, err := loadDefinitions(*core, igs)
+	if err != nil {
+		fmt.Fprintln(stderr, "fhirlens validate:", err)
+		return 2
+	}
+	v, err := validator.New(validator.Options{SkipInvariants: *noInv, Definitions: defs})
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
@@ -86,6 +95,49 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// loadDefinitions builds the definitions from packages given on the command
+// line; nil (no flags) means the embedded R4.
+func loadDefinitions(core string, igs []string) (*definitions.Set, error) {
+	if core == "" && len(igs) == 0 {
+		return nil, nil
+	}
+	var set *definitions.Set
+	if core != "" {
+		f, err := os.Open(core)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if set, err = definitions.LoadPackage(f); err != nil {
+			return nil, fmt.Errorf("%s: %w", core, err)
+		}
+	} else {
+		r4, err := definitions.R4()
+		if err != nil {
+			return nil, err
+		}
+		set = r4.Clone() // the embedded set is shared: extend a copy
+	}
+	for _, ig := range igs {
+		f, err := os.Open(ig)
+		if err != nil {
+			return nil, err
+		}
+		err = set.AddPackage(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", ig, err)
+		}
+	}
+	return set, nil
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // readInput reads a file (gunzipping .gz files) or, for "-", stdin.
 func readInput(name string, stdin io.Reader) ([]byte, error) {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -95,6 +97,17 @@ func TestValidateGzip(t *testing.T) {
 	}
 	var out bytes.Buffer
 	if code := run([]string{"validate", "--color", "never", path}, nil, &out, &out); code != 1 || !strings.Contains(out.String(), "favouriteColour") {
+		t.Fatalf("exit %d, output:\n%s", code, out.String())
+	}
+}
+
+// --core swaps the embedded R4 for another version's core package: STU3
+// content that R4 rejects as unknown is then checked as STU3.
+func TestValidateWithSTU3Core(t *testing.T) {
+	core := filepath.Join(sharedtest.Dir(t), "fhir", "hl7.fhir.r3.core-3.0.1.tgz")
+	var out bytes.Buffer
+	code := run([]string{"validate", "--color", "never", "--core", core, "../../testdata/validate/stu3-procedurerequest.json"}, nil, &out, &out)
+	if strings.Contains(out.String(), "resource.unknown-type") || !strings.Contains(out.String(), "code is required") || code != 1 {
 		t.Fatalf("exit %d, output:\n%s", code, out.String())
 	}
 }

@@ -232,7 +232,7 @@ func TestParseREST(t *testing.T) {
 		{"Patient/" + strings.Repeat("x", 65), restURL{}, false},
 	}
 	for _, tt := range tests {
-		got, ok := parseREST(tt.in)
+		got, ok := parseREST(tt.in, r4ResourceTypes)
 		if ok != tt.ok || got != tt.want {
 			t.Errorf("parseREST(%q) = %+v, %v; want %+v, %v", tt.in, got, ok, tt.want, tt.ok)
 		}

@@ -160,7 +160,7 @@ func (c *entryChecker) fullURL(i int) {
 			"fullUrl "+quote(u)+" uses the scheme "+quote(sch)+"; references can only resolve to http(s) URLs, urn:uuid: and urn:oid:")
 		return
 	}
-	rest, ok := parseREST(u)
+	rest, ok := parseREST(u, c.g.types)
 	if !ok || e.Resource == jsontree.None || e.Type == "" {
 		return
 	}

@@ -38,6 +38,7 @@ type Graph struct {
 	byREST    versionedIndex[restKey] // (base, type, id) of RESTful fullUrls -> entries
 	byTypeID  versionedIndex[typeID]  // (type, id) of every resource -> entries
 	byNode    map[jsontree.ID]int32
+	types     map[string]bool // concrete resource type names of the FHIR version
 
 	edges     []Edge
 	out, in   *edgeIndex                             // built on first Outgoing / Incoming
@@ -51,7 +52,13 @@ type typeID struct{ typ, id string }
 // that is not a Bundle gives a graph without entries, which still resolves
 // "#id" references inside it.
 func Index(tree *jsontree.Tree, root jsontree.ID) *Graph {
-	g := &Graph{tree: tree, root: root, Path: "Bundle"}
+	return IndexTypes(tree, root, r4ResourceTypes)
+}
+
+// IndexTypes is Index for another FHIR version: types are its concrete
+// resource type names, which tell RESTful URLs (…/Patient/123) apart.
+func IndexTypes(tree *jsontree.Tree, root jsontree.ID, types map[string]bool) *Graph {
+	g := &Graph{tree: tree, root: root, Path: "Bundle", types: types}
 	if tree == nil || root < 0 || int(root) >= tree.Len() || tree.Kind(root) != jsontree.Object {
 		g.root = jsontree.None
 		return g
@@ -88,7 +95,7 @@ func Index(tree *jsontree.Tree, root jsontree.ID) *Graph {
 				en.Request = str(tree, tree.Get(req, "url"))
 			}
 		}
-		if u, ok := parseREST(en.FullURL); ok && u.Base != "" && u.Version == "" {
+		if u, ok := parseREST(en.FullURL, g.types); ok && u.Base != "" && u.Version == "" {
 			en.Base = u.Base
 			g.byREST.add(restKey{u.Base, u.Type, u.ID}, i, en.Version)
 		}

@@ -34,7 +34,7 @@ func (c *entryChecker) request(i int, req jsontree.ID, path string) {
 			"request.url "+quote(url)+" is absolute; it should be relative to the server the "+c.g.Type+" is posted to, e.g. "+orType(e.Type))
 		return
 	}
-	r, why := parseRequestURL(url)
+	r, why := parseRequestURL(url, c.g.types)
 	if why != "" {
 		c.add(SeverityError, "invalid", "bundle.request-url", un, upath, "request.url "+quote(url)+" is not valid: "+why)
 		return
@@ -102,7 +102,7 @@ type requestURL struct {
 // [type], [type]/[id], [type]/[id]/_history[/vid], [type]/_history,
 // _history, [type]/_search, $op, [type]/$op, [type]/[id]/$op,
 // [type]/[id]/[compartment type], metadata, each optionally with ?query.
-func parseRequestURL(s string) (requestURL, string) {
+func parseRequestURL(s string, types map[string]bool) (requestURL, string) {
 	var r requestURL
 	if q := strings.IndexByte(s, '?'); q >= 0 {
 		r.query = true
@@ -131,7 +131,7 @@ func parseRequestURL(s string) (requestURL, string) {
 			return r, ""
 		}
 	}
-	if !r4ResourceTypes[seg[0]] {
+	if !types[seg[0]] {
 		return r, quote(seg[0]) + " is not a resource type"
 	}
 	r.typ = seg[0]
@@ -161,7 +161,7 @@ func parseRequestURL(s string) (requestURL, string) {
 	case len(seg) == 3 && strings.HasPrefix(seg[2], "$"):
 		r.op = seg[2]
 		return r, ""
-	case len(seg) == 3 && (r4ResourceTypes[seg[2]] || seg[2] == "*"):
+	case len(seg) == 3 && (types[seg[2]] || seg[2] == "*"):
 		return r, "" // compartment search
 	}
 	return r, "it is not one of the URL forms of the FHIR RESTful API ([type], [type]/[id], [type]/[id]/_history/[vid], [type]?[parameters], $[operation] ...)"

@@ -97,7 +97,7 @@ func (g *Graph) resolve(from int, container jsontree.ID, ref string) Resolution 
 		url := ref
 		if sch == "urn" {
 			r.Kind = KindURN
-		} else if u, ok := parseREST(ref); ok {
+		} else if u, ok := parseREST(ref, g.types); ok {
 			r.Type, r.ID, r.Version = u.Type, u.ID, u.Version
 			if u.Version != "" {
 				url = ref[:len(ref)-len(u.Version)-len("/_history/")]
@@ -108,12 +108,12 @@ func (g *Graph) resolve(from int, container jsontree.ID, ref string) Resolution 
 	}
 	if q := strings.IndexByte(ref, '?'); q >= 0 {
 		r.Kind, r.Type = KindConditional, ref[:q]
-		if !r4ResourceTypes[r.Type] {
+		if !g.types[r.Type] {
 			r.Kind, r.Why = KindInvalid, "a conditional reference is [type]?[search parameters], and "+quote(r.Type)+" is not a resource type"
 		}
 		return r
 	}
-	u, ok := parseREST(ref)
+	u, ok := parseREST(ref, g.types)
 	if !ok || u.Base != "" {
 		r.Kind, r.Why = KindInvalid, "a relative reference must be [type]/[id] or [type]/[id]/_history/[version] with a known resource type and a valid id"
 		return r

@@ -3,7 +3,7 @@ package bundle
 // r4ResourceTypes are the concrete resource types of FHIR R4 (4.0.1), taken from
 // hl7.fhir.r4.core; TestResourceTypesMatchCore keeps the list honest. The
 // bundle rules need them to tell a RESTful URL (…/Patient/123) from any
-// other URL without loading the definitions.
+// other URL; Index uses them, IndexTypes takes another version's list.
 var r4ResourceTypes = map[string]bool{
 	"Account": true, "ActivityDefinition": true, "AdverseEvent": true, "AllergyIntolerance": true,
 	"Appointment": true, "AppointmentResponse": true, "AuditEvent": true, "Basic": true,

@@ -14,7 +14,7 @@ type restURL struct {
 // parseREST splits s when it is a RESTful resource URL: an optional
 // http(s) base, a known resource type, a FHIR id and an optional
 // /_history/version (the spec's regex for RESTful URLs).
-func parseREST(s string) (restURL, bool) {
+func parseREST(s string, types map[string]bool) (restURL, bool) {
 	var u restURL
 	rest := s
 	if i := strings.Index(rest, "/_history/"); i >= 0 {
@@ -33,7 +33,7 @@ func parseREST(s string) (restURL, bool) {
 	tslash := strings.LastIndexByte(head, '/')
 	u.Type = head[tslash+1:]
 	u.Base = head[:tslash+1]
-	if !isFHIRID(u.ID) || !r4ResourceTypes[u.Type] {
+	if !isFHIRID(u.ID) || !types[u.Type] {
 		return restURL{}, false
 	}
 	if u.Base != "" && !strings.HasPrefix(u.Base, "http://") && !strings.HasPrefix(u.Base, "https://") {
