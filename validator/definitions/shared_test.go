@@ -3,28 +3,14 @@ package definitions
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
-// sharedDir locates the reference data: $FHIRLENS_SHARED or ../shared from
-// the module root. Missing data fails in CI and skips elsewhere.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("FHIRLENS_SHARED")
-	if dir == "" {
-		_, file, _, _ := runtime.Caller(0)
-		dir = filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "fhir")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("reference data missing at %s (set FHIRLENS_SHARED): %v", dir, err)
-		}
-		t.Skipf("reference data missing at %s: %v", dir, err)
-	}
-	return dir
-}
+// sharedDir is the reference data folder (see package sharedtest).
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
 func loadShared(t testing.TB, name string) *Set {
 	t.Helper()
