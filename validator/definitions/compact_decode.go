@@ -79,9 +79,30 @@ type compactDecoder struct {
 	typeRefs    slab[TypeRef]
 	strings     slab[string]
 	codes       slab[Code]
+	paths       pathArena
 }
 
 type slab[T any] struct{ free []T }
+
+// pathArena builds element paths in big blocks instead of one allocation
+// each. A strings.Builder's String shares its buffer, and writes within its
+// capacity never move it, so the strings handed out stay valid.
+type pathArena struct{ b strings.Builder }
+
+// join returns parent + "." + name + suffix.
+func (a *pathArena) join(parent, name, suffix string) string {
+	n := len(parent) + 1 + len(name) + len(suffix)
+	if a.b.Cap()-a.b.Len() < n {
+		a.b = strings.Builder{}
+		a.b.Grow(max(n, 64<<10))
+	}
+	start := a.b.Len()
+	a.b.WriteString(parent)
+	a.b.WriteByte('.')
+	a.b.WriteString(name)
+	a.b.WriteString(suffix)
+	return a.b.String()[start:]
+}
 
 // take returns n zero values carved from the current block.
 func (s *slab[T]) take(n int) []T {
@@ -263,9 +284,9 @@ func (d *compactDecoder) element(path string, depth int) *Element {
 	if depth == 0 {
 		e.Path = path
 	} else if e.Choice {
-		e.Path = path + "." + e.Name + "[x]"
+		e.Path = d.paths.join(path, e.Name, "[x]")
 	} else {
-		e.Path = path + "." + e.Name
+		e.Path = d.paths.join(path, e.Name, "")
 	}
 	if nt := d.count(); nt > 0 {
 		e.Types = d.typeRefs.take(nt)

@@ -11,8 +11,8 @@ type childSlot struct {
 	typeIdx int // index into elem.Types for choice names; -1 otherwise
 }
 
-// linkType resolves content references and builds the child indexes of a
-// type's element tree. It is idempotent.
+// linkType resolves the content references of a type's element tree (child
+// indexes are built on first use, see ChoiceType). It is idempotent.
 func linkType(t *Type) {
 	if t.Root == nil {
 		return
@@ -36,7 +36,6 @@ func linkType(t *Type) {
 				}
 			}
 		}
-		e.childIndex = buildChildIndex(e.Children)
 		for _, c := range e.Children {
 			link(c)
 		}
@@ -75,7 +74,9 @@ func findPath(e *Element, path string) *Element {
 	return nil
 }
 
-func buildChildIndex(children []*Element) map[string]childSlot {
+func (e *Element) buildChildIndex() { e.childIndex = childIndexOf(e.Children) }
+
+func childIndexOf(children []*Element) map[string]childSlot {
 	if len(children) == 0 {
 		return nil
 	}
@@ -132,6 +133,7 @@ func (e *Element) ChoiceType(jsonName string) (*Element, string) {
 	if e.Ref != nil {
 		e = e.Ref
 	}
+	e.childIndexOnce.Do(e.buildChildIndex)
 	slot, ok := e.childIndex[jsonName]
 	if !ok {
 		return nil, ""

@@ -58,8 +58,11 @@ type Element struct {
 	// Ref is the element ContentRef points to (within the same type), resolved at load.
 	Ref *Element
 	// childIndex maps JSON property names (choice names expanded, e.g.
-	// "valueQuantity") to children; built at load so lookups are O(1).
-	childIndex map[string]childSlot
+	// "valueQuantity") to children, so lookups are O(1). It is built on
+	// first use: most elements are never looked into, and building them all
+	// at load would slow the start-up.
+	childIndexOnce sync.Once
+	childIndex     map[string]childSlot
 	// Fixed/pattern values are not carried (not needed by core validation).
 }
 
