@@ -70,6 +70,10 @@ type compactDecoder struct {
 	err  error
 	strs []string
 	cons []Constraint
+	// conLists and typeLists are the shared lists elements refer to by
+	// number; number 0, the empty list, is nil.
+	conLists  [][]Constraint
+	typeLists [][]TypeRef
 
 	// Slabs hand out the many small values in big blocks: far fewer
 	// allocations, which matters most in the browser.
@@ -79,6 +83,7 @@ type compactDecoder struct {
 	typeRefs    slab[TypeRef]
 	strings     slab[string]
 	codes       slab[Code]
+	bindings    slab[Binding]
 	paths       pathArena
 }
 
@@ -170,6 +175,16 @@ func (d *compactDecoder) strList() []string {
 	return out
 }
 
+// listRef reads a list number and returns that list of the table.
+func listRef[T any](d *compactDecoder, table [][]T) []T {
+	i := d.uvarint()
+	if i >= uint64(len(table)) {
+		d.fail()
+		return nil
+	}
+	return table[i]
+}
+
 func (d *compactDecoder) flag() bool { return d.uvarint() != 0 }
 
 func (d *compactDecoder) decode() (*Set, error) {
@@ -196,6 +211,31 @@ func (d *compactDecoder) decode() (*Set, error) {
 			Source:       d.str(),
 			BestPractice: d.flag(),
 		}
+	}
+
+	d.conLists = make([][]Constraint, d.count())
+	for i := 1; i < len(d.conLists) && d.err == nil; i++ {
+		list := d.constraints.take(d.count())
+		for j := range list {
+			ci := d.uvarint()
+			if ci >= uint64(len(d.cons)) {
+				d.fail()
+				break
+			}
+			list[j] = d.cons[ci]
+		}
+		d.conLists[i] = list
+	}
+	d.typeLists = make([][]TypeRef, d.count())
+	for i := 1; i < len(d.typeLists) && d.err == nil; i++ {
+		list := d.typeRefs.take(d.count())
+		for j := range list {
+			list[j] = TypeRef{Code: d.str(), Profiles: d.strList(), TargetProfiles: d.strList()}
+		}
+		d.typeLists[i] = list
+	}
+	if d.err != nil {
+		return nil, d.err
 	}
 
 	s := &Set{FHIRVersion: d.str()}
@@ -288,29 +328,15 @@ func (d *compactDecoder) element(path string, depth int) *Element {
 	} else {
 		e.Path = d.paths.join(path, e.Name, "")
 	}
-	if nt := d.count(); nt > 0 {
-		e.Types = d.typeRefs.take(nt)
-		for i := range e.Types {
-			e.Types[i] = TypeRef{Code: d.str(), Profiles: d.strList(), TargetProfiles: d.strList()}
-		}
-	}
+	e.Types = listRef(d, d.typeLists)
 	if flags&flagContentRef != 0 {
 		e.ContentRef = d.str()
 	}
 	if flags&flagBinding != 0 {
-		e.Binding = &Binding{Strength: d.str(), ValueSet: d.str()}
+		e.Binding = &d.bindings.take(1)[0]
+		*e.Binding = Binding{Strength: d.str(), ValueSet: d.str()}
 	}
-	if nc := d.count(); nc > 0 {
-		e.Constraints = d.constraints.take(nc)
-		for i := range e.Constraints {
-			ci := d.uvarint()
-			if ci >= uint64(len(d.cons)) {
-				d.fail()
-				return nil
-			}
-			e.Constraints[i] = d.cons[ci]
-		}
-	}
+	e.Constraints = listRef(d, d.conLists)
 	if nc := d.count(); nc > 0 {
 		e.Children = d.children.take(nc)
 		for i := range e.Children {

@@ -11,16 +11,21 @@ import (
 // wasm file carrying it is compressed as a whole, so a gzip layer of its own
 // would only cost decode time at start-up):
 //
-//	magic "FHIRLENS-DEFS\x01"
+//	magic "FHIRLENS-DEFS\x02"
 //	string table: count, then each string as length + bytes (uvarints)
-//	FHIRVersion, types, profiles, value sets; all strings as table indexes
+//	constraint table, constraint-list table, type-list table
+//	FHIRVersion, types, profiles, value sets, code systems
 //
-// Element paths are not stored: a child's path is its parent's path plus its
-// name (with "[x]" for choices). Constraints are stored once in a table and
-// referenced by index, since ele-1 and friends repeat on every element.
+// All strings are string table indexes. Element paths are not stored: a
+// child's path is its parent's path plus its name (with "[x]" for choices).
+// Constraints are stored once in a table, since ele-1 and friends repeat on
+// every element, and so are the lists of constraints and of types an element
+// has: most elements share theirs with many others, and the decoded elements
+// share them too (one slice each instead of a copy per element). List 0 of
+// each table is the empty list.
 // Everything is written in sorted-key and document order, so the same Set
 // always encodes to the same bytes.
-const compactMagic = "FHIRLENS-DEFS\x01"
+const compactMagic = "FHIRLENS-DEFS\x02"
 
 // Element flag bits.
 const (
@@ -71,7 +76,12 @@ func EncodeCompact(s *Set, opt CompactOptions) ([]byte, error) {
 
 // encodeRaw is EncodeCompact.
 func encodeRaw(s *Set, opt CompactOptions) []byte {
-	e := &compactEncoder{strIndex: map[string]int{}, conIndex: map[Constraint]int{}}
+	e := &compactEncoder{
+		strIndex:  map[string]int{},
+		conIndex:  map[Constraint]int{},
+		conLists:  listTable{index: map[string]int{"": 0}, count: 1},
+		typeLists: listTable{index: map[string]int{"": 0}, count: 1},
+	}
 	e.putStr(s.FHIRVersion)
 	e.putUvarint(uint64(len(s.TypeNames)))
 	for _, name := range s.TypeNames {
@@ -114,6 +124,10 @@ func encodeRaw(s *Set, opt CompactOptions) []byte {
 	}
 	putU(uint64(len(e.cons)))
 	raw.Write(e.conBody.Bytes())
+	for _, t := range []*listTable{&e.conLists, &e.typeLists} {
+		putU(uint64(t.count))
+		raw.Write(t.body.Bytes())
+	}
 	raw.Write(e.body.Bytes())
 	return raw.Bytes()
 }
@@ -213,8 +227,32 @@ type compactEncoder struct {
 	cons     []Constraint
 	conIndex map[Constraint]int
 	conBody  bytes.Buffer
-	body     bytes.Buffer
-	tmp      [binary.MaxVarintLen64]byte
+	// conLists and typeLists hold the distinct constraint and type lists of
+	// elements (see putElement).
+	conLists  listTable
+	typeLists listTable
+	body      bytes.Buffer
+	tmp       [binary.MaxVarintLen64]byte
+}
+
+// listTable numbers distinct encoded lists in order of first use. The empty
+// list is number 0 and is not written.
+type listTable struct {
+	index map[string]int // encoded list -> number
+	count int
+	body  bytes.Buffer
+}
+
+// ref returns the number of the encoded list, adding it when new.
+func (t *listTable) ref(encoded []byte) uint64 {
+	i, ok := t.index[string(encoded)]
+	if !ok {
+		i = t.count
+		t.count++
+		t.index[string(encoded)] = i
+		t.body.Write(encoded)
+	}
+	return uint64(i)
 }
 
 func (e *compactEncoder) putUvarint(v uint64) {
@@ -232,13 +270,6 @@ func (e *compactEncoder) strRef(s string) uint64 {
 }
 
 func (e *compactEncoder) putStr(s string) { e.putUvarint(e.strRef(s)) }
-
-func (e *compactEncoder) putStrs(list []string) {
-	e.putUvarint(uint64(len(list)))
-	for _, s := range list {
-		e.putStr(s)
-	}
-}
 
 func (e *compactEncoder) putBool(b bool) {
 	if b {
@@ -284,12 +315,7 @@ func (e *compactEncoder) putElement(el *Element) {
 	e.putStr(el.Name)
 	e.putUvarint(uint64(el.Min))
 	e.putUvarint(uint64(el.Max + 1)) // -1 ("*") becomes 0
-	e.putUvarint(uint64(len(el.Types)))
-	for _, tr := range el.Types {
-		e.putStr(tr.Code)
-		e.putStrs(tr.Profiles)
-		e.putStrs(tr.TargetProfiles)
-	}
+	e.putUvarint(e.typeListRef(el.Types))
 	if el.ContentRef != "" {
 		e.putStr(el.ContentRef)
 	}
@@ -297,14 +323,47 @@ func (e *compactEncoder) putElement(el *Element) {
 		e.putStr(el.Binding.Strength)
 		e.putStr(el.Binding.ValueSet)
 	}
-	e.putUvarint(uint64(len(el.Constraints)))
-	for _, c := range el.Constraints {
-		e.putUvarint(e.conRef(c))
-	}
+	e.putUvarint(e.conListRef(el.Constraints))
 	e.putUvarint(uint64(len(el.Children)))
 	for _, c := range el.Children {
 		e.putElement(c)
 	}
+}
+
+// typeListRef numbers an element's type list: its length, then each type's
+// code, profiles and target profiles.
+func (e *compactEncoder) typeListRef(types []TypeRef) uint64 {
+	if len(types) == 0 {
+		return 0
+	}
+	var enc []byte
+	enc = binary.AppendUvarint(enc, uint64(len(types)))
+	appendStrs := func(list []string) {
+		enc = binary.AppendUvarint(enc, uint64(len(list)))
+		for _, s := range list {
+			enc = binary.AppendUvarint(enc, e.strRef(s))
+		}
+	}
+	for _, tr := range types {
+		enc = binary.AppendUvarint(enc, e.strRef(tr.Code))
+		appendStrs(tr.Profiles)
+		appendStrs(tr.TargetProfiles)
+	}
+	return e.typeLists.ref(enc)
+}
+
+// conListRef numbers an element's constraint list: its length, then each
+// constraint's number in the constraint table.
+func (e *compactEncoder) conListRef(cons []Constraint) uint64 {
+	if len(cons) == 0 {
+		return 0
+	}
+	var enc []byte
+	enc = binary.AppendUvarint(enc, uint64(len(cons)))
+	for _, c := range cons {
+		enc = binary.AppendUvarint(enc, e.conRef(c))
+	}
+	return e.conLists.ref(enc)
 }
 
 func (e *compactEncoder) conRef(c Constraint) uint64 {
