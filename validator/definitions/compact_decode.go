@@ -82,7 +82,7 @@ type compactDecoder struct {
 	constraints slab[Constraint]
 	typeRefs    slab[TypeRef]
 	strings     slab[string]
-	codes       slab[Code]
+	lazyCodes   slab[lazyCodes]
 	bindings    slab[Binding]
 	paths       pathArena
 }
@@ -353,40 +353,61 @@ func (d *compactDecoder) element(path string, depth int) *Element {
 	return e
 }
 
+// valueSet reads a value set's header and defers decoding its codes to first
+// use (see ValueSet.ready): most value sets are never consulted, and
+// decoding runs at page load.
 func (d *compactDecoder) valueSet() *ValueSet {
 	vs := &ValueSet{URL: d.str(), Name: d.str(), Title: d.str()}
 	flags := d.uvarint()
-	nSys := d.count()
-	extra := 0
+	vs.Systems = d.strList()
 	if flags&vsEnumerable != 0 {
 		vs.Enumerable = true
-		extra = d.count()
-	}
-	systems := make([]string, nSys+extra)
-	for i := range systems {
-		systems[i] = d.str()
-	}
-	if nSys > 0 {
-		vs.Systems = systems[:nSys:nSys]
-	}
-	if vs.Enumerable {
-		vs.Codes = d.codes.take(d.count())
-		for i := range vs.Codes {
-			si := d.uvarint()
-			if si >= uint64(len(systems)) {
-				d.fail()
-				return nil
-			}
-			vs.Codes[i] = Code{System: systems[si], Code: d.str()}
-			if flags&vsDisplays != 0 {
-				vs.Codes[i].Display = d.str()
-			}
+		n := d.count()
+		if d.err != nil {
+			return nil
 		}
+		lazy := &d.lazyCodes.take(1)[0]
+		*lazy = lazyCodes{body: d.buf[d.pos : d.pos+n], strs: d.strs, displays: flags&vsDisplays != 0}
+		d.pos += n
+		vs.lazy = lazy
 	}
 	if d.err != nil {
 		return nil
 	}
 	return vs
+}
+
+// lazyCodes is the still encoded code list of a value set: the systems the
+// codes use beyond the compose's, then the codes (see putValueSet).
+type lazyCodes struct {
+	body     string
+	strs     []string
+	displays bool
+}
+
+// decode returns the codes, or false when the data is corrupt.
+func (lz *lazyCodes) decode(composeSystems []string) ([]Code, bool) {
+	d := &compactDecoder{buf: lz.body, strs: lz.strs}
+	systems := composeSystems
+	if extra := d.count(); extra > 0 {
+		systems = make([]string, len(composeSystems)+extra)
+		copy(systems, composeSystems)
+		for i := len(composeSystems); i < len(systems); i++ {
+			systems[i] = d.str()
+		}
+	}
+	codes := make([]Code, d.count())
+	for i := range codes {
+		si := d.uvarint()
+		if si >= uint64(len(systems)) {
+			return nil, false
+		}
+		codes[i] = Code{System: systems[si], Code: d.str()}
+		if lz.displays {
+			codes[i].Display = d.str()
+		}
+	}
+	return codes, d.err == nil && d.pos == len(d.buf)
 }
 
 // codeSystem reads a code system's URL and defers decoding its concepts to

@@ -16,6 +16,9 @@ import (
 //	constraint table, constraint-list table, type-list table
 //	FHIRVersion, types, profiles, value sets, code systems
 //
+// The codes of value sets and the concepts of code systems are prefixed by
+// their length in bytes, so that decoding can skip them until first use.
+//
 // All strings are string table indexes. Element paths are not stored: a
 // child's path is its parent's path plus its name (with "[x]" for choices).
 // Constraints are stored once in a table, since ele-1 and friends repeat on
@@ -25,7 +28,7 @@ import (
 // each table is the empty list.
 // Everything is written in sorted-key and document order, so the same Set
 // always encodes to the same bytes.
-const compactMagic = "FHIRLENS-DEFS\x02"
+const compactMagic = "FHIRLENS-DEFS\x03"
 
 // Element flag bits.
 const (
@@ -388,6 +391,7 @@ func (e *compactEncoder) conRef(c Constraint) uint64 {
 }
 
 func (e *compactEncoder) putValueSet(vs *ValueSet, codes, displays bool) {
+	vs.ready()
 	e.putStr(vs.URL)
 	e.putStr(vs.Name)
 	e.putStr(vs.Title)
@@ -399,16 +403,19 @@ func (e *compactEncoder) putValueSet(vs *ValueSet, codes, displays bool) {
 		}
 	}
 	e.putUvarint(flags)
-	// Code systems: those of the compose, then any other the codes use, so
-	// each code can name its system by a small index.
-	systems := append([]string(nil), vs.Systems...)
 	e.putUvarint(uint64(len(vs.Systems)))
+	for _, s := range vs.Systems {
+		e.putStr(s)
+	}
 	if flags&vsEnumerable == 0 {
-		for _, s := range systems {
-			e.putStr(s)
-		}
 		return
 	}
+	// The codes, prefixed by their length so decoding can defer them. Code
+	// systems: those of the compose, then any other the codes use, so each
+	// code can name its system by a small index.
+	saved := e.body
+	e.body = bytes.Buffer{}
+	systems := append([]string(nil), vs.Systems...)
 	sysIndex := map[string]int{}
 	for i, s := range systems {
 		if _, dup := sysIndex[s]; !dup {
@@ -422,7 +429,7 @@ func (e *compactEncoder) putValueSet(vs *ValueSet, codes, displays bool) {
 		}
 	}
 	e.putUvarint(uint64(len(systems) - len(vs.Systems)))
-	for _, s := range systems {
+	for _, s := range systems[len(vs.Systems):] {
 		e.putStr(s)
 	}
 	e.putUvarint(uint64(len(vs.Codes)))
@@ -433,6 +440,10 @@ func (e *compactEncoder) putValueSet(vs *ValueSet, codes, displays bool) {
 			e.putStr(c.Display)
 		}
 	}
+	codeList := e.body
+	e.body = saved
+	e.putUvarint(uint64(codeList.Len()))
+	e.body.Write(codeList.Bytes())
 }
 
 // putCodeSystem writes a complete code system: its URL, then, prefixed by

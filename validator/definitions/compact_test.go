@@ -136,7 +136,7 @@ func TestEmbeddedR4RoundTrip(t *testing.T) {
 		t.Errorf("%d value sets embedded, want %d", len(emb.ValueSets), len(strength))
 	}
 	for _, url := range emb.ValueSetURLs {
-		got, want := emb.ValueSets[url], fresh.ValueSets[url]
+		got, want := emb.ValueSet(url), fresh.ValueSets[url]
 		keepCodes, keepDisplays := DefaultCompactOptions.keeps(strength[url])
 		if got.Name != want.Name || got.Title != want.Title || strings.Join(got.Systems, " ") != strings.Join(want.Systems, " ") {
 			t.Errorf("value set %s header differs: %+v vs %+v", url, got, want)
@@ -195,6 +195,28 @@ func TestEmbeddedR4RoundTrip(t *testing.T) {
 	}
 	if !emb.ValueSet("http://hl7.org/fhir/ValueSet/administrative-gender").Contains("http://hl7.org/fhir/administrative-gender", "other") {
 		t.Error("embedded administrative-gender lacks other")
+	}
+}
+
+// TestLazyValueSetCodes: the codes of embedded value sets are decoded on
+// first use, whichever way the value set is reached, and damaged code lists
+// leave the value set not enumerable instead of failing.
+func TestLazyValueSetCodes(t *testing.T) {
+	const url = "http://hl7.org/fhir/ValueSet/administrative-gender"
+	s, err := decodeRaw(r4Compact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.ValueSets[url].Contains("http://hl7.org/fhir/administrative-gender", "male") {
+		t.Error("Contains on a value set read from the map failed")
+	}
+	if got := len(s.ValueSet(url).Codes); got != 4 {
+		t.Errorf("administrative-gender has %d codes, want 4", got)
+	}
+
+	damaged := &ValueSet{URL: url, Enumerable: true, lazy: &lazyCodes{body: "\x00\x05\x00"}}
+	if damaged.Contains("", "male") || damaged.Enumerable || damaged.Codes != nil {
+		t.Errorf("damaged code list: Enumerable %v, Codes %v", damaged.Enumerable, damaged.Codes)
 	}
 }
 
@@ -335,7 +357,7 @@ func TestEmbeddedR4Summary(t *testing.T) {
 	}
 	enumerable, codes := 0, 0
 	for _, url := range s.ValueSetURLs {
-		if vs := s.ValueSets[url]; vs.Enumerable {
+		if vs := s.ValueSet(url); vs.Enumerable {
 			enumerable++
 			codes += len(vs.Codes)
 		}

@@ -125,6 +125,7 @@ func (s *Set) expandValueSets(list []*rawValueSet) {
 // returns nil for unknown value sets and for import cycles.
 func (x *expander) valueSet(url string) *ValueSet {
 	if vs := x.s.ValueSets[url]; vs != nil {
+		vs.ready()
 		return vs
 	}
 	r := x.raw[url]

@@ -207,14 +207,35 @@ func (s *Set) Profile(url string) *Type {
 }
 
 // ValueSet returns a value set by canonical URL ("|version" ignored), or nil.
+// Read value sets through it rather than from the ValueSets map: the codes of
+// the embedded form's value sets are decoded on first use, here.
 func (s *Set) ValueSet(url string) *ValueSet {
-	if vs := s.ValueSets[url]; vs != nil {
-		return vs
+	vs := s.ValueSets[url]
+	if vs == nil {
+		if i := strings.IndexByte(url, '|'); i >= 0 {
+			vs = s.ValueSets[url[:i]]
+		}
 	}
-	if i := strings.IndexByte(url, '|'); i >= 0 {
-		return s.ValueSets[url[:i]]
+	if vs != nil {
+		vs.ready()
 	}
-	return nil
+	return vs
+}
+
+// ready decodes the codes of a value set of the embedded form on first use.
+// Damaged data leaves the value set not enumerable.
+func (vs *ValueSet) ready() { vs.codesOnce.Do(vs.decodeCodes) }
+
+func (vs *ValueSet) decodeCodes() {
+	if vs.lazy == nil {
+		return
+	}
+	codes, ok := vs.lazy.decode(vs.Systems)
+	vs.lazy = nil
+	if !ok {
+		vs.Enumerable, codes = false, nil
+	}
+	vs.Codes = codes
 }
 
 // IsSubtype reports whether typeName is baseName or derives from it
@@ -263,6 +284,7 @@ func (vs *ValueSet) Lookup(system, code string) (*Code, bool) {
 }
 
 func (vs *ValueSet) buildLookup() {
+	vs.ready()
 	vs.lookup = make(map[codeKey]int32, len(vs.Codes))
 	vs.byCode = make(map[string]int32, len(vs.Codes))
 	for i, c := range vs.Codes {

@@ -13,7 +13,7 @@ type Set struct {
 	Types       map[string]*Type     // base types by name: "Patient", "HumanName", "string"
 	TypeNames   []string             // Types' keys, sorted, for stable iteration
 	Profiles    map[string]*Type     // constraint definitions (profiles, extensions) by canonical URL
-	ValueSets   map[string]*ValueSet // by canonical URL without version
+	ValueSets   map[string]*ValueSet // by canonical URL without version; read them through ValueSet (see there)
 
 	ProfileURLs  []string // Profiles' keys, sorted, for stable iteration
 	ValueSetURLs []string // ValueSets' keys, sorted, for stable iteration
@@ -97,6 +97,11 @@ type ValueSet struct {
 	Enumerable bool     // false when it depends on external code systems (SNOMED CT, LOINC, ...)
 	Codes      []Code   // in definition order; empty when !Enumerable
 	Systems    []string // code systems referenced by the compose (for "not verified" reporting)
+
+	// lazy holds the codes of a value set of the embedded form until first
+	// use, when ready decodes them into Codes.
+	codesOnce sync.Once
+	lazy      *lazyCodes
 
 	lookupOnce sync.Once
 	lookup     map[codeKey]int32 // (system, code) -> index in Codes

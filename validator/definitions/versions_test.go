@@ -127,7 +127,7 @@ func TestUSCoreOnEmbeddedR4(t *testing.T) {
 		if !strings.HasPrefix(url, "http://hl7.org/fhir/us/core/") {
 			continue
 		}
-		a, b := s.ValueSets[url], full.ValueSets[url]
+		a, b := s.ValueSet(url), full.ValueSets[url]
 		if a == nil || a.Enumerable != b.Enumerable || len(a.Codes) != len(b.Codes) {
 			t.Errorf("%s differs on embedded R4: %+v vs %+v", url, a, b)
 		}
