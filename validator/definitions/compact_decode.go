@@ -238,29 +238,37 @@ func (d *compactDecoder) decode() (*Set, error) {
 		return nil, d.err
 	}
 
+	// Everything was written in sorted key order: the key lists are
+	// collected as they come instead of sorted again (see keysInOrder).
 	s := &Set{FHIRVersion: d.str()}
 	var added []*Type
 	nTypes := d.count()
 	s.Types = make(map[string]*Type, nTypes)
+	s.TypeNames = make([]string, 0, nTypes)
 	for range nTypes {
 		if t := d.typ(); t != nil {
 			s.Types[t.Name] = t
+			s.TypeNames = append(s.TypeNames, t.Name)
 			added = append(added, t)
 		}
 	}
 	nProfiles := d.count()
 	s.Profiles = make(map[string]*Type, nProfiles)
+	s.ProfileURLs = make([]string, 0, nProfiles)
 	for range nProfiles {
 		if t := d.typ(); t != nil {
 			s.Profiles[t.URL] = t
+			s.ProfileURLs = append(s.ProfileURLs, t.URL)
 			added = append(added, t)
 		}
 	}
 	nVS := d.count()
 	s.ValueSets = make(map[string]*ValueSet, nVS)
+	s.ValueSetURLs = make([]string, 0, nVS)
 	for range nVS {
 		if vs := d.valueSet(); vs != nil {
 			s.ValueSets[vs.URL] = vs
+			s.ValueSetURLs = append(s.ValueSetURLs, vs.URL)
 		}
 	}
 	if nCS := d.count(); nCS > 0 {
@@ -277,8 +285,28 @@ func (d *compactDecoder) decode() (*Set, error) {
 	if d.pos != len(d.buf) {
 		return nil, errors.New("trailing data")
 	}
-	s.finish(added)
+	s.TypeNames = keysInOrder(s.TypeNames, s.Types)
+	s.ProfileURLs = keysInOrder(s.ProfileURLs, s.Profiles)
+	s.ValueSetURLs = keysInOrder(s.ValueSetURLs, s.ValueSets)
+	for _, t := range added {
+		linkType(t)
+	}
 	return s, nil
+}
+
+// keysInOrder returns the keys of m sorted: keys, when it is exactly that
+// (the encoder writes in sorted order), else a fresh sorted list (damaged
+// data with duplicate or unordered keys).
+func keysInOrder[V any](keys []string, m map[string]V) []string {
+	if len(keys) != len(m) {
+		return sortedKeys(m)
+	}
+	for i := 1; i < len(keys); i++ {
+		if keys[i-1] >= keys[i] {
+			return sortedKeys(m)
+		}
+	}
+	return keys
 }
 
 func (d *compactDecoder) typ() *Type {
