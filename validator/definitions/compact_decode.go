@@ -68,7 +68,7 @@ type compactDecoder struct {
 	buf  string
 	pos  int
 	err  error
-	strs []string
+	strs stringTable
 	cons []Constraint
 	// conLists and typeLists are the shared lists elements refer to by
 	// number; number 0, the empty list, is nil.
@@ -156,11 +156,31 @@ func (d *compactDecoder) fail() {
 
 func (d *compactDecoder) str() string {
 	i := d.uvarint()
-	if i >= uint64(len(d.strs)) {
+	s, ok := d.strs.at(i)
+	if !ok {
 		d.fail()
-		return ""
 	}
-	return d.strs[i]
+	return s
+}
+
+// stringTable holds the compact form's strings as one blob and the end
+// offset of each in it: strings are cut from the blob on use, and the
+// offsets, free of pointers, cost the collector nothing.
+type stringTable struct {
+	ends []uint32
+	blob string
+}
+
+// at returns string i, or false when there is none.
+func (t stringTable) at(i uint64) (string, bool) {
+	if i >= uint64(len(t.ends)) {
+		return "", false
+	}
+	start := uint32(0)
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return t.blob[start:t.ends[i]], true
 }
 
 func (d *compactDecoder) strList() []string {
@@ -190,16 +210,24 @@ func (d *compactDecoder) flag() bool { return d.uvarint() != 0 }
 func (d *compactDecoder) decode() (*Set, error) {
 	// The string table: every string is a substring of the input.
 	n := d.count()
-	d.strs = make([]string, n)
-	for i := range d.strs {
+	blobLen := d.uvarint()
+	d.strs.ends = make([]uint32, n)
+	end := uint64(0)
+	for i := range d.strs.ends {
 		l := d.uvarint()
-		if d.err != nil || l > uint64(len(d.buf)-d.pos) {
+		if l > blobLen-end { // (so the offsets never decrease)
 			d.fail()
-			return nil, d.err
+			break
 		}
-		d.strs[i] = d.buf[d.pos : d.pos+int(l)]
-		d.pos += int(l)
+		end += l
+		d.strs.ends[i] = uint32(end)
 	}
+	if d.err != nil || blobLen > uint64(len(d.buf)-d.pos) {
+		d.fail()
+		return nil, d.err
+	}
+	d.strs.blob = d.buf[d.pos : d.pos+int(blobLen)]
+	d.pos += int(blobLen)
 
 	d.cons = make([]Constraint, d.count())
 	for i := range d.cons {
@@ -409,7 +437,7 @@ func (d *compactDecoder) valueSet() *ValueSet {
 // codes use beyond the compose's, then the codes (see putValueSet).
 type lazyCodes struct {
 	body     string
-	strs     []string
+	strs     stringTable
 	displays bool
 }
 

@@ -12,7 +12,8 @@ import (
 // would only cost decode time at start-up):
 //
 //	magic "FHIRLENS-DEFS\x02"
-//	string table: count, then each string as length + bytes (uvarints)
+//	string table: count and total length, the length of each string
+//	(uvarints), then the strings' bytes
 //	constraint table, constraint-list table, type-list table
 //	FHIRVersion, types, profiles, value sets, code systems
 //
@@ -28,7 +29,7 @@ import (
 // each table is the empty list.
 // Everything is written in sorted-key and document order, so the same Set
 // always encodes to the same bytes.
-const compactMagic = "FHIRLENS-DEFS\x03"
+const compactMagic = "FHIRLENS-DEFS\x04"
 
 // Element flag bits.
 const (
@@ -121,8 +122,15 @@ func encodeRaw(s *Set, opt CompactOptions) []byte {
 	var tmp [binary.MaxVarintLen64]byte
 	putU := func(v uint64) { raw.Write(tmp[:binary.PutUvarint(tmp[:], v)]) }
 	putU(uint64(len(e.strs)))
+	total := 0
+	for _, str := range e.strs {
+		total += len(str)
+	}
+	putU(uint64(total))
 	for _, str := range e.strs {
 		putU(uint64(len(str)))
+	}
+	for _, str := range e.strs {
 		raw.WriteString(str)
 	}
 	putU(uint64(len(e.cons)))

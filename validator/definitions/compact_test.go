@@ -3,7 +3,9 @@ package definitions
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -217,6 +219,29 @@ func TestLazyValueSetCodes(t *testing.T) {
 	damaged := &ValueSet{URL: url, Enumerable: true, lazy: &lazyCodes{body: "\x00\x05\x00"}}
 	if damaged.Contains("", "male") || damaged.Enumerable || damaged.Codes != nil {
 		t.Errorf("damaged code list: Enumerable %v, Codes %v", damaged.Enumerable, damaged.Codes)
+	}
+}
+
+// TestDecodeDamagedStringTable: string lengths that overrun the strings, or
+// wrap around when summed, are errors, not panics.
+func TestDecodeDamagedStringTable(t *testing.T) {
+	uv := func(vs ...uint64) string {
+		var b []byte
+		for _, v := range vs {
+			b = binary.AppendUvarint(b, v)
+		}
+		return string(b)
+	}
+	tests := map[string]string{
+		"overrun":     uv(2, 3, 2, 2) + "abc",
+		"wraps":       uv(2, 3, 2, math.MaxUint64) + "abc",
+		"blob cut":    uv(1, 9, 9) + "abc",
+		"count large": uv(1 << 40),
+	}
+	for name, table := range tests {
+		if _, err := decodeRaw(compactMagic + table); err == nil {
+			t.Errorf("%s: decoded without error", name)
+		}
 	}
 }
 
