@@ -4,12 +4,24 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator"
 )
 
-func writeReports(w io.Writer, format string, reports []*validator.Report, color bool) error {
+// writeReports prints the reports, showing findings of severity minLevel
+// and worse; the text summary still counts every finding.
+func writeReports(w io.Writer, format string, reports []*validator.Report, color bool, minLevel validator.Severity) error {
+	if format != "text" {
+		filtered := make([]*validator.Report, len(reports))
+		for i, r := range reports {
+			c := *r
+			c.Issues = slices.DeleteFunc(slices.Clone(r.Issues), func(is validator.Issue) bool { return is.Severity > minLevel })
+			filtered[i] = &c
+		}
+		reports = filtered
+	}
 	switch format {
 	case "json":
 		b, err := json.MarshalIndent(reports, "", "  ")
@@ -33,7 +45,7 @@ func writeReports(w io.Writer, format string, reports []*validator.Report, color
 		return err
 	}
 	for _, r := range reports {
-		writeText(w, r, color)
+		writeText(w, r, color, minLevel)
 	}
 	if len(reports) > 1 {
 		var total [4]int
@@ -52,7 +64,7 @@ var sevColor = [...]string{"\x1b[1;31m", "\x1b[31m", "\x1b[33m", "\x1b[36m"}
 
 // writeText prints one report: a heading per resource that has findings,
 // then one line per finding, then a summary line.
-func writeText(w io.Writer, r *validator.Report, color bool) {
+func writeText(w io.Writer, r *validator.Report, color bool, minLevel validator.Severity) {
 	paint := func(s validator.Severity, text string) string {
 		if !color {
 			return text
@@ -61,7 +73,12 @@ func writeText(w io.Writer, r *validator.Report, color bool) {
 	}
 	fmt.Fprintf(w, "%s\n", r.Source)
 	current := -2
+	hidden := 0
 	for _, is := range r.Issues {
+		if is.Severity > minLevel {
+			hidden++
+			continue
+		}
 		if is.Resource != current {
 			current = is.Resource
 			if is.Resource >= 0 {
@@ -82,7 +99,11 @@ func writeText(w io.Writer, r *validator.Report, color bool) {
 		}
 		fmt.Fprintf(w, "    %-8s %s %s%s [%s]\n", loc, paint(is.Severity, is.Severity.String()), where, is.Message, is.Rule)
 	}
-	fmt.Fprintf(w, "  %s, %s\n", plural(len(r.Resources), "resource"), summary(r.Counts(), color))
+	note := ""
+	if hidden > 0 {
+		note = fmt.Sprintf(" (%d not shown, see --level)", hidden)
+	}
+	fmt.Fprintf(w, "  %s, %s%s\n", plural(len(r.Resources), "resource"), summary(r.Counts(), color), note)
 }
 
 func summary(c [4]int, color bool) string {

@@ -11,13 +11,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
 )
 
-const validateUsage = `usage: fhirlens validate [--format text|json|outcome] [--no-invariants] [--core PKG] [--ig PKG]... FILE|FOLDER...|-
+const validateUsage = `usage: fhirlens validate [--format text|json|outcome] [--level error|warning|information]
+                         [--no-invariants] [--core PKG] [--ig PKG]... FILE|FOLDER...|-
 
 Validates FHIR R4 JSON: a resource, a Bundle, or ndjson (one resource per
 line). A folder stands for the .json and .ndjson files in it (.gz files are
@@ -37,6 +39,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := flags.String("format", "text", "output `format`: text, json or outcome")
 	noInv := flags.Bool("no-invariants", false, "skip FHIRPath invariants (structure, types and codes only)")
 	color := flags.String("color", "auto", "colour the text output: auto, always or never")
+	level := flags.String("level", "information", "show findings of this `severity` and worse: error, warning or information")
 	core := flags.String("core", "", "validate against this core `package` (.tgz, e.g. the STU3 core) instead of the embedded R4")
 	var igs multiFlag
 	flags.Var(&igs, "ig", "add an implementation guide `package` (.tgz); its extensions and value sets are then known (repeatable)")
@@ -55,6 +58,11 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "text", "json", "outcome":
 	default:
 		fmt.Fprintf(stderr, "fhirlens validate: unknown format %q (text, json or outcome)\n", *format)
+		return 2
+	}
+	var minLevel validator.Severity
+	if err := minLevel.UnmarshalText([]byte(*level)); err != nil || minLevel == validator.Fatal {
+		fmt.Fprintf(stderr, "fhirlens validate: unknown level %q (error, warning or information)\n", *level)
 		return 2
 	}
 	defs, err := loadDefinitions(*core, igs)
@@ -83,7 +91,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		reports = append(reports, v.Validate(context.Background(), name, data))
 	}
-	if err := writeReports(stdout, *format, reports, useColor(*color, stdout)); err != nil {
+	if err := writeReports(stdout, *format, reports, useColor(*color, stdout), minLevel); err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}

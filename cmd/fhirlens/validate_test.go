@@ -34,6 +34,8 @@ func TestValidateCLI(t *testing.T) {
 		{"bad format", []string{"validate", "--format", "xml", valid}, "", 2, ""},
 		{"unknown command", []string{"frobnicate"}, "", 2, ""},
 		{"folder", []string{"validate", "../../testdata/samples"}, "", 1, ""},
+		{"errors only", []string{"validate", "--color", "never", "--level", "error", four}, "", 1, "validate-four-errors-level-error.txt"},
+		{"bad level", []string{"validate", "--level", "fatal", valid}, "", 2, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
