@@ -52,8 +52,8 @@ func (w *walker) checkInvariants(n jsontree.ID, elem *definitions.Element, typeC
 	if len(cs) == 0 {
 		return
 	}
-	frame := w.frames[len(w.frames)-1]
 	env := w.env
+	resource, root := w.frames[len(w.frames)-1].node, w.rootResource()
 	for i := range cs {
 		c := &cs[i]
 		if c.err != nil {
@@ -63,8 +63,7 @@ func (w *walker) checkInvariants(n jsontree.ID, elem *definitions.Element, typeC
 		}
 		env.Focus, env.FocusType, env.FocusElem = n, typeCode, elem
 		env.FocusCompanion = jsontree.None
-		env.Resource = frame.node
-		env.RootResource = w.rootResource()
+		env.Resource, env.RootResource = resource, root
 		ok, err := c.expr.EvaluateBool(w.ctx, env)
 		if err != nil {
 			w.issue(n, false, Warning, "processing", "invariant.error",
