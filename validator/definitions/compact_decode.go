@@ -2,6 +2,7 @@ package definitions
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
@@ -83,23 +84,31 @@ type compactDecoder struct {
 	typeRefs    slab[TypeRef]
 	strings     slab[string]
 	lazyCodes   slab[lazyCodes]
+	lazyTrees   slab[lazyTree]
+	shared      *compactTables // see tables
 	bindings    slab[Binding]
 	paths       pathArena
 }
 
-type slab[T any] struct{ free []T }
+type slab[T any] struct {
+	free  []T
+	block int // values per block; 0 means 1024
+}
 
 // pathArena builds element paths in big blocks instead of one allocation
 // each. A strings.Builder's String shares its buffer, and writes within its
 // capacity never move it, so the strings handed out stay valid.
-type pathArena struct{ b strings.Builder }
+type pathArena struct {
+	b     strings.Builder
+	block int // bytes per block; 0 means 64 KiB
+}
 
 // join returns parent + "." + name + suffix.
 func (a *pathArena) join(parent, name, suffix string) string {
 	n := len(parent) + 1 + len(name) + len(suffix)
 	if a.b.Cap()-a.b.Len() < n {
 		a.b = strings.Builder{}
-		a.b.Grow(max(n, 64<<10))
+		a.b.Grow(max(n, cmp.Or(a.block, 64<<10)))
 	}
 	start := a.b.Len()
 	a.b.WriteString(parent)
@@ -112,7 +121,7 @@ func (a *pathArena) join(parent, name, suffix string) string {
 // take returns n zero values carved from the current block.
 func (s *slab[T]) take(n int) []T {
 	if n > len(s.free) {
-		s.free = make([]T, max(n, 1024))
+		s.free = make([]T, max(n, cmp.Or(s.block, 1024)))
 	}
 	out := s.free[:n:n]
 	s.free = s.free[n:]
@@ -274,7 +283,7 @@ func (d *compactDecoder) decode() (*Set, error) {
 	s.Types = make(map[string]*Type, nTypes)
 	s.TypeNames = make([]string, 0, nTypes)
 	for range nTypes {
-		if t := d.typ(); t != nil {
+		if t := d.typ(false); t != nil {
 			s.Types[t.Name] = t
 			s.TypeNames = append(s.TypeNames, t.Name)
 			added = append(added, t)
@@ -284,10 +293,9 @@ func (d *compactDecoder) decode() (*Set, error) {
 	s.Profiles = make(map[string]*Type, nProfiles)
 	s.ProfileURLs = make([]string, 0, nProfiles)
 	for range nProfiles {
-		if t := d.typ(); t != nil {
+		if t := d.typ(true); t != nil {
 			s.Profiles[t.URL] = t
 			s.ProfileURLs = append(s.ProfileURLs, t.URL)
-			added = append(added, t)
 		}
 	}
 	nVS := d.count()
@@ -337,7 +345,10 @@ func keysInOrder[V any](keys []string, m map[string]V) []string {
 	return keys
 }
 
-func (d *compactDecoder) typ() *Type {
+// typ reads a type or profile. The element trees of profiles are prefixed
+// by their length and element count, and decoded on first use (see
+// Type.ready): most profiles are never used, and decoding runs at page load.
+func (d *compactDecoder) typ(profile bool) *Type {
 	t := &Type{
 		Name:     d.str(),
 		URL:      d.str(),
@@ -349,12 +360,63 @@ func (d *compactDecoder) typ() *Type {
 	}
 	if d.flag() {
 		path := d.str()
-		t.Root = d.element(path, 0)
+		if profile {
+			count := d.count()
+			n := d.count()
+			if d.err != nil {
+				return nil
+			}
+			t.lazy = &d.lazyTrees.take(1)[0]
+			*t.lazy = lazyTree{tables: d.tables(), path: path, count: count, body: d.buf[d.pos : d.pos+n]}
+			d.pos += n
+		} else {
+			t.Root = d.element(path, 0)
+		}
 	}
 	if d.err != nil {
 		return nil
 	}
 	return t
+}
+
+// compactTables are the tables the body of the compact form refers to, kept
+// for decoding lazily.
+type compactTables struct {
+	strs      stringTable
+	conLists  [][]Constraint
+	typeLists [][]TypeRef
+}
+
+// tables returns the decoder's tables, shared by everything decoded lazily.
+func (d *compactDecoder) tables() *compactTables {
+	if d.shared == nil {
+		d.shared = &compactTables{strs: d.strs, conLists: d.conLists, typeLists: d.typeLists}
+	}
+	return d.shared
+}
+
+// lazyTree is the still encoded element tree of a profile: its root's path,
+// its number of elements and the encoded elements.
+type lazyTree struct {
+	tables *compactTables
+	path   string
+	count  int
+	body   string
+}
+
+// decode returns the root element, or nil when the data is corrupt.
+func (lz *lazyTree) decode() *Element {
+	d := &compactDecoder{buf: lz.body, strs: lz.tables.strs, conLists: lz.tables.conLists, typeLists: lz.tables.typeLists}
+	// Size the blocks to the tree: one profile needs far fewer than the
+	// defaults, which suit decoding everything at once.
+	block := min(lz.count, 1024) // (count comes from the data: bound it)
+	d.elems.block, d.children.block, d.bindings.block, d.strings.block = block, block, 16, 16
+	d.paths.block = 1 << 10
+	root := d.element(lz.path, 0)
+	if d.err != nil || d.pos != len(d.buf) {
+		return nil
+	}
+	return root
 }
 
 // maxDepth bounds element nesting so corrupt data cannot exhaust the stack.

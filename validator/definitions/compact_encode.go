@@ -11,14 +11,15 @@ import (
 // wasm file carrying it is compressed as a whole, so a gzip layer of its own
 // would only cost decode time at start-up):
 //
-//	magic "FHIRLENS-DEFS\x02"
+//	magic "FHIRLENS-DEFS\x05"
 //	string table: count and total length, the length of each string
 //	(uvarints), then the strings' bytes
 //	constraint table, constraint-list table, type-list table
 //	FHIRVersion, types, profiles, value sets, code systems
 //
-// The codes of value sets and the concepts of code systems are prefixed by
-// their length in bytes, so that decoding can skip them until first use.
+// The element trees of profiles, the codes of value sets and the concepts of
+// code systems are prefixed by their length in bytes, so that decoding can
+// skip them until first use.
 //
 // All strings are string table indexes. Element paths are not stored: a
 // child's path is its parent's path plus its name (with "[x]" for choices).
@@ -29,7 +30,7 @@ import (
 // each table is the empty list.
 // Everything is written in sorted-key and document order, so the same Set
 // always encodes to the same bytes.
-const compactMagic = "FHIRLENS-DEFS\x04"
+const compactMagic = "FHIRLENS-DEFS\x05"
 
 // Element flag bits.
 const (
@@ -89,11 +90,11 @@ func encodeRaw(s *Set, opt CompactOptions) []byte {
 	e.putStr(s.FHIRVersion)
 	e.putUvarint(uint64(len(s.TypeNames)))
 	for _, name := range s.TypeNames {
-		e.putType(s.Types[name])
+		e.putType(s.Types[name], false)
 	}
 	e.putUvarint(uint64(len(s.ProfileURLs)))
 	for _, url := range s.ProfileURLs {
-		e.putType(s.Profiles[url])
+		e.putType(s.Profiles[url], true)
 	}
 	strength := compactValueSets(s, opt)
 	urls := sortedKeys(strength)
@@ -225,7 +226,7 @@ func referencedValueSets(s *Set) map[string]string {
 		}
 	}
 	for _, url := range s.ProfileURLs {
-		if t := s.Profiles[url]; t.Root != nil {
+		if t := s.Profile(url); t.Root != nil {
 			walk(t.Root)
 		}
 	}
@@ -290,7 +291,10 @@ func (e *compactEncoder) putBool(b bool) {
 	}
 }
 
-func (e *compactEncoder) putType(t *Type) {
+// putType writes a type or profile. A profile's element tree is prefixed
+// by its number of elements and its length, so decoding can defer it.
+func (e *compactEncoder) putType(t *Type, profile bool) {
+	t.ready()
 	e.putStr(t.Name)
 	e.putStr(t.URL)
 	e.putStr(t.Kind)
@@ -299,10 +303,30 @@ func (e *compactEncoder) putType(t *Type) {
 	e.putStr(t.Derived)
 	e.putBool(t.Abstract)
 	e.putBool(t.Root != nil)
-	if t.Root != nil {
-		e.putStr(t.Root.Path)
-		e.putElement(t.Root)
+	if t.Root == nil {
+		return
 	}
+	e.putStr(t.Root.Path)
+	if !profile {
+		e.putElement(t.Root)
+		return
+	}
+	saved := e.body
+	e.body = bytes.Buffer{}
+	e.putElement(t.Root)
+	tree := e.body
+	e.body = saved
+	e.putUvarint(uint64(countElements(t.Root)))
+	e.putUvarint(uint64(tree.Len()))
+	e.body.Write(tree.Bytes())
+}
+
+func countElements(e *Element) int {
+	n := 1
+	for _, c := range e.Children {
+		n += countElements(c)
+	}
+	return n
 }
 
 func (e *compactEncoder) putElement(el *Element) {

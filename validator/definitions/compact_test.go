@@ -124,7 +124,7 @@ func TestEmbeddedR4RoundTrip(t *testing.T) {
 		}
 	}
 	for _, url := range fresh.ProfileURLs {
-		if got, want := dumpType(emb.Profiles[url]), dumpType(fresh.Profiles[url]); got != want {
+		if got, want := dumpType(emb.Profile(url)), dumpType(fresh.Profiles[url]); got != want {
 			t.Errorf("profile %s differs after round trip:\n%s", url, firstDiff(got, want))
 		}
 	}
@@ -219,6 +219,36 @@ func TestLazyValueSetCodes(t *testing.T) {
 	damaged := &ValueSet{URL: url, Enumerable: true, lazy: &lazyCodes{body: "\x00\x05\x00"}}
 	if damaged.Contains("", "male") || damaged.Enumerable || damaged.Codes != nil {
 		t.Errorf("damaged code list: Enumerable %v, Codes %v", damaged.Enumerable, damaged.Codes)
+	}
+}
+
+// testProfileSD is testPatientSD as a profile, whose element tree the
+// compact form defers.
+var testProfileSD = strings.NewReplacer(`"url":"http://sd/Thing"`, `"url":"http://sd/ThingProfile"`,
+	`"derivation":"specialization"`, `"derivation":"constraint"`).Replace(testPatientSD)
+
+// TestLazyProfileTrees: the element trees of embedded profiles are decoded
+// and linked on first use through Profile; damaged ones leave Root nil.
+func TestLazyProfileTrees(t *testing.T) {
+	const url = "http://hl7.org/fhir/StructureDefinition/bp"
+	s, err := decodeRaw(r4Compact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp := s.Profile(url)
+	if bp == nil || bp.Root == nil || bp.Root.Path != "Observation" {
+		t.Fatalf("bp profile = %+v", bp)
+	}
+	if e, code := bp.Root.ChoiceType("valueQuantity"); e == nil || code != "Quantity" {
+		t.Errorf("bp valueQuantity = %v, %q", e, code)
+	}
+	if s.Profile(url) != bp || s.Profiles[url] != bp {
+		t.Error("Profile and the Profiles map disagree")
+	}
+
+	damaged := &Type{URL: "http://x", lazy: &lazyTree{tables: &compactTables{}, path: "X", count: 1, body: "\x00\x05"}}
+	if damaged.ready(); damaged.Root != nil {
+		t.Errorf("damaged tree decoded to %+v", damaged.Root)
 	}
 }
 
@@ -347,9 +377,13 @@ func FuzzDecodeCompact(f *testing.F) {
 		"package/StructureDefinition-t.json": testPatientSD,
 		"package/CodeSystem-cs.json":         testCodeSystem,
 		"package/ValueSet-v.json":            vsJSON("http://vs/v", `{"include":[{"system":"http://cs"}]}`),
+		"package/StructureDefinition-p.json": testProfileSD,
 	})))
 	if err != nil {
 		f.Fatal(err)
+	}
+	if small.Profile("http://sd/ThingProfile") == nil {
+		f.Fatal("seed has no profile")
 	}
 	f.Add(encodeRaw(small, DefaultCompactOptions))
 	f.Add(encodeRaw(&Set{FHIRVersion: "4.0.1"}, DefaultCompactOptions))
@@ -366,6 +400,9 @@ func FuzzDecodeCompact(f *testing.F) {
 			}
 			for _, url := range s.ValueSetURLs {
 				s.ValueSets[url].Contains("", "a")
+			}
+			for _, url := range s.ProfileURLs {
+				s.Profile(url).Root.Child("a")
 			}
 		}
 		if s, err := DecodeCompact(data); err == nil && s == nil {

@@ -191,10 +191,13 @@ func (s *Set) Type(name string) *Type {
 
 // Profile returns a constraint definition (profile, extension) by canonical
 // URL; a "|version" suffix is ignored. Base definitions are found by their
-// canonical URL too.
+// canonical URL too. Read profiles through it rather than from the Profiles
+// map: the element trees of the embedded form's profiles are decoded on
+// first use, here.
 func (s *Set) Profile(url string) *Type {
 	url = stripVersion(url)
 	if t := s.Profiles[url]; t != nil {
+		t.ready()
 		return t
 	}
 	const core = "http://hl7.org/fhir/StructureDefinition/"
@@ -220,6 +223,19 @@ func (s *Set) ValueSet(url string) *ValueSet {
 		vs.ready()
 	}
 	return vs
+}
+
+// ready decodes the element tree of a profile of the embedded form on first
+// use, and links it. Damaged data leaves the profile without a Root.
+func (t *Type) ready() { t.rootOnce.Do(t.decodeRoot) }
+
+func (t *Type) decodeRoot() {
+	if t.lazy == nil {
+		return
+	}
+	t.Root = t.lazy.decode()
+	t.lazy = nil
+	linkType(t)
 }
 
 // ready decodes the codes of a value set of the embedded form on first use.

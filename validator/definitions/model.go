@@ -12,7 +12,7 @@ type Set struct {
 	FHIRVersion string               // "4.0.1"
 	Types       map[string]*Type     // base types by name: "Patient", "HumanName", "string"
 	TypeNames   []string             // Types' keys, sorted, for stable iteration
-	Profiles    map[string]*Type     // constraint definitions (profiles, extensions) by canonical URL
+	Profiles    map[string]*Type     // constraint definitions (profiles, extensions) by canonical URL; read them through Profile (see there)
 	ValueSets   map[string]*ValueSet // by canonical URL without version; read them through ValueSet (see there)
 
 	ProfileURLs  []string // Profiles' keys, sorted, for stable iteration
@@ -39,6 +39,11 @@ type Type struct {
 	// BaseURL is the baseDefinition canonical. For profiles Base is the
 	// constrained type ("Patient", "Extension") and BaseURL the parent profile.
 	BaseURL string
+
+	// lazy holds the element tree of a profile of the embedded form until
+	// first use, when ready decodes it into Root.
+	rootOnce sync.Once
+	lazy     *lazyTree
 }
 
 // Element is one element of a snapshot. Children are in definition order.

@@ -133,7 +133,7 @@ func TestUSCoreOnEmbeddedR4(t *testing.T) {
 		}
 	}
 	for _, url := range full.ProfileURLs {
-		if dumpType(s.Profiles[url]) != dumpType(full.Profiles[url]) {
+		if dumpType(s.Profile(url)) != dumpType(full.Profiles[url]) {
 			t.Errorf("profile %s differs on embedded R4", url)
 		}
 	}
