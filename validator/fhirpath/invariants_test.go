@@ -36,7 +36,7 @@ func collectInvariants(defs *definitions.Set) []invariant {
 		}
 	}
 	for _, url := range defs.ProfileURLs {
-		if t := defs.Profiles[url]; t.Root != nil {
+		if t := defs.Profile(url); t.Root != nil {
 			walk(t, t.Root)
 		}
 	}
