@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"regexp"
 	"sort"
+	"sync"
 )
 
 // The compact form is a binary stream (embedded uncompressed: the binary or
@@ -180,8 +181,10 @@ func contains(list []string, s string) bool {
 }
 
 var (
-	memberOfRe = regexp.MustCompile(`memberOf\(\s*'([^']+)'\s*\)`)
-	vsVarRe    = regexp.MustCompile(`%vs-([A-Za-z0-9\-.]+)`)
+	// Compiled on first use, not at program start: only encoding needs
+	// them, and start-up time counts in the browser.
+	memberOfRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`memberOf\(\s*'([^']+)'\s*\)`) })
+	vsVarRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`%vs-([A-Za-z0-9\-.]+)`) })
 )
 
 // referencedValueSets maps each value set URL used by the definitions to the
@@ -209,10 +212,10 @@ func referencedValueSets(s *Set) map[string]string {
 			note(e.Binding.ValueSet, e.Binding.Strength)
 		}
 		for _, c := range e.Constraints {
-			for _, m := range memberOfRe.FindAllStringSubmatch(c.Expression, -1) {
+			for _, m := range memberOfRe().FindAllStringSubmatch(c.Expression, -1) {
 				note(m[1], "constraint")
 			}
-			for _, m := range vsVarRe.FindAllStringSubmatch(c.Expression, -1) {
+			for _, m := range vsVarRe().FindAllStringSubmatch(c.Expression, -1) {
 				note("http://hl7.org/fhir/ValueSet/"+m[1], "constraint")
 			}
 		}
