@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -250,6 +251,30 @@ func TestLazyProfileTrees(t *testing.T) {
 	if damaged.ready(); damaged.Root != nil {
 		t.Errorf("damaged tree decoded to %+v", damaged.Root)
 	}
+}
+
+// TestLazyConcurrent decodes lazily held definitions from several
+// goroutines at once (run with -race).
+func TestLazyConcurrent(t *testing.T) {
+	s, err := decodeRaw(r4Compact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for _, url := range s.ProfileURLs[:50] {
+				if p := s.Profile(url); p.Root != nil {
+					p.Root.Child("id")
+				}
+			}
+			for _, url := range s.ValueSetURLs[:50] {
+				s.ValueSet(url).Contains("", "x")
+			}
+			s.LookupCode("http://hl7.org/fhir/administrative-gender", "male")
+		})
+	}
+	wg.Wait()
 }
 
 // TestDecodeDamagedStringTable: string lengths that overrun the strings, or
