@@ -430,15 +430,15 @@ func (d *compactDecoder) element(path string, depth int) *Element {
 		return nil
 	}
 	flags := d.uvarint()
+	// The slab's elements are zero: set the fields one by one rather than
+	// assign a whole Element, which copies a temporary of its full size.
 	e := &d.elems.take(1)[0]
-	*e = Element{
-		Name:       d.str(),
-		Min:        int(d.uvarint()),
-		Max:        int(d.uvarint()) - 1,
-		Choice:     flags&flagChoice != 0,
-		IsModifier: flags&flagModifier != 0,
-		IsSummary:  flags&flagSummary != 0,
-	}
+	e.Name = d.str()
+	e.Min = int(d.uvarint())
+	e.Max = int(d.uvarint()) - 1
+	e.Choice = flags&flagChoice != 0
+	e.IsModifier = flags&flagModifier != 0
+	e.IsSummary = flags&flagSummary != 0
 	if depth == 0 {
 		e.Path = path
 	} else if e.Choice {
