@@ -196,6 +196,10 @@ func (s *service) run(j *job) {
 			}
 		}
 	}()
+	// Let the JS call that queued the job return first: the worker hands the
+	// input buffer back to the page after it, and the record view reads
+	// attachments from that buffer, so it must arrive before any result.
+	s.yield()
 	if j.ctx.Err() != nil {
 		s.post(message{"type": "cancelled", "id": j.id, "name": j.name})
 		return
