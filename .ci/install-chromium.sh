@@ -11,7 +11,7 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
 	echo "install-chromium: $BROWSER missing; installing Debian's chromium with apt-get" >&2
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends chromium
+	apt-get install -y -qq --no-install-recommends chromium fonts-liberation
 fi
 if [ -x "$BROWSER" ]; then
 	exit 0
