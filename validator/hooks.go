@@ -42,9 +42,6 @@ func (w *walker) installHooks() {
 	}
 }
 
-// finish runs the checks that need the whole document walked first.
-func (w *walker) finish() {}
-
 // checkInvariants evaluates the constraints that apply to the element at n:
 // those of its definition and those of its data type.
 func (w *walker) checkInvariants(n jsontree.ID, elem *definitions.Element, typeCode string) {
@@ -174,7 +171,6 @@ func (w *walker) closeScope(isBundle bool) {
 	var findings []bundle.Finding
 	if isBundle {
 		findings = g.CheckEntries()
-		w.graphs = append(w.graphs, g)
 	}
 	findings = append(findings, g.CheckReferences(s.refs, bundle.Options{})...)
 	for _, f := range findings {

@@ -79,7 +79,6 @@ func (v *Validator) walkDocument(ctx context.Context, rep *Report, data []byte, 
 	}
 	w.installHooks()
 	w.walkResource(root, "Resource", false, -1)
-	w.finish()
 	if ctx.Err() != nil {
 		rep.Issues = append(rep.Issues, Issue{Severity: Fatal, Code: "processing", Rule: "engine.cancelled", Resource: -1,
 			Message: "validation was cancelled before it finished; the findings are incomplete"})

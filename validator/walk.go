@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fhirlens/fhirlens/validator/bundle"
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/fhirpath"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -35,9 +34,8 @@ type walker struct {
 	// per-resource context for invariants and references
 	frames []resourceFrame
 	hooks  walkHooks
-	env    *fhirpath.Env   // reused for every invariant evaluation
-	scopes []refScope      // reference scopes open along the walk
-	graphs []*bundle.Graph // resolved Bundles, for the viewer
+	env    *fhirpath.Env // reused for every invariant evaluation
+	scopes []refScope    // reference scopes open along the walk
 }
 
 // resourceFrame is a resource being walked: its node and where it sits.
