@@ -41,7 +41,6 @@ type walker struct {
 // resourceFrame is a resource being walked: its node and where it sits.
 type resourceFrame struct {
 	node      jsontree.ID
-	typ       string
 	contained bool
 	entry     int // Bundle entry index, or -1
 }
@@ -151,7 +150,7 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 		}
 	}
 	w.rep.Resources = append(w.rep.Resources, res)
-	w.frames = append(w.frames, resourceFrame{node: n, typ: name, contained: contained, entry: entry})
+	w.frames = append(w.frames, resourceFrame{node: n, contained: contained, entry: entry})
 
 	scoped := name == "Bundle" || len(w.frames) == 1
 	if scoped {
