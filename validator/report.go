@@ -76,6 +76,7 @@ type Report struct {
 
 	truncated  bool           // the issue limit was reached and the walk stopped
 	unverified map[string]int // codings per code system that cannot be checked offline
+	profiles   map[string]int // resources per claimed profile (meta.profile), not checked
 }
 
 // Counts returns the number of issues of each severity, indexed by Severity.

@@ -40,38 +40,43 @@ func (r *Report) reportUnverified() {
 	if len(r.unverified) == 0 {
 		return
 	}
-	type count struct {
-		system string
-		n      int
-	}
-	var counts []count
-	total := 0
-	for s, n := range r.unverified {
-		counts = append(counts, count{s, n})
-		total += n
-	}
-	sort.Slice(counts, func(i, j int) bool {
-		if counts[i].n != counts[j].n {
-			return counts[i].n > counts[j].n
-		}
-		return counts[i].system < counts[j].system
-	})
-	var parts []string
-	for i, c := range counts {
-		if i == 6 {
-			parts = append(parts, fmt.Sprintf("and %d more systems", len(counts)-6))
-			break
-		}
-		parts = append(parts, fmt.Sprintf("%s (%d)", systemName(c.system), c.n))
-	}
+	total, list := countList(r.unverified, systemName)
 	what := fmt.Sprintf("%d codes were", total)
 	if total == 1 {
 		what = "1 code was"
 	}
 	r.Issues = append(r.Issues, Issue{Severity: Information, Code: "informational", Rule: "code.not-verified",
 		Resource: -1, Line: 1, Col: 1,
-		Message: fmt.Sprintf("%s not checked: their code systems need a terminology server (%s)",
-			what, strings.Join(parts, ", "))})
+		Message: fmt.Sprintf("%s not checked: their code systems need a terminology server (%s)", what, list)})
+}
+
+// countList renders counts as "name (n), ...", most first, at most six, and
+// returns their total.
+func countList(counts map[string]int, name func(string) string) (total int, list string) {
+	type count struct {
+		key string
+		n   int
+	}
+	var cs []count
+	for k, n := range counts {
+		cs = append(cs, count{k, n})
+		total += n
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].n != cs[j].n {
+			return cs[i].n > cs[j].n
+		}
+		return cs[i].key < cs[j].key
+	})
+	var parts []string
+	for i, c := range cs {
+		if i == 6 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(cs)-6))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%d)", name(c.key), c.n))
+	}
+	return total, strings.Join(parts, ", ")
 }
 
 // systemName gives a reader's name for the code systems that need a server.

@@ -65,6 +65,7 @@ func (v *Validator) Validate(ctx context.Context, source string, data []byte) (r
 	}()
 	v.run(ctx, rep, data)
 	rep.reportUnverified()
+	rep.reportProfiles()
 	rep.sortIssues()
 	return rep
 }

@@ -151,6 +151,7 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 	}
 	w.rep.Resources = append(w.rep.Resources, res)
 	w.frames = append(w.frames, resourceFrame{node: n, contained: contained, entry: entry})
+	w.noteProfiles(n)
 
 	scoped := name == "Bundle" || len(w.frames) == 1
 	if scoped {
