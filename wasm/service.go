@@ -196,9 +196,9 @@ func (s *service) run(j *job) {
 			}
 		}
 	}()
-	// Let the JS call that queued the job return first: the worker hands the
-	// input buffer back to the page after it, and the record view reads
-	// attachments from that buffer, so it must arrive before any result.
+	// Let the JS call that queued the job return first, so the worker can hand
+	// the input buffer back to the page at once (the page also holds results
+	// until the buffer is back: the raw and record views read from it).
 	s.yield()
 	if j.ctx.Err() != nil {
 		s.post(message{"type": "cancelled", "id": j.id, "name": j.name})

@@ -56,8 +56,19 @@ export class Engine {
     }
     const job = this.jobs.get(m.id);
     if (!job) return;
+    // The worker hands the input buffer back once Go holds its copy. Go may
+    // answer before that message arrives; hold its answers until then, so a
+    // report or record never reaches the page without the bytes it points into.
+    if (job.awaitingBytes && m.type !== 'bytes' && m.type !== 'progress') {
+      job.held.push(m);
+      return;
+    }
     switch (m.type) {
-      case 'bytes': job.onBytes?.(m.bytes); break;
+      case 'bytes':
+        job.awaitingBytes = false;
+        job.onBytes?.(m.bytes);
+        for (const held of job.held.splice(0)) this.receive(held);
+        break;
       case 'progress': job.onProgress?.(m); break;
       case 'result': job.onReport?.(m); if (!job.record) this.end(m.id); break;
       case 'record': job.onRecord?.(m); this.end(m.id); break;
@@ -77,7 +88,7 @@ export class Engine {
       setTimeout(() => handlers.onError?.(this.broken));
       return id;
     }
-    this.jobs.set(id, handlers);
+    this.jobs.set(id, { ...handlers, awaitingBytes: true, held: [] });
     this.worker.postMessage({ type: 'validate', id, name, bytes, record: !!handlers.record }, [bytes.buffer]);
     return id;
   }

@@ -36,7 +36,7 @@ export function showRecord(container, file, actions) {
     viewer.renderRecord(container, file.record, {
       report: file.report,
       fileName: file.name,
-      bytes: file.bytes, // attachment data is read from here (omitted from the model)
+      bytes: () => file.bytes, // attachment data is read from here when opened (omitted from the model)
       openRaw: actions.openRaw,
       openIssues: actions.openIssues,
     });

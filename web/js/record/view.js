@@ -370,11 +370,14 @@ class RecordView {
   // attachmentLoader fetches base64 data the model left out
   // (Options.OmitAttachmentData): from opts.loadAttachment, or from the input
   // bytes (opts.bytes) using the card's byte range and the attachment path.
+  // opts.bytes may be a function returning them, read when the user asks:
+  // the page can get the input buffer back from its worker after rendering.
   attachmentLoader() {
     if (this.opts.loadAttachment) return this.opts.loadAttachment;
-    const bytes = this.opts.bytes;
-    if (!bytes) return null;
+    if (!this.opts.bytes) return null;
     return async (cardKey, index) => {
+      const bytes = typeof this.opts.bytes === 'function' ? this.opts.bytes() : this.opts.bytes;
+      if (!bytes) return null;
       const info = this.index.get(cardKey);
       const loc = info && info.card.location;
       const att = info && (info.card.attachments || [])[index];
