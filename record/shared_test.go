@@ -1,14 +1,10 @@
 package record
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/sharedtest"
@@ -42,36 +38,11 @@ func syntheaNDJSON(t testing.TB) []byte {
 // r4Examples returns the R4 example files whose name matches keep.
 func r4Examples(t testing.TB, keep func(name string, data []byte) bool) map[string][]byte {
 	t.Helper()
-	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", "hl7.fhir.r4.examples-4.0.1.tgz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
 	out := map[string][]byte{}
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasSuffix(h.Name, ".json") {
-			continue
-		}
-		data, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := filepath.Base(h.Name)
-		if keep(name, data) {
+	sharedtest.EachJSON(t, "fhir/hl7.fhir.r4.examples-4.0.1.tgz", func(path string, data []byte) {
+		if name := filepath.Base(path); keep(name, data) {
 			out[name] = data
 		}
-	}
+	})
 	return out
 }

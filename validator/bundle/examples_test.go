@@ -1,61 +1,32 @@
 package bundle
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"encoding/json"
-	"io"
-	"os"
-	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
-// readPackageBundles returns the files of a FHIR package whose top-level
-// resourceType is Bundle, by name.
-func readPackageBundles(t *testing.T, tgz string) map[string][]byte {
+// readPackageBundles returns the files of a FHIR package under the
+// reference data whose top-level resourceType is Bundle, by name.
+func readPackageBundles(t *testing.T, rel string) map[string][]byte {
 	t.Helper()
-	f, err := os.Open(tgz)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]byte{}
-	tr := tar.NewReader(gz)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasSuffix(h.Name, ".json") {
-			continue
-		}
-		data, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
+	sharedtest.EachJSON(t, rel, func(name string, data []byte) {
 		var head struct{ ResourceType string }
 		if json.Unmarshal(data, &head) == nil && head.ResourceType == "Bundle" {
-			out[h.Name] = data
+			out[name] = data
 		}
-	}
+	})
 	return out
 }
 
 // The R4 examples are meant to be valid: no error findings. Warnings and
 // information are logged for review (see the README for why each is there).
 func TestR4ExampleBundles(t *testing.T) {
-	bundles := readPackageBundles(t, filepath.Join(sharedDir(t), "fhir", "hl7.fhir.r4.examples-4.0.1.tgz"))
+	bundles := readPackageBundles(t, "fhir/hl7.fhir.r4.examples-4.0.1.tgz")
 	if len(bundles) < 30 {
 		t.Fatalf("found only %d example bundles", len(bundles))
 	}

@@ -1,20 +1,17 @@
 package fhirpath
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
 // forEachExample calls fn with every JSON example of the R4 examples package.
@@ -24,33 +21,7 @@ func forEachExample(t testing.TB, fn func(name string, data []byte)) {
 
 // forEachPackageFile calls fn with every JSON resource of a shared package.
 func forEachPackageFile(t testing.TB, pkg string, fn func(name string, data []byte)) {
-	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", pkg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasSuffix(h.Name, ".json") || strings.HasSuffix(h.Name, "package.json") || strings.Contains(h.Name, ".index.") {
-			continue
-		}
-		data, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fn(h.Name, data)
-	}
+	sharedtest.EachJSON(t, "fhir/"+pkg, fn)
 }
 
 // applicable lists the constraints checked at a node: those of its element

@@ -1,12 +1,9 @@
 package primitive
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -33,34 +30,10 @@ var knownBadExamples = map[string]bool{
 // sharedDir is the reference data folder (see package sharedtest).
 func sharedDir(t *testing.T) string { return sharedtest.Dir(t) }
 
-// eachJSON calls fn with every .json member of a FHIR package tarball.
-func eachJSON(t *testing.T, path string, fn func(name string, data []byte)) {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasSuffix(h.Name, ".json") {
-			data, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fn(h.Name, data)
-		}
-	}
+// eachJSON calls fn with every .json member of a package under the
+// reference data (see sharedtest.EachJSON).
+func eachJSON(t *testing.T, rel string, fn func(name string, data []byte)) {
+	sharedtest.EachJSON(t, rel, fn)
 }
 
 // typeIndex maps element paths ("Patient.contact.name") to their definition,
@@ -74,7 +47,7 @@ type typeIndex map[string]*elementDef
 
 func loadCore(t *testing.T, shared string) typeIndex {
 	idx := typeIndex{}
-	eachJSON(t, filepath.Join(shared, "fhir", "hl7.fhir.r4.core-4.0.1.tgz"), func(name string, data []byte) {
+	eachJSON(t, "fhir/hl7.fhir.r4.core-4.0.1.tgz", func(name string, data []byte) {
 		if !strings.Contains(name, "StructureDefinition-") {
 			return
 		}
@@ -256,7 +229,7 @@ func TestCorpusPrimitives(t *testing.T) {
 		}
 		idx.walk(t, file, m, rt, st)
 	}
-	eachJSON(t, filepath.Join(shared, "fhir", "hl7.fhir.r4.examples-4.0.1.tgz"), check)
+	eachJSON(t, "fhir/hl7.fhir.r4.examples-4.0.1.tgz", check)
 	synthea, _ := filepath.Glob(filepath.Join(shared, "corpus", "synthea-10-patients", "*.ndjson"))
 	for _, path := range synthea {
 		f, err := os.Open(path)

@@ -48,10 +48,11 @@ type File struct {
 	Data []byte
 }
 
-// PackageJSON returns the JSON files of a package .tgz under the reference
-// data (e.g. "fhir/hl7.fhir.r4.examples-4.0.1.tgz") in archive order,
-// leaving out package.json and .index.json.
-func PackageJSON(t testing.TB, rel string) []File {
+// EachJSON calls fn, in archive order, with every JSON file of a package
+// .tgz under the reference data (e.g. "fhir/hl7.fhir.r4.examples-4.0.1.tgz"),
+// leaving out package.json and .index.json. name is the path in the archive
+// ("package/Patient-example.json"). Files are streamed, not held.
+func EachJSON(t testing.TB, rel string, fn func(name string, data []byte)) {
 	t.Helper()
 	f, err := os.Open(filepath.Join(Dir(t), rel))
 	if err != nil {
@@ -63,11 +64,10 @@ func PackageJSON(t testing.TB, rel string) []File {
 		t.Fatal(err)
 	}
 	tr := tar.NewReader(gz)
-	var out []File
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			break
+			return
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -80,7 +80,17 @@ func PackageJSON(t testing.TB, rel string) []File {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, File{Name: strings.TrimPrefix(h.Name, "package/"), Data: data})
+		fn(h.Name, data)
 	}
+}
+
+// PackageJSON returns the JSON files of a package .tgz (see EachJSON), with
+// names relative to the package folder.
+func PackageJSON(t testing.TB, rel string) []File {
+	t.Helper()
+	var out []File
+	EachJSON(t, rel, func(name string, data []byte) {
+		out = append(out, File{Name: strings.TrimPrefix(name, "package/"), Data: data})
+	})
 	return out
 }

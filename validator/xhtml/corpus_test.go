@@ -1,13 +1,7 @@
 package xhtml
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"encoding/json"
-	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/sharedtest"
@@ -18,33 +12,13 @@ func sharedDir(t *testing.T) string { return sharedtest.Dir(t) }
 
 // narratives calls fn for every Narrative.div in the R4 examples package.
 func narratives(t *testing.T, fn func(file, div string)) {
-	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", "hl7.fhir.r4.examples-4.0.1.tgz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasSuffix(h.Name, ".json") {
-			continue
-		}
+	sharedtest.EachJSON(t, "fhir/hl7.fhir.r4.examples-4.0.1.tgz", func(name string, data []byte) {
 		var doc any
-		if err := json.NewDecoder(tr).Decode(&doc); err != nil {
-			continue // not our concern here
+		if json.Unmarshal(data, &doc) != nil {
+			return // not our concern here
 		}
-		walkDivs(doc, func(div string) { fn(h.Name, div) })
-	}
+		walkDivs(doc, func(div string) { fn(name, div) })
+	})
 }
 
 func walkDivs(v any, fn func(string)) {
