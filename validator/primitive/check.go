@@ -170,9 +170,5 @@ func checkXHTML(div string) *Problem {
 	if first == nil {
 		return nil
 	}
-	sev := Warning
-	if first.Severity == xhtml.Error {
-		sev = Error
-	}
-	return &Problem{Rule: first.Rule, Severity: sev, Message: first.Message}
+	return &Problem{Rule: first.Rule, Severity: first.Severity, Message: first.Message}
 }

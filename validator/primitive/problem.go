@@ -19,25 +19,18 @@
 // the reference validator is stricter than it (fractional seconds in time).
 package primitive
 
-// Severity grades a Problem the way the HL7 reference validator does.
-type Severity uint8
+import "github.com/fhirlens/fhirlens/validator/xhtml"
+
+// Severity grades a Problem the way the HL7 reference validator does. It is
+// the narrative checker's type: a narrative problem is a primitive problem.
+type Severity = xhtml.Severity
 
 const (
 	// Error: the value is not conformant (reference validator "rule").
-	Error Severity = iota + 1
+	Error = xhtml.Error
 	// Warning: the value is conformant but suspicious (reference validator "warning").
-	Warning
+	Warning = xhtml.Warning
 )
-
-func (s Severity) String() string {
-	switch s {
-	case Error:
-		return "error"
-	case Warning:
-		return "warning"
-	}
-	return "unknown"
-}
 
 // Problem is one finding about a primitive value.
 type Problem struct {
