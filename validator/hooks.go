@@ -128,13 +128,17 @@ func (v *Validator) constraintsFor(elem *definitions.Element, typeCode string) [
 
 // rootResource binds %rootResource: the container of a contained resource,
 // otherwise the resource itself.
-func (w *walker) rootResource() jsontree.ID {
+func (w *walker) rootResource() jsontree.ID { return w.ownerFrame().node }
+
+// ownerFrame is the innermost resource that is not contained: the entry's
+// (or top-level) resource, which %rootResource and "#id" references mean.
+func (w *walker) ownerFrame() resourceFrame {
 	for i := len(w.frames) - 1; i >= 0; i-- {
 		if !w.frames[i].contained {
-			return w.frames[i].node
+			return w.frames[i]
 		}
 	}
-	return w.frames[0].node
+	return w.frames[0]
 }
 
 // collectReference notes a Reference value for resolution at the end of its
@@ -144,14 +148,7 @@ func (w *walker) collectReference(n jsontree.ID, elem *definitions.Element) {
 	if ref == jsontree.None || w.tree.Kind(ref) != jsontree.String || len(w.scopes) == 0 {
 		return
 	}
-	// The entry resource (not a contained one) is what "#id" resolves in.
-	var owner resourceFrame
-	for i := len(w.frames) - 1; i >= 0; i-- {
-		if !w.frames[i].contained {
-			owner = w.frames[i]
-			break
-		}
-	}
+	owner := w.ownerFrame()
 	r := bundle.Ref{Node: ref, Path: w.pathString(), Entry: owner.entry, Resource: owner.node, Targets: w.v.targetsOf(elem)}
 	s := &w.scopes[len(w.scopes)-1]
 	s.refs = append(s.refs, r)

@@ -325,10 +325,10 @@ func (w *walker) walkMember(obj, c jsontree.ID, key string, elem *definitions.El
 				fmt.Sprintf("%s has %d values, but at most %d are allowed", key, t.Count(c), elem.Max))
 		}
 		i := 0
-		outerEntry := w.entry
+		outerEntry, isEntry := w.entry, elem.Path == "Bundle.entry"
 		defer func() { w.entry = outerEntry }()
 		for item := t.First(c); item != jsontree.None; item = t.Next(item) {
-			if elem.Path == "Bundle.entry" {
+			if isEntry {
 				w.entry = i
 			}
 			l := w.pushIndex(i)

@@ -24,10 +24,6 @@ func (w *walker) checkPrimitive(n jsontree.ID, elem *definitions.Element, typeCo
 	case want == primitive.KindNumber && got == jsontree.Number:
 		p = primitive.CheckNumber(typeCode, t.Raw(n))
 	case want == primitive.KindBoolean && got == jsontree.Bool:
-	case got == jsontree.Object || got == jsontree.Array:
-		w.issue(n, false, Error, "structure", "json.type",
-			fmt.Sprintf("%s %s must be a JSON %s, found %s", article(typeCode), typeCode, want, describeKind(t, n)))
-		return
 	default:
 		w.issue(n, false, Error, "structure", "json.type",
 			fmt.Sprintf("%s %s must be a JSON %s, found %s", article(typeCode), typeCode, want, describeKind(t, n)))
