@@ -1,58 +1,24 @@
 package validator
 
 import (
-	"fmt"
 	"sort"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
 )
 
-// Severity of a finding, ordered from worst to mildest.
-type Severity uint8
+// Severity of a finding, ordered from worst to mildest (finding.Severity).
+type Severity = finding.Severity
 
 const (
-	Fatal Severity = iota
-	Error
-	Warning
-	Information
+	Fatal       = finding.Fatal
+	Error       = finding.Error
+	Warning     = finding.Warning
+	Information = finding.Information
 )
 
-var severityNames = [...]string{"fatal", "error", "warning", "information"}
-
-func (s Severity) String() string { return severityNames[s] }
-
-// MarshalText writes the OperationOutcome severity code.
-func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// UnmarshalText reads an OperationOutcome severity code.
-func (s *Severity) UnmarshalText(b []byte) error {
-	for i, n := range severityNames {
-		if n == string(b) {
-			*s = Severity(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown severity %q", b)
-}
-
-// Issue is one finding about the input.
-type Issue struct {
-	Severity Severity `json:"severity"`
-	// Code is the OperationOutcome issue type (structure, required, value,
-	// invariant, code-invalid, invalid, not-found, duplicate, processing, ...).
-	Code string `json:"code"`
-	// Rule is a stable identifier of the check: "json.syntax",
-	// "element.unknown", "cardinality.min", "invariant:ele-1", ...
-	Rule string `json:"rule"`
-	// Expression is the FHIRPath location in the reference validator's style:
-	// Bundle.entry[2].resource.name[0].given[1].
-	Expression string `json:"expression,omitempty"`
-	Line       int    `json:"line,omitempty"`
-	Col        int    `json:"col,omitempty"`
-	Offset     int    `json:"offset"` // byte offset of the offending value in the input
-	Message    string `json:"message"`
-	// Resource is the index into Report.Resources of the resource the issue is
-	// in, or -1 when it concerns the input as a whole.
-	Resource int `json:"resource"`
-}
+// Issue is one finding about the input (finding.Finding; the engine engineer
+// renames it to Finding across the packages).
+type Issue = finding.Finding
 
 // Resource describes one resource found in the input, in document order.
 type Resource struct {

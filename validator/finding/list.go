@@ -1,0 +1,159 @@
+package finding
+
+import (
+	"fmt"
+	"sort"
+)
+
+// DefaultKeepPerRule is how many findings of one rule and severity a List
+// keeps by default; the rest are counted, never dropped from the counts.
+const DefaultKeepPerRule = 1000
+
+// List collects findings. Every finding is counted; at most KeepPerRule of
+// each (rule, severity) are kept, so a 1 GB export with millions of dom-6
+// warnings is validated to the end in bounded memory and still reports exact
+// counts ("and 81,997 more dom-6").
+//
+// The zero value keeps DefaultKeepPerRule per rule. A List is not safe for
+// concurrent use; merge per-worker lists with Merge.
+type List struct {
+	// KeepPerRule bounds the findings kept per (rule, severity); 0 means
+	// DefaultKeepPerRule, a negative value keeps everything.
+	KeepPerRule int
+
+	Findings []Finding
+
+	counts  [4]int
+	perRule map[ruleKey]int
+	omitted map[ruleKey]int
+	order   []ruleKey // first appearance of each omitted (rule, severity), for stable output
+}
+
+type ruleKey struct {
+	rule string
+	sev  Severity
+}
+
+// Omitted is the number of findings of one rule and severity that were
+// counted but not kept.
+type Omitted struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Count    int      `json:"count"`
+}
+
+func (l *List) keep() int {
+	if l.KeepPerRule == 0 {
+		return DefaultKeepPerRule
+	}
+	return l.KeepPerRule
+}
+
+// Add counts f and keeps it unless its rule has reached the limit. It
+// reports whether f was kept.
+func (l *List) Add(f Finding) bool {
+	if int(f.Severity) < len(l.counts) {
+		l.counts[f.Severity]++
+	}
+	k := ruleKey{f.Rule, f.Severity}
+	if l.perRule == nil {
+		l.perRule = map[ruleKey]int{}
+	}
+	n := l.perRule[k]
+	l.perRule[k] = n + 1
+	if lim := l.keep(); lim >= 0 && n >= lim {
+		if l.omitted == nil {
+			l.omitted = map[ruleKey]int{}
+		}
+		if l.omitted[k] == 0 {
+			l.order = append(l.order, k)
+		}
+		l.omitted[k]++
+		return false
+	}
+	l.Findings = append(l.Findings, f)
+	return true
+}
+
+// Counts returns the number of findings of each severity, indexed by
+// Severity: all of them, kept or not.
+func (l *List) Counts() [4]int { return l.counts }
+
+// Errors returns the number of fatal and error findings.
+func (l *List) Errors() int { return l.counts[Fatal] + l.counts[Error] }
+
+// Omitted lists what was counted but not kept, in order of first omission.
+func (l *List) Omitted() []Omitted {
+	out := make([]Omitted, 0, len(l.order))
+	for _, k := range l.order {
+		out = append(out, Omitted{Rule: k.rule, Severity: k.sev, Count: l.omitted[k]})
+	}
+	return out
+}
+
+// Merge appends other's findings and counts after l's, as if they had been
+// added to l in that order (the per-rule limit applies to the union).
+func (l *List) Merge(other *List) {
+	for _, f := range other.Findings {
+		l.Add(f)
+	}
+	// what other counted but did not keep is counted here as omitted
+	for _, o := range other.Omitted() {
+		k := ruleKey{o.Rule, o.Severity}
+		if int(o.Severity) < len(l.counts) {
+			l.counts[o.Severity] += o.Count
+		}
+		if l.perRule == nil {
+			l.perRule = map[ruleKey]int{}
+		}
+		l.perRule[k] += o.Count
+		if l.omitted == nil {
+			l.omitted = map[ruleKey]int{}
+		}
+		if l.omitted[k] == 0 {
+			l.order = append(l.order, k)
+		}
+		l.omitted[k] += o.Count
+	}
+}
+
+// Sort puts the kept findings in document order (by byte offset); ties keep
+// the order in which they were found.
+func (l *List) Sort() {
+	sort.SliceStable(l.Findings, func(i, j int) bool { return l.Findings[i].Offset < l.Findings[j].Offset })
+}
+
+// Error returns the findings as a Go error in go/scanner's style: the first
+// finding, and "and N more" when there are others. Use it where a caller
+// wants an error (loading a definition, compiling an expression); nil when
+// there are no errors or fatals.
+func (l *List) Error() error {
+	var first *Finding
+	for i := range l.Findings {
+		if l.Findings[i].Severity.IsError() {
+			first = &l.Findings[i]
+			break
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	n := l.Errors() - 1
+	if n == 0 {
+		return fmt.Errorf("%s", first.String())
+	}
+	return fmt.Errorf("%s (and %d more)", first.String(), n)
+}
+
+// String formats a finding as "line:col severity expression: message [rule]".
+func (f Finding) String() string {
+	loc := ""
+	if f.Line > 0 {
+		loc = fmt.Sprintf("%d:%d ", f.Line, f.Col)
+	}
+	expr := ""
+	if f.Expression != "" {
+		expr = f.Expression + ": "
+	}
+	return fmt.Sprintf("%s%s %s%s [%s]", loc, f.Severity, expr, f.Message, f.Rule)
+}
