@@ -48,6 +48,7 @@ FUZZ_TARGETS := \
 	./validator/definitions:FuzzLoadStructureDefinition \
 	./validator/definitions:FuzzLoadTerminology \
 	./validator/definitions:FuzzLoadPackage \
+	./validator/structure:FuzzDecode \
 	./record:FuzzSummarize \
 	./web:FuzzHandler
 fuzz-short:
