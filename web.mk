@@ -16,13 +16,18 @@ wasm:
 	@mkdir -p $(WEB_GEN)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w -X main.version=$(WEB_VERSION)' -o $(WASM_OUT) ./wasm
 
-# Everything the page needs: the wasm, Go's JS glue, the samples, and gzip
+# Everything the page needs: the wasm, Go's JS glue, the samples, pdf.js
+# (web/vendor/pdfjs, see its README), and gzip
 # twins that `fhirlens serve` sends to browsers accepting gzip.
 web: wasm
 	cp $(GOROOT_WASM)/wasm_exec.js $(WEB_GEN)/wasm_exec.js
 	@mkdir -p $(WEB_GEN)/samples
 	cp $(SAMPLES) $(WEB_GEN)/samples/
-	@for f in $(WASM_OUT) $(WEB_GEN)/wasm_exec.js $(WEB_GEN)/samples/*.json; do gzip -9 -n -k -f "$$f"; done
+	@mkdir -p $(WEB_GEN)/pdfjs
+	cp web/vendor/pdfjs/pdf.min.mjs $(WEB_GEN)/pdfjs/
+	cat web/vendor/pdfjs/pdf.worker.min.mjs.part1 web/vendor/pdfjs/pdf.worker.min.mjs.part2 > $(WEB_GEN)/pdfjs/pdf.worker.min.mjs
+	cd $(WEB_GEN)/pdfjs && sha256sum --quiet -c ../../vendor/pdfjs/SHA256SUMS
+	@for f in $(WASM_OUT) $(WEB_GEN)/wasm_exec.js $(WEB_GEN)/samples/*.json $(WEB_GEN)/pdfjs/*.mjs; do gzip -9 -n -k -f "$$f"; done
 	@echo "web app built in web/ (wasm $$(du -k $(WASM_OUT) | cut -f1) KB, gzip $$(du -k $(WASM_OUT).gz | cut -f1) KB)"
 
 # A clean copy of the app for any static host (upload web/dist as it is).

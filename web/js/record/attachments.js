@@ -1,11 +1,13 @@
 // Attachments (DocumentReference, Binary, DiagnosticReport.presentedForm).
 // Content is decoded only when the user asks for it. Text is shown as text;
-// raster images in <img> from a blob: URL; PDF in a frame from a blob: URL
-// typed application/pdf (the browser's viewer, never page script). Active
+// raster images in <img> from a blob: URL; PDF drawn to canvas by pdf.js
+// (pdf.js: never the browser's PDF viewer, which runs a PDF's scripts and
+// follows its links in the app's tab). Active
 // types (HTML, SVG, XML and anything unknown) are never given a blob: URL —
 // it would share the page's origin — but shown as text, or on request in an
 // <iframe sandbox> (opaque origin, no scripts) with a CSP forbidding loads.
 import { h, button, base64Bytes, sizeText, safeHttpURL } from './dom.js';
+import { renderPDF } from './pdf.js';
 
 const TEXT_TYPES = new Set(['text/plain', 'text/csv', 'text/markdown', 'application/json', 'application/fhir+json']);
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
@@ -78,15 +80,7 @@ function renderContent(a, b64, ctx) {
     return wrap;
   }
   if (!a.active && type === 'application/pdf') {
-    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-    ctx.blobURLs.push(url);
-    const frame = h('iframe', 'rc-attachment-pdf');
-    frame.title = a.title || 'Attached PDF';
-    frame.src = url;
-    const dl = h('a', 'rc-btn', 'Download PDF');
-    dl.href = url;
-    dl.download = (a.title || 'attachment') + '.pdf';
-    wrap.append(frame, dl);
+    wrap.append(renderPDF(bytes, a.title, ctx.blobURLs));
     return wrap;
   }
   const text = decodeText(bytes, a.contentType);
