@@ -175,7 +175,7 @@ func TestHostileAttachments(t *testing.T) {
 	waitFor(t, ctx, `document.querySelectorAll('#record-root .rc-attachment').length === 7`, 20*time.Second)
 	mustRun(t, ctx, `document.querySelectorAll('#record-root .rc-attachment-body button').forEach(b => b.click())`)
 	// The PDF is drawn; the HTML labelled as PDF is refused by pdf.js.
-	time.Sleep(3*time.Second)
+	time.Sleep(3 * time.Second)
 	waitFor(t, ctx, `document.querySelectorAll('#record-root .rc-pdf-download').length === 2`, 30*time.Second)
 	pdfs := evalString(t, ctx, `[...document.querySelectorAll('#record-root .rc-pdf')].map(p => p.querySelector('p').textContent).join(' | ')`)
 	contains(t, "the hostile PDF", pdfs, "PDF, 1 page (drawn as a picture")
