@@ -7,7 +7,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
 
 // sharedDir is the reference data folder (see package sharedtest).

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
 
 // The R4 examples are meant to be valid. Each one that still has errors is

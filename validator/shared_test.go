@@ -3,7 +3,7 @@ package validator
 import (
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
 
 // sharedDir is the reference data folder (see package sharedtest).

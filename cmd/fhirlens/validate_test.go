@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")

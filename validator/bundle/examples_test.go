@@ -5,8 +5,8 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
 // readPackageBundles returns the files of a FHIR package under the

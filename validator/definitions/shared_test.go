@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
 
 // sharedDir is the reference data folder (see package sharedtest).

@@ -9,9 +9,9 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
 // forEachExample calls fn with every JSON example of the R4 examples package.

@@ -3,8 +3,8 @@ package fhirpath
 import (
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator/definitions"
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
 // sharedDir is the reference data folder (see package sharedtest).

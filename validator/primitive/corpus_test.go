@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
 
 // This test runs Check over every primitive value in the R4 examples and the

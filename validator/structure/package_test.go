@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
 
 // TestCorePackagesRoundTrip decodes every StructureDefinition of the R4 and
