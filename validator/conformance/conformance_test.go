@@ -1,0 +1,513 @@
+package conformance
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/fhirlens/fhirlens/validator"
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/disagreements.txt from this run (keeps the reasons of entries still listed)")
+
+const disagreementsFile = "testdata/disagreements.txt"
+
+// caseInfo is one case.json.
+type caseInfo struct {
+	Dir         string `json:"-"`
+	Name        string `json:"name"`
+	Module      string `json:"module"`
+	Instance    string `json:"instance"`
+	IG          []string
+	Java        string `json:"java"`
+	Profile     string `json:"profile"`
+	JavaProfile string `json:"java-profile"`
+	// Options holds the case's "option:NAME" keys (NAME → raw JSON value).
+	Options map[string]json.RawMessage `json:"-"`
+}
+
+// outcome is what one validator said about one run: the verdict and the
+// locations (normalised expressions) of its errors. locations is nil when the
+// reference validator recorded only an error count.
+type outcome struct {
+	errors    bool
+	locations []string
+	// unsupported, when set, says which missing fhirlens capability the run
+	// needs; such a run counts as a disagreement with that reason.
+	unsupported string
+	// summary is a one-line description of the errors, for reasons.
+	summary string
+}
+
+// runCase validates a case's instance through the public validator API the
+// way case.json says: its ig/ folder as supporting definitions, its options
+// mapped to fhirlens options, and, when profile is not empty, against that
+// profile (the profile step). This is the one function to extend when
+// fhirlens learns something new (profiles, XML, snapshots, options).
+func runCase(c *caseInfo, profile string) outcome {
+	data, err := os.ReadFile(filepath.Join(c.Dir, c.Instance))
+	if err != nil {
+		return outcome{unsupported: "instance unreadable: " + err.Error()}
+	}
+	if profile != "" {
+		return outcome{unsupported: "needs validation against a profile (--profile)"}
+	}
+	opts := validator.Options{}
+	defs, why := caseDefinitions(c)
+	if why != "" {
+		return outcome{unsupported: why}
+	}
+	opts.Definitions = defs
+	v, err := validator.New(opts)
+	if err != nil {
+		return outcome{unsupported: "validator: " + err.Error()}
+	}
+	rep := v.Validate(context.Background(), c.Instance, data)
+	for _, is := range rep.Issues {
+		if is.Rule == "input.not-json" && strings.HasSuffix(c.Instance, ".xml") {
+			return outcome{unsupported: "needs the FHIR XML reader"}
+		}
+	}
+	var out outcome
+	var parts []string
+	for _, is := range rep.Issues {
+		if !is.Severity.IsError() {
+			continue
+		}
+		out.errors = true
+		out.locations = append(out.locations, normalize(is.Expression))
+		if len(parts) < 3 {
+			parts = append(parts, is.Expression+" "+is.Rule)
+		}
+	}
+	out.summary = strings.Join(parts, "; ")
+	return out
+}
+
+// caseDefinitions is the R4 core plus the JSON conformance resources of the
+// case's ig/ folder (nil when it has none). XML files are not read yet.
+func caseDefinitions(c *caseInfo) (*definitions.Set, string) {
+	if len(c.IG) == 0 {
+		return nil, ""
+	}
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	add := func(name string, b []byte) {
+		tw.WriteHeader(&tar.Header{Name: "package/" + name, Mode: 0o644, Size: int64(len(b)), Typeflag: tar.TypeReg})
+		tw.Write(b)
+	}
+	add("package.json", []byte(`{"name":"conformance.case","version":"0.0.0","fhirVersions":["4.0.1"]}`))
+	for i, f := range c.IG {
+		if !strings.HasSuffix(f, ".json") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(c.Dir, "ig", f))
+		if err != nil {
+			return nil, "ig file unreadable: " + err.Error()
+		}
+		add(fmt.Sprintf("f%03d-%s", i, filepath.Base(f)), b)
+	}
+	tw.Close()
+	gz.Close()
+	r4, err := definitions.R4()
+	if err != nil {
+		return nil, err.Error()
+	}
+	set := r4.Clone()
+	if err := set.AddPackage(&buf); err != nil {
+		return nil, "ig: " + err.Error()
+	}
+	return set, ""
+}
+
+// javaOutcome reads the reference validator's recorded OperationOutcome.
+func javaOutcome(path string) (outcome, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return outcome{}, err
+	}
+	var oo struct {
+		ErrorCount *int `json:"errorCount"`
+		Issue      []struct {
+			Severity   string   `json:"severity"`
+			Expression []string `json:"expression"`
+			Details    struct {
+				Text string `json:"text"`
+			} `json:"details"`
+		} `json:"issue"`
+	}
+	if err := json.Unmarshal(b, &oo); err != nil {
+		return outcome{}, err
+	}
+	if oo.ErrorCount != nil && oo.Issue == nil {
+		return outcome{errors: *oo.ErrorCount > 0}, nil
+	}
+	out := outcome{locations: []string{}}
+	var parts []string
+	for _, is := range oo.Issue {
+		if is.Severity != "error" && is.Severity != "fatal" {
+			continue
+		}
+		out.errors = true
+		loc := ""
+		if len(is.Expression) > 0 {
+			loc = is.Expression[0]
+		}
+		out.locations = append(out.locations, normalize(loc))
+		if len(parts) < 2 {
+			msg := is.Details.Text
+			if len(msg) > 90 {
+				msg = msg[:90] + "…"
+			}
+			parts = append(parts, normalize(loc)+": "+msg)
+		}
+	}
+	out.summary = strings.Join(parts, "; ")
+	return out, nil
+}
+
+var (
+	commentRE = regexp.MustCompile(`/\*[^*]*\*/`)
+	ofTypeRE  = regexp.MustCompile(`\.ofType\(([A-Za-z]+)\)`)
+)
+
+// normalize writes an expression in one form for both validators: the
+// reference validator's "value.ofType(integer)" becomes "valueInteger" (the
+// JSON name fhirlens uses) and its "/*Patient/1*/" comments go.
+func normalize(expr string) string {
+	expr = commentRE.ReplaceAllString(expr, "")
+	expr = strings.ReplaceAll(expr, "._", ".") // _valueX is the same element in FHIRPath
+	expr = ofTypeRE.ReplaceAllStringFunc(expr, func(m string) string {
+		t := ofTypeRE.FindStringSubmatch(m)[1]
+		return strings.ToUpper(t[:1]) + t[1:]
+	})
+	return expr
+}
+
+// steps splits an expression into its steps, indexes dropped.
+func steps(expr string) []string {
+	var out []string
+	for _, s := range strings.Split(expr, ".") {
+		if i := strings.IndexByte(s, '['); i >= 0 {
+			s = s[:i]
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// sameElement reports whether two locations name the same element, its
+// parent or its child (indexes compared when both have them).
+func sameElement(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if strings.HasPrefix(b, a) && len(b) > len(a) && (b[len(a)] == '.' || b[len(a)] == '[') {
+		return len(steps(b))-len(steps(a)) <= 1
+	}
+	if strings.HasPrefix(a, b) && len(a) > len(b) && (a[len(b)] == '.' || a[len(b)] == '[') {
+		return len(steps(a))-len(steps(b)) <= 1
+	}
+	return false
+}
+
+// matchLocations counts the reference locations matched by a fhirlens
+// location, and the fhirlens locations matched by no reference one.
+func matchLocations(java, ours []string) (matched, extra int) {
+	for _, j := range java {
+		for _, o := range ours {
+			if sameElement(j, o) {
+				matched++
+				break
+			}
+		}
+	}
+	for _, o := range ours {
+		found := false
+		for _, j := range java {
+			if sameElement(j, o) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			extra++
+		}
+	}
+	return
+}
+
+// run is one comparison: a case, or a case's profile step.
+type run struct {
+	key      string // case name, or name + "#profile"
+	c        *caseInfo
+	java, us outcome
+}
+
+func (r *run) verdictAgrees() bool { return r.us.unsupported == "" && r.java.errors == r.us.errors }
+
+// locationsAgree: every reference error location has a fhirlens error at the
+// same element (or its parent/child) and fhirlens has no error elsewhere.
+// Runs whose reference outcome has only a count agree on the verdict alone.
+func (r *run) locationsAgree() bool {
+	if !r.verdictAgrees() {
+		return false
+	}
+	if r.java.locations == nil {
+		return true
+	}
+	m, extra := matchLocations(r.java.locations, r.us.locations)
+	return m == len(r.java.locations) && extra == 0
+}
+
+func (r *run) agrees() bool { return r.verdictAgrees() && r.locationsAgree() }
+
+// reason describes a disagreement for the list.
+func (r *run) reason() string {
+	switch {
+	case r.us.unsupported != "":
+		return r.us.unsupported
+	case r.java.errors && !r.us.errors:
+		return "missed: reference errors " + orCount(r.java.summary)
+	case !r.java.errors && r.us.errors:
+		return "extra errors: " + r.us.summary
+	}
+	return "locations: reference " + orCount(r.java.summary) + " | fhirlens " + r.us.summary
+}
+
+func orCount(s string) string {
+	if s == "" {
+		return "(count only)"
+	}
+	return s
+}
+
+// group names the figure a run counts towards.
+func (r *run) categories() []string {
+	c := r.c
+	var cats []string
+	xml := strings.HasSuffix(c.Instance, ".xml")
+	if strings.HasSuffix(r.key, "#profile") {
+		return []string{"profile steps"}
+	}
+	switch {
+	case c.Module == "questionnaire":
+		cats = append(cats, "questionnaire")
+	case !xml && len(c.IG) == 0:
+		cats = append(cats, "base-R4")
+	}
+	if len(c.IG) > 0 {
+		cats = append(cats, "with ig/")
+	}
+	if xml {
+		cats = append(cats, "XML instances")
+	}
+	return cats
+}
+
+func loadCases(t *testing.T) []*caseInfo {
+	dir := filepath.Join(sharedtest.Path(), "conformance", "r4")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("conformance cases missing at %s (set FHIRLENS_SHARED): %v", dir, err)
+		}
+		t.Skipf("conformance cases missing at %s (set FHIRLENS_SHARED)", dir)
+	}
+	var cases []*caseInfo
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		d := filepath.Join(dir, e.Name())
+		b, err := os.ReadFile(filepath.Join(d, "case.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &caseInfo{Dir: d}
+		if err := json.Unmarshal(b, c); err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+		var raw map[string]json.RawMessage
+		json.Unmarshal(b, &raw)
+		json.Unmarshal(raw["ig"], &c.IG)
+		for k, v := range raw {
+			if name, ok := strings.CutPrefix(k, "option:"); ok {
+				if c.Options == nil {
+					c.Options = map[string]json.RawMessage{}
+				}
+				c.Options[name] = v
+			}
+		}
+		if c.Module == "" {
+			c.Module = "(none)"
+		}
+		cases = append(cases, c)
+	}
+	if len(cases) == 0 {
+		t.Fatalf("no conformance cases in %s", dir)
+	}
+	return cases
+}
+
+func readDisagreements(t *testing.T) map[string]string {
+	f, err := os.Open(disagreementsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, reason, _ := strings.Cut(line, "\t")
+		if strings.TrimSpace(reason) == "" {
+			t.Errorf("%s: %q has no reason", disagreementsFile, name)
+		}
+		out[name] = reason
+	}
+	return out
+}
+
+type tally struct{ runs, verdict, locCases, javaLocs, locMatched, extra int }
+
+func (s *tally) add(r *run) {
+	s.runs++
+	if r.verdictAgrees() {
+		s.verdict++
+	}
+	if r.locationsAgree() {
+		s.locCases++
+	}
+	if r.java.locations != nil && r.us.unsupported == "" {
+		m, extra := matchLocations(r.java.locations, r.us.locations)
+		s.javaLocs += len(r.java.locations)
+		s.locMatched += m
+		s.extra += extra
+	} else if r.java.locations != nil {
+		s.javaLocs += len(r.java.locations)
+	}
+}
+
+func (s *tally) String() string {
+	pct := func(a, b int) float64 {
+		if b == 0 {
+			return 100
+		}
+		return 100 * float64(a) / float64(b)
+	}
+	return fmt.Sprintf("%3d runs: verdict %3d (%5.1f%%) · locations agree %3d (%5.1f%%) · reference error locations matched %d/%d (%5.1f%%), %d fhirlens errors elsewhere",
+		s.runs, s.verdict, pct(s.verdict, s.runs), s.locCases, pct(s.locCases, s.runs), s.locMatched, s.javaLocs, pct(s.locMatched, s.javaLocs), s.extra)
+}
+
+func TestConformance(t *testing.T) {
+	cases := loadCases(t)
+	var runs []*run
+	for _, c := range cases {
+		j, err := javaOutcome(filepath.Join(c.Dir, c.Java))
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		runs = append(runs, &run{key: c.Name, c: c, java: j, us: runCase(c, "")})
+		if c.Profile != "" && c.JavaProfile != "" {
+			j, err := javaOutcome(filepath.Join(c.Dir, c.JavaProfile))
+			if err != nil {
+				t.Fatalf("%s: %v", c.Name, err)
+			}
+			runs = append(runs, &run{key: c.Name + "#profile", c: c, java: j, us: runCase(c, c.Profile)})
+		}
+	}
+
+	modules := map[string]*tally{}
+	cats := map[string]*tally{}
+	for _, r := range runs {
+		m := r.c.Module
+		if strings.HasSuffix(r.key, "#profile") {
+			m += " (profile step)"
+		}
+		if modules[m] == nil {
+			modules[m] = &tally{}
+		}
+		modules[m].add(r)
+		for _, c := range append(r.categories(), "all") {
+			if cats[c] == nil {
+				cats[c] = &tally{}
+			}
+			cats[c].add(r)
+		}
+		if cs := r.categories(); len(cs) > 0 && (cs[0] == "base-R4" || cs[0] == "questionnaire") {
+			if cats["base-R4 + questionnaire"] == nil {
+				cats["base-R4 + questionnaire"] = &tally{}
+			}
+			cats["base-R4 + questionnaire"].add(r)
+		}
+	}
+	var names []string
+	for m := range modules {
+		names = append(names, m)
+	}
+	sort.Strings(names)
+	for _, m := range names {
+		t.Logf("module %-26s %s", m, modules[m])
+	}
+	for _, c := range []string{"base-R4", "questionnaire", "base-R4 + questionnaire", "with ig/", "profile steps", "XML instances", "all"} {
+		if cats[c] != nil {
+			t.Logf("%-24s %s", c, cats[c])
+		}
+	}
+
+	listed := readDisagreements(t)
+	if *update {
+		var b strings.Builder
+		b.WriteString("# Conformance cases where fhirlens and the HL7 reference validator disagree (verdict or error\n")
+		b.WriteString("# locations), one per line: case name (\"#profile\" for its profile step), a tab, the reason.\n")
+		b.WriteString("# The list can only shrink: a listed case that starts agreeing fails the test until removed.\n")
+		for _, r := range runs {
+			if r.agrees() {
+				continue
+			}
+			reason := listed[r.key]
+			if reason == "" {
+				reason = r.reason()
+			}
+			fmt.Fprintf(&b, "%s\t%s\n", r.key, strings.ReplaceAll(reason, "\n", " "))
+		}
+		if err := os.WriteFile(disagreementsFile, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	seen := map[string]bool{}
+	for _, r := range runs {
+		seen[r.key] = true
+		_, isListed := listed[r.key]
+		switch {
+		case !r.agrees() && !isListed:
+			t.Errorf("%s disagrees with the reference validator and is not in %s: %s", r.key, disagreementsFile, r.reason())
+		case r.agrees() && isListed:
+			t.Errorf("%s now agrees with the reference validator: remove it from %s", r.key, disagreementsFile)
+		}
+	}
+	for name := range listed {
+		if !seen[name] {
+			t.Errorf("%s is listed in %s but is not a conformance case", name, disagreementsFile)
+		}
+	}
+}
