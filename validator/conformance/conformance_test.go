@@ -16,9 +16,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
-	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/disagreements.txt from this run (keeps the reasons of entries still listed)")
