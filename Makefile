@@ -37,6 +37,7 @@ unit: web
 FUZZ_TIME ?= 5000x
 FUZZ_TARGETS := \
 	./validator/jsontree:FuzzParse \
+	./validator/fhirxml:FuzzParse \
 	./validator:FuzzValidate \
 	./validator/fhirpath:FuzzCompile \
 	./validator/fhirpath:FuzzEvaluate \

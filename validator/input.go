@@ -16,6 +16,10 @@ func (v *Validator) run(ctx context.Context, rep *Report, data []byte) {
 	if len(body) >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF {
 		body = bytes.TrimLeft(body[3:], " \t\r\n")
 	}
+	if len(body) > 0 && body[0] == '<' {
+		v.runXML(ctx, rep, data)
+		return
+	}
 	if msg := notJSON(body); msg != "" {
 		rep.Issues = append(rep.Issues, Issue{Severity: Fatal, Code: "structure", Rule: "input.not-json", Resource: -1,
 			Line: 1, Col: 1, Offset: len(data) - len(body), Message: msg})
@@ -143,11 +147,6 @@ func notJSON(b []byte) string {
 	switch {
 	case len(b) == 0:
 		return "the input is empty: expected a FHIR resource in JSON"
-	case b[0] == '<':
-		if bytes.Contains(b[:min(len(b), 4096)], []byte("http://hl7.org/fhir")) {
-			return "this is FHIR XML: fhirlens validates FHIR JSON; convert it to JSON first (for example with the HL7 validator's -output option or a FHIR server's _format=json)"
-		}
-		return "this is XML or HTML, not JSON: fhirlens validates FHIR JSON"
 	case len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b:
 		return "this is gzip-compressed data: decompress it first (the web app does this for .json.gz files)"
 	case bytes.HasPrefix(b, []byte("%PDF")):

@@ -24,6 +24,12 @@ func (w *walker) checkPrimitive(n jsontree.ID, elem *definitions.Element, typeCo
 	case want == primitive.KindNumber && got == jsontree.Number:
 		p = primitive.CheckNumber(typeCode, t.Raw(n))
 	case want == primitive.KindBoolean && got == jsontree.Bool:
+	case want != primitive.KindString && got == jsontree.String && t.HasSource():
+		// From XML, where every value is text: say what is wrong with the text.
+		p = primitive.CheckNumber(typeCode, []byte(t.Str(n)))
+		if want == primitive.KindBoolean {
+			p = primitive.Check(typeCode, t.Str(n))
+		}
 	default:
 		w.issue(n, false, Error, "structure", "json.type",
 			fmt.Sprintf("%s %s must be a JSON %s, found %s", article(typeCode), typeCode, want, describeKind(t, n)))

@@ -21,7 +21,7 @@ const validateUsage = `usage: fhirlens validate [--format text|json|outcome] [--
                          [--no-invariants] [--core PKG] [--ig PKG]... FILE|FOLDER...|-
 
 Validates FHIR R4 JSON: a resource, a Bundle, or ndjson (one resource per
-line). A folder stands for the .json and .ndjson files in it (.gz files are
+line) or FHIR XML. A folder stands for its .json, .ndjson and .xml files (.gz files are
 decompressed); "-" reads standard input. Formats:
   text     findings grouped by file and resource, with a summary (default)
   json     the reports as a JSON array
@@ -177,7 +177,7 @@ func expandInputs(args []string) ([]string, error) {
 				return err
 			}
 			n := strings.TrimSuffix(d.Name(), ".gz")
-			if !d.IsDir() && (strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".ndjson")) {
+			if !d.IsDir() && (strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".ndjson") || strings.HasSuffix(n, ".xml")) {
 				out = append(out, p)
 			}
 			return nil

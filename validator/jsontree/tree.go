@@ -57,6 +57,7 @@ type Tree struct {
 	Data  []byte
 	nodes []node
 	pos   positions
+	src   *sourceMap // set when the tree was built from another format (see SetSource)
 }
 
 // Root is the top-level value, or None for an empty tree.
@@ -70,12 +71,26 @@ func (t *Tree) Root() ID {
 // Len is the number of nodes in the tree.
 func (t *Tree) Len() int { return len(t.nodes) }
 
-func (t *Tree) Kind(n ID) Kind  { return t.nodes[n].kind }
-func (t *Tree) Parent(n ID) ID  { return ID(t.nodes[n].parent) }
-func (t *Tree) Count(n ID) int  { return int(t.nodes[n].count) }
-func (t *Tree) Next(n ID) ID    { return ID(t.nodes[n].next) }
-func (t *Tree) Offset(n ID) int { return int(t.nodes[n].start) }
-func (t *Tree) End(n ID) int    { return int(t.nodes[n].end) }
+func (t *Tree) Kind(n ID) Kind { return t.nodes[n].kind }
+func (t *Tree) Parent(n ID) ID { return ID(t.nodes[n].parent) }
+func (t *Tree) Count(n ID) int { return int(t.nodes[n].count) }
+func (t *Tree) Next(n ID) ID   { return ID(t.nodes[n].next) }
+
+// Offset is where n's value starts (in Source when the tree has one).
+func (t *Tree) Offset(n ID) int {
+	if t.src != nil {
+		return t.src.lookup(t.nodes[n].start)
+	}
+	return int(t.nodes[n].start)
+}
+
+// End is one past n's value (in Source when the tree has one).
+func (t *Tree) End(n ID) int {
+	if t.src != nil {
+		return t.src.lookup(t.nodes[n].end - 1)
+	}
+	return int(t.nodes[n].end)
+}
 
 // First is the first child of an object or array, or None.
 func (t *Tree) First(n ID) ID {
@@ -95,7 +110,10 @@ func (t *Tree) HasKey(n ID) bool { return t.nodes[n].key >= 0 }
 // offset for array items and the root.
 func (t *Tree) KeyOffset(n ID) int {
 	if t.nodes[n].key < 0 {
-		return int(t.nodes[n].start)
+		return t.Offset(n)
+	}
+	if t.src != nil {
+		return t.src.lookup(t.nodes[n].key - 1)
 	}
 	return int(t.nodes[n].key) - 1
 }
@@ -155,11 +173,17 @@ func (t *Tree) Item(arr ID, i int) ID {
 // counted in characters. Calls with increasing offsets on one line (many
 // issues on a minified file) resume counting where the last call stopped.
 func (t *Tree) Position(offset int) (line, col int) {
+	if t.src != nil {
+		return t.src.pos.at(t.src.src, offset)
+	}
 	return t.pos.at(t.Data, offset)
 }
 
 // Line is the 1-based line of offset, without the cost of a column.
 func (t *Tree) Line(offset int) int {
+	if t.src != nil {
+		return t.src.pos.line(t.src.src, offset) + 1
+	}
 	return t.pos.line(t.Data, offset) + 1
 }
 
