@@ -124,7 +124,7 @@ func loadDefinitions(core string, igs []string) (*definitions.Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		set = r4.Clone() // the embedded set is shared: extend a copy
+		set = r4.Clone() // the embedded set is shared and read-only: extend a copy
 	}
 	for _, ig := range igs {
 		f, err := os.Open(ig)

@@ -46,6 +46,9 @@ type packageFile struct {
 // Definitions already in s with the same canonical URL are replaced.
 // FHIRVersion is set from the package manifest when s has none yet.
 func (s *Set) AddPackage(r io.Reader) error {
+	if s.shared {
+		return errors.New("definitions: the embedded R4 set is shared and read-only: use WithPackages for a new set with packages added")
+	}
 	if s.Types == nil {
 		s.Types = map[string]*Type{}
 	}
@@ -203,6 +206,23 @@ func (s *Set) finish(added []*Type) {
 	for _, t := range added {
 		linkType(t)
 	}
+}
+
+// WithPackages returns a new Set holding s's definitions plus those of the
+// given FHIR packages (.tgz), added in order as AddPackage does; s itself is
+// not changed. This is how an implementation guide is layered on the shared
+// embedded core:
+//
+//	r4, _ := definitions.R4()
+//	uscore, err := r4.WithPackages(f) // r4 is still plain R4
+func (s *Set) WithPackages(pkgs ...io.Reader) (*Set, error) {
+	c := s.Clone()
+	for i, r := range pkgs {
+		if err := c.AddPackage(r); err != nil {
+			return nil, fmt.Errorf("package %d: %w", i+1, err)
+		}
+	}
+	return c, nil
 }
 
 // Clone returns a Set that can be extended with AddPackage without changing

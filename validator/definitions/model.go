@@ -25,6 +25,10 @@ type Set struct {
 	// codeSystems are kept from loaded packages so that value sets of packages
 	// added later can be expanded against them; the embedded form has none.
 	codeSystems map[string]*codeSystem
+
+	// shared marks the embedded R4 set, which every caller of R4 receives:
+	// AddPackage refuses it (use WithPackages).
+	shared bool
 }
 
 // Type is one StructureDefinition, reduced to its snapshot's element tree.

@@ -14,10 +14,15 @@ var r4 = sync.OnceValues(func() (*Set, error) {
 		// decode under Node: 97 ms -> 40 ms). It runs again right after.
 		defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	}
-	return decodeRaw(r4Compact)
+	s, err := decodeRaw(r4Compact)
+	if s != nil {
+		s.shared = true
+	}
+	return s, err
 })
 
 // R4 returns the FHIR R4 (4.0.1) core definitions embedded in the binary,
-// decoding them on first use. The Set is shared: callers must not modify it
-// (use LoadPackage for a Set to extend with AddPackage).
+// decoding them on first use. The Set is shared by every caller and
+// read-only: AddPackage refuses it; WithPackages returns a new Set with
+// implementation guides added, leaving this one as it is.
 func R4() (*Set, error) { return r4() }

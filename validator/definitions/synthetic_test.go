@@ -308,3 +308,39 @@ func loadAndRoundTrip(t *testing.T, files []packageFile) {
 		t.Fatalf("decoding what was just encoded: %v", err)
 	}
 }
+
+// TestWithPackagesLeavesOriginal: WithPackages returns a new set and never
+// changes the one it starts from; the embedded R4 set refuses AddPackage.
+func TestWithPackagesLeavesOriginal(t *testing.T) {
+	base, err := LoadPackage(bytes.NewReader(makePackage(t, map[string]string{
+		"package/package.json":               testManifest,
+		"package/StructureDefinition-t.json": testPatientSD,
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := strings.Replace(testPatientSD, `"url":"http://sd/Thing"`, `"url":"http://ig/Thing"`, 1)
+	ig, err := base.WithPackages(bytes.NewReader(makePackage(t, map[string]string{
+		"package/package.json":               `{"name":"ig","version":"1.0.0","fhirVersions":["4.0.1"]}`,
+		"package/StructureDefinition-t.json": other,
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ig.Profile("http://ig/Thing") == nil {
+		t.Error("the new set lacks the added profile")
+	}
+	if base.Profile("http://ig/Thing") != nil || len(base.ProfileURLs) != 0 {
+		t.Error("WithPackages changed the set it started from")
+	}
+	if _, err := base.WithPackages(bytes.NewReader([]byte("not a package"))); err == nil {
+		t.Error("a broken package gave no error")
+	}
+	r4, err := R4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r4.AddPackage(bytes.NewReader(nil)); err == nil || !strings.Contains(err.Error(), "WithPackages") {
+		t.Errorf("AddPackage on the embedded set: %v", err)
+	}
+}

@@ -108,17 +108,20 @@ func TestUSCoreOnEmbeddedR4(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := len(emb.Profiles)
-	s := emb.Clone()
 	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", "hl7.fhir.us.core-3.1.0.tgz"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := s.AddPackage(f); err != nil {
+	if err := emb.AddPackage(f); err == nil {
+		t.Fatal("AddPackage on the shared embedded set succeeded")
+	}
+	s, err := emb.WithPackages(f)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if len(emb.Profiles) != before {
-		t.Error("AddPackage on a clone changed the embedded set")
+		t.Error("WithPackages changed the embedded set")
 	}
 	if s.Profile("http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient") == nil {
 		t.Fatal("us-core-patient missing")
