@@ -175,24 +175,24 @@ func pageText(t *testing.T, ctx context.Context) string {
 }
 
 // screenshot writes the first screen as <name>.png and the whole page as
-// <name>-full.jpg.
+// <name>-full.png.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	top, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	full, err := chromedp.Run(ctx, chromedp.FullScreenshot(85))
+	full, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
 	dir := artifactsDir(t)
-	for file, data := range map[string][]byte{name + ".png": top, name + "-full.jpg": full} {
+	for file, data := range map[string][]byte{name + ".png": top, name + "-full.png": full} {
 		if err := os.WriteFile(filepath.Join(dir, file), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	t.Logf("screenshots %s/%s{.png,-full.jpg}", dir, name)
+	t.Logf("screenshots %s/%s{.png,-full.png}", dir, name)
 }
 
 func mustContain(t *testing.T, text string, wants ...string) {
@@ -242,11 +242,12 @@ func TestBrowserSyntheaPatient(t *testing.T) {
 	defer cancel()
 	text := pageText(t, ctx)
 	name := rec.Banner.Names[0].Text
-	mustContain(t, text, name, rec.Banner.Age, condition, medication, "Timeline", "2 findings")
+	mustContain(t, text, name, rec.Banner.Age, withoutTag(condition), medication, "Timeline", "2 findings")
 	screenshot(t, ctx, "synthea-patient")
 
 	// Attachment data left out of the model is read from the input bytes.
 	note := eval[string](t, ctx, `new Promise((done) => {
+		document.querySelector('#rc-sec-documents .rc-row-open').click();
 		document.querySelector('#rc-sec-documents .rc-attachment-body button').click();
 		setTimeout(() => { const pre = document.querySelector('#rc-sec-documents .rc-attachment-text'); done(pre ? pre.textContent : ''); }, 300);
 	})`)
@@ -314,6 +315,8 @@ func TestBrowserRecordFacts(t *testing.T) {
 	srv := viewerServer(t, m, map[string]int{"entry:10": 3}, nil)
 	ctx, cancel := openViewer(t, srv, false)
 	defer cancel()
+	// Every entry as a card: the full record below the summary.
+	eval[any](t, ctx, `(document.getElementById('rc-full').open = true, window.__view.fillFull(), null)`)
 	text := pageText(t, ctx)
 	mustContain(t, text,
 		"Mrs Jane Anne Smith", "65 years", "not recorded (asked-declined)",
@@ -390,4 +393,66 @@ func TestBrowserXSS(t *testing.T) {
 	text := pageText(t, ctx)
 	mustContain(t, text, "<img src=x onerror=window.__xss=1>", "<svg onload=window.__xss=1>")
 	screenshot(t, ctx, "xss-bundle")
+}
+
+// TestBrowserClinicalSummary renders testdata/record/clinical-bundle.json and
+// checks the summary's clinical facts (issue 14): order, grouping, flags and
+// honest invalid data.
+func TestBrowserClinicalSummary(t *testing.T) {
+	browserOrSkip(t)
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "record", "clinical-bundle.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Summarize(data, Options{Now: goldenNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := viewerServer(t, m, nil, nil)
+	ctx, cancel := openViewer(t, srv, false)
+	defer cancel()
+	screenshot(t, ctx, "clinical-summary")
+	text := pageText(t, ctx)
+	// Allergies come before problems, on screen and in reading order.
+	if a, p := strings.Index(text, "Allergies and intolerances"), strings.Index(text, "Active problems"); a < 0 || p < 0 || a > p {
+		t.Errorf("allergies at %d, active problems at %d: allergies must come first", a, p)
+	}
+	sectionText := func(id string) string {
+		return eval[string](t, ctx, `(document.getElementById('rc-sec-`+id+`') || {innerText: ''}).innerText`)
+	}
+	problems := sectionText("problems")
+	mustContain(t, problems, "Essential hypertension")
+	if strings.Contains(problems, "Full-time employment") {
+		t.Error("a social finding (Full-time employment) is listed among the active problems")
+	}
+	if strings.Contains(problems, "Influenza") {
+		t.Error("a resolved problem is listed among the active problems")
+	}
+	mustContain(t, sectionText("findings"), "Full-time employment")
+	mustContain(t, sectionText("past-problems"), "Influenza")
+	rows := eval[int](t, ctx, `[...document.querySelectorAll('#rc-sec-medications tr.rc-sum-row')].filter(r => r.innerText.includes('Simvastatin')).length`)
+	if rows != 1 {
+		t.Errorf("Simvastatin is %d rows in current medications, want 1", rows)
+	}
+	mustContain(t, sectionText("medications"), "+3 earlier prescriptions")
+	flag := eval[string](t, ctx, `(() => { const r = [...document.querySelectorAll('#rc-sec-results tr.rc-sum-row')].find(r => r.innerText.includes('Cholesterol [Moles')); return r ? [...r.cells].filter(c => c.classList.contains('rc-flag-high')).map(c => c.innerText).join('|') : 'no row'; })()`)
+	if !strings.Contains(flag, "High (computed)") {
+		t.Errorf("out-of-range cholesterol: flagged cells %q, want High (computed)", flag)
+	}
+	banner := eval[string](t, ctx, `document.querySelector('.rc-banner').innerText`)
+	mustContain(t, banner, "invalid date as recorded: 1990-02-30", "1 allergy", "Needs an interpreter")
+	if strings.Contains(banner, "years") || strings.Contains(banner, "30 Feb") {
+		t.Errorf("an age or a date was derived from the invalid birth date: %q", banner)
+	}
+	mustContain(t, sectionText("procedures"), "invalid date as recorded: 1984-13-32")
+	if strings.Contains(text, "32 13 1984") {
+		t.Error("the invalid date 1984-13-32 is shown as if it were a date")
+	}
+	// What happened in the encounter opens from its row.
+	enc := eval[string](t, ctx, `(() => { document.querySelector('#rc-sec-encounters .rc-row-list').click(); return document.querySelector('#rc-sec-encounters .rc-sum-detail').innerText; })()`)
+	mustContain(t, enc, "Simvastatin", "Lipid panel", "Essential hypertension")
+	// A row opens its card in place.
+	card := eval[string](t, ctx, `(() => { document.querySelector('#rc-sec-allergies .rc-row-open').click(); return document.querySelector('#rc-sec-allergies .rc-sum-detail .rc-card').innerText; })()`)
+	mustContain(t, card, "Penicillin", "Eruption of skin")
+	screenshot(t, ctx, "clinical-summary-opened")
 }

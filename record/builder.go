@@ -9,16 +9,18 @@ import (
 
 // sectionOrder fixes the order and titles of sections.
 var sectionOrder = []struct{ id, title string }{
-	{"problems", "Problems"},
 	{"allergies", "Allergies and intolerances"},
+	{"problems", "Active problems"},
 	{"medications", "Medications"},
+	{"labs", "Results"},
+	{"reports", "Reports"},
 	{"vitals", "Vital signs"},
-	{"labs", "Laboratory results"},
-	{"observations", "Other observations"},
-	{"reports", "Diagnostic reports"},
 	{"immunizations", "Immunizations"},
 	{"procedures", "Procedures"},
 	{"encounters", "Encounters"},
+	{"past-problems", "Past problems"},
+	{"findings", "Social and other findings"},
+	{"observations", "Other observations"},
 	{"careplans", "Care plans and goals"},
 	{"documents", "Documents"},
 	{"other", "Other resources"},
@@ -58,6 +60,7 @@ func (b *builder) build() *Model {
 	for _, it := range b.in.items {
 		b.describe(it)
 	}
+	b.linkEvents()
 
 	unlinked := newSections()
 	for _, it := range b.in.items {
@@ -85,6 +88,7 @@ func (b *builder) build() *Model {
 		b.fillBanner(rec)
 		rec.Vitals = vitalSeries(b, rec)
 		rec.Timeline = timeline(rec.Sections)
+		rec.Summary = b.summary(rec)
 		rec.Sections = nonEmpty(rec.Sections)
 	}
 	m.Patients = b.patients
@@ -211,10 +215,10 @@ func timeline(sections []*Section) []TimelineItem {
 	items := []TimelineItem{}
 	for _, s := range sections {
 		for _, c := range s.Cards {
-			if c.Date == "" {
+			if c.Date == "" || c.DateInvalid != "" {
 				continue
 			}
-			items = append(items, TimelineItem{Date: c.Date, Sort: sortKey(c.Date), CardKey: c.Key, ResourceType: c.ResourceType})
+			items = append(items, TimelineItem{Date: c.Date, Sort: sortKey(c.Date), CardKey: c.Key, ResourceType: c.ResourceType, Kind: c.Kind})
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Sort < items[j].Sort })
@@ -242,7 +246,7 @@ func firstStr(v gjson.Result, paths ...string) string {
 
 // activeFirst lists the sections where current items lead (active problems,
 // allergies and medications before resolved or stopped ones).
-var activeFirst = map[string]bool{"problems": true, "allergies": true, "medications": true, "careplans": true}
+var activeFirst = map[string]bool{"problems": true, "past-problems": true, "findings": true, "allergies": true, "medications": true, "careplans": true}
 
 // isActive reports whether a card's status line starts with a current status.
 func isActive(status string) bool {
@@ -265,7 +269,7 @@ func newestFirst(cards []*Card, active bool) {
 	}
 	keys := make(map[*Card]order, len(cards))
 	for _, c := range cards {
-		keys[c] = order{inactive: active && !isActive(c.Status), undated: c.Date == "", date: sortKey(c.Date)}
+		keys[c] = order{inactive: active && !isActive(c.Status), undated: c.Date == "" || c.DateInvalid != "", date: sortKey(c.Date)}
 	}
 	sort.SliceStable(cards, func(i, j int) bool {
 		a, b := keys[cards[i]], keys[cards[j]]

@@ -11,13 +11,13 @@ func (b *builder) describeCondition(it *item) {
 	var r fhir.Condition
 	decodeCard(it, &r)
 	c := it.card
-	c.Section = "problems"
 	c.Code = concept(r.Code)
 	if c.Code != nil {
 		c.Title = c.Code.Text
 	}
 	clinical := concept(r.ClinicalStatus)
 	verification := concept(r.VerificationStatus)
+	c.Section, c.Kind = conditionPlace(it.raw, c.Code)
 	c.Status = strings.TrimPrefix(statusText(clinical)+", "+statusText(verification), ", ")
 	c.Status = strings.TrimSuffix(c.Status, ", ")
 	c.addFacts(conceptFact("Clinical status", r.ClinicalStatus))
@@ -33,6 +33,61 @@ func (b *builder) describeCondition(it *item) {
 	c.addAnnotations(r.Note)
 	c.setDate(it.raw, "onsetDateTime", "onsetPeriod.start", "recordedDate")
 	c.DateEnd = firstStr(it.raw, "abatementDateTime", "abatementPeriod.end")
+}
+
+// conditionPlace puts a Condition among the active problems, the past
+// problems or the social and other findings, from what the record says:
+//   - a problem-list item, a SNOMED CT "(disorder)" or a coded diagnosis
+//     without a semantic tag is a problem;
+//   - a SNOMED CT "(finding)", "(situation)" or other non-disorder tag is a
+//     finding (employment, education, stress, "history of ...");
+//   - a problem whose clinical status is inactive, remission or resolved, that
+//     has an abatement, or whose verification is refuted or entered-in-error
+//     is a past problem.
+func conditionPlace(raw gjson.Result, code *Concept) (section, kind string) {
+	listed := false
+	raw.Get("category").ForEach(func(_, cat gjson.Result) bool {
+		cat.Get("coding").ForEach(func(_, cd gjson.Result) bool {
+			if cd.Get("code").String() == "problem-list-item" {
+				listed = true
+			}
+			return !listed
+		})
+		return !listed
+	})
+	if tag := semanticTag(code); !listed && tag != "" && tag != "disorder" {
+		return "findings", "Finding"
+	}
+	clinical := raw.Get("clinicalStatus.coding.0.code").String()
+	verification := raw.Get("verificationStatus.coding.0.code").String()
+	switch {
+	case clinical == "inactive" || clinical == "remission" || clinical == "resolved",
+		verification == "refuted" || verification == "entered-in-error",
+		clinical == "" && (raw.Get("abatementDateTime").Exists() || raw.Get("abatementPeriod").Exists() || raw.Get("abatementString").Exists()):
+		return "past-problems", "Past problem"
+	}
+	return "problems", "Problem"
+}
+
+// semanticTag returns the SNOMED CT semantic tag of a concept's display
+// ("disorder" for "Essential hypertension (disorder)"), or "".
+func semanticTag(c *Concept) string {
+	if c == nil {
+		return ""
+	}
+	for _, cd := range c.Codes {
+		if cd.System != "http://snomed.info/sct" {
+			continue
+		}
+		d := strings.TrimSpace(cd.Display)
+		if !strings.HasSuffix(d, ")") {
+			continue
+		}
+		if i := strings.LastIndexByte(d, '('); i > 0 {
+			return d[i+1 : len(d)-1]
+		}
+	}
+	return ""
 }
 
 func ageQuantity(a *fhir.Age) *fhir.Quantity {
@@ -402,9 +457,10 @@ func (b *builder) describeEncounter(it *item) {
 	c.Status = c.addCode(it.raw, "Status", "status", true)
 	if it.raw.Get("class").Exists() {
 		cls := coding(r.Class)
-		c.Facts = append(c.Facts, Fact{Label: "Class", Text: codingText(r.Class), Codes: []Coding{cls}})
+		name := firstNonEmpty(encounterClassNames[deref(r.Class.Code)], deref(r.Class.Display), codingText(r.Class))
+		c.Facts = append(c.Facts, Fact{Label: "Class", Text: name, Codes: []Coding{cls}})
 		if c.Title == "" {
-			c.Title = firstNonEmpty(deref(r.Class.Display), encounterClassNames[deref(r.Class.Code)], codingText(r.Class)) + " encounter"
+			c.Title = name + " encounter"
 		}
 	} else {
 		c.Facts = append(c.Facts, Fact{Label: "Class", Absent: firstNonEmpty(darReason(it.raw.Get("class.extension")), "absent")})

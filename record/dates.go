@@ -3,7 +3,21 @@ package record
 import (
 	"strconv"
 	"time"
+
+	"github.com/fhirlens/fhirlens/validator/primitive"
 )
+
+// dateProblem says why s is not a valid FHIR date, dateTime or instant,
+// by the validator's own lexical rules; "" when valid or empty.
+func dateProblem(s string) string {
+	if s == "" {
+		return ""
+	}
+	if p := primitive.Check("dateTime", s); p != nil && p.Severity == primitive.Error {
+		return p.Message
+	}
+	return ""
+}
 
 // sortKey normalises a FHIR date, dateTime or instant so that keys compare
 // chronologically as strings; partial dates sort at their start. Unparseable

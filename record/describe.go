@@ -50,6 +50,9 @@ func (b *builder) describe(it *item) {
 	if c.Section == "" {
 		c.Section = "other"
 	}
+	if c.Kind == "" {
+		c.Kind = kindOf(it.rtype, c.Section)
+	}
 	dropRepeatedCodes(c)
 	if c.Title == "" {
 		c.Title = genericTitle(it)
@@ -126,8 +129,11 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // setDate sets the card's main date from the first present element.
+// A date that fails the validator's lexical rules is kept as written and
+// marked (DateInvalid), so it is never used for sorting or the timeline.
 func (c *Card) setDate(raw gjson.Result, paths ...string) {
 	c.Date = firstStr(raw, paths...)
+	c.DateInvalid = dateProblem(c.Date)
 }
 
 // quantityText renders a Quantity as "120 mmHg" or "<5 mg".
@@ -327,4 +333,36 @@ func sameCodings(a, b []Coding) bool {
 		}
 	}
 	return true
+}
+
+// kinds names resource types in clinical words.
+var kinds = map[string]string{
+	"AllergyIntolerance": "Allergy", "MedicationRequest": "Prescription", "MedicationStatement": "Medication taken",
+	"MedicationAdministration": "Medication given", "MedicationDispense": "Medication dispensed", "Medication": "Medicine",
+	"DiagnosticReport": "Report", "Immunization": "Immunization", "Procedure": "Procedure", "Encounter": "Encounter",
+	"CarePlan": "Care plan", "Goal": "Goal", "CareTeam": "Care team", "DocumentReference": "Document",
+	"Binary": "Attachment", "Composition": "Document", "Patient": "Patient", "Practitioner": "Clinician",
+	"PractitionerRole": "Clinician role", "Organization": "Organisation", "Location": "Location", "Device": "Device",
+	"Claim": "Claim (billing)", "ExplanationOfBenefit": "Billing statement", "Coverage": "Insurance cover",
+	"ServiceRequest": "Referral or order", "Flag": "Alert", "List": "List", "Provenance": "Provenance",
+	"ImagingStudy": "Imaging study", "Specimen": "Specimen", "FamilyMemberHistory": "Family history",
+	"Appointment": "Appointment", "RelatedPerson": "Related person", "Consent": "Consent", "Questionnaire": "Questionnaire",
+	"QuestionnaireResponse": "Questionnaire answers", "SupplyDelivery": "Supply delivery", "DeviceUseStatement": "Device use",
+}
+
+// kindOf returns the clinical word for a card.
+func kindOf(rtype, section string) string {
+	if rtype == "Observation" {
+		switch section {
+		case "labs":
+			return "Lab result"
+		case "vitals":
+			return "Vital sign"
+		}
+		return "Observation"
+	}
+	if k, ok := kinds[rtype]; ok {
+		return k
+	}
+	return rtype
 }

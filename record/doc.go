@@ -17,7 +17,13 @@
 //	              labs, observations, reports, immunizations, procedures, encounters,
 //	              careplans, documents, other (empty sections are left out)
 //	    vitals    []VitalSeries{code, title, points[{date, text, value, cardKey}], trend}
-//	    timeline  []TimelineItem{date, sort, cardKey, resourceType}, oldest first
+//	    timeline  []TimelineItem{date, sort, cardKey, resourceType, kind}, oldest first
+//	    summary   Summary{alerts, sections}: the patient summary in clinical order —
+//	              allergies, active problems, current medications (one row per
+//	              medicine), results by report with abnormal flags, vital signs,
+//	              immunizations, procedures, encounters (with what happened),
+//	              past problems, social and other findings, past medications, …
+//	              as compact tables whose rows point to cards (summary.go)
 //	  unlinked  []Section: resources not linked to any patient
 //	  document  Document when a Bundle starts with a Composition: its sections in
 //	            order with narrative and entries (references to cards)
@@ -35,6 +41,10 @@
 // Card keys are "entry:<index>" (Bundle), "line:<n>" (ndjson) or "resource".
 // location.offset/length are the resource's bytes in the input, as in the
 // validator's report, so findings and raw JSON link to cards.
+//
+// A date that fails the validator's lexical rules (validator/primitive) is
+// kept as written and marked (Value.Invalid, Card.DateInvalid); no age,
+// sort order, trend or timeline entry is derived from it.
 //
 // Values are never invented: codes and required elements are read from the
 // raw JSON (samply turns a missing enum into its first value), an absent value

@@ -69,6 +69,9 @@ type PatientRecord struct {
 	Sections []*Section     `json:"sections"`
 	Vitals   []*VitalSeries `json:"vitals"`
 	Timeline []TimelineItem `json:"timeline"`
+	// Summary is the patient summary in the order a clinician reads it:
+	// alerts, then compact tables (see summary.go).
+	Summary Summary `json:"summary"`
 }
 
 // Banner is the patient identification strip.
@@ -116,6 +119,10 @@ type Value struct {
 	Absent string   `json:"absent,omitempty"`
 	Flag   string   `json:"flag,omitempty"` // "warning" for values the viewer found wrong
 	Note   string   `json:"note,omitempty"`
+	// Invalid says why Text failed validation (the validator's own lexical
+	// rule). Text is then shown as written, marked, and never used for a
+	// derived fact (age, sorting, trends).
+	Invalid string `json:"invalid,omitempty"`
 	Codes  []Coding `json:"codes,omitempty"`
 }
 
@@ -137,8 +144,15 @@ type Card struct {
 	Title        string          `json:"title"`            // what it is, in words
 	Code         *Concept        `json:"code,omitempty"`   // the main code, with all codings
 	Status       string          `json:"status,omitempty"` // short status line, as written
+	Kind         string          `json:"kind"`             // what it is in clinical words: "Prescription", "Lab result", ...
 	Date         string          `json:"date,omitempty"`   // main clinical date, as written
 	DateEnd      string          `json:"dateEnd,omitempty"`
+	// DateInvalid says why Date is not a valid date (it is then shown as
+	// written, marked, and not used for sorting or the timeline).
+	DateInvalid string `json:"dateInvalid,omitempty"`
+	// Events lists, for an encounter, the cards that point to it (what
+	// happened during it), in input order.
+	Events []string `json:"events,omitempty"`
 	Facts        []Fact          `json:"facts"`
 	References   []Ref           `json:"references,omitempty"`
 	Absent       []AbsentElement `json:"absent,omitempty"`
@@ -222,6 +236,7 @@ type TimelineItem struct {
 	Sort         string `json:"sort"` // normalised UTC sort key
 	CardKey      string `json:"cardKey"`
 	ResourceType string `json:"resourceType"`
+	Kind         string `json:"kind"` // the card's kind in clinical words
 }
 
 // VitalSeries groups a patient's vital-sign observations of one code, oldest first.

@@ -232,8 +232,8 @@ func vitalSeries(b *builder, rec *PatientRecord) []*VitalSeries {
 			continue
 		}
 		for _, c := range s.Cards {
-			if c.Code == nil {
-				continue
+			if c.Code == nil || c.DateInvalid != "" {
+				continue // an invalid date never makes a trend
 			}
 			key := seriesKey(c.Code)
 			it := b.byKey[c.Key]

@@ -41,24 +41,28 @@ func (b *builder) fillBanner(rec *PatientRecord) {
 	})
 	bn.Gender = code(raw, "gender")
 	bn.BirthDate = code(raw, "birthDate")
-	asOf := b.opts.Now
+	bn.BirthDate.Invalid = dateProblem(bn.BirthDate.Text)
+	asOf, asOfKnown := b.opts.Now, true
 	switch {
 	case raw.Get("deceasedDateTime").Type == gjson.String:
 		d := raw.Get("deceasedDateTime").String()
-		bn.Deceased = Value{Text: "died " + d, Flag: "deceased"}
-		if t, _, ok := parseDate(d); ok {
-			asOf = t
+		bn.Deceased = Value{Text: d, Flag: "deceased", Invalid: dateProblem(d)}
+		asOf, _, asOfKnown = parseDate(d)
+		if bn.Deceased.Invalid != "" {
+			asOfKnown = false // no age at death from an invalid date
 		}
 	case raw.Get("deceasedBoolean").Type == gjson.True:
 		bn.Deceased = Value{Text: "deceased", Flag: "deceased"}
+		asOfKnown = false // died on an unknown date: no age
 	case raw.Get("deceasedBoolean").Type == gjson.False:
 		bn.Deceased = Value{Text: "not deceased"}
 	default:
 		bn.Deceased = Value{Absent: "absent"}
 	}
-	if bn.BirthDate.Text != "" {
+	// An age is derived only from a valid birth date (and a valid date of death).
+	if bn.BirthDate.Text != "" && bn.BirthDate.Invalid == "" && asOfKnown {
 		bn.Age = ageText(bn.BirthDate.Text, asOf)
-		if bn.Age != "" && bn.Deceased.Flag == "deceased" && raw.Get("deceasedDateTime").Exists() {
+		if bn.Age != "" && bn.Deceased.Flag == "deceased" {
 			bn.Age += " at death"
 		}
 	}

@@ -59,7 +59,7 @@ func TestApp(t *testing.T) {
 			screenshot(t, ctx, "02-valid-record")
 			// Attachment data is left out of the model and read from the
 			// input bytes the page holds: a clinical note opens.
-			err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const b = [...document.querySelectorAll('#record-root button')].find(b => b.textContent === 'Show content'); b.scrollIntoView(); b.click(); })()`))
+			err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { document.querySelector('#record-root #rc-sec-documents .rc-row-open').click(); const b = [...document.querySelectorAll('#record-root button')].find(b => b.textContent === 'Show content'); b.scrollIntoView(); b.click(); })()`))
 			if err != nil {
 				t.Fatal(err)
 			}

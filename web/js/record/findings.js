@@ -41,14 +41,17 @@ export function findingsIndex(model, cards, opts) {
   return byCard;
 }
 
-// summarize reduces findings to {count, worst}.
+// summarize reduces findings to {count, worst, errors}.
+// errors counts error and fatal findings (the ones the record marks).
 function summarize(v) {
-  if (typeof v === 'number') return { count: v, worst: v > 0 ? 'error' : '' };
-  if (!Array.isArray(v)) return { count: 0, worst: '' };
+  if (typeof v === 'number') return { count: v, worst: v > 0 ? 'error' : '', errors: v };
+  if (!Array.isArray(v)) return { count: 0, worst: '', errors: 0 };
   let worst = '';
+  let errors = 0;
   for (const f of v) {
     const s = f && f.severity;
     if (s in RANK && (worst === '' || RANK[s] < RANK[worst])) worst = s;
+    if (s === 'error' || s === 'fatal') errors++;
   }
-  return { count: v.length, worst };
+  return { count: v.length, worst, errors };
 }

@@ -19,6 +19,7 @@ import { h, button, cardDomId, codingsTitle, absentText, dateText, dateEl } from
 import { renderNarrative } from './narrative.js';
 import { renderAttachments } from './attachments.js';
 import { findingsIndex } from './findings.js';
+import { renderSummarySection, invalidEl, roving } from './summary.js';
 
 const PAGE = 40; // cards rendered per section before "show more"
 const TIMELINE_PAGE = 200;
@@ -125,7 +126,16 @@ class RecordView {
       label.append(select);
       controls.append(label);
     }
-    controls.append(button('Print', 'rc-btn rc-noprint', () => window.print(), 'Print this record'));
+    const errors = this.dataQualityErrors();
+    if (errors > 0 && (this.opts.openIssues || this.opts.onOpenDataQuality)) {
+      const dq = button(`Data quality: ${num(errors)} error${errors === 1 ? '' : 's'}`, 'rc-btn rc-dq rc-noprint', () => {
+        if (this.opts.onOpenDataQuality) this.opts.onOpenDataQuality();
+        else this.opts.openIssues('');
+      }, 'Validation errors in these files: what failed and where (values that failed are marked in the record)');
+      controls.append(dq);
+    }
+    controls.append(button('Print summary', 'rc-btn rc-noprint', () => this.print('summary'), 'Print the summary of this patient (a few pages)'));
+    controls.append(button('Print full record', 'rc-btn rc-noprint', () => this.print('full'), 'Print every entry of this patient'));
     top.append(controls);
     return top;
   }
@@ -144,11 +154,12 @@ class RecordView {
     const rec = this.patients.find((p) => p.key === this.current);
     const area = this.patientArea;
     area.replaceChildren();
+    this.fullBox = null;
     if (!rec) return;
     area.append(this.renderBanner(rec));
-    const sections = rec.sections || [];
+    const summary = (rec.summary && rec.summary.sections) || [];
     const nav = h('nav', 'rc-toc rc-noprint');
-    nav.setAttribute('aria-label', 'Record sections');
+    nav.setAttribute('aria-label', 'Summary sections');
     const tocList = h('ul');
     const toc = (id, text) => {
       const li = h('li');
@@ -157,19 +168,48 @@ class RecordView {
       a.addEventListener('click', (e) => {
         e.preventDefault();
         const t = document.getElementById(id);
+        if (id === 'rc-full' && this.fullBox) { this.fullBox.open = true; this.fillFull(); }
         if (t) { t.scrollIntoView({ block: 'start' }); t.focus({ preventScroll: true }); }
       });
       li.append(a);
       tocList.append(li);
     };
-    if ((rec.vitals || []).length) toc('rc-sec-vital-trends', 'Vital signs over time');
-    for (const s of sections) toc(`rc-sec-${s.id}`, `${s.title} (${num(s.cards.length)})`);
+    for (const s of summary) toc(`rc-sec-${s.id}`, s.rows ? `${s.title} (${num(s.rows)})` : s.title);
     if ((rec.timeline || []).length) toc('rc-sec-timeline', `Timeline (${num(rec.timeline.length)})`);
+    const total = (rec.sections || []).reduce((n, s) => n + s.cards.length, 0);
+    if (total) toc('rc-full', `All entries (${num(total)})`);
     nav.append(tocList);
     if (tocList.childElementCount) area.append(nav);
-    if ((rec.vitals || []).length) area.append(this.renderVitals(rec.vitals));
-    for (const s of sections) area.append(this.renderSection(s, `${rec.key}|${s.id}`, 'h3'));
+    const body = h('div', 'rc-summary');
+    for (const s of summary) body.append(renderSummarySection(this, s, rec));
+    area.append(body);
     if ((rec.timeline || []).length) area.append(this.renderTimeline(rec.timeline));
+    if (total) area.append(this.renderFull(rec, total));
+  }
+
+  // renderFull is every entry of the patient as a card, by section: filled
+  // when opened (or when a reference leads into it, or for print).
+  renderFull(rec, total) {
+    const det = h('details', 'rc-full rc-print-full');
+    det.id = 'rc-full';
+    det.tabIndex = -1;
+    det.append(h('summary', 'rc-full-summary', `All entries as cards (${num(total)})`));
+    this.fullBox = det;
+    this.fullRec = rec;
+    this.fullFilled = false;
+    det.addEventListener('toggle', () => { if (det.open) this.fillFull(); });
+    return det;
+  }
+
+  fillFull() {
+    if (this.fullFilled || !this.fullBox) return;
+    this.fullFilled = true;
+    for (const s of this.fullRec.sections || []) this.fullBox.append(this.renderSection(s, `${this.fullRec.key}|${s.id}`, 'h3'));
+  }
+
+  // noteOpened tells the page which card is open (for the URL); null when closed.
+  noteOpened(key) {
+    if (this.opts.onCardOpened) this.opts.onCardOpened(key);
   }
 
   // ---- banner ------------------------------------------------------------------
@@ -188,7 +228,31 @@ class RecordView {
     const head = h('div', 'rc-banner-head');
     const name = h('h3', 'rc-patient-name', main ? main.text || 'Name without text' : (b.inInput ? 'No name recorded' : 'Patient not in this file'));
     head.append(name);
-    if (b.deceased && b.deceased.flag === 'deceased') head.append(h('span', 'rc-chip rc-chip-deceased', b.deceased.text));
+    if (b.deceased && b.deceased.flag === 'deceased') {
+      const chip = h('span', 'rc-chip rc-chip-deceased');
+      if (b.deceased.invalid) chip.append('Died · ', invalidEl(b.deceased.text, b.deceased.invalid));
+      else if (/^\d{4}/.test(b.deceased.text || '')) chip.append('Died ', dateEl(b.deceased.text));
+      else chip.append(b.deceased.text || 'Deceased');
+      head.append(chip);
+    }
+    const alerts = (rec.summary && rec.summary.alerts) || [];
+    if (alerts.length) {
+      const box = h('ul', 'rc-alerts');
+      box.setAttribute('aria-label', 'Alerts');
+      for (const a of alerts) {
+        const li = h('li', `rc-alert rc-alert-${safeClass(a.kind)}${a.flag ? ` rc-alert-${safeClass(a.flag)}` : ''}`);
+        if (a.kind === 'allergies' || a.kind === 'no-allergies') {
+          const link = h('a', null, a.text);
+          link.href = '#rc-sec-allergies';
+          link.addEventListener('click', (e) => { e.preventDefault(); const t = document.getElementById('rc-sec-allergies'); if (t) { t.scrollIntoView({ block: 'start' }); t.focus({ preventScroll: true }); } });
+          li.append(a.flag === 'critical' ? '⚠ ' : '', link);
+        } else if (a.cardKey) {
+          li.append('⚑ ', this.cardLink(a.cardKey, a.text));
+        } else li.append(a.text);
+        box.append(li);
+      }
+      head.append(box);
+    }
     if (rec.card) head.append(this.cardActions(rec.card));
     banner.append(head);
     if (!b.inInput) {
@@ -207,7 +271,10 @@ class RecordView {
     };
     if (others.length) row('Also known as', h('span', null, others.map((n) => n.text + (n.use ? ` (${n.use})` : '')).join('; ')));
     const born = h('span');
-    if (b.birthDate && b.birthDate.text) {
+    if (b.birthDate && b.birthDate.invalid) {
+      born.append(invalidEl(b.birthDate.text, b.birthDate.invalid));
+      born.append(h('span', 'rc-muted', ' (no age: the date is not valid)'));
+    } else if (b.birthDate && b.birthDate.text) {
       born.append(dateEl(b.birthDate.text));
       if (b.age) born.append(h('span', 'rc-age', ` (${b.age})`));
     } else {
@@ -285,9 +352,11 @@ class RecordView {
     if (card.code && card.code.codes && card.code.codes.length) codedFocus(title, card.code.codes);
     head.append(title);
     const meta = h('div', 'rc-card-meta');
-    meta.append(h('span', 'rc-chip rc-chip-type', card.resourceType));
+    meta.append(h('span', 'rc-chip rc-chip-type', card.kind || card.resourceType));
     if (card.status) meta.append(h('span', `rc-chip rc-status rc-status-${safeClass(card.status.split(',')[0])}`, card.status));
-    if (card.date) {
+    if (card.date && card.dateInvalid) {
+      meta.append(invalidEl(card.date, card.dateInvalid));
+    } else if (card.date) {
       const d = h('span', 'rc-card-date');
       d.append(dateEl(card.date));
       if (card.dateEnd) { d.append(document.createTextNode(' – ')); d.append(dateEl(card.dateEnd)); }
@@ -357,7 +426,7 @@ class RecordView {
   cardActions(card) {
     const box = h('div', 'rc-card-actions rc-noprint');
     const f = this.findings.get(card.key);
-    if (f && f.count > 0) {
+    if (f && f.count > 0 && (f.worst === 'error' || f.worst === 'fatal' || this.showAllFindings)) {
       const label = `${num(f.count)} finding${f.count === 1 ? '' : 's'}`;
       box.append(button(label, `rc-badge rc-badge-${f.worst || 'information'}`, () => this.openFindings(card), `Show the validation findings of this ${card.resourceType}`));
     }
@@ -467,6 +536,7 @@ class RecordView {
       this.unlinkedBox.open = true;
       this.fillUnlinked();
     }
+    if (info.patient && info.list && this.fullBox) { this.fullBox.open = true; this.fillFull(); }
     if (info.list && this.lists.has(info.list)) this.lists.get(info.list).renderUpTo(info.pos + 1);
     const el = this.elements.get(key);
     if (!el) return;
@@ -479,12 +549,8 @@ class RecordView {
 
   // ---- vital signs -------------------------------------------------------------
 
-  renderVitals(series) {
-    const sec = h('section', 'rc-section rc-vitals');
-    sec.id = 'rc-sec-vital-trends';
-    sec.tabIndex = -1;
-    sec.append(h('h3', 'rc-section-title', 'Vital signs over time'));
-    const table = h('table', 'rc-table');
+  renderVitalsTable(series) {
+    const table = h('table', 'rc-table rc-vitals');
     const thead = h('thead');
     const hr = h('tr');
     for (const t of ['Measurement', 'Latest', 'Date', 'Trend', 'Readings', 'History']) hr.append(h('th', null, t));
@@ -495,8 +561,30 @@ class RecordView {
       const pts = s.points || [];
       const last = pts[pts.length - 1];
       const tr = h('tr');
-      const name = h('td', null, s.title);
-      if (s.code && s.code.codes) codedFocus(name, s.code.codes);
+      const name = h('td');
+      const open = button(s.title, 'rc-row-list', () => {
+        const was = open.getAttribute('aria-expanded') === 'true';
+        if (tr._detail) { tr._detail.remove(); tr._detail = null; }
+        open.setAttribute('aria-expanded', String(!was));
+        if (was) return;
+        const row = h('tr', 'rc-sum-detail');
+        const td = h('td');
+        td.colSpan = 6;
+        const ul = h('ul', 'rc-sum-list');
+        for (const p of pts.slice().reverse()) {
+          const li = h('li');
+          li.append(dateEl(p.date), ' · ', this.cardLink(p.cardKey, p.text));
+          ul.append(li);
+        }
+        td.append(ul);
+        row.append(td);
+        tr.after(row);
+        tr._detail = row;
+      });
+      open.setAttribute('aria-expanded', 'false');
+      open.tabIndex = -1;
+      if (s.code && s.code.codes) open.title = codingsTitle(s.code.codes);
+      name.append(open);
       tr.append(name);
       const latest = h('td');
       if (last) latest.append(this.cardLink(last.cardKey, last.text));
@@ -513,8 +601,8 @@ class RecordView {
       tbody.append(tr);
     }
     table.append(tbody);
-    sec.append(table);
-    return sec;
+    roving(table);
+    return table;
   }
 
   // ---- timeline -----------------------------------------------------------------
@@ -526,7 +614,7 @@ class RecordView {
     sec.append(h('h3', 'rc-section-title', 'Timeline'));
     const controls = h('div', 'rc-timeline-controls rc-noprint');
     const types = new Map();
-    for (const it of items) types.set(it.resourceType, (types.get(it.resourceType) || 0) + 1);
+    for (const it of items) types.set(it.kind || it.resourceType, (types.get(it.kind || it.resourceType) || 0) + 1);
     const fs = h('fieldset', 'rc-types');
     fs.append(h('legend', null, 'Show'));
     const checks = [];
@@ -557,7 +645,7 @@ class RecordView {
       const on = new Set(checks.filter((c) => c.checked).map((c) => c.value));
       const lo = from.input.value, hi = to.input.value;
       const shown = newestFirst.filter((it) => {
-        if (!on.has(it.resourceType)) return false;
+        if (!on.has(it.kind || it.resourceType)) return false;
         const d = (it.sort || it.date || '').slice(0, 10);
         if (lo && d < lo) return false;
         if (hi && d.slice(0, hi.length) > hi) return false;
@@ -593,7 +681,7 @@ class RecordView {
     const when = h('span', 'rc-tl-date');
     when.append(dateEl(it.date));
     if (card.dateEnd) { when.append(document.createTextNode(' – ')); when.append(dateEl(card.dateEnd)); }
-    li.append(when, h('span', 'rc-chip rc-chip-type', it.resourceType), this.cardLink(it.cardKey, this.titleOf(it.cardKey)));
+    li.append(when, h('span', 'rc-chip rc-chip-type', it.kind || it.resourceType), this.cardLink(it.cardKey, this.titleOf(it.cardKey)));
     return li;
   }
 
@@ -692,8 +780,27 @@ class RecordView {
 
   // ---- print ------------------------------------------------------------------------
 
+  // dataQualityErrors counts error and fatal findings on this record's cards.
+  dataQualityErrors() {
+    let n = 0;
+    for (const f of this.findings.values()) n += f.errors || 0;
+    return n;
+  }
+
+  // print: "summary" prints the banner and summary tables (collapsed rows
+  // stay out); "full" adds every entry and the timeline. Neither prints
+  // validation counts.
+  print(mode) {
+    this.printMode = mode;
+    window.print();
+  }
+
   expandForPrint() {
+    const mode = this.printMode || 'summary';
+    document.documentElement.classList.add('rc-printing', `rc-printing-${mode}`);
     this.printClosed = [];
+    if (mode !== 'full') return;
+    if (this.fullBox) { this.fullBox.open = true; this.fillFull(); }
     for (const d of this.root.querySelectorAll('details')) {
       if (!d.open && !d.classList.contains('rc-refs')) { this.printClosed.push(d); d.open = true; }
     }
@@ -703,6 +810,8 @@ class RecordView {
   }
 
   restoreAfterPrint() {
+    document.documentElement.classList.remove('rc-printing', 'rc-printing-summary', 'rc-printing-full');
+    this.printMode = null;
     for (const d of this.printClosed || []) d.open = false;
     this.printClosed = [];
   }
