@@ -115,15 +115,15 @@ type Identifier struct {
 // missing from the record, Text is empty and Absent says so ("absent", or the
 // data-absent-reason code found on the element).
 type Value struct {
-	Text   string   `json:"text,omitempty"`
-	Absent string   `json:"absent,omitempty"`
-	Flag   string   `json:"flag,omitempty"` // "warning" for values the viewer found wrong
-	Note   string   `json:"note,omitempty"`
+	Text   string `json:"text,omitempty"`
+	Absent string `json:"absent,omitempty"`
+	Flag   string `json:"flag,omitempty"` // "warning" for values the viewer found wrong
+	Note   string `json:"note,omitempty"`
 	// Invalid says why Text failed validation (the validator's own lexical
 	// rule). Text is then shown as written, marked, and never used for a
 	// derived fact (age, sorting, trends).
-	Invalid string `json:"invalid,omitempty"`
-	Codes  []Coding `json:"codes,omitempty"`
+	Invalid string   `json:"invalid,omitempty"`
+	Codes   []Coding `json:"codes,omitempty"`
 }
 
 // Section is a titled list of cards.
@@ -135,29 +135,29 @@ type Section struct {
 
 // Card is one resource rendered for a clinician.
 type Card struct {
-	Key          string          `json:"key"` // "entry:3", "line:12" or "resource"
-	ResourceType string          `json:"resourceType"`
-	ID           string          `json:"id,omitempty"`
-	Location     Location        `json:"location"`
-	Section      string          `json:"section"`          // section id the card is in ("banner" for a Patient)
-	Patient      string          `json:"patient"`          // key of the PatientRecord, "" when unlinked
-	Title        string          `json:"title"`            // what it is, in words
-	Code         *Concept        `json:"code,omitempty"`   // the main code, with all codings
-	Status       string          `json:"status,omitempty"` // short status line, as written
-	Kind         string          `json:"kind"`             // what it is in clinical words: "Prescription", "Lab result", ...
-	Date         string          `json:"date,omitempty"`   // main clinical date, as written
-	DateEnd      string          `json:"dateEnd,omitempty"`
+	Key          string   `json:"key"` // "entry:3", "line:12" or "resource"
+	ResourceType string   `json:"resourceType"`
+	ID           string   `json:"id,omitempty"`
+	Location     Location `json:"location"`
+	Section      string   `json:"section"`          // section id the card is in ("banner" for a Patient)
+	Patient      string   `json:"patient"`          // key of the PatientRecord, "" when unlinked
+	Title        string   `json:"title"`            // what it is, in words
+	Code         *Concept `json:"code,omitempty"`   // the main code, with all codings
+	Status       string   `json:"status,omitempty"` // short status line, as written
+	Kind         string   `json:"kind"`             // what it is in clinical words: "Prescription", "Lab result", ...
+	Date         string   `json:"date,omitempty"`   // main clinical date, as written
+	DateEnd      string   `json:"dateEnd,omitempty"`
 	// DateInvalid says why Date is not a valid date (it is then shown as
 	// written, marked, and not used for sorting or the timeline).
 	DateInvalid string `json:"dateInvalid,omitempty"`
 	// Events lists, for an encounter, the cards that point to it (what
 	// happened during it), in input order.
-	Events []string `json:"events,omitempty"`
-	Facts        []Fact          `json:"facts"`
-	References   []Ref           `json:"references,omitempty"`
-	Absent       []AbsentElement `json:"absent,omitempty"`
-	Narrative    *Narrative      `json:"narrative,omitempty"`
-	Attachments  []Attachment    `json:"attachments,omitempty"`
+	Events      []string        `json:"events,omitempty"`
+	Facts       []Fact          `json:"facts"`
+	References  []Ref           `json:"references,omitempty"`
+	Absent      []AbsentElement `json:"absent,omitempty"`
+	Narrative   *Narrative      `json:"narrative,omitempty"`
+	Attachments []Attachment    `json:"attachments,omitempty"`
 	// Problems reports parts of the resource the viewer could not decode;
 	// they are not shown as values (see the raw JSON).
 	Problems []string `json:"problems,omitempty"`
