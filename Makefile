@@ -13,7 +13,7 @@ all: build
 -include web.mk
 
 build: web
-	$(GO) build -trimpath -o $(BIN) ./cmd/fhirlens
+	$(GO) build -trimpath -ldflags='$(VERSION_LDFLAGS)' -o $(BIN) ./cmd/fhirlens
 
 generate:
 	$(GO) generate ./validator/definitions/...

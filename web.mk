@@ -6,6 +6,10 @@ GOROOT_WASM := $(shell $(GO) env GOROOT)/lib/wasm
 WEB_GEN := web/gen
 WASM_OUT := $(WEB_GEN)/fhirlens.wasm
 WEB_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+WEB_COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
+# The CLI and the wasm carry the same version and commit (`fhirlens version`,
+# the page's footer, and every conformance report).
+VERSION_LDFLAGS := -X main.version=$(WEB_VERSION) -X main.commit=$(WEB_COMMIT)
 ADDR ?= 127.0.0.1:8080
 SAMPLES := $(wildcard testdata/samples/*.json)
 
@@ -14,7 +18,7 @@ SAMPLES := $(wildcard testdata/samples/*.json)
 # The validator for the browser. -trimpath and -s -w keep the transfer small.
 wasm:
 	@mkdir -p $(WEB_GEN)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w -X main.version=$(WEB_VERSION)' -o $(WASM_OUT) ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w $(VERSION_LDFLAGS)' -o $(WASM_OUT) ./wasm
 
 # Everything the page needs: the wasm, Go's JS glue, the samples, pdf.js
 # (web/vendor/pdfjs, see its README), and gzip
@@ -37,9 +41,13 @@ web-dist: web
 	rm -f web/dist/gen/README.md
 	@echo "static app in web/dist/"
 
-# Build everything and serve it; the URL is printed.
+# Build everything and serve it; the URL is printed. Without ADDR=..., a
+# taken port 8080 means a free port is picked instead (and said so).
 run: build
-	./$(BIN) serve --addr $(ADDR)
+	@addr='$(ADDR)'; \
+	if [ '$(origin ADDR)' = file ] && (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then \
+		echo "port 8080 is taken: serving on a free port instead (choose one with make run ADDR=127.0.0.1:PORT)"; addr=127.0.0.1:0; fi; \
+	./$(BIN) serve --addr $$addr
 
 # The wasm package's tests, run by Node through Go's go_js_wasm_exec.
 wasm-test:

@@ -16,6 +16,9 @@ import (
 // version is set at link time (-X main.version=...).
 var version = "dev"
 
+// commit is set at link time (-X main.commit=...), as for the CLI.
+var commit = ""
+
 // mainAt is when main started: the page compares it with its own clock to
 // see how long Go's start-up took.
 var mainAt time.Time
@@ -108,7 +111,7 @@ func newValidatorSafely(progress func(done, total int)) (v *validator.Validator,
 
 // info describes this build and its definitions.
 func (s *service) info() message {
-	msg := message{"version": version, "go": runtime.Version()}
+	msg := message{"version": version, "commit": commit, "go": runtime.Version()}
 	select {
 	case <-s.validatorReady:
 	default:

@@ -28,32 +28,37 @@ the expression is invalid or fails to evaluate.
 
 `
 
+// fhirpathFlags builds the flag set of "fhirlens fhirpath".
+func fhirpathFlags() (*flag.FlagSet, *fhirpathOptions) {
+	o := &fhirpathOptions{}
+	flags := flag.NewFlagSet("fhirpath", flag.ContinueOnError)
+	flags.StringVar(&o.format, "format", "text", "output `format`: text or json")
+	flags.BoolVar(&o.strict, "strict", false, "report names the resource's types do not define as errors")
+	flags.BoolVar(&o.trace, "trace", false, "print trace() output to standard error")
+	return flags, o
+}
+
+type fhirpathOptions struct {
+	format        string
+	strict, trace bool
+}
+
 // runFHIRPath implements "fhirlens fhirpath". It returns the exit code.
 func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("fhirpath", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	flags.Usage = func() {
-		fmt.Fprint(stderr, fhirpathUsage)
-		flags.PrintDefaults()
+	flags, o := fhirpathFlags()
+	pos, code, done := parseFlags(flags, fhirpathUsage, args, stdout, stderr)
+	if done {
+		return code
 	}
-	format := flags.String("format", "text", "output `format`: text or json")
-	strict := flags.Bool("strict", false, "report names the resource's types do not define as errors")
-	trace := flags.Bool("trace", false, "print trace() output to standard error")
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if flags.NArg() != 2 {
-		flags.Usage()
-		return 2
+	format, strict, trace := &o.format, &o.strict, &o.trace
+	if len(pos) != 2 {
+		return usageError(stderr, "fhirpath", "want an EXPRESSION and a FILE (or -), got %d arguments", len(pos))
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "fhirlens fhirpath: unknown format %q (use text or json)\n", *format)
 		return 2
 	}
-	src, file := flags.Arg(0), flags.Arg(1)
+	src, file := pos[0], pos[1]
 
 	expr, err := fhirpath.Compile(src)
 	if err != nil {

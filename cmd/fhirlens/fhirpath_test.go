@@ -64,7 +64,7 @@ func TestFHIRPathCLI(t *testing.T) {
 		{"strict", []string{"--strict", "name.gven", file}, "", 2, "", "HumanName has no element named gven"},
 		{"bad json", []string{"name", "-"}, "{", 1, "", "<stdin>:1:2"},
 		{"missing file", []string{"name", filepath.Join(dir, "nope.json")}, "", 1, "", "no such file"},
-		{"usage", []string{"name"}, "", 2, "", "usage: fhirlens fhirpath"},
+		{"usage", []string{"name"}, "", 2, "", "want an EXPRESSION and a FILE"},
 		{"bad format", []string{"--format", "xml", "name", file}, "", 2, "", "unknown format"},
 	}
 	for _, tt := range tests {

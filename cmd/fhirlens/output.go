@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator"
+	"github.com/fhirlens/fhirlens/validator/report"
 )
 
 // writeReports prints the reports, showing findings of severity minLevel
@@ -106,16 +107,11 @@ func writeText(w io.Writer, r *validator.Report, color bool, minLevel validator.
 	fmt.Fprintf(w, "  %s, %s%s\n", plural(len(r.Resources), "resource"), summary(r.Counts(), color), note)
 }
 
+// summary is the one wording of counts (as the page and the report): fatal
+// findings are counted as errors, numbers have thousands separators.
 func summary(c [4]int, color bool) string {
-	var parts []string
-	add := func(n int, word string) { parts = append(parts, plural(n, word)) }
-	if c[validator.Fatal] > 0 {
-		add(c[validator.Fatal], "fatal error")
-	}
-	add(c[validator.Error], "error")
-	add(c[validator.Warning], "warning")
-	add(c[validator.Information], "note")
-	out := strings.Join(parts, ", ")
+	out := strings.Join([]string{plural(c[validator.Fatal]+c[validator.Error], "error"),
+		plural(c[validator.Warning], "warning"), plural(c[validator.Information], "note")}, ", ")
 	if c[validator.Fatal]+c[validator.Error] == 0 {
 		out = "valid: " + out
 	}
@@ -123,22 +119,92 @@ func summary(c [4]int, color bool) string {
 }
 
 func runVersion(_ []string, _ io.Reader, stdout, _ io.Writer) int {
-	v, err := validator.New(validator.Options{})
-	if err != nil {
-		fmt.Fprintln(stdout, "fhirlens (definitions failed to load:", err, ")")
-		return 2
+	t := report.ToolOf(version, commit)
+	fmt.Fprintf(stdout, "fhirlens %s", t.Version)
+	if t.Commit != "" {
+		fmt.Fprintf(stdout, " (commit %s)", t.Commit)
 	}
-	fmt.Fprintf(stdout, "fhirlens %s, FHIR %s definitions\n", version, v.FHIRVersion())
+	fmt.Fprintf(stdout, ", FHIR %s definitions (%s %s)\n", "4.0.1", report.EmbeddedR4().Name, report.EmbeddedR4().Version)
 	return 0
 }
 
-// version is set at build time with -ldflags "-X main.version=..."; the
-// default says it is a development build.
+// version is set at build time with -ldflags "-X main.version=..." (make
+// build sets it to what the web app's footer shows); the default says it
+// is a development build.
 var version = "dev"
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
+// commit is set at build time with -ldflags "-X main.commit=..." (the git
+// commit the binary was built from).
+var commit = ""
+
+func plural(n int, word string) string { return report.Plural(n, word) }
+
+// writeSummary prints the findings per rule with counts, errors first and
+// then the most frequent, then the totals.
+func writeSummary(w io.Writer, reports []*validator.Report, minLevel validator.Severity) {
+	type row struct {
+		rule     string
+		severity validator.Severity
+		count    int
+		files    int
+		example  string
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	index := map[string]int{}
+	var rows []row
+	var total [4]int
+	resources := 0
+	for _, r := range reports {
+		resources += len(r.Resources)
+		seen := map[string]bool{}
+		for _, is := range r.Issues {
+			total[is.Severity]++
+			if is.Severity > minLevel {
+				continue
+			}
+			i, ok := index[is.Rule]
+			if !ok {
+				i = len(rows)
+				index[is.Rule] = i
+				rows = append(rows, row{rule: is.Rule, severity: is.Severity, example: is.Message})
+			}
+			rows[i].count++
+			rows[i].severity = min(rows[i].severity, is.Severity)
+			if !seen[is.Rule] {
+				seen[is.Rule] = true
+				rows[i].files++
+			}
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b row) int {
+		sa, sb := max(a.severity, validator.Error), max(b.severity, validator.Error) // fatal and error alike
+		if sa != sb {
+			return int(sa) - int(sb)
+		}
+		if a.count != b.count {
+			return b.count - a.count
+		}
+		return strings.Compare(a.rule, b.rule)
+	})
+	width := len("rule")
+	for _, r := range rows {
+		width = max(width, len(r.rule))
+	}
+	fmt.Fprintf(w, "%-*s  %-8s %7s %6s  %s\n", width, "rule", "severity", "count", "files", "summary")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-*s  %-8s %7s %6s  %s\n", width, r.rule, report.SeverityWord(r.severity.String()), report.Num(r.count), report.Num(r.files), ruleSummary(r.rule, r.example))
+	}
+	fmt.Fprintf(w, "%s, %s: %s\n", plural(len(reports), "file"), plural(resources, "resource"), strings.TrimPrefix(summary(total, false), "valid: "))
+}
+
+// ruleSummary is a rule's one-line summary; until every rule has one in
+// the registry, an example message stands in (an invariant's message is
+// its description).
+func ruleSummary(rule, example string) string {
+	if s, ok := strings.CutPrefix(example, rule+": "); ok {
+		return s
+	}
+	if r := []rune(example); len(r) > 100 {
+		example = string(r[:97]) + "..."
+	}
+	return "e.g. " + example
 }

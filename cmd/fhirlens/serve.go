@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,26 +24,27 @@ this server or anywhere else.
 
 `
 
+// serveFlags builds the flag set of "fhirlens serve".
+func serveFlags() (*flag.FlagSet, *serveOptions) {
+	o := &serveOptions{}
+	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	flags.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
+	flags.StringVar(&o.dir, "dir", "", "serve the app from this `folder` instead of the embedded copy (for development)")
+	return flags, o
+}
+
+type serveOptions struct{ addr, dir string }
+
 // runServe implements "fhirlens serve". It returns the process exit code.
 func runServe(args []string, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	flags.Usage = func() {
-		fmt.Fprint(stderr, serveUsage)
-		flags.PrintDefaults()
+	flags, o := serveFlags()
+	pos, code, done := parseFlags(flags, serveUsage, args, stdout, stderr)
+	if done {
+		return code
 	}
-	addr := flags.String("addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
-	dir := flags.String("dir", "", "serve the app from this `folder` instead of the embedded copy (for development)")
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "fhirlens serve: unexpected argument %q\n", flags.Arg(0))
-		flags.Usage()
-		return 2
+	addr, dir := &o.addr, &o.dir
+	if len(pos) > 0 {
+		return usageError(stderr, "serve", "unexpected argument %q", pos[0])
 	}
 	var app fs.FS = web.Files()
 	if *dir != "" {

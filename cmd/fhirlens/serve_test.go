@@ -22,7 +22,7 @@ func TestServeArguments(t *testing.T) {
 		wantCode   int
 		wantStderr string
 	}{
-		{"help", []string{"-h"}, 0, "usage: fhirlens serve"},
+		{"help", []string{"-h"}, 0, ""}, // help goes to stdout: TestHelpToStdout
 		{"unknown flag", []string{"--port", "80"}, 2, "flag provided but not defined"},
 		{"stray argument", []string{"web"}, 2, `unexpected argument "web"`},
 		{"app not built", []string{"--dir", "DIR"}, 1, "run `make web` first"},

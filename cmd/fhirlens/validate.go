@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,8 +16,7 @@ import (
 	"github.com/fhirlens/fhirlens/validator/definitions"
 )
 
-const validateUsage = `usage: fhirlens validate [--format text|json|outcome] [--level error|warning|information]
-                         [--no-invariants] [--core PKG] [--ig PKG]... FILE|FOLDER...|-
+const validateUsage = `usage: fhirlens validate [FLAGS] FILE|FOLDER...|-
 
 Validates FHIR R4 JSON: a resource, a Bundle, or ndjson (one resource per
 line) or FHIR XML. A folder stands for its .json, .ndjson and .xml files (.gz files are
@@ -28,55 +26,65 @@ decompressed); "-" reads standard input. Formats:
   outcome  one OperationOutcome per input; several inputs give a collection
            Bundle of OperationOutcomes in input order
 Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.
-
 `
 
-func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// validateOptions are the flags of "fhirlens validate".
+type validateOptions struct {
+	format, color, level, core string
+	noInv, summary             bool
+	igs                        multiFlag
+}
+
+// validateFlags builds the flag set of "fhirlens validate" (also used by the
+// top-level help).
+func validateFlags() (*flag.FlagSet, *validateOptions) {
+	o := &validateOptions{}
 	flags := flag.NewFlagSet("validate", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	flags.Usage = func() { fmt.Fprint(stderr, validateUsage); flags.PrintDefaults() }
-	format := flags.String("format", "text", "output `format`: text, json or outcome")
-	noInv := flags.Bool("no-invariants", false, "skip FHIRPath invariants (structure, types and codes only)")
-	color := flags.String("color", "auto", "colour the text output: auto, always or never")
-	level := flags.String("level", "information", "show findings of this `severity` and worse: error, warning or information")
-	core := flags.String("core", "", "validate against this core `package` (.tgz, e.g. the STU3 core) instead of the embedded R4")
-	var igs multiFlag
-	flags.Var(&igs, "ig", "add an implementation guide `package` (.tgz); its extensions and value sets are then known (repeatable)")
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	flags.StringVar(&o.format, "format", "text", "output `format`: text, json or outcome")
+	flags.BoolVar(&o.noInv, "no-invariants", false, "skip FHIRPath invariants (structure, types and codes only)")
+	flags.StringVar(&o.color, "color", "auto", "colour the text output: auto, always or never")
+	flags.StringVar(&o.level, "level", "information", "show findings of this `severity` and worse: error, warning or information")
+	flags.StringVar(&o.core, "core", "", "validate against this core `package` (.tgz, e.g. the STU3 core) instead of the embedded R4")
+	flags.Var(&o.igs, "ig", "add an implementation guide `package` (.tgz); its extensions and value sets are then known (repeatable)")
+	flags.BoolVar(&o.summary, "summary", false, "print the findings per rule with counts instead of one line each")
+	return flags, o
+}
+
+func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	flags, o := validateFlags()
+	inputs, code, done := parseFlags(flags, validateUsage, args, stdout, stderr)
+	if done {
+		return code
 	}
-	if flags.NArg() == 0 {
-		fmt.Fprintln(stderr, "fhirlens validate: no input files (use - for standard input)")
-		flags.Usage()
-		return 2
+	format, core, igs := &o.format, &o.core, o.igs
+	if len(inputs) == 0 {
+		return usageError(stderr, "validate", "no input files (use - for standard input)")
 	}
 	switch *format {
 	case "text", "json", "outcome":
 	default:
-		fmt.Fprintf(stderr, "fhirlens validate: unknown format %q (text, json or outcome)\n", *format)
-		return 2
+		return usageError(stderr, "validate", "unknown format %q (text, json or outcome)", *format)
+	}
+	if o.summary && *format != "text" {
+		return usageError(stderr, "validate", "--summary is a text format; it cannot be combined with --format %s", *format)
 	}
 	var minLevel validator.Severity
-	if err := minLevel.UnmarshalText([]byte(*level)); err != nil || minLevel == validator.Fatal {
-		fmt.Fprintf(stderr, "fhirlens validate: unknown level %q (error, warning or information)\n", *level)
-		return 2
+	if err := minLevel.UnmarshalText([]byte(o.level)); err != nil || minLevel == validator.Fatal {
+		return usageError(stderr, "validate", "unknown level %q (error, warning or information)", o.level)
 	}
 	defs, err := loadDefinitions(*core, igs)
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}
-	v, err := validator.New(validator.Options{SkipInvariants: *noInv, Definitions: defs})
+	v, err := validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: defs})
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}
 	var reports []*validator.Report
 	ioFailed := false
-	names, err := expandInputs(flags.Args())
+	names, err := expandInputs(inputs)
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
@@ -90,7 +98,9 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		reports = append(reports, v.Validate(context.Background(), name, data))
 	}
-	if err := writeReports(stdout, *format, reports, useColor(*color, stdout), minLevel); err != nil {
+	if o.summary {
+		writeSummary(stdout, reports, minLevel)
+	} else if err := writeReports(stdout, *format, reports, useColor(o.color, stdout), minLevel); err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}

@@ -28,7 +28,7 @@ const engine = new Engine({
     if (window.fhirlensReadyAt === undefined) window.fhirlensReadyAt = performance.now();
     const defs = info.error ? `definitions failed to load: ${info.error}` : `FHIR ${info.fhirVersion} · ${(info.types || 0).toLocaleString()} types · ${(info.valueSets || 0).toLocaleString()} value sets`;
     $('engine-status').textContent = `Validator ready · ${defs}`;
-    $('version').textContent = `fhirlens ${info.version}`;
+    $('version').textContent = `fhirlens ${info.version}` + (info.commit ? ` (commit ${info.commit.slice(0, 12)})` : '');
   },
   onFatal(message, wasReady) {
     document.body.dataset.engine = wasReady ? 'restarting' : 'failed';
