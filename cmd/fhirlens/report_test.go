@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator/report"
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
 // copyDir copies the regular files of src (not recursive) into dst.

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator"
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
 )
 
 func testValidator(t *testing.T) *validator.Validator {
