@@ -1,0 +1,178 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/fhirlens/fhirlens/validator/structure"
+)
+
+// Difference is one way a generated snapshot element differs from a supplied
+// one.
+type Difference struct {
+	ID     string // element id (the supplied one's, or the generated one's for extra elements)
+	Class  string // "missing", "extra", "order", "path", "min", "max", "type", "fixed", "pattern", "binding", "constraint", "slicing", "sliceName"
+	Want   string // the supplied value
+	Got    string // the generated value
+	Detail string
+}
+
+func (d Difference) String() string {
+	return fmt.Sprintf("%s: %s: supplied %s, generated %s", d.ID, d.Class, d.Want, d.Got)
+}
+
+// Compare compares a supplied snapshot (want) with a generated one (got)
+// element by element, matching elements by id (by path and slice name when a
+// supplied element has no id): paths, order, slice names, min/max, types with
+// profiles and target profiles, fixed and pattern values, bindings (strength
+// and value set, version ignored), constraint keys and slicing. Texts,
+// mappings and extensions are not compared.
+func Compare(want, got []*structure.ElementDefinition) []Difference {
+	key := func(e *structure.ElementDefinition) string {
+		if e.ID != "" {
+			return e.ID
+		}
+		return e.Path + ":" + e.SliceName
+	}
+	gotBy := map[string]int{}
+	for i, e := range got {
+		if e == nil {
+			continue
+		}
+		if _, dup := gotBy[key(e)]; !dup {
+			gotBy[key(e)] = i
+		}
+		if e.ID == "" {
+			continue
+		}
+		// supplied elements without ids are matched by path and slice name
+		if _, dup := gotBy[e.Path+":"+e.SliceName]; !dup {
+			gotBy[e.Path+":"+e.SliceName] = i
+		}
+	}
+	var out []Difference
+	used := make([]bool, len(got))
+	last := -1
+	for _, w := range want {
+		if w == nil {
+			continue
+		}
+		id := key(w)
+		gi, ok := gotBy[id]
+		if !ok {
+			out = append(out, Difference{ID: id, Class: "missing", Want: w.Path, Got: "-"})
+			continue
+		}
+		used[gi] = true
+		if gi < last {
+			out = append(out, Difference{ID: id, Class: "order", Want: "after " + got[last].ID, Got: "before it"})
+		}
+		last = gi
+		out = append(out, compareElement(id, w, got[gi])...)
+	}
+	for i, g := range got {
+		if g != nil && !used[i] {
+			out = append(out, Difference{ID: key(g), Class: "extra", Want: "-", Got: g.Path})
+		}
+	}
+	return out
+}
+
+func compareElement(id string, w, g *structure.ElementDefinition) []Difference {
+	var out []Difference
+	diff := func(class, a, b string) {
+		if a != b {
+			out = append(out, Difference{ID: id, Class: class, Want: a, Got: b})
+		}
+	}
+	diff("path", w.Path, g.Path)
+	diff("sliceName", w.SliceName, g.SliceName)
+	diff("min", minString(w), minString(g))
+	diff("max", w.Max, g.Max)
+	diff("type", typesString(w.Type), typesString(g.Type))
+	diff("fixed", valueString(w.Fixed), valueString(g.Fixed))
+	diff("pattern", valueString(w.Pattern), valueString(g.Pattern))
+	diff("binding", bindingString(w.Binding), bindingString(g.Binding))
+	diff("constraint", constraintKeys(w.Constraint), constraintKeys(g.Constraint))
+	diff("slicing", slicingString(w.Slicing), slicingString(g.Slicing))
+	return out
+}
+
+func minString(e *structure.ElementDefinition) string {
+	if e.Min == nil {
+		return ""
+	}
+	return itoa(*e.Min)
+}
+
+func typesString(ts []structure.TypeRef) string {
+	var parts []string
+	for _, t := range ts {
+		s := t.Code
+		if len(t.Profile) > 0 {
+			s += "(" + strings.Join(stripVersions(t.Profile), ",") + ")"
+		}
+		if len(t.TargetProfile) > 0 {
+			s += "->(" + strings.Join(stripVersions(t.TargetProfile), ",") + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+func stripVersions(l []string) []string {
+	out := make([]string, len(l))
+	for i, s := range l {
+		out[i] = stripVersion(s)
+	}
+	return out
+}
+
+func valueString(v *structure.Value) string {
+	if v == nil {
+		return ""
+	}
+	var x any
+	if json.Unmarshal(v.JSON, &x) != nil {
+		return v.Type + ":" + string(v.JSON)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(x) // maps are written with sorted keys
+	return v.FHIRType() + ":" + strings.TrimSpace(b.String())
+}
+
+func bindingString(b *structure.Binding) string {
+	if b == nil {
+		return ""
+	}
+	return b.Strength + " " + stripVersion(b.ValueSet)
+}
+
+func constraintKeys(cs []structure.Constraint) string {
+	keys := make([]string, 0, len(cs))
+	for _, c := range cs {
+		keys = append(keys, c.Key)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ",")
+}
+
+func slicingString(s *structure.Slicing) string {
+	if s == nil {
+		return ""
+	}
+	var parts []string
+	for _, d := range s.Discriminator {
+		parts = append(parts, d.Type+"@"+d.Path)
+	}
+	ordered := "false"
+	if s.Ordered != nil && *s.Ordered {
+		ordered = "true"
+	}
+	return strings.Join(parts, ",") + " " + s.Rules + " ordered=" + ordered
+}

@@ -1,0 +1,157 @@
+package snapshot
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/sharedtest"
+	"github.com/fhirlens/fhirlens/validator/structure"
+)
+
+// regenSkip lists the published profiles whose regenerated snapshot is known
+// to differ from the published one, with the reason. The test fails when one
+// of them matches (take it out: the list can only shrink) and when a profile
+// not listed differs.
+var regenSkip = map[string]string{}
+
+// guideSDs reads the StructureDefinitions of a package.
+func guideSDs(t *testing.T, rel string) []*structure.StructureDefinition {
+	var out []*structure.StructureDefinition
+	for _, f := range sharedtest.PackageJSON(t, rel) {
+		if !isSD(f.Data) {
+			continue
+		}
+		sd, err := structure.Decode(f.Data)
+		if err != nil {
+			t.Errorf("%s: %v", f.Name, err)
+			continue
+		}
+		out = append(out, sd)
+	}
+	return out
+}
+
+func isSD(data []byte) bool {
+	var head struct {
+		ResourceType string `json:"resourceType"`
+	}
+	return json.Unmarshal(data, &head) == nil && head.ResourceType == "StructureDefinition"
+}
+
+func corePackage(t testing.TB, rel string) Resolver {
+	f, err := os.Open(filepath.Join(sharedtest.Dir(t), rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := Package(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+type regenResult struct {
+	profiles, exact, elements, exactElements int
+	classes                                  map[string]int
+	differing                                map[string][]Difference
+}
+
+// regenerate strips the snapshot of every constraint profile of sds that has
+// a differential, regenerates them all (bases of the same guide first) and
+// compares with the published snapshots.
+func regenerate(t *testing.T, sds []*structure.StructureDefinition, core Resolver) regenResult {
+	want := map[string][]*structure.ElementDefinition{}
+	var order []string
+	for _, sd := range sds {
+		if sd.Derivation != "constraint" || sd.Differential == nil || sd.Snapshot == nil {
+			continue
+		}
+		want[sd.URL] = sd.Snapshot.Element
+		order = append(order, sd.URL)
+		sd.Snapshot = nil
+	}
+	g := NewGuide(sds, core)
+	g.GenerateAll()
+	res := regenResult{classes: map[string]int{}, differing: map[string][]Difference{}}
+	for _, url := range order {
+		res.profiles++
+		var got []*structure.ElementDefinition
+		for _, sd := range sds {
+			if sd.URL == url && sd.Snapshot != nil {
+				got = sd.Snapshot.Element
+			}
+		}
+		for _, f := range g.Findings[url] {
+			t.Logf("%s: finding %s: %s", url, f.Rule, f.Message)
+		}
+		diffs := Compare(want[url], got)
+		res.elements += len(want[url])
+		bad := map[string]bool{}
+		for _, d := range diffs {
+			bad[d.ID] = true
+		}
+		res.exactElements += len(want[url]) - len(bad)
+		if len(diffs) == 0 {
+			res.exact++
+			continue
+		}
+		res.differing[url] = diffs
+		seen := map[string]bool{}
+		for _, d := range diffs {
+			if !seen[d.Class] {
+				res.classes[d.Class]++
+				seen[d.Class] = true
+			}
+		}
+	}
+	return res
+}
+
+func (r regenResult) report(t *testing.T, name string) {
+	t.Logf("%s: %d of %d profiles exact (%.1f%%); elements %d of %d exact", name, r.exact, r.profiles,
+		100*float64(r.exact)/float64(max(r.profiles, 1)), r.exactElements, r.elements)
+	var classes []string
+	for c := range r.classes {
+		classes = append(classes, c)
+	}
+	sort.Strings(classes)
+	for _, c := range classes {
+		t.Logf("  difference class %-10s in %d profiles", c, r.classes[c])
+	}
+	var urls []string
+	for u := range r.differing {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	verbose := os.Getenv("SNAPSHOT_VERBOSE") != ""
+	for _, u := range urls {
+		ds := r.differing[u]
+		var lines []string
+		for i, d := range ds {
+			if i >= 6 && !verbose {
+				lines = append(lines, fmt.Sprintf("… %d more", len(ds)-i))
+				break
+			}
+			lines = append(lines, d.String())
+		}
+		t.Logf("  %s (%d differences):\n    %s", u, len(ds), strings.Join(lines, "\n    "))
+	}
+}
+
+func TestRegenerateUSCore(t *testing.T) {
+	core := corePackage(t, "fhir/hl7.fhir.r4.core-4.0.1.tgz")
+	res := regenerate(t, guideSDs(t, "fhir/hl7.fhir.us.core-3.1.0.tgz"), core)
+	res.report(t, "US Core 3.1.0")
+}
+
+func TestRegenerateIPS(t *testing.T) {
+	core := corePackage(t, "fhir/hl7.fhir.r4.core-4.0.1.tgz")
+	res := regenerate(t, guideSDs(t, "ig/hl7.fhir.uv.ips-2.0.0-ballot-unofficial.tgz"), core)
+	res.report(t, "IPS 2.0.0-ballot")
+}
