@@ -417,7 +417,6 @@ func (g *generator) apply(d *structure.ElementDefinition, segs []segment) {
 		return
 	}
 	cur := g.root
-	fresh := false
 	for i := 1; i < len(segs); i++ {
 		last := i == len(segs)-1
 		if !g.expand(cur, where) {
@@ -431,7 +430,7 @@ func (g *generator) apply(d *structure.ElementDefinition, segs []segment) {
 		}
 		if typ != "" {
 			// renamed choice: valueQuantity for value[x]
-			child = g.narrowChoice(child, typ, seg.name, fresh || child.fresh, seg.slice == "", where)
+			child = g.narrowChoice(child, typ, seg.name, child.fresh, seg.slice == "", where)
 			if child == nil {
 				return
 			}
@@ -449,9 +448,6 @@ func (g *generator) apply(d *structure.ElementDefinition, segs []segment) {
 				}
 			}
 			child = s
-		}
-		if child.fresh {
-			fresh = true
 		}
 		cur = child
 	}
@@ -590,6 +586,7 @@ func (g *generator) newSlice(entry *node, name string, d *structure.ElementDefin
 	s.el.Slicing = nil
 	s.el.SliceName = name
 	s.fresh = true
+	markFresh(s, true)
 	if parentName == "" {
 		entry.slices = append(entry.slices, s)
 		return s
@@ -644,6 +641,12 @@ func (g *generator) expand(n *node, where string) bool {
 			codes[t.Code] = true
 		}
 	}
+	if len(codes) > 1 && allDatatypes(n.el.Type) {
+		// inside a choice of several datatypes only what they share (id,
+		// extension) can be constrained: Element's elements
+		codes = map[string]bool{"Element": true}
+		first = structure.TypeRef{Code: "Element"}
+	}
 	if len(codes) != 1 {
 		g.report(RuleExpand, g.diffIdx, where, fmt.Sprintf("%s: differential element %s: cannot constrain inside %s, which has %d types", g.name(), where, n.name, len(n.el.Type)))
 		return false
@@ -667,8 +670,37 @@ func (g *generator) expand(n *node, where string) bool {
 		return false
 	}
 	n.kids = t.kids
-	markFresh(n, n.fresh)
+	markFresh(n, false)
 	n.expanded = true
+	if first.Code == "Extension" && len(first.Profile) == 0 && n.el.SliceName != "" && n.name == "extension" && g.root.name == "Extension" {
+		// the HL7 tools also list the elements of the nested extension
+		// element of a complex extension's slice
+		for _, k := range n.kids {
+			if k.name == "extension" && !k.expanded && len(k.kids) == 0 {
+				k.kids = cloneKids(t.kids)
+				k.expanded = true
+			}
+		}
+	}
+	return true
+}
+
+func cloneKids(ks []*node) []*node {
+	out := make([]*node, len(ks))
+	for i, k := range ks {
+		out[i] = k.clone()
+	}
+	return out
+}
+
+// allDatatypes reports whether every type is a FHIR datatype (a primitive or
+// complex type, not a resource or a reference to one).
+func allDatatypes(ts []structure.TypeRef) bool {
+	for _, t := range ts {
+		if t.Code == "" || t.Code == "Resource" || t.Code == "BackboneElement" || strings.Contains(t.Code, "/") {
+			return false
+		}
+	}
 	return true
 }
 
@@ -758,6 +790,7 @@ func (g *generator) merge(n *node, d *structure.ElementDefinition, where string)
 	// types
 	if len(d.Type) > 0 {
 		g.mergeTypes(e, d, where)
+		g.profileConstraints(e, d)
 	}
 	// values
 	if d.DefaultValue != nil {
@@ -810,7 +843,7 @@ func (g *generator) merge(n *node, d *structure.ElementDefinition, where string)
 	if d.IsSummary != nil {
 		e.IsSummary = d.IsSummary
 	}
-	if d.Binding != nil {
+	if d.Binding != nil && bindable(e.Type) {
 		b := *d.Binding
 		if e.Binding != nil {
 			if b.ValueSet == "" {
@@ -891,6 +924,47 @@ func (g *generator) mergeTypes(e *structure.ElementDefinition, d *structure.Elem
 		}
 	}
 	e.Type = out
+}
+
+// profileConstraints adds to e the constraints of the root element of the
+// profile the differential's one type names (qty-3 for a Quantity profile),
+// as the HL7 tools do.
+func (g *generator) profileConstraints(e, d *structure.ElementDefinition) {
+	if len(d.Type) != 1 || len(d.Type[0].Profile) != 1 || g.resolve == nil {
+		return
+	}
+	p := g.resolve(d.Type[0].Profile[0])
+	if p == nil || p.Kind == "resource" || p.Snapshot == nil || len(p.Snapshot.Element) == 0 || p.Snapshot.Element[0] == nil {
+		return // a resource profile's invariants apply to the resource, not to the element holding it
+	}
+	for _, c := range p.Snapshot.Element[0].Constraint {
+		have := false
+		for _, x := range e.Constraint {
+			if x.Key == c.Key {
+				have = true
+				break
+			}
+		}
+		if !have {
+			e.Constraint = append(e.Constraint, c)
+		}
+	}
+}
+
+// bindable reports whether a binding can apply to an element of these types
+// (none said counts as bindable). The HL7 tools drop bindings on others
+// (an extension slice with a binding).
+func bindable(ts []structure.TypeRef) bool {
+	if len(ts) == 0 {
+		return true
+	}
+	for _, t := range ts {
+		switch t.Code {
+		case "code", "Coding", "CodeableConcept", "Quantity", "string", "uri", "CodeableReference", "canonical":
+			return true
+		}
+	}
+	return false
 }
 
 func typeCodes(ts []structure.TypeRef) string {
