@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
-	"github.com/fhirlens/fhirlens/validator/sharedtest"
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator/structure"
 )
 
