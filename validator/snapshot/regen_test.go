@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
+	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/structure"
 )
 
