@@ -50,6 +50,7 @@ FUZZ_TARGETS := \
 	./validator/definitions:FuzzLoadTerminology \
 	./validator/definitions:FuzzLoadPackage \
 	./validator/structure:FuzzDecode \
+	./validator/questionnaire:FuzzParse \
 	./record:FuzzSummarize \
 	./web:FuzzHandler
 fuzz-short:

@@ -83,6 +83,7 @@ func (v *Validator) walkDocument(ctx context.Context, rep *Report, data []byte, 
 	}
 	w.installHooks()
 	w.walkResource(root, "Resource", false, -1)
+	w.checkForms()
 	if ctx.Err() != nil {
 		rep.Issues = append(rep.Issues, Issue{Severity: Fatal, Code: "processing", Rule: "engine.cancelled", Resource: -1,
 			Message: "validation was cancelled before it finished; the findings are incomplete"})

@@ -36,6 +36,7 @@ type walker struct {
 	hooks  walkHooks
 	env    *fhirpath.Env // reused for every invariant evaluation
 	scopes []refScope    // reference scopes open along the walk
+	forms  *formState    // questionnaires and responses, checked after the walk
 }
 
 // resourceFrame is a resource being walked: its node and where it sits.
@@ -164,6 +165,7 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 	if contained {
 		w.checkContained(n)
 	}
+	w.noteForm(n, name)
 	if scoped {
 		w.closeScope(name == "Bundle")
 	}

@@ -99,6 +99,16 @@ func (s *Set) addFiles(manifest []byte, files []packageFile) {
 			if vs.URL != "" {
 				valueSets = append(valueSets, vs)
 			}
+		case "Questionnaire":
+			if url := gjson.GetBytes(f.data, "url").String(); url != "" {
+				if s.Questionnaires == nil {
+					s.Questionnaires = map[string][]byte{}
+				}
+				s.Questionnaires[url] = f.data
+				if v := gjson.GetBytes(f.data, "version").String(); v != "" {
+					s.Questionnaires[url+"|"+v] = f.data
+				}
+			}
 		case "StructureDefinition":
 			sd := new(rawStructureDefinition)
 			if err := json.Unmarshal(f.data, sd); err != nil {
@@ -170,7 +180,7 @@ func readPackage(r io.Reader) (manifest []byte, files []packageFile, err error) 
 		}
 		kind := gjson.GetBytes(data, "resourceType").String()
 		switch kind {
-		case "StructureDefinition", "ValueSet", "CodeSystem":
+		case "StructureDefinition", "ValueSet", "CodeSystem", "Questionnaire":
 			files = append(files, packageFile{name: name, kind: kind, data: data})
 		}
 	}
@@ -240,6 +250,8 @@ func (s *Set) Clone() *Set {
 		ValueSetURLs: slices.Clone(s.ValueSetURLs),
 		Problems:     slices.Clone(s.Problems),
 		codeSystems:  maps.Clone(s.codeSystems),
+
+		Questionnaires: maps.Clone(s.Questionnaires),
 	}
 	if c.Types == nil {
 		c.Types = map[string]*Type{}

@@ -22,6 +22,11 @@ type Set struct {
 	// in package order. A bad definition does not stop the rest loading.
 	Problems []string
 
+	// Questionnaires holds the Questionnaire resources of loaded packages as
+	// JSON, by canonical URL (and by "url|version" when versioned), for
+	// checking QuestionnaireResponses (package validator/questionnaire).
+	Questionnaires map[string][]byte
+
 	// codeSystems are kept from loaded packages so that value sets of packages
 	// added later can be expanded against them; the embedded form has none.
 	codeSystems map[string]*codeSystem
