@@ -4,36 +4,157 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
+	"github.com/fhirlens/fhirlens/validator/profile"
 )
 
-// noteProfiles counts the profiles a resource claims in meta.profile. The
-// validator checks every resource against its base definition only, so the
-// report says which claimed profiles were not checked rather than let a
-// clean result suggest the resource conforms to them.
-func (w *walker) noteProfiles(resource jsontree.ID) {
+// applyProfiles checks a resource against the profiles that apply to it:
+// those its meta.profile claims and, for resources that are not contained,
+// those given in Options.Profiles of its type. Claimed profiles the guides
+// do not hold are a warning when guides are in use, otherwise counted for
+// the "not checked" note.
+func (w *walker) applyProfiles(resource jsontree.ID, typeName string, contained bool) {
 	t := w.tree
-	meta := t.Get(resource, "meta")
-	if meta == jsontree.None || t.Kind(meta) != jsontree.Object {
-		return
+	set := w.v.opts.Guides
+	var urls []string
+	var nodes []jsontree.ID
+	if meta := t.Get(resource, "meta"); meta != jsontree.None && t.Kind(meta) == jsontree.Object {
+		if profiles := t.Get(meta, "profile"); profiles != jsontree.None && t.Kind(profiles) == jsontree.Array {
+			for p := t.First(profiles); p != jsontree.None; p = t.Next(p) {
+				if t.Kind(p) == jsontree.String {
+					urls = append(urls, t.Str(p))
+					nodes = append(nodes, p)
+				}
+			}
+		}
 	}
-	profiles := t.Get(meta, "profile")
-	if profiles == jsontree.None || t.Kind(profiles) != jsontree.Array {
-		return
+	if !contained {
+		for _, u := range w.v.opts.Profiles {
+			if p, err := set.Profile(u); err == nil && p != nil && p.Type == typeName {
+				urls = append(urls, u)
+				nodes = append(nodes, resource)
+			}
+		}
 	}
-	for p := t.First(profiles); p != jsontree.None; p = t.Next(p) {
-		if t.Kind(p) != jsontree.String {
+	done := map[string]bool{}
+	for i, url := range urls {
+		base, _, _ := strings.Cut(url, "|")
+		if done[base] {
 			continue
 		}
-		url := t.Str(p)
-		if base := strings.TrimPrefix(url, coreExtensionBase); base != url && w.defs.Type(base) != nil {
-			continue // the core definition itself: that is what was checked
+		done[base] = true
+		if b := strings.TrimPrefix(base, coreExtensionBase); b != base && w.defs.Type(b) != nil {
+			continue // the core definition itself: that is what the walk checked
 		}
-		if w.rep.profiles == nil {
-			w.rep.profiles = map[string]int{}
+		p, err := set.Profile(url)
+		switch {
+		case err != nil:
+			w.profileIssueAt(nodes[i], i, Warning, "processing", profile.RuleUnusable,
+				fmt.Sprintf("Profile reference '%s' has not been checked: %v", url, err), url)
+			continue
+		case p == nil && (set == nil || w.defs.Profile(base) != nil):
+			w.noteProfile(url)
+			continue
+		case p == nil:
+			w.profileIssueAt(nodes[i], i, Warning, "not-found", profile.RuleUnknown,
+				fmt.Sprintf("Profile reference '%s' has not been checked because it is unknown", url), url)
+			continue
 		}
-		w.rep.profiles[strings.Clone(url)]++
+		set.Validate(&profile.Options{Ctx: w.ctx, Tree: t, Root: w.rootResource(), SkipInvariants: w.v.opts.SkipInvariants,
+			Emit: w.profileFinding}, resource, w.pathString(), p)
 	}
+}
+
+// profileIssueAt reports a finding about meta.profile[i] (or the resource
+// when the profile was requested, not claimed).
+func (w *walker) profileIssueAt(n jsontree.ID, i int, sev Severity, code, rule, msg, url string) {
+	var l1, l2, l3 int = -1, -1, -1
+	if w.tree.Kind(n) == jsontree.String {
+		l1, l2, l3 = w.push("meta"), w.push("profile"), w.pushIndex(i)
+	}
+	w.issue(n, false, sev, code, rule, msg)
+	w.rep.Issues[len(w.rep.Issues)-1].Profile = url
+	if l1 >= 0 {
+		w.pop(l3)
+		w.pop(l2)
+		w.pop(l1)
+	}
+}
+
+// profileFinding places a finding of package profile in the report.
+func (w *walker) profileFinding(n jsontree.ID, atKey bool, f finding.Finding) {
+	if len(w.rep.Issues) >= maxIssuesPerInput {
+		w.issue(n, atKey, f.Severity, f.Code, f.Rule, f.Message) // reports the cap once
+		return
+	}
+	off := w.tree.Offset(n)
+	if atKey && w.tree.HasKey(n) {
+		off = w.tree.KeyOffset(n)
+	}
+	line, col := w.tree.Position(off)
+	f.Line, f.Col, f.Offset, f.Resource = line+w.lineBase, col, off+w.offBase, w.resource
+	w.rep.Issues = append(w.rep.Issues, f)
+}
+
+// noteProfile counts a claimed profile that was not checked.
+func (w *walker) noteProfile(url string) {
+	if w.rep.profiles == nil {
+		w.rep.profiles = map[string]int{}
+	}
+	w.rep.profiles[strings.Clone(url)]++
+}
+
+// checkExtensionContext reports an extension of a loaded guide used where
+// its definition's context does not allow it. path is the FHIRPath location
+// of the extension; the element it extends is its parent.
+func (w *walker) checkExtensionContext(n jsontree.ID, elemPath string) {
+	set := w.v.opts.Guides
+	if set == nil {
+		return
+	}
+	u := w.tree.Get(n, "url")
+	if u == jsontree.None || w.tree.Kind(u) != jsontree.String {
+		return
+	}
+	fr := w.frames[len(w.frames)-1]
+	// The element's path in its resource, indexes removed, and its type.
+	rel := string(w.path[fr.pathStart:])
+	if i := strings.LastIndex(rel, ".extension"); i >= 0 {
+		rel = rel[:i]
+	} else if i := strings.LastIndex(rel, ".modifierExtension"); i >= 0 {
+		rel = rel[:i]
+	}
+	path := fr.typeName + stripIndexes(rel)
+	typeName := strings.TrimSuffix(strings.TrimSuffix(elemPath, ".extension"), ".modifierExtension")
+	if strings.Contains(typeName, ".") {
+		typeName = "BackboneElement"
+	}
+	msg, p := set.CheckContext(w.tree.Str(u), path, typeName)
+	if msg == "" {
+		return
+	}
+	w.issue(n, false, Error, "structure", profile.RuleContext, msg)
+	w.rep.Issues[len(w.rep.Issues)-1].Profile = p.Ref()
+}
+
+func stripIndexes(s string) string {
+	if !strings.Contains(s, "[") {
+		return s
+	}
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // reportProfiles adds one note listing the claimed profiles not checked.

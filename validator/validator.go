@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/profile"
 )
 
 // Options configure a Validator. The zero value validates against the
@@ -19,6 +20,12 @@ type Options struct {
 	Definitions *definitions.Set
 	// SkipInvariants turns off FHIRPath constraint evaluation.
 	SkipInvariants bool
+	// Guides are the profiles of loaded implementation guides: meta.profile
+	// claims they hold are enforced, extension contexts checked.
+	Guides *profile.Set
+	// Profiles are canonical URLs of Guides' profiles to check every
+	// (not contained) resource of their type against (--profile).
+	Profiles []string
 	// Progress, when set, is called now and then with resources done of total.
 	Progress func(done, total int)
 }

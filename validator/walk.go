@@ -43,7 +43,9 @@ type walker struct {
 type resourceFrame struct {
 	node      jsontree.ID
 	contained bool
-	entry     int // Bundle entry index, or -1
+	entry     int    // Bundle entry index, or -1
+	typeName  string // its resourceType
+	pathStart int    // length of the path up to the resource
 }
 
 // walkHooks lets later stages (invariants, references) see elements as the
@@ -151,8 +153,7 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 		}
 	}
 	w.rep.Resources = append(w.rep.Resources, res)
-	w.frames = append(w.frames, resourceFrame{node: n, contained: contained, entry: entry})
-	w.noteProfiles(n)
+	w.frames = append(w.frames, resourceFrame{node: n, contained: contained, entry: entry, typeName: name, pathStart: len(w.path)})
 
 	scoped := name == "Bundle" || len(w.frames) == 1
 	if scoped {
@@ -162,6 +163,7 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 		w.hooks.element(w, n, typ.Root, name)
 	}
 	w.walkObject(n, typ.Root, name, true)
+	w.applyProfiles(n, name, contained)
 	if contained {
 		w.checkContained(n)
 	}
@@ -415,6 +417,7 @@ func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode st
 		}
 	case "Extension":
 		w.checkExtension(n)
+		w.checkExtensionContext(n, elem.Path)
 	case "Coding":
 		w.checkCoding(n)
 	}

@@ -133,11 +133,11 @@ func makeReport(o *reportOptions, args []string, stdin io.Reader) (*report.Repor
 		}
 		meta.Definitions.Guides = append(meta.Definitions.Guides, p)
 	}
-	defs, err := loadDefinitions(o.core, o.igs)
+	defs, guides, err := loadDefinitions(o.core, o.igs)
 	if err != nil {
 		return nil, err
 	}
-	v, err := validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: defs})
+	v, err := validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: defs, Guides: guides})
 	if err != nil {
 		return nil, err
 	}

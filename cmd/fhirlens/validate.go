@@ -14,6 +14,7 @@ import (
 
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/profile"
 )
 
 const validateUsage = `usage: fhirlens validate [FLAGS] FILE|FOLDER...|-
@@ -25,6 +26,11 @@ decompressed); "-" reads standard input. Formats:
   json     the reports as a JSON array
   outcome  one OperationOutcome per input; several inputs give a collection
            Bundle of OperationOutcomes in input order
+--ig loads an implementation guide: a FHIR package (.tgz), a folder of
+conformance resources, or a package id found in the local package cache
+(~/.fhir/packages); its dependencies are read from the other guides and the
+cache. Resources are then checked against the guides' profiles they claim in
+meta.profile, and against each --profile URL of their type.
 Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.
 `
 
@@ -32,7 +38,7 @@ Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.
 type validateOptions struct {
 	format, color, level, core string
 	noInv, summary             bool
-	igs                        multiFlag
+	igs, profiles              multiFlag
 }
 
 // validateFlags builds the flag set of "fhirlens validate" (also used by the
@@ -45,7 +51,8 @@ func validateFlags() (*flag.FlagSet, *validateOptions) {
 	flags.StringVar(&o.color, "color", "auto", "colour the text output: auto, always or never")
 	flags.StringVar(&o.level, "level", "information", "show findings of this `severity` and worse: error, warning or information")
 	flags.StringVar(&o.core, "core", "", "validate against this core `package` (.tgz, e.g. the STU3 core) instead of the embedded R4")
-	flags.Var(&o.igs, "ig", "add an implementation guide `package` (.tgz); its extensions and value sets are then known (repeatable)")
+	flags.Var(&o.igs, "ig", "load an implementation `guide` (.tgz, folder or name#version from the package cache); its profiles are enforced (repeatable)")
+	flags.Var(&o.profiles, "profile", "check each resource of the profile's type against this profile `URL` of a loaded guide (repeatable)")
 	flags.BoolVar(&o.summary, "summary", false, "print the findings per rule with counts instead of one line each")
 	return flags, o
 }
@@ -72,12 +79,26 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := minLevel.UnmarshalText([]byte(o.level)); err != nil || minLevel == validator.Fatal {
 		return usageError(stderr, "validate", "unknown level %q (error, warning or information)", o.level)
 	}
-	defs, err := loadDefinitions(*core, igs)
+	defs, guides, err := loadDefinitions(*core, igs)
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}
-	v, err := validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: defs})
+	if guides != nil {
+		for _, p := range guides.Problems {
+			fmt.Fprintln(stderr, "fhirlens validate: warning:", p)
+		}
+	}
+	for _, u := range o.profiles {
+		if p, err := guides.Profile(u); p == nil {
+			if err == nil {
+				err = fmt.Errorf("profile %s is not in the loaded guides (give its guide with --ig)", u)
+			}
+			fmt.Fprintln(stderr, "fhirlens validate:", err)
+			return 2
+		}
+	}
+	v, err := validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: defs, Guides: guides, Profiles: o.profiles})
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
@@ -114,40 +135,42 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // loadDefinitions builds the definitions from packages given on the command
-// line; nil (no flags) means the embedded R4.
-func loadDefinitions(core string, igs []string) (*definitions.Set, error) {
+// line (nil, no flags: the embedded R4) and the profiles of the guides.
+func loadDefinitions(core string, igs []string) (*definitions.Set, *profile.Set, error) {
 	if core == "" && len(igs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var set *definitions.Set
 	if core != "" {
 		f, err := os.Open(core)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		defer f.Close()
 		if set, err = definitions.LoadPackage(f); err != nil {
-			return nil, fmt.Errorf("%s: %w", core, err)
+			return nil, nil, fmt.Errorf("%s: %w", core, err)
 		}
 	} else {
 		r4, err := definitions.R4()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		set = r4.Clone() // the embedded set is shared and read-only: extend a copy
 	}
+	cache := profile.CacheDir()
+	var guides []*profile.Guide
 	for _, ig := range igs {
-		f, err := os.Open(ig)
+		g, err := profile.Load(ig, cache)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		err = set.AddPackage(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", ig, err)
-		}
+		guides = append(guides, g)
 	}
-	return set, nil
+	guides = profile.ResolveDependencies(guides, cache)
+	if err := profile.AddToDefinitions(set, guides); err != nil {
+		return nil, nil, err
+	}
+	return set, profile.NewSet(set, guides), nil
 }
 
 // multiFlag collects a repeatable string flag.

@@ -1,0 +1,110 @@
+package profile_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fhirlens/fhirlens/validator"
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/profile"
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+var usCore struct {
+	once sync.Once
+	v    *validator.Validator
+	set  *profile.Set
+	err  error
+}
+
+// usCoreValidator is a validator with US Core 3.1.0 loaded from the shared
+// reference data.
+func usCoreValidator(t testing.TB) (*validator.Validator, *profile.Set) {
+	t.Helper()
+	dir := sharedtest.Dir(t)
+	usCore.once.Do(func() {
+		v, set, err := loadGuides(filepath.Join(dir, "fhir", "hl7.fhir.us.core-3.1.0.tgz"))
+		usCore.v, usCore.set, usCore.err = v, set, err
+	})
+	if usCore.err != nil {
+		t.Fatal(usCore.err)
+	}
+	return usCore.v, usCore.set
+}
+
+func loadGuides(paths ...string) (*validator.Validator, *profile.Set, error) {
+	r4, err := definitions.R4()
+	if err != nil {
+		return nil, nil, err
+	}
+	defs := r4.Clone()
+	var guides []*profile.Guide
+	for _, p := range paths {
+		g, err := profile.Load(p, "")
+		if err != nil {
+			return nil, nil, err
+		}
+		guides = append(guides, g)
+	}
+	if err := profile.AddToDefinitions(defs, guides); err != nil {
+		return nil, nil, err
+	}
+	set := profile.NewSet(defs, guides)
+	v, err := validator.New(validator.Options{Definitions: defs, Guides: set})
+	return v, set, err
+}
+
+// findingsText renders a report's findings one a line, for golden files.
+func findingsText(rep *validator.Report) string {
+	var b strings.Builder
+	for _, f := range rep.Issues {
+		fmt.Fprintf(&b, "%d:%d %s %s [%s] %s", f.Line, f.Col, f.Severity, f.Expression, f.Rule, f.Message)
+		if f.Profile != "" {
+			fmt.Fprintf(&b, " {profile %s}", f.Profile)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// TestGoldenUSCore validates hand-made broken US Core instances (each
+// broken in known ways) against US Core 3.1.0 and compares the findings
+// with their .golden files. Run with -update to accept new output.
+func TestGoldenUSCore(t *testing.T) {
+	v, _ := usCoreValidator(t)
+	inputs, err := filepath.Glob("testdata/uscore/*.json")
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no inputs: %v", err)
+	}
+	for _, in := range inputs {
+		t.Run(filepath.Base(in), func(t *testing.T) {
+			data, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := findingsText(v.Validate(context.Background(), filepath.Base(in), data))
+			golden := strings.TrimSuffix(in, ".json") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("findings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}

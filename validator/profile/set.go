@@ -1,0 +1,257 @@
+package profile
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/fhirpath"
+	"github.com/fhirlens/fhirlens/validator/structure"
+	"github.com/tidwall/gjson"
+)
+
+// Set is the profiles of the loaded guides, compiled on first use. It is
+// safe for concurrent use.
+type Set struct {
+	Defs   *definitions.Set
+	Guides []*Guide
+	// Problems lists what could not be loaded or resolved (missing
+	// dependencies, broken files), one line each, in guide order.
+	Problems []string
+
+	entries map[string]*entry // by canonical URL
+	urls    []string
+
+	coreOnce sync.Once
+	coreKeys map[string]bool // constraint keys of the base definitions
+}
+
+type entry struct {
+	guide *Guide
+	file  *File
+	once  sync.Once
+	prof  *Profile
+	err   error
+}
+
+// coreIDs are the package names that stand for the FHIR core itself.
+var coreIDs = map[string]bool{"hl7.fhir.r4.core": true, "hl7.fhir.r3.core": true, "hl7.fhir.core": true,
+	"hl7.fhir.r4b.core": true, "hl7.fhir.r5.core": true}
+
+// NewSet indexes the profiles of guides (later guides win on equal URLs).
+// defs must already hold the guides' definitions (see AddToDefinitions) so
+// that their value sets and code systems are known.
+func NewSet(defs *definitions.Set, guides []*Guide) *Set {
+	s := &Set{Defs: defs, Guides: guides, entries: map[string]*entry{}}
+	have := map[string]bool{}
+	for _, g := range guides {
+		have[g.Name] = true
+		have[g.ID()] = true
+	}
+	reported := map[string]bool{}
+	for _, g := range guides {
+		for _, p := range g.Problems {
+			s.Problems = append(s.Problems, g.ID()+": "+p)
+		}
+		for _, d := range g.Deps {
+			if coreIDs[d.Name] || have[d.Name] || reported[d.Name+"#"+d.Version] {
+				continue
+			}
+			reported[d.Name+"#"+d.Version] = true
+			s.Problems = append(s.Problems, fmt.Sprintf("%s: dependency %s#%s is not loaded (not given with --ig and not in the local package cache): profiles, extensions and value sets from it are unknown", g.ID(), d.Name, d.Version))
+		}
+		for i := range g.Files {
+			f := &g.Files[i]
+			if f.Kind != "StructureDefinition" || gjson.GetBytes(f.Data, "derivation").String() != "constraint" {
+				continue
+			}
+			if _, dup := s.entries[f.URL]; !dup {
+				s.urls = append(s.urls, f.URL)
+			}
+			s.entries[f.URL] = &entry{guide: g, file: f}
+		}
+	}
+	sort.Strings(s.urls)
+	return s
+}
+
+// AddToDefinitions adds the guides' StructureDefinitions, ValueSets and
+// CodeSystems to defs (for base validation of their extensions and for
+// value set expansion).
+func AddToDefinitions(defs *definitions.Set, guides []*Guide) error {
+	for _, g := range guides {
+		if err := defs.AddPackage(bytesReader(g.Package())); err != nil {
+			return fmt.Errorf("%s: %w", g.Source, err)
+		}
+	}
+	return nil
+}
+
+// ResolveDependencies loads, from the package cache, the dependencies of
+// guides that are not among them (transitively). Core packages are never
+// loaded: the core is built in. Missing ones are left for NewSet to report.
+func ResolveDependencies(guides []*Guide, cache string) []*Guide {
+	have := map[string]bool{}
+	for _, g := range guides {
+		have[g.Name] = true
+	}
+	out := guides
+	for i := 0; i < len(out); i++ {
+		for _, d := range out[i].Deps {
+			if coreIDs[d.Name] || have[d.Name] || cache == "" {
+				continue
+			}
+			if g, err := LoadCached(cache, d.Name+"#"+d.Version); err == nil {
+				have[d.Name] = true
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
+// URLs lists the canonical URLs of the profiles and extensions, sorted.
+func (s *Set) URLs() []string { return s.urls }
+
+// Known reports whether url (with or without |version) is a profile of the set.
+func (s *Set) Known(url string) bool {
+	if s == nil {
+		return false
+	}
+	u, _, _ := strings.Cut(url, "|")
+	return s.entries[u] != nil
+}
+
+// Profile returns the compiled profile for a canonical URL ("|version" is
+// ignored when the set holds one version); nil, nil when it is unknown, and
+// an error when it is known but cannot be used (no snapshot, bad JSON).
+func (s *Set) Profile(url string) (*Profile, error) {
+	if s == nil {
+		return nil, nil
+	}
+	u, _, _ := strings.Cut(url, "|")
+	e := s.entries[u]
+	if e == nil {
+		return nil, nil
+	}
+	e.once.Do(func() {
+		sd, err := structure.Decode(e.file.Data)
+		if err != nil {
+			e.err = fmt.Errorf("%s (%s): %v", u, e.file.Name, err)
+			return
+		}
+		e.prof, e.err = compile(sd, e.guide)
+		if e.err == nil {
+			s.prepare(e.prof, e.prof.Root)
+		}
+	})
+	return e.prof, e.err
+}
+
+// prepare indexes children, compiles the profile's own invariants, the
+// bindings to check and the slice matchers of e and its descendants.
+func (s *Set) prepare(p *Profile, e *Elem) {
+	e.index()
+	s.prepareConstraints(e)
+	s.prepareBinding(e)
+	for _, c := range e.Children {
+		s.prepare(p, c)
+	}
+	for _, sl := range e.Slices {
+		s.prepare(p, sl)
+	}
+	if len(e.Slices) > 0 {
+		if e.Slicing == nil && e.Choice {
+			// Type slices of a choice element need no declared slicing.
+			e.Slicing = &structure.Slicing{Discriminator: []structure.Discriminator{{Type: "type", Path: "$this"}}, Rules: "open"}
+		}
+		for _, sl := range e.Slices {
+			sl.disc = s.compileDiscriminators(e, sl)
+		}
+	}
+}
+
+// prepareConstraints keeps the invariants the base definitions do not have.
+func (s *Set) prepareConstraints(e *Elem) {
+	s.coreOnce.Do(s.collectCoreKeys)
+	for _, c := range e.Def.Constraint {
+		if c.Expression == "" || s.coreKeys[c.Key] {
+			continue
+		}
+		expr, err := fhirpath.CompileCached(c.Expression)
+		e.constraints = append(e.constraints, constraint{key: c.Key, human: strings.TrimSpace(c.Human), severity: c.Severity, expr: expr, err: err})
+	}
+}
+
+func (s *Set) collectCoreKeys() {
+	s.coreKeys = map[string]bool{}
+	var walk func(e *definitions.Element, depth int)
+	walk = func(e *definitions.Element, depth int) {
+		if e == nil || depth > 64 {
+			return
+		}
+		for _, c := range e.Constraints {
+			s.coreKeys[c.Key] = true
+		}
+		for _, c := range e.Children {
+			walk(c, depth+1)
+		}
+	}
+	for _, name := range s.Defs.TypeNames {
+		walk(s.Defs.Types[name].Root, 0)
+	}
+}
+
+// prepareBinding decides whether the element's binding is the profile's own
+// (a different value set or a stronger strength than the base), so the base
+// walk's check is not repeated.
+func (s *Set) prepareBinding(e *Elem) {
+	b := e.Def.Binding
+	if b == nil || b.ValueSet == "" || (b.Strength != "required" && b.Strength != "extensible") {
+		return
+	}
+	vs, _, _ := strings.Cut(b.ValueSet, "|")
+	if base := s.baseElement(e.Path); base != nil && base.Binding != nil && base.Binding.ValueSet == vs &&
+		(base.Binding.Strength == b.Strength || base.Binding.Strength == "required") {
+		return
+	}
+	e.bindingVS, e.strength = vs, b.Strength
+}
+
+// baseElement finds the base definition of an element path
+// ("Patient.name.given"), stepping into data types.
+func (s *Set) baseElement(path string) *definitions.Element {
+	segs := strings.Split(path, ".")
+	t := s.Defs.Type(segs[0])
+	if t == nil || t.Root == nil {
+		return nil
+	}
+	cur := t.Root
+	for _, seg := range segs[1:] {
+		name := strings.TrimSuffix(seg, "[x]")
+		next := cur.ChildByName(name)
+		if next == nil && len(cur.Children) == 0 && len(cur.Types) == 1 {
+			next = s.Defs.Content(cur, cur.Types[0].Code).ChildByName(name)
+		}
+		if next == nil {
+			return nil
+		}
+		cur = next
+	}
+	return cur
+}
+
+// ExtensionContext returns the contexts of an extension definition of the
+// set, and whether the set holds it.
+func (s *Set) ExtensionContext(url string) (*Profile, bool) {
+	if !s.Known(url) {
+		return nil, false
+	}
+	p, err := s.Profile(url)
+	if err != nil || p == nil || p.Type != "Extension" {
+		return nil, false
+	}
+	return p, true
+}
