@@ -10,10 +10,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/profile"
-	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
