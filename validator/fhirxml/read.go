@@ -86,6 +86,11 @@ type run struct {
 	sideCount int
 	pathLen   int
 	valueKind primitive.Kind
+	// where the member starts, to drop the value array of a repeating
+	// primitive whose items all lack a value (JSON then has only "_name")
+	keyStart, marksStart int
+	firstBefore          bool
+	valued               int
 }
 
 func (c *conv) pathString() string { return string(c.path) }
@@ -309,6 +314,7 @@ func (c *conv) child(obj *object, t *tag) {
 			c.out.b = append(c.out.b, '[')
 		}
 	} else if r.array {
+		r.keyStart, r.marksStart, r.firstBefore = len(c.out.b), len(c.out.from), obj.first
 		c.key(obj, t.name, t.start)
 		c.out.mark(t.start)
 		c.out.b = append(c.out.b, '[')
@@ -400,6 +406,11 @@ func (c *conv) closeRun(obj *object) {
 	}
 	if r.array {
 		c.out.b = append(c.out.b, ']')
+		if r.kind == kindPrimitive && r.valued == 0 {
+			c.out.b = c.out.b[:r.keyStart]
+			c.out.from, c.out.to = c.out.from[:r.marksStart], c.out.to[:r.marksStart]
+			obj.first = r.firstBefore
+		}
 	}
 	if r.side != nil {
 		if r.sideCount > 0 {
@@ -519,6 +530,7 @@ func (c *conv) primitive(obj *object, t *tag, i int) {
 			c.out.b = append(c.out.b, ',')
 		}
 		if value != nil {
+			r.valued++
 			c.value(value, r.valueKind)
 		} else {
 			c.out.mark(t.start)
