@@ -14,7 +14,7 @@ func (v *Validator) runXML(ctx context.Context, rep *Report, data []byte) {
 	first := len(rep.Issues)
 	for _, p := range probs {
 		line, col := positionOf(data, tree, p.Offset)
-		rep.Issues = append(rep.Issues, Issue{Severity: Severity(p.Severity), Code: p.Code, Rule: p.Rule, Offset: p.Offset,
+		rep.Issues = append(rep.Issues, Issue{Severity: p.Severity, Code: p.Code, Rule: p.Rule, Offset: p.Offset,
 			Line: line, Col: col, Expression: p.Path, Message: p.Message, Resource: -1})
 	}
 	if tree == nil {

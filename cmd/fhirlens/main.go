@@ -25,7 +25,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"validate", "FILE|FOLDER...|-", "check FHIR JSON (resource, Bundle, ndjson)",
+		{"validate", "FILE|FOLDER...|-", "check FHIR JSON or XML (resource, Bundle, ndjson)",
 			func() *flag.FlagSet { fs, _ := validateFlags(); return fs }, runValidate},
 		{"report", "INPUT|FOLDER... --out DIR", "write a conformance report (JSON, HTML, SARIF, JUnit)",
 			func() *flag.FlagSet { fs, _ := reportFlags(); return fs }, runReport},
@@ -33,6 +33,8 @@ func init() {
 			func() *flag.FlagSet { fs, _ := verifyFlags(); return fs }, runVerify},
 		{"fhirpath", "EXPRESSION FILE|-", "evaluate a FHIRPath expression on a resource",
 			func() *flag.FlagSet { fs, _ := fhirpathFlags(); return fs }, runFHIRPath},
+		{"convert", "FILE|-", "convert a resource between FHIR JSON and XML (canonical form)",
+			func() *flag.FlagSet { fs, _ := convertFlags(); return fs }, runConvert},
 		{"serve", "", "serve the browser app",
 			func() *flag.FlagSet { fs, _ := serveFlags(); return fs },
 			func(args []string, _ io.Reader, stdout, stderr io.Writer) int { return runServe(args, stdout, stderr) }},

@@ -1,13 +1,15 @@
 package fhirxml
 
-// Severity of a Problem, ordered from worst to mildest (as the validator's).
-type Severity uint8
+import "github.com/fhirlens/fhirlens/validator/finding"
+
+// Severity of a Problem: the engine's finding.Severity.
+type Severity = finding.Severity
 
 const (
-	Fatal Severity = iota
-	Error
-	Warning
-	Information
+	Fatal       = finding.Fatal
+	Error       = finding.Error
+	Warning     = finding.Warning
+	Information = finding.Information
 )
 
 // Problem is something wrong with the XML as XML or as FHIR XML. Fatal
@@ -21,27 +23,28 @@ type Problem struct {
 	Message  string
 }
 
-// Rule describes one rule this package reports.
-type Rule struct {
-	ID, Code string
-	Severity Severity
-	Summary  string
+// The rules of FHIR XML this package reports, registered with the engine's
+// rule registry.
+func init() {
+	for _, r := range rules {
+		r.Source = "FHIR XML (http://hl7.org/fhir/R4/xml.html)"
+		finding.Define(r)
+	}
 }
 
-// Rules lists every rule id Parse can report, for the rule registry.
-var Rules = []Rule{
-	{"xml.syntax", "structure", Fatal, "the input is not well-formed XML"},
-	{"xml.dtd", "security", Fatal, "a DOCTYPE (DTD) is present: FHIR XML has none, and fhirlens never reads DTDs or expands entities"},
-	{"xml.entity", "structure", Error, "an entity other than XML's five predefined ones and character references; nothing is expanded"},
-	{"xml.encoding", "structure", Fatal, "the XML declares an encoding other than UTF-8"},
-	{"xml.depth", "too-costly", Fatal, "the XML nests deeper than the reader's limit"},
-	{"xml.size", "too-costly", Fatal, "the XML is larger than 2 GB"},
-	{"xml.not-fhir", "structure", Fatal, "the root element is not a FHIR resource (CDA, HTML, other XML)"},
-	{"xml.namespace", "structure", Error, "an element is not in the FHIR namespace (or the narrative div not in XHTML's)"},
-	{"xml.order", "structure", Error, "an element is out of the order its definition gives"},
-	{"xml.repeated", "structure", Error, "an element repeats where its definition allows one, or its repeats are not together"},
-	{"xml.text", "structure", Error, "text content where FHIR has none (values go in value attributes)"},
-	{"xml.attribute", "structure", Error, "an attribute FHIR XML does not have here (only value, id and url exist)"},
-	{"xml.primitive-empty", "structure", Error, "a primitive element with neither a value attribute nor children"},
-	{"xml.resource-wrapper", "structure", Error, "a resource wrapper (contained, entry.resource ...) without exactly one resource inside"},
+var rules = []finding.Rule{
+	{ID: "xml.syntax", Code: "structure", Severity: Fatal, Summary: "the input is not well-formed XML"},
+	{ID: "xml.dtd", Code: "security", Severity: Fatal, Summary: "a DOCTYPE (DTD) is present: FHIR XML has none, and fhirlens never reads DTDs or expands entities"},
+	{ID: "xml.entity", Code: "structure", Severity: Error, Summary: "an entity other than XML's five predefined ones and character references; nothing is expanded"},
+	{ID: "xml.encoding", Code: "structure", Severity: Fatal, Summary: "the XML declares an encoding other than UTF-8"},
+	{ID: "xml.depth", Code: "too-costly", Severity: Fatal, Summary: "the XML nests deeper than the reader's limit"},
+	{ID: "xml.size", Code: "too-costly", Severity: Fatal, Summary: "the XML is larger than 2 GB"},
+	{ID: "xml.not-fhir", Code: "structure", Severity: Fatal, Summary: "the root element is not a FHIR resource (CDA, HTML, other XML)"},
+	{ID: "xml.namespace", Code: "structure", Severity: Error, Summary: "an element is not in the FHIR namespace (or the narrative div not in XHTML's)"},
+	{ID: "xml.order", Code: "structure", Severity: Error, Summary: "an element is out of the order its definition gives"},
+	{ID: "xml.repeated", Code: "structure", Severity: Error, Summary: "an element repeats where its definition allows one, or its repeats are not together"},
+	{ID: "xml.text", Code: "structure", Severity: Error, Summary: "text content where FHIR has none (values go in value attributes)"},
+	{ID: "xml.attribute", Code: "structure", Severity: Error, Summary: "an attribute FHIR XML does not have here (only value, id and url exist)"},
+	{ID: "xml.primitive-empty", Code: "structure", Severity: Error, Summary: "a primitive element with neither a value attribute nor children"},
+	{ID: "xml.resource-wrapper", Code: "structure", Severity: Error, Summary: "a resource wrapper (contained, entry.resource ...) without exactly one resource inside"},
 }

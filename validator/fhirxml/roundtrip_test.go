@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
+	"github.com/fhirlens/fhirlens/validator/definitions"
 )
 
 // roundTrip checks one JSON resource: JSON → XML → JSON gives the same
