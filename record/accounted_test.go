@@ -31,11 +31,11 @@ func allCards(m *Model) []*Card {
 func checkAccounted(t *testing.T, m *Model) {
 	t.Helper()
 	cards := allCards(m)
-	if len(cards) != m.Input.Resources {
-		t.Errorf("%d cards placed, input has %d resources", len(cards), m.Input.Resources)
+	if len(cards)+len(m.Duplicates) != m.Input.Resources {
+		t.Errorf("%d cards placed and %d duplicates, input has %d resources", len(cards), len(m.Duplicates), m.Input.Resources)
 	}
 	c := m.Counts
-	if c.Banners+c.InSections+c.Unlinked != c.Resources || c.Resources != m.Input.Resources {
+	if c.Banners+c.InSections+c.Unlinked+c.Duplicates != c.Resources || c.Resources != m.Input.Resources {
 		t.Errorf("counts do not add up: %+v", c)
 	}
 	keys := map[string]bool{}

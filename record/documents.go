@@ -173,10 +173,16 @@ func (b *builder) describeComposition(it *item) {
 // document builds the Composition view when the first resource of a Bundle
 // is a Composition (a FHIR document).
 func (b *builder) document() *Document {
-	if b.in.kind != "bundle" || len(b.in.items) == 0 || b.in.items[0].rtype != "Composition" || b.in.items[0].loc.Entry == nil || *b.in.items[0].loc.Entry != 0 {
+	var it *item
+	for _, c := range b.in.items {
+		if c.fileKind == "bundle" && c.rtype == "Composition" && c.loc.Entry != nil && *c.loc.Entry == 0 {
+			it = c
+			break
+		}
+	}
+	if it == nil {
 		return nil
 	}
-	it := b.in.items[0]
 	var r fhir.Composition
 	decodeResource(it.raw, &r)
 	d := &Document{

@@ -19,6 +19,10 @@ type item struct {
 	key     string
 	card    *Card
 	patient string // PatientRecord key, "" when unlinked
+	// file is the index of the item's file in a record set; fileKind and
+	// fileBundleType describe that file.
+	file                     int
+	fileKind, fileBundleType string
 	// reading is an Observation's value for vital-sign series.
 	reading     string
 	readingNum  *float64

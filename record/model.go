@@ -20,19 +20,45 @@ type Model struct {
 	Skipped []Skipped `json:"skipped"`
 	// Counts summarises where every resource landed (for "nothing lost").
 	Counts Counts `json:"counts"`
+	// Files lists the inputs of a record set (SummarizeFiles with more than
+	// one file); empty for a single input.
+	Files []FileInfo `json:"files,omitempty"`
+	// Duplicates are resources given again in another file (same type and
+	// id): said once here, shown once (the first) in the record.
+	Duplicates []Duplicate `json:"duplicates,omitempty"`
+}
+
+// FileInfo describes one file of a record set.
+type FileInfo struct {
+	Name       string `json:"name"`
+	Kind       string `json:"kind,omitempty"` // "bundle", "ndjson" or "resource"
+	BundleType string `json:"bundleType,omitempty"`
+	Resources  int    `json:"resources"`
+	// Error says why the file gave no resources to the record.
+	Error string `json:"error,omitempty"`
+}
+
+// Duplicate is a resource whose type and id an earlier file already gave.
+type Duplicate struct {
+	Type     string   `json:"type"`
+	ID       string   `json:"id"`
+	Location Location `json:"location"` // where the repeat is
+	SameAs   string   `json:"sameAs"`   // key of the card shown
 }
 
 // InputInfo describes the shape of the input.
 type InputInfo struct {
-	Kind       string `json:"kind"`                 // "bundle", "ndjson" or "resource"
+	Kind       string `json:"kind"`                 // "bundle", "ndjson", "resource", or "set" (several files)
 	BundleType string `json:"bundleType,omitempty"` // Bundle.type as written, when Kind is "bundle"
 	BundleID   string `json:"bundleId,omitempty"`
 	Resources  int    `json:"resources"` // resources found in the input (cards)
 }
 
-// Counts says where the input's resources landed; Banners+InSections+Unlinked == Resources.
+// Counts says where the input's resources landed;
+// Banners+InSections+Unlinked+Duplicates == Resources.
 type Counts struct {
 	Resources  int `json:"resources"`
+	Duplicates int `json:"duplicates,omitempty"` // repeats of a resource another file gave (see Model.Duplicates)
 	Banners    int `json:"banners"`    // Patient resources shown as a patient banner
 	InSections int `json:"inSections"` // cards in patient sections
 	Unlinked   int `json:"unlinked"`   // cards not linked to a patient
@@ -47,6 +73,7 @@ type Skipped struct {
 // Location says where a resource is in the input, so the UI can link a card
 // to validation findings and to its raw JSON.
 type Location struct {
+	File    *int   `json:"file,omitempty"`  // index of the file in a record set
 	Entry   *int   `json:"entry,omitempty"` // Bundle.entry index (0-based)
 	Line    *int   `json:"line,omitempty"`  // ndjson line number (1-based)
 	FullURL string `json:"fullUrl,omitempty"`

@@ -3,6 +3,7 @@ package record
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/fhirlens/fhirlens/validator/xhtml"
@@ -29,6 +30,24 @@ const maxNesting = 256
 //
 // It never panics: a failure anywhere becomes an error.
 func Summarize(data []byte, opts Options) (model *Model, err error) {
+	return SummarizeFiles([]File{{Data: data}}, opts)
+}
+
+// File is one input of a record set.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// SummarizeFiles builds one record from several files dropped together: the
+// resources of all files are merged per patient and references resolve
+// across files (a bulk export's Patient.ndjson, Condition.ndjson, … are one
+// record). A resource whose type and id an earlier file already gave is said
+// once (Model.Duplicates) and shown once. With more than one file, card keys
+// are prefixed "f<file index>:" and Location.File is set.
+//
+// It never panics: a failure anywhere becomes an error.
+func SummarizeFiles(files []File, opts Options) (model *Model, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			model, err = nil, fmt.Errorf("record: internal error summarising input: %v", r)
@@ -40,6 +59,76 @@ func Summarize(data []byte, opts Options) (model *Model, err error) {
 	if opts.SanitizeNarrative == nil {
 		opts.SanitizeNarrative = xhtml.Sanitize
 	}
+	if len(files) == 0 {
+		return nil, errors.New("record: no input")
+	}
+	if len(files) == 1 {
+		in, err := splitChecked(files[0].Data)
+		if err != nil {
+			return nil, err
+		}
+		return newBuilder(in, opts).build(), nil
+	}
+	set := &input{kind: "set"}
+	var infos []FileInfo
+	var firstErr error
+	seen := map[string]*item{}
+	var dups []Duplicate
+	for i, f := range files {
+		info := FileInfo{Name: f.Name}
+		in, err := splitChecked(f.Data)
+		if err != nil {
+			info.Error = err.Error()
+			if firstErr == nil {
+				firstErr = err
+			}
+			infos = append(infos, info)
+			continue
+		}
+		info.Kind, info.BundleType, info.Resources = in.kind, in.bundleType, len(in.items)
+		infos = append(infos, info)
+		prefix := "f" + strconv.Itoa(i) + ":"
+		for _, sk := range in.skipped {
+			n := i
+			sk.Location.File = &n
+			set.skipped = append(set.skipped, sk)
+		}
+		for _, it := range in.items {
+			n := i
+			it.loc.File = &n
+			it.key = prefix + it.key
+			it.file = i
+			it.fileKind, it.fileBundleType = in.kind, in.bundleType
+			if it.id != "" {
+				k := it.rtype + "/" + it.id
+				if first, ok := seen[k]; ok && first.file != i {
+					dups = append(dups, Duplicate{Type: it.rtype, ID: it.id, Location: it.loc, SameAs: first.key})
+					continue
+				} else if !ok {
+					seen[k] = it
+				}
+			}
+			it.index = len(set.items)
+			set.items = append(set.items, it)
+		}
+	}
+	if len(set.items) == 0 && len(set.skipped) == 0 {
+		if firstErr != nil {
+			return nil, firstErr
+		}
+		return nil, errors.New("record: the files hold no FHIR resources")
+	}
+	m := newBuilder(set, opts).build()
+	m.Files = infos
+	m.Duplicates = dups
+	m.Counts.Duplicates = len(dups)
+	m.Counts.Resources += len(dups)
+	m.Input.Resources += len(dups)
+	return m, nil
+}
+
+// splitChecked bounds nesting, then splits one input into resources.
+func splitChecked(data []byte) (*input, error) {
 	if depth := nestingDepth(data); depth > maxNesting {
 		return nil, fmt.Errorf("record: JSON nested %d levels deep (limit %d)", depth, maxNesting)
 	}
@@ -50,8 +139,10 @@ func Summarize(data []byte, opts Options) (model *Model, err error) {
 	if len(in.items) == 0 && len(in.skipped) == 0 {
 		return nil, errors.New("record: input holds no FHIR resources")
 	}
-	b := newBuilder(in, opts)
-	return b.build(), nil
+	for _, it := range in.items {
+		it.fileKind, it.fileBundleType = in.kind, in.bundleType
+	}
+	return in, nil
 }
 
 // nestingDepth returns the maximum nesting of JSON arrays and objects,

@@ -8,12 +8,15 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+
+	"github.com/fhirlens/fhirlens/record"
 )
 
 // register publishes globalThis.fhirlens with the page-facing API:
 //
 //	validate(id, name, bytes, {record}) → posts progress, "result" (report JSON) and, with record, "record"
 //	summarize(id, name, bytes)          → posts "record" (view model JSON)
+//	summarizeSet(id, names, bytesList)  → posts "record": one record from several files
 //	outcome(id, reportsJSON)            → posts "outcome" (OperationOutcome JSON)
 //	cancel(id)                          → posts "cancelled" for a job that had not finished
 //	info()                              → returns {version, go, fhirVersion, ...}
@@ -35,6 +38,14 @@ func register(svc *service) error {
 		},
 		"summarize": func(args []safejs.Value) (any, error) {
 			j, err := jobFromArgs(jobSummarize, args)
+			if err != nil {
+				return nil, err
+			}
+			svc.enqueue(j)
+			return nil, nil
+		},
+		"summarizeSet": func(args []safejs.Value) (any, error) {
+			j, err := setJobFromArgs(args)
 			if err != nil {
 				return nil, err
 			}
@@ -70,7 +81,7 @@ func register(svc *service) error {
 		"info": func([]safejs.Value) (any, error) { return svc.info(), nil },
 	}
 	obj := map[string]any{}
-	for _, name := range []string{"validate", "summarize", "outcome", "cancel", "info"} {
+	for _, name := range []string{"validate", "summarize", "summarizeSet", "outcome", "cancel", "info"} {
 		call := api[name]
 		fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (result any) {
 			defer func() {
@@ -127,6 +138,42 @@ func jobFromArgs(kind jobKind, args []safejs.Value) (*job, error) {
 		return nil, fmt.Errorf("bytes: %w", err)
 	}
 	return &job{id: id, kind: kind, name: name, data: data}, nil
+}
+
+// setJobFromArgs reads (id, names, bytesList): arrays of equal length.
+func setJobFromArgs(args []safejs.Value) (*job, error) {
+	if len(args) < 3 {
+		return nil, errors.New("needs (id, names, bytesList)")
+	}
+	id, err := args[0].Int()
+	if err != nil {
+		return nil, fmt.Errorf("id: %w", err)
+	}
+	n, err := args[1].Length()
+	if err != nil {
+		return nil, fmt.Errorf("names: %w", err)
+	}
+	if m, err := args[2].Length(); err != nil || m != n {
+		return nil, errors.New("bytesList: one Uint8Array per name")
+	}
+	files := make([]record.File, n)
+	for i := range n {
+		nv, err := args[1].Index(i)
+		if err != nil {
+			return nil, err
+		}
+		if files[i].Name, err = nv.String(); err != nil {
+			return nil, fmt.Errorf("names[%d]: %w", i, err)
+		}
+		bv, err := args[2].Index(i)
+		if err != nil {
+			return nil, err
+		}
+		if files[i].Data, err = copyBytes(bv); err != nil {
+			return nil, fmt.Errorf("bytesList[%d]: %w", i, err)
+		}
+	}
+	return &job{id: id, kind: jobSummarizeSet, name: "record set", files: files}, nil
 }
 
 func copyBytes(src safejs.Value) ([]byte, error) {

@@ -18,3 +18,13 @@ func summarizeRecord(data []byte) ([]byte, error) {
 	}
 	return json.Marshal(model)
 }
+
+// summarizeRecordSet builds one record from several files dropped together
+// (resources merged per patient, references resolved across files).
+func summarizeRecordSet(files []record.File) ([]byte, error) {
+	model, err := record.SummarizeFiles(files, record.Options{OmitAttachmentData: true})
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(model)
+}

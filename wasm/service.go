@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fhirlens/fhirlens/record"
 	"github.com/fhirlens/fhirlens/validator"
 )
 
@@ -31,9 +32,10 @@ type message = map[string]any
 type jobKind int
 
 const (
-	jobValidate  jobKind = iota // validate, and summarise when asked
-	jobSummarize                // summarise only
-	jobOutcome                  // reports → OperationOutcome
+	jobValidate     jobKind = iota // validate, and summarise when asked
+	jobSummarize                   // summarise only
+	jobOutcome                     // reports → OperationOutcome
+	jobSummarizeSet                // one record from several files
 )
 
 // job is one request from the page. Its data was copied out of JS once.
@@ -42,8 +44,9 @@ type job struct {
 	kind     jobKind
 	name     string
 	data     []byte
-	record   bool // also build the record view model (jobValidate)
-	reported bool // the report has been posted; only the record is owed
+	files    []record.File // jobSummarizeSet
+	record   bool          // also build the record view model (jobValidate)
+	reported bool          // the report has been posted; only the record is owed
 	ctx      context.Context
 	cancel   context.CancelFunc
 }
@@ -67,8 +70,9 @@ type service struct {
 
 	lastPost, lastYield time.Time
 	// validate and summarize do the work; tests replace them.
-	validate  func(ctx context.Context, name string, data []byte) *validator.Report
-	summarize func(data []byte) ([]byte, error)
+	validate     func(ctx context.Context, name string, data []byte) *validator.Report
+	summarize    func(data []byte) ([]byte, error)
+	summarizeSet func(files []record.File) ([]byte, error)
 }
 
 func newService(post func(message), yield func()) *service {
@@ -79,6 +83,7 @@ func newService(post func(message), yield func()) *service {
 		wake:           make(chan struct{}, 1),
 		byID:           map[int]*job{},
 		summarize:      summarizeRecord,
+		summarizeSet:   summarizeRecordSet,
 	}
 }
 
@@ -180,6 +185,7 @@ func (s *service) finish(j *job) {
 	s.mu.Unlock()
 	j.cancel()
 	j.data = nil
+	j.files = nil
 }
 
 // run executes one job. A panic anywhere becomes a fatal finding (or an
@@ -192,7 +198,7 @@ func (s *service) run(j *job) {
 			switch {
 			case j.kind == jobOutcome:
 				s.post(message{"type": "error", "id": j.id, "message": fmt.Sprintf("internal error in fhirlens: %v", p)})
-			case j.kind == jobSummarize || j.reported:
+			case j.kind == jobSummarize || j.kind == jobSummarizeSet || j.reported:
 				s.post(message{"type": "record", "id": j.id, "name": j.name, "error": fmt.Sprintf("internal error building the record view (please report it with the input): %v", p)})
 			default:
 				s.post(message{"type": "result", "id": j.id, "name": j.name, "report": panicReport(j, p)})
@@ -210,7 +216,7 @@ func (s *service) run(j *job) {
 	switch j.kind {
 	case jobValidate:
 		s.runValidate(j)
-	case jobSummarize:
+	case jobSummarize, jobSummarizeSet:
 		s.runSummarize(j)
 	case jobOutcome:
 		s.runOutcome(j)
@@ -252,7 +258,13 @@ func (s *service) runValidate(j *job) {
 
 func (s *service) runSummarize(j *job) {
 	begin := time.Now()
-	model, err := s.summarize(j.data)
+	var model []byte
+	var err error
+	if j.kind == jobSummarizeSet {
+		model, err = s.summarizeSet(j.files)
+	} else {
+		model, err = s.summarize(j.data)
+	}
 	msg := message{"type": "record", "id": j.id, "name": j.name, "summarizeMs": ms(time.Since(begin))}
 	if err != nil {
 		msg["error"] = err.Error()

@@ -85,6 +85,7 @@ async function start(readers, names) {
   cancelAll();
   notice('');
   state.files = names.map((name) => ({ id: ++fileSeq, name, status: 'reading', progress: null }));
+  state.set = null; // one record from all files, when there are several
   state.current = state.files[0].id;
   state.rawFor = null;
   state.limit = 1500;
@@ -102,7 +103,7 @@ async function start(readers, names) {
       file.name = name;
       file.size = bytes.length;
       file.status = 'queued';
-      submit(file, bytes);
+      submit(file, bytes, readers.length === 1);
     } catch (err) {
       file.status = 'failed';
       file.error = err.message || String(err);
@@ -112,12 +113,14 @@ async function start(readers, names) {
   settle();
 }
 
-function submit(file, bytes) {
+// submit validates a file; a lone file also gets its record in the same job,
+// files dropped together get one record of all of them (buildRecordSet).
+function submit(file, bytes, withRecord) {
   const own = new Uint8Array(bytes.byteLength);
   own.set(bytes); // a buffer of its own, so it can be transferred whole
   file.bytes = null;
   file.jobId = engine.validate(file.name, own, {
-    record: true,
+    record: withRecord,
     onBytes(b) { file.bytes = b; },
     onProgress(m) { file.status = 'running'; file.progress = m; renderProgress(); },
     onReport(m) {
@@ -126,8 +129,8 @@ function submit(file, bytes) {
       file.report.issues ||= []; // Go writes an empty list as null
       file.report.resources ||= [];
       file.validateMs = m.validateMs;
-      file.status = 'summarizing';
-      renderProgress();
+      file.status = withRecord ? 'summarizing' : 'done';
+      if (withRecord) renderProgress(); else settle();
     },
     onRecord(m) {
       file.recordJSON = m.model || null;
@@ -177,10 +180,26 @@ function settle() {
     return;
   }
   if (!done.some((f) => f.id === state.current)) state.current = done[0].id;
+  if (done.length > 1) buildRecordSet(done);
   const errors = done.reduce((n, f) => n + f.report.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').length, 0);
   state.tab = errors === 0 && recordView.available() ? 'record' : 'issues';
   setPhase('done');
   renderResults();
+}
+
+// buildRecordSet asks for one record of every file read (a bulk export's
+// ndjson files are one record); the Record tab shows it when it arrives.
+function buildRecordSet(files) {
+  const ids = files.map((f) => f.id).join(',');
+  if (state.set && state.set.ids === ids) return;
+  const set = { id: `set:${ids}`, ids, name: `${files.length} files`, files, status: 'building' };
+  state.set = set;
+  const done = () => { if (state.set === set && state.tab === 'record') selectTab('record', false); };
+  engine.summarizeSet(files.map((f) => f.name), files.map((f) => f.bytes ? f.bytes.slice() : new Uint8Array(0)), {
+    onRecord(m) { set.recordJSON = m.model || null; set.recordError = m.error || null; set.summarizeMs = m.summarizeMs; set.status = 'done'; done(); },
+    onError(message) { set.recordError = message; set.status = 'done'; done(); },
+    onCancelled() { set.recordError = 'cancelled'; set.status = 'done'; done(); },
+  });
 }
 
 // resourceCount leaves out a top-level Bundle: it holds the resources.
@@ -360,8 +379,9 @@ function selectTab(name, user) {
     $('raw-title').textContent = file.name;
   }
   if (name === 'record') {
-    showRecord($('record-root'), file, {
-      openRaw: (offset) => openRaw(file, offset),
+    const set = state.set;
+    showRecord($('record-root'), set || file, {
+      openRaw: (offset, fileIndex) => openRaw(set && fileIndex !== undefined && set.files[fileIndex] ? set.files[fileIndex] : file, offset),
       openIssues: (query) => {
         state.query = query || '';
         $('issue-search').value = state.query;

@@ -93,6 +93,19 @@ export class Engine {
     return id;
   }
 
+  // summarizeSet builds one record from several files (copies of their
+  // bytes are sent; the page keeps its own) and returns the job id.
+  summarizeSet(names, bytesList, handlers) {
+    const id = this.nextId++;
+    if (this.broken) {
+      setTimeout(() => handlers.onError?.(this.broken));
+      return id;
+    }
+    this.jobs.set(id, { ...handlers, awaitingBytes: false, held: [] });
+    this.worker.postMessage({ type: 'summarizeSet', id, names, bytesList });
+    return id;
+  }
+
   // cancel asks the worker to stop a job. Validation stops within about
   // 100 ms; a step that cannot be interrupted (building the record view)
   // is ended by replacing the worker.

@@ -12,7 +12,10 @@ export function loadRecordView() {
   return { available: () => viewer !== null, ready };
 }
 
+// showRecord renders the record of a file, or of a set of files dropped
+// together ({id, name, files, recordJSON}: one record, cards located by file).
 export function showRecord(container, file, actions) {
+  const isSet = Array.isArray(file.files);
   if (container.dataset.file === String(file.id) && container.dataset.viewer === String(viewer !== null)) return;
   container.dataset.file = String(file.id);
   container.dataset.viewer = String(viewer !== null);
@@ -34,9 +37,12 @@ export function showRecord(container, file, actions) {
   try {
     if (!file.record) file.record = JSON.parse(file.recordJSON);
     viewer.renderRecord(container, file.record, {
-      report: file.report,
+      report: isSet ? undefined : file.report,
+      reports: isSet ? file.files.map((f) => f.report) : undefined, // per file index, for findings
       fileName: file.name,
-      bytes: () => file.bytes, // attachment data is read from here when opened (omitted from the model)
+      // Attachment data is read from the input bytes when opened (it is
+      // omitted from the model); in a set, from the card's file.
+      bytes: isSet ? (i) => (file.files[i] ? file.files[i].bytes : null) : () => file.bytes,
       openRaw: actions.openRaw,
       openIssues: actions.openIssues,
     });

@@ -35,6 +35,9 @@ function dispatch(m) {
       case 'summarize':
         refused = api.summarize(m.id, m.name, m.bytes);
         break;
+      case 'summarizeSet':
+        refused = api.summarizeSet(m.id, m.names, m.bytesList);
+        break;
       case 'outcome':
         refused = api.outcome(m.id, m.reports);
         break;

@@ -38,7 +38,7 @@ export function codingsTitle(codes) {
 // Text for an absent value: "not recorded", or the data-absent-reason.
 export function absentText(reason) {
   if (!reason || reason === 'absent') return 'not recorded';
-  if (reason === 'not in input') return 'not in this file';
+  if (reason === 'not in input') return 'not in the files given';
   return 'not recorded (' + reason + ')';
 }
 

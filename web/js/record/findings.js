@@ -11,6 +11,28 @@ export function findingsIndex(model, cards, opts) {
     for (const [key, v] of opts.findingsByCard) byCard.set(key, summarize(v));
     return byCard;
   }
+  if (Array.isArray(opts.reports)) {
+    // A record set: one report per file; cards say which file they are in.
+    const lists = new Map();
+    opts.reports.forEach((report, fileIndex) => {
+      if (!report || !Array.isArray(report.resources) || !Array.isArray(report.issues)) return;
+      const byOffset = new Map();
+      for (const c of cards) {
+        const l = c.location || {};
+        if (l.file === fileIndex && typeof l.offset === 'number') byOffset.set(l.offset, c.key);
+      }
+      const resourceKey = report.resources.map((res) => (res ? byOffset.get(res.offset) || null : null));
+      for (const issue of report.issues) {
+        if (!issue || typeof issue.resource !== 'number' || issue.resource < 0) continue;
+        const key = resourceKey[issue.resource];
+        if (!key) continue;
+        if (!lists.has(key)) lists.set(key, []);
+        lists.get(key).push(issue);
+      }
+    });
+    for (const [key, list] of lists) byCard.set(key, summarize(list));
+    return byCard;
+  }
   const report = opts.report;
   if (!report || !Array.isArray(report.resources) || !Array.isArray(report.issues)) return byCard;
   const byOffset = new Map(), byEntry = new Map(), byLine = new Map();

@@ -102,13 +102,22 @@ class RecordView {
     title.append(h('h2', 'rc-heading', 'Clinical record'));
     const input = this.model.input || {};
     const parts = [];
-    if (this.opts.fileName) parts.push(this.opts.fileName);
+    if (this.opts.fileName && input.kind !== 'set') parts.push(this.opts.fileName);
     if (input.kind === 'bundle') parts.push(`Bundle${input.bundleType ? ` (${input.bundleType})` : ''}`);
     else if (input.kind === 'ndjson') parts.push('NDJSON');
     else if (input.kind === 'resource') parts.push('single resource');
+    else if (input.kind === 'set') parts.push(`one record from ${num((this.model.files || []).length)} files`);
     parts.push(`${num(input.resources || 0)} resource${input.resources === 1 ? '' : 's'}`);
     parts.push(`${num(this.patients.length)} patient${this.patients.length === 1 ? '' : 's'}`);
     title.append(h('p', 'rc-subtle', parts.join(' · ')));
+    const dups = this.model.duplicates || [];
+    if (dups.length) {
+      const d = h('p', 'rc-subtle rc-dups', `${num(dups.length)} resource${dups.length === 1 ? ' is' : 's are'} given again in another file (same type and id): each is shown once.`);
+      d.title = dups.slice(0, 20).map((x) => `${x.type}/${x.id}`).join('\n');
+      title.append(d);
+    }
+    const failed = (this.model.files || []).filter((f) => f.error);
+    for (const f of failed) title.append(h('p', 'rc-subtle rc-warning', `${f.name}: not part of the record (${String(f.error).replace(/^record: /, '')})`));
     top.append(title);
     const controls = h('div', 'rc-top-controls');
     if (this.patients.length > 1) {
@@ -226,7 +235,7 @@ class RecordView {
     const names = b.names || [];
     const main = names.find((n) => n.use === 'official') || names[0];
     const head = h('div', 'rc-banner-head');
-    const name = h('h3', 'rc-patient-name', main ? main.text || 'Name without text' : (b.inInput ? 'No name recorded' : 'Patient not in this file'));
+    const name = h('h3', 'rc-patient-name', main ? main.text || 'Name without text' : (b.inInput ? 'No name recorded' : 'Patient not in the files given'));
     head.append(name);
     if (b.deceased && b.deceased.flag === 'deceased') {
       const chip = h('span', 'rc-chip rc-chip-deceased');
@@ -256,7 +265,7 @@ class RecordView {
     if (rec.card) head.append(this.cardActions(rec.card));
     banner.append(head);
     if (!b.inInput) {
-      banner.append(h('p', 'rc-muted', `Referenced as ${b.reference || rec.key}; the Patient resource is not in this file.`));
+      banner.append(h('p', 'rc-muted', `Referenced as ${b.reference || rec.key}; the Patient resource is not in the files given.`));
       return banner;
     }
     const others = names.filter((n) => n !== main);
@@ -445,7 +454,8 @@ class RecordView {
     if (this.opts.loadAttachment) return this.opts.loadAttachment;
     if (!this.opts.bytes) return null;
     return async (cardKey, index) => {
-      const bytes = typeof this.opts.bytes === 'function' ? this.opts.bytes() : this.opts.bytes;
+      const loc0 = this.index.has(cardKey) ? this.index.get(cardKey).card.location || {} : {};
+      const bytes = typeof this.opts.bytes === 'function' ? this.opts.bytes(loc0.file) : this.opts.bytes;
       if (!bytes) return null;
       const info = this.index.get(cardKey);
       const loc = info && info.card.location;
@@ -471,7 +481,7 @@ class RecordView {
 
   openRaw(card) {
     if (this.opts.onOpenRaw) return this.opts.onOpenRaw(card.key);
-    if (this.opts.openRaw) return this.opts.openRaw(card.location ? card.location.offset : 0);
+    if (this.opts.openRaw) return this.opts.openRaw(card.location ? card.location.offset : 0, card.location ? card.location.file : undefined);
   }
 
   factValue(f) {
@@ -885,7 +895,7 @@ function patientLabel(p) {
   const b = p.banner || {};
   const names = b.names || [];
   const main = names.find((n) => n.use === 'official') || names[0];
-  let s = main && main.text ? main.text : (b.inInput ? 'Unnamed patient' : `${b.reference || p.key} (not in this file)`);
+  let s = main && main.text ? main.text : (b.inInput ? 'Unnamed patient' : `${b.reference || p.key} (not in these files)`);
   if (b.birthDate && b.birthDate.text) s += ` — born ${dateText(b.birthDate.text)}`;
   return s;
 }
