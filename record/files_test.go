@@ -50,7 +50,7 @@ func TestSummarizeFilesBulkExport(t *testing.T) {
 	if len(m.Patients) != 13 {
 		t.Fatalf("%d patients, want 13", len(m.Patients))
 	}
-	want := map[string]int{}        // per section id, cards expected in some patient
+	want := map[string]int{} // per section id, cards expected in some patient
 	types := map[string]string{"AllergyIntolerance": "allergies", "MedicationRequest": "medications", "Condition": ""}
 	got := map[string]int{}
 	for _, p := range m.Patients {

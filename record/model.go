@@ -59,9 +59,9 @@ type InputInfo struct {
 type Counts struct {
 	Resources  int `json:"resources"`
 	Duplicates int `json:"duplicates,omitempty"` // repeats of a resource another file gave (see Model.Duplicates)
-	Banners    int `json:"banners"`    // Patient resources shown as a patient banner
-	InSections int `json:"inSections"` // cards in patient sections
-	Unlinked   int `json:"unlinked"`   // cards not linked to a patient
+	Banners    int `json:"banners"`              // Patient resources shown as a patient banner
+	InSections int `json:"inSections"`           // cards in patient sections
+	Unlinked   int `json:"unlinked"`             // cards not linked to a patient
 }
 
 // Skipped is an input item that is not a resource.
