@@ -44,7 +44,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "convert", "want one input FILE (or -), got %d arguments", len(pos))
 	}
 	name := pos[0]
-	data, err := readInput(name, stdin)
+	data, err := readInput(name, stdin, defaultLimits())
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens convert:", err)
 		return 2

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
@@ -66,12 +65,7 @@ func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	var data []byte
-	if file == "-" {
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(file)
-	}
+	data, err := readInput(file, stdin, defaultLimits())
 	if err != nil {
 		fmt.Fprintf(stderr, "fhirlens fhirpath: %v\n", err)
 		return 1
@@ -80,7 +74,7 @@ func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if tree == nil {
 		p := problems[len(problems)-1]
 		line, col := (&jsontree.Tree{Data: data}).Position(p.Offset)
-		fmt.Fprintf(stderr, "fhirlens fhirpath: %s:%d:%d: %s\n", displayName(file), line, col, p.Message)
+		fmt.Fprintf(stderr, "fhirlens fhirpath: %s:%d:%d: %s\n", safeText(displayName(file)), line, col, safeText(p.Message))
 		return 1
 	}
 	defs, err := definitions.R4()
@@ -93,7 +87,7 @@ func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		env.Trace = func(name string, values fhirpath.Collection) {
 			fmt.Fprintf(stderr, "trace %s:", name)
 			for _, v := range values {
-				fmt.Fprintf(stderr, " %s %s", v.TypeName(), textValue(v))
+				fmt.Fprintf(stderr, " %s %s", v.TypeName(), safeText(textValue(v)))
 			}
 			fmt.Fprintln(stderr)
 		}
@@ -107,7 +101,7 @@ func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return writeJSONResult(stdout, stderr, result)
 	}
 	for _, v := range result {
-		fmt.Fprintf(stdout, "%s\t%s\n", v.TypeName(), textValue(v))
+		fmt.Fprintf(stdout, "%s\t%s\n", v.TypeName(), safeText(textValue(v)))
 	}
 	return 0
 }

@@ -72,7 +72,7 @@ func writeText(w io.Writer, r *validator.Report, color bool, minLevel validator.
 		}
 		return sevColor[s] + text + "\x1b[0m"
 	}
-	fmt.Fprintf(w, "%s\n", r.Source)
+	fmt.Fprintf(w, "%s\n", safeText(r.Source))
 	current := -2
 	hidden := 0
 	for _, is := range r.Issues {
@@ -84,9 +84,9 @@ func writeText(w io.Writer, r *validator.Report, color bool, minLevel validator.
 			current = is.Resource
 			if is.Resource >= 0 {
 				res := r.Resources[is.Resource]
-				label := res.Type
+				label := safeText(res.Type)
 				if res.ID != "" {
-					label += "/" + res.ID
+					label += "/" + shortID(res.ID)
 				}
 				fmt.Fprintf(w, "  %s (line %d)\n", label, res.Line)
 			} else {
@@ -94,11 +94,11 @@ func writeText(w io.Writer, r *validator.Report, color bool, minLevel validator.
 			}
 		}
 		loc := fmt.Sprintf("%d:%d", is.Line, is.Col)
-		where := is.Expression
+		where := safeText(is.Expression)
 		if where != "" {
 			where += ": "
 		}
-		fmt.Fprintf(w, "    %-8s %s %s%s [%s]\n", loc, paint(is.Severity, is.Severity.String()), where, is.Message, is.Rule)
+		fmt.Fprintf(w, "    %-8s %s %s%s [%s]\n", loc, paint(is.Severity, is.Severity.String()), where, safeText(is.Message), safeText(is.Rule))
 	}
 	note := ""
 	if hidden > 0 {

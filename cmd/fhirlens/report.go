@@ -149,7 +149,7 @@ func makeReport(o *reportOptions, args []string, stdin io.Reader) (*report.Repor
 	meta.Plugfest = plugfest
 	sources := make([]report.Source, 0, len(files))
 	for _, f := range files {
-		data, err := readInput(f.path, stdin)
+		data, err := readInput(f.path, stdin, defaultLimits())
 		if err != nil {
 			return nil, err
 		}

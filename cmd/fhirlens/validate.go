@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator"
@@ -20,8 +16,10 @@ import (
 const validateUsage = `usage: fhirlens validate [FLAGS] FILE|FOLDER...|-
 
 Validates FHIR R4 JSON: a resource, a Bundle, or ndjson (one resource per
-line) or FHIR XML. A folder stands for its .json, .ndjson and .xml files (.gz files are
-decompressed); "-" reads standard input. Formats:
+line) or FHIR XML. A folder stands for its regular .json, .ndjson and .xml
+files (.gz files are decompressed, all members); "-" reads standard input.
+An input over --max-input (default 2 GB, after decompression) or needing
+more memory than the process may use is refused with a message. Formats:
   text     findings grouped by file and resource, with a summary (default)
   json     the reports as a JSON array
   outcome  one OperationOutcome per input; several inputs give a collection
@@ -39,12 +37,13 @@ type validateOptions struct {
 	format, color, level, core string
 	noInv, summary             bool
 	igs, profiles              multiFlag
+	lim                        inputLimits
 }
 
 // validateFlags builds the flag set of "fhirlens validate" (also used by the
 // top-level help).
 func validateFlags() (*flag.FlagSet, *validateOptions) {
-	o := &validateOptions{}
+	o := &validateOptions{lim: defaultLimits()}
 	flags := flag.NewFlagSet("validate", flag.ContinueOnError)
 	flags.StringVar(&o.format, "format", "text", "output `format`: text, json or outcome")
 	flags.BoolVar(&o.noInv, "no-invariants", false, "skip FHIRPath invariants (structure, types and codes only)")
@@ -53,6 +52,8 @@ func validateFlags() (*flag.FlagSet, *validateOptions) {
 	flags.StringVar(&o.core, "core", "", "validate against this core `package` (.tgz, e.g. the STU3 core) instead of the embedded R4")
 	flags.Var(&o.igs, "ig", "load an implementation `guide` (.tgz, folder or name#version from the package cache); its profiles are enforced (repeatable)")
 	flags.Var(&o.profiles, "profile", "check each resource of the profile's type against this profile `URL` of a loaded guide (repeatable)")
+	flags.Var(sizeFlag{&o.lim.MaxBytes}, "max-input", "refuse an input larger than this `size` after decompression (e.g. 512MB, 4GB)")
+	flags.Int64Var(&o.lim.MaxRatio, "max-ratio", o.lim.MaxRatio, "refuse a .gz input expanding more than this many times (past 64 MB)")
 	flags.BoolVar(&o.summary, "summary", false, "print the findings per rule with counts instead of one line each")
 	return flags, o
 }
@@ -105,13 +106,13 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var reports []*validator.Report
 	ioFailed := false
-	names, err := expandInputs(inputs)
+	names, err := expandInputs(inputs, func(note string) { fmt.Fprintln(stderr, "fhirlens validate: note:", note) })
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}
 	for _, name := range names {
-		data, err := readInput(name, stdin)
+		data, err := readInput(name, stdin, o.lim)
 		if err != nil {
 			fmt.Fprintln(stderr, "fhirlens validate:", err)
 			ioFailed = true
@@ -178,49 +179,6 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-// readInput reads a file (gunzipping .gz files) or, for "-", stdin.
-func readInput(name string, stdin io.Reader) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(stdin)
-	}
-	data, err := os.ReadFile(name)
-	if err != nil || !strings.HasSuffix(name, ".gz") {
-		return data, err
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return io.ReadAll(zr)
-}
-
-// expandInputs replaces each folder by the FHIR files inside it
-// (.json, .ndjson and their .gz forms), in name order.
-func expandInputs(args []string) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		st, err := os.Stat(a)
-		if a == "-" || err != nil || !st.IsDir() {
-			out = append(out, a) // a missing file is reported when read
-			continue
-		}
-		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			n := strings.TrimSuffix(d.Name(), ".gz")
-			if !d.IsDir() && (strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".ndjson") || strings.HasSuffix(n, ".xml")) {
-				out = append(out, p)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
 
 func anyErrors(reports []*validator.Report) bool {
 	for _, r := range reports {
