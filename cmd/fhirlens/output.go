@@ -191,7 +191,7 @@ func writeSummary(w io.Writer, reports []*validator.Report, minLevel validator.S
 	}
 	fmt.Fprintf(w, "%-*s  %-8s %7s %6s  %s\n", width, "rule", "severity", "count", "files", "summary")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%-*s  %-8s %7s %6s  %s\n", width, r.rule, report.SeverityWord(r.severity.String()), report.Num(r.count), report.Num(r.files), ruleSummary(r.rule, r.example))
+		fmt.Fprintf(w, "%-*s  %-8s %7s %6s  %s\n", width, safeText(r.rule), report.SeverityWord(r.severity.String()), report.Num(r.count), report.Num(r.files), safeText(ruleSummary(r.rule, r.example)))
 	}
 	fmt.Fprintf(w, "%s, %s: %s\n", plural(len(reports), "file"), plural(resources, "resource"), strings.TrimPrefix(summary(total, false), "valid: "))
 }
