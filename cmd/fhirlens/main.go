@@ -31,6 +31,8 @@ func init() {
 			func() *flag.FlagSet { fs, _ := reportFlags(); return fs }, runReport},
 		{"verify", "report.json [INPUT|FOLDER...]", "re-run a report and say whether anything changed",
 			func() *flag.FlagSet { fs, _ := verifyFlags(); return fs }, runVerify},
+		{"snapshot", "INPUT...", "generate the snapshots of differential-only profiles (--diff: compare with supplied ones)",
+			func() *flag.FlagSet { fs, _ := snapshotFlags(); return fs }, runSnapshot},
 		{"fhirpath", "EXPRESSION FILE|-", "evaluate a FHIRPath expression on a resource",
 			func() *flag.FlagSet { fs, _ := fhirpathFlags(); return fs }, runFHIRPath},
 		{"convert", "FILE|-", "convert a resource between FHIR JSON and XML (canonical form)",

@@ -117,7 +117,7 @@ func Package(r io.Reader) (Resolver, error) {
 // generated with no core package at hand. The StructureDefinitions it makes
 // carry what the compact form keeps: paths, ids, cardinality, base, types with
 // profiles and target profiles, content references, bindings (strength and
-// value set), constraints (key, severity, human, expression, source),
+// value set), Extension.url fixed to an extension's URL, constraints (key, severity, human, expression, source),
 // isModifier, isSummary, and the url slicing of datatypes' extension elements.
 // Texts (short, definition, comments), mappings, examples, fixed and pattern
 // values and the slices of core profiles are not in the compact form and so
@@ -191,6 +191,12 @@ func fromElement(set *definitions.Set, t *definitions.Type, e *definitions.Eleme
 		out.IsSummary = &b
 	}
 	out.Base = baseOf(set, t, e)
+	if e.Path == "Extension.url" && t.Derived == "constraint" && t.Root.Path == "Extension" {
+		// an extension definition fixes its url (the compact form keeps no
+		// fixed values; this one is known)
+		js, _ := json.Marshal(t.URL)
+		out.Fixed = &structure.Value{Type: "Uri", JSON: js}
+	}
 	if t.Kind == "complex-type" && strings.HasSuffix(e.Path, ".extension") {
 		out.Slicing = &structure.Slicing{Discriminator: []structure.Discriminator{{Type: "value", Path: "url"}},
 			Description: "Extensions are always sliced by (at least) url", Rules: "open"}

@@ -1,0 +1,100 @@
+package snapshot
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/structure"
+)
+
+// readFolder decodes every StructureDefinition (JSON or XML) in dir, in name
+// order.
+func readFolder(t testing.TB, dir string, defs *definitions.Set) []*structure.StructureDefinition {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && (strings.HasSuffix(e.Name(), ".xml") || strings.HasSuffix(e.Name(), ".json")) {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	var out []*structure.StructureDefinition
+	for _, n := range names {
+		data, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd, err := Decode(data, defs)
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		out = append(out, sd)
+	}
+	return out
+}
+
+func ukCore(t testing.TB) ([]*structure.StructureDefinition, *definitions.Set) {
+	set, err := definitions.R4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return readFolder(t, filepath.Join(sharedtest.Dir(t), "ig", "uk-core-2.0.2", "structuredefinitions"), set), set
+}
+
+// TestUKCore generates every UK Core snapshot from its XML differential
+// against the embedded compact R4 definitions alone.
+func TestUKCore(t *testing.T) {
+	sds, set := ukCore(t)
+	if len(sds) != 78 {
+		t.Errorf("%d UK Core StructureDefinitions read, want 78", len(sds))
+	}
+	g := NewGuide(sds, Definitions(set))
+	fs := g.GenerateAll()
+	made := 0
+	for _, sd := range sds {
+		if sd.Snapshot != nil && len(sd.Snapshot.Element) > 0 {
+			made++
+		} else {
+			t.Errorf("%s: no snapshot generated", sd.URL)
+		}
+	}
+	for _, f := range fs {
+		t.Logf("%s: %s %s", f.Profile, f.Rule, f.Message)
+	}
+	t.Logf("UK Core 2.0.2: %d of %d snapshots generated, %d findings", made, len(sds), len(fs))
+}
+
+// BenchmarkUKCore measures generating all 78 UK Core snapshots (decoding the
+// XML not included).
+func BenchmarkUKCore(b *testing.B) {
+	sds, set := ukCore(b)
+	res := Definitions(set)
+	data := make([][]byte, len(sds))
+	for i, sd := range sds {
+		sd.Snapshot = nil
+		data[i], _ = jsonMarshal(sd)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		fresh := make([]*structure.StructureDefinition, len(data))
+		for j, d := range data {
+			fresh[j], _ = structure.Decode(d)
+		}
+		b.StartTimer()
+		NewGuide(fresh, res).GenerateAll()
+	}
+}
+
+func jsonMarshal(sd *structure.StructureDefinition) ([]byte, error) { return json.Marshal(sd) }
