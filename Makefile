@@ -51,6 +51,7 @@ FUZZ_TARGETS := \
 	./validator/definitions:FuzzLoadPackage \
 	./validator/structure:FuzzDecode \
 	./validator/questionnaire:FuzzParse \
+	./validator/snapshot:FuzzGenerate \
 	./record:FuzzSummarize \
 	./web:FuzzHandler
 fuzz-short:

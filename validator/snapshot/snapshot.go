@@ -94,19 +94,39 @@ func (n *node) clone() *node {
 }
 
 // cloneElement copies an element deeply enough that changing the copy's
-// fields, lists and values leaves the original as it was.
+// fields and lists leaves the original as it was. Values the generator only
+// replaces, never changes in place (raw JSON, *Value, *Base, *Binding, the
+// pointers to min and flags), are shared.
 func cloneElement(e *structure.ElementDefinition) *structure.ElementDefinition {
-	b, err := json.Marshal(e)
-	if err != nil {
-		c := *e
-		return &c
+	c := *e
+	c.Representation = cloneSlice(e.Representation)
+	c.Alias = cloneSlice(e.Alias)
+	c.Condition = cloneSlice(e.Condition)
+	c.Constraint = cloneSlice(e.Constraint)
+	c.Other = cloneSlice(e.Other)
+	if e.Type != nil {
+		c.Type = make([]structure.TypeRef, len(e.Type))
+		for i, t := range e.Type {
+			t.Profile = cloneSlice(t.Profile)
+			t.TargetProfile = cloneSlice(t.TargetProfile)
+			t.Aggregation = cloneSlice(t.Aggregation)
+			t.Other = cloneSlice(t.Other)
+			c.Type[i] = t
+		}
 	}
-	var c structure.ElementDefinition
-	if err := json.Unmarshal(b, &c); err != nil {
-		c := *e
-		return &c
+	if e.Slicing != nil {
+		sl := *e.Slicing
+		sl.Discriminator = cloneSlice(sl.Discriminator)
+		c.Slicing = &sl
 	}
 	return &c
+}
+
+func cloneSlice[T any](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
 }
 
 // generator holds one generation's state.
@@ -116,7 +136,7 @@ type generator struct {
 	findings []finding.Finding
 	baseList []*structure.ElementDefinition
 	root     *node
-	pristine *node // the base tree, unchanged, for content references
+	pristine *node // the base tree, unchanged, for content references (built on first use)
 	diffIdx  int
 }
 
@@ -154,7 +174,6 @@ func Generate(sd *structure.StructureDefinition, resolve Resolver) ([]*structure
 		g.report(RuleBase, -1, "", fmt.Sprintf("%s: the snapshot of base %s has no root element", g.name(), sd.BaseDefinition))
 		return nil, g.findings
 	}
-	g.pristine = g.root.clone()
 	ctx := map[string]string{}
 	for i, d := range diff {
 		if d == nil {
@@ -618,7 +637,10 @@ func (g *generator) expand(n *node, where string) bool {
 		return true
 	}
 	if ref := n.el.ContentReference; ref != "" {
-		target := findByRef(g.pristine, strings.TrimPrefix(ref[strings.IndexByte(ref, '#')+1:], ""))
+		if g.pristine == nil {
+			g.pristine = buildTree(g.baseList)
+		}
+		target := findByRef(g.pristine, ref[strings.IndexByte(ref, '#')+1:])
 		if target == nil {
 			g.report(RuleExpand, g.diffIdx, where, fmt.Sprintf("%s: differential element %s: content reference %s of %s not found in the base", g.name(), where, ref, n.name))
 			return false
