@@ -202,9 +202,12 @@ func TestInputsAndOutputs(t *testing.T) {
 		if got[6] != 1 {
 			t.Errorf("a one-line file's last byte is on line %v, want 1", got[6])
 		}
-		for _, worst := range []float64{got[1], got[5]} {
-			if worst > 50 {
-				t.Errorf("a scroll render took %.1f ms; the raw view must stay smooth", worst)
+		// Smoothness is measured (logged above, and by make bench-web), not
+		// asserted on the clock: what is asserted is the virtualisation that
+		// makes it smooth — a screenful of rows in the DOM, not the file.
+		for _, drawn := range []float64{got[3], got[7]} {
+			if drawn < 1 || drawn > 200 {
+				t.Errorf("the raw view drew %v rows; a virtualised view draws a screenful", drawn)
 			}
 		}
 	})
