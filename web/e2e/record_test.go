@@ -113,3 +113,50 @@ func TestRecordBulkExport(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordNavigation: the tab, patient and opened card live in the URL
+// hash; Back returns from a followed reference and from a tab switch, and
+// the app is still there with its results.
+func TestRecordNavigation(t *testing.T) {
+	requireBrowser(t)
+	srv := startApp(t)
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.body.dataset.engine === 'ready'`, 60*time.Second)
+	if err := chromedp.Do(ctx, dropFiles(filepath.Join(repoRoot(), "testdata", "record", "clinical-bundle.json"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.body.dataset.state === 'done'`, 60*time.Second)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("tab-record"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.querySelector('#record-root .rc-alert-flag a') !== null`, 20*time.Second)
+	contains(t, "hash", evalString(t, ctx, `location.hash`), "tab=record")
+	before := evalString(t, ctx, `location.hash`)
+	// Follow a reference (the alert's link to its Flag): the hash names the card.
+	evalString(t, ctx, `(document.querySelector('#record-root .rc-alert-flag a').click(), '')`)
+	waitFor(t, ctx, `location.hash.includes('card=')`, 5*time.Second)
+	waitFor(t, ctx, `document.activeElement && document.activeElement.id.startsWith('rc-card-')`, 5*time.Second)
+	screenshot(t, ctx, "21-record-followed-reference")
+	evalString(t, ctx, `(history.back(), '')`)
+	waitFor(t, ctx, `location.hash === `+jsString(before), 5*time.Second)
+	if s := evalString(t, ctx, `document.body.dataset.state + ' ' + document.getElementById('tab-record').getAttribute('aria-selected')`); s != "done true" {
+		t.Errorf("after Back: state and record tab %q, want the app with its record", s)
+	}
+	// A tab switch is a history step too.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("tab-issues"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `location.hash.includes('tab=issues')`, 5*time.Second)
+	evalString(t, ctx, `(history.back(), '')`)
+	waitFor(t, ctx, `document.getElementById('tab-record').getAttribute('aria-selected') === 'true' && !document.getElementById('panel-record').hidden`, 5*time.Second)
+	evalString(t, ctx, `(history.forward(), '')`)
+	waitFor(t, ctx, `document.getElementById('tab-issues').getAttribute('aria-selected') === 'true'`, 5*time.Second)
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

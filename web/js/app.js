@@ -3,7 +3,7 @@ import { Engine } from './engine.js';
 import { readFile, fromText, fetchSample, formatBytes } from './inputs.js';
 import { RawView } from './raw.js';
 import { renderIssues, SEVERITIES, el } from './issues.js';
-import { loadRecordView, showRecord } from './record-tab.js';
+import { loadRecordView, showRecord, navigateRecord } from './record-tab.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,6 +15,7 @@ const state = {
   limit: 1500,
   tab: 'issues',
   rawFor: null,       // file whose bytes the raw view holds
+  nav: {},            // record position {patient, card}, kept in the URL hash
   batchStarted: 0,
 };
 let fileSeq = 0;
@@ -183,6 +184,9 @@ function settle() {
   if (done.length > 1) buildRecordSet(done);
   const errors = done.reduce((n, f) => n + f.report.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').length, 0);
   state.tab = errors === 0 && recordView.available() ? 'record' : 'issues';
+  // A position in the URL (a reload, a shared link) wins once files are loaded.
+  const fromURL = readHash();
+  if (fromURL.tab) { state.tab = fromURL.tab; state.nav = fromURL.nav; }
   setPhase('done');
   renderResults();
 }
@@ -364,6 +368,7 @@ for (const name of tabs) {
 
 function selectTab(name, user) {
   state.tab = name;
+  if (hasResults()) writeHash(user && !applyingHash);
   for (const t of tabs) {
     const on = t === name;
     const tab = $(`tab-${t}`);
@@ -381,6 +386,8 @@ function selectTab(name, user) {
   if (name === 'record') {
     const set = state.set;
     showRecord($('record-root'), set || file, {
+      initial: state.nav,
+      onNavigate(nav, push) { state.nav = nav; writeHash(push); },
       openRaw: (offset, fileIndex) => openRaw(set && fileIndex !== undefined && set.files[fileIndex] ? set.files[fileIndex] : file, offset),
       openIssues: (query) => {
         state.query = query || '';
@@ -392,6 +399,60 @@ function selectTab(name, user) {
   }
   if (user && name === 'raw') $('raw-view').focus({ preventScroll: true });
 }
+
+// ---- position in the URL -------------------------------------------------------
+// The tab, the record's patient and its opened card live in the hash, so Back
+// and Forward move through them and a reload returns to them once the files
+// are dropped again. Each entry remembers its scroll position.
+
+let applyingHash = false;
+
+function readHash() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  const tab = tabs.includes(p.get('tab')) ? p.get('tab') : null;
+  return { tab, nav: { patient: p.get('patient') || null, card: p.get('card') || null } };
+}
+
+function hashNow() {
+  const p = new URLSearchParams();
+  p.set('tab', state.tab);
+  if (state.tab === 'record') {
+    if (state.nav.patient) p.set('patient', state.nav.patient);
+    if (state.nav.card) p.set('card', state.nav.card);
+  }
+  return '#' + p.toString();
+}
+
+function writeHash(push) {
+  const next = hashNow();
+  if (next === location.hash) return;
+  if (push) {
+    history.replaceState({ ...(history.state || {}), scrollY: window.scrollY }, '', location.href);
+    history.pushState({ scrollY: null }, '', next);
+  } else {
+    history.replaceState({ ...(history.state || {}) }, '', next);
+  }
+}
+
+window.addEventListener('popstate', () => {
+  if (!hasResults()) return;
+  const { tab, nav } = readHash();
+  applyingHash = true;
+  try {
+    state.nav = nav;
+    selectTab(tab || 'issues', false);
+    if ((tab || 'issues') === 'record') navigateRecord($('record-root'), nav);
+  } finally {
+    applyingHash = false;
+  }
+  const y = history.state && history.state.scrollY;
+  if (typeof y === 'number' && !nav.card) window.scrollTo(0, y);
+});
+
+// Leaving with results loaded asks first (they would have to be dropped again).
+window.addEventListener('beforeunload', (e) => {
+  if (hasResults()) { e.preventDefault(); e.returnValue = ''; }
+});
 
 // ---- output ------------------------------------------------------------------
 

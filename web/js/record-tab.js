@@ -44,6 +44,8 @@ export function showRecord(container, file, actions) {
       // omitted from the model); in a set, from the card's file.
       bytes: isSet ? (i) => (file.files[i] ? file.files[i].bytes : null) : () => file.bytes,
       openRaw: actions.openRaw,
+      initial: actions.initial, // {patient, card} from the URL
+      onNavigate: actions.onNavigate,
       openIssues: actions.openIssues,
     });
   } catch (err) {
@@ -56,4 +58,9 @@ function placeholder(title, detail) {
   box.append(el('p', 'placeholder-title', title));
   if (detail) box.append(el('p', 'placeholder-detail', detail));
   return box;
+}
+
+// navigateRecord moves the shown record to a position from the URL.
+export function navigateRecord(container, nav) {
+  if (container._rcView) container._rcView.navigate(nav);
 }

@@ -44,6 +44,10 @@ class RecordView {
     this.lists = new Map(); // list id -> lazy list
     this.blobURLs = [];
     this.current = this.patients.length ? this.patients[0].key : null;
+    // Position from the URL (Back, Forward, reload): patient and opened card.
+    const initial = opts.initial || {};
+    if (initial.patient && this.patients.some((p) => p.key === initial.patient)) this.current = initial.patient;
+    this.openCard = null;
     const all = [];
     for (const p of this.patients) {
       if (p.card) {
@@ -92,6 +96,10 @@ class RecordView {
     if (this.unlinked.length) root.append(this.renderUnlinked());
     if (Array.isArray(this.model.skipped) && this.model.skipped.length) root.append(this.renderSkipped());
     this.container.replaceChildren(root);
+    if (this.opts.initial && this.opts.initial.card && this.index.has(this.opts.initial.card)) {
+      const key = this.opts.initial.card;
+      requestAnimationFrame(() => { this.goToCard(key); this.openCard = key; });
+    }
   }
 
   // ---- top bar and patient switcher ------------------------------------------
@@ -130,7 +138,7 @@ class RecordView {
         select.append(o);
       }
       select.value = this.current;
-      select.addEventListener('change', () => this.selectPatient(select.value));
+      select.addEventListener('change', () => { this.selectPatient(select.value); this.openCard = null; this.emitNav(true); });
       this.switcher = select;
       label.append(select);
       controls.append(label);
@@ -218,7 +226,22 @@ class RecordView {
 
   // noteOpened tells the page which card is open (for the URL); null when closed.
   noteOpened(key) {
-    if (this.opts.onCardOpened) this.opts.onCardOpened(key);
+    this.openCard = key;
+    this.emitNav(false);
+  }
+
+  // emitNav reports the position (patient, opened card) to the page, which
+  // keeps it in the URL hash; push adds a history entry (Back returns).
+  emitNav(push) {
+    if (this.opts.onNavigate) this.opts.onNavigate({ patient: this.current, card: this.openCard }, push);
+  }
+
+  // navigate moves to a position from the URL (Back, Forward, reload).
+  navigate(nav) {
+    nav = nav || {};
+    if (nav.patient && nav.patient !== this.current && this.patients.some((p) => p.key === nav.patient)) this.selectPatient(nav.patient);
+    this.openCard = nav.card || null;
+    if (nav.card && this.index.has(nav.card)) this.goToCard(nav.card);
   }
 
   // ---- banner ------------------------------------------------------------------
@@ -531,7 +554,10 @@ class RecordView {
     a.href = '#' + cardDomId(key);
     a.addEventListener('click', (e) => {
       e.preventDefault();
+      // Following a reference is a step the browser's Back undoes.
       this.goToCard(key);
+      this.openCard = key;
+      this.emitNav(true);
     });
     return a;
   }
