@@ -1,10 +1,7 @@
 package conformance
 
 import (
-	"archive/tar"
 	"bufio"
-	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"flag"
@@ -19,6 +16,7 @@ import (
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/profile"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/disagreements.txt from this run (keeps the reasons of entries still listed)")
@@ -62,15 +60,21 @@ func runCase(c *caseInfo, profile string) outcome {
 	if err != nil {
 		return outcome{unsupported: "instance unreadable: " + err.Error()}
 	}
-	if profile != "" {
-		return outcome{unsupported: "needs validation against a profile (--profile)"}
-	}
 	opts := validator.Options{}
-	defs, why := caseDefinitions(c)
+	defs, guides, why := caseDefinitions(c)
 	if why != "" {
 		return outcome{unsupported: why}
 	}
-	opts.Definitions = defs
+	opts.Definitions, opts.Guides = defs, guides
+	if profile != "" {
+		if p, err := guides.Profile(profile); p == nil {
+			if err != nil {
+				return outcome{unsupported: "profile unusable: " + err.Error()}
+			}
+			return outcome{unsupported: "profile " + profile + " not among the case's ig/ resources"}
+		}
+		opts.Profiles = []string{profile}
+	}
 	v, err := validator.New(opts)
 	if err != nil {
 		return outcome{unsupported: "validator: " + err.Error()}
@@ -97,41 +101,30 @@ func runCase(c *caseInfo, profile string) outcome {
 	return out
 }
 
-// caseDefinitions is the R4 core plus the JSON conformance resources of the
-// case's ig/ folder (nil when it has none). XML files are not read yet.
-func caseDefinitions(c *caseInfo) (*definitions.Set, string) {
+// caseDefinitions is the R4 core plus the conformance resources (JSON and
+// XML) of the case's ig/ folder, loaded as a guide (nil when it has none).
+func caseDefinitions(c *caseInfo) (*definitions.Set, *profile.Set, string) {
 	if len(c.IG) == 0 {
-		return nil, ""
+		return nil, nil, ""
 	}
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	add := func(name string, b []byte) {
-		tw.WriteHeader(&tar.Header{Name: "package/" + name, Mode: 0o644, Size: int64(len(b)), Typeflag: tar.TypeReg})
-		tw.Write(b)
-	}
-	add("package.json", []byte(`{"name":"conformance.case","version":"0.0.0","fhirVersions":["4.0.1"]}`))
-	for i, f := range c.IG {
-		if !strings.HasSuffix(f, ".json") {
-			continue
-		}
+	g := &profile.Guide{Name: "conformance.case", Version: "0.0.0", FHIRVersion: "4.0.1", Source: filepath.Join(c.Dir, "ig")}
+	for _, f := range c.IG {
 		b, err := os.ReadFile(filepath.Join(c.Dir, "ig", f))
 		if err != nil {
-			return nil, "ig file unreadable: " + err.Error()
+			return nil, nil, "ig file unreadable: " + err.Error()
 		}
-		add(fmt.Sprintf("f%03d-%s", i, filepath.Base(f)), b)
+		g.AddFile(f, b)
 	}
-	tw.Close()
-	gz.Close()
 	r4, err := definitions.R4()
 	if err != nil {
-		return nil, err.Error()
+		return nil, nil, err.Error()
 	}
 	set := r4.Clone()
-	if err := set.AddPackage(&buf); err != nil {
-		return nil, "ig: " + err.Error()
+	guides := []*profile.Guide{g}
+	if err := profile.AddToDefinitions(set, guides); err != nil {
+		return nil, nil, "ig: " + err.Error()
 	}
-	return set, ""
+	return set, profile.NewSet(set, guides), ""
 }
 
 // javaOutcome reads the reference validator's recorded OperationOutcome.

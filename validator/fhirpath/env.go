@@ -31,6 +31,9 @@ type Env struct {
 	// resource's container (for a contained resource) or itself.
 	Resource     jsontree.ID
 	RootResource jsontree.ID
+	// ResourcesSet says Resource and RootResource are given even when zero
+	// (the root node of the tree, e.g. a Bundle holding the focus).
+	ResourcesSet bool
 	// Context binds %context; zero or None means the focus.
 	Context jsontree.ID
 	// Vars are extra %name constants, e.g. {"profile": ...}.

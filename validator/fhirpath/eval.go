@@ -218,7 +218,7 @@ func companionOf(t *jsontree.Tree, id jsontree.ID) jsontree.ID {
 func (ev *evaluator) bindResources(focus Node) {
 	env, tree := ev.env, ev.env.Tree
 	res := env.Resource
-	if res <= 0 { // zero value or None: derive from the focus
+	if res < 0 || res == 0 && !env.ResourcesSet { // zero value or None: derive from the focus
 		start := focus.ID
 		if start == jsontree.None {
 			start = focus.Ext
@@ -231,7 +231,7 @@ func (ev *evaluator) bindResources(focus Node) {
 		ev.resource = ResourceNode(env.Defs, tree, res)
 	}
 	root := env.RootResource
-	if root <= 0 && res != jsontree.None {
+	if (root < 0 || root == 0 && !env.ResourcesSet) && res != jsontree.None {
 		root = containerResource(tree, res)
 	}
 	if root == jsontree.None {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/fhirpath"
 	"github.com/fhirlens/fhirlens/validator/structure"
 )
@@ -65,6 +66,7 @@ type Elem struct {
 	pattern     any
 	disc        []discriminator // for a slice: how an item is recognised
 	constraints []constraint
+	baseDef     *definitions.Element // the base element, for FHIRPath navigation in invariants
 	bindingVS   string // value set to check (required or extensible), "" for none
 	strength    string
 }

@@ -58,5 +58,14 @@ func contextMatches(s *Set, expr, elemPath, typeName string) bool {
 	if s.Defs != nil && !strings.Contains(expr, ".") && s.Defs.IsSubtype(typeName, expr) {
 		return true
 	}
+	// "DomainResource.text" matches "Patient.text": the path of an element
+	// inherited from a base type.
+	if s.Defs != nil {
+		base, rest, ok1 := strings.Cut(expr, ".")
+		res, elemRest, ok2 := strings.Cut(elemPath, ".")
+		if ok1 && ok2 && rest == elemRest && s.Defs.IsSubtype(res, base) {
+			return true
+		}
+	}
 	return false
 }

@@ -20,6 +20,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/fhirxml"
 	"github.com/tidwall/gjson"
 )
 
@@ -36,7 +38,7 @@ type Guide struct {
 	Deps        []Dependency // from the manifest, in its order
 	Source      string       // where it was loaded from (file, folder or cache id)
 	// Files are the conformance resources (StructureDefinition, ValueSet,
-	// CodeSystem) in name order.
+	// CodeSystem, Questionnaire) in name order.
 	Files []File
 	// Problems lists what could not be loaded, one line each.
 	Problems []string
@@ -135,7 +137,8 @@ func LoadFolder(dir string) (*Guide, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !strings.HasSuffix(strings.ToLower(d.Name()), ".json") {
+		lower := strings.ToLower(d.Name())
+		if d.IsDir() || !strings.HasSuffix(lower, ".json") && !strings.HasSuffix(lower, ".xml") {
 			return nil
 		}
 		info, err := d.Info()
@@ -234,15 +237,34 @@ func Load(arg, cache string) (*Guide, error) {
 }
 
 // add keeps a conformance resource; broken JSON is a problem, other
-// resources are ignored.
+// resources are ignored. XML files are converted to JSON first.
 func (g *Guide) add(name string, data []byte) {
+	if strings.HasSuffix(strings.ToLower(name), ".xml") {
+		if !bytes.Contains(data[:min(len(data), 4096)], []byte("StructureDefinition")) &&
+			!bytes.Contains(data[:min(len(data), 4096)], []byte("ValueSet")) &&
+			!bytes.Contains(data[:min(len(data), 4096)], []byte("CodeSystem")) &&
+			!bytes.Contains(data[:min(len(data), 4096)], []byte("Questionnaire")) {
+			return // not a conformance resource
+		}
+		defs, err := definitions.R4()
+		if err != nil {
+			g.Problems = append(g.Problems, fmt.Sprintf("%s: %v", name, err))
+			return
+		}
+		js, err := fhirxml.ToJSON(data, defs)
+		if err != nil {
+			g.Problems = append(g.Problems, fmt.Sprintf("%s: not readable FHIR XML, skipped (%v)", name, err))
+			return
+		}
+		data = js
+	}
 	if !gjson.ValidBytes(data) {
 		g.Problems = append(g.Problems, fmt.Sprintf("%s: not valid JSON, skipped", name))
 		return
 	}
 	kind := gjson.GetBytes(data, "resourceType").String()
 	switch kind {
-	case "StructureDefinition", "ValueSet", "CodeSystem":
+	case "StructureDefinition", "ValueSet", "CodeSystem", "Questionnaire":
 	default:
 		return
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/fhirpath"
+	"github.com/fhirlens/fhirlens/validator/finding"
+	"github.com/fhirlens/fhirlens/validator/snapshot"
 	"github.com/fhirlens/fhirlens/validator/structure"
 	"github.com/tidwall/gjson"
 )
@@ -26,6 +28,9 @@ type Set struct {
 
 	coreOnce sync.Once
 	coreKeys map[string]bool // constraint keys of the base definitions
+
+	snapOnce sync.Once
+	snap     *snapshot.Guide // generates snapshots of differential-only definitions
 }
 
 type entry struct {
@@ -142,12 +147,53 @@ func (s *Set) Profile(url string) (*Profile, error) {
 			e.err = fmt.Errorf("%s (%s): %v", u, e.file.Name, err)
 			return
 		}
+		if sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 {
+			sd, e.err = s.generate(u)
+			if e.err != nil {
+				return
+			}
+		}
 		e.prof, e.err = compile(sd, e.guide)
 		if e.err == nil {
 			s.prepare(e.prof, e.prof.Root)
 		}
 	})
 	return e.prof, e.err
+}
+
+// generate makes the snapshot of a differential-only definition with
+// package snapshot, over every StructureDefinition of the guides and the
+// core definitions.
+func (s *Set) generate(url string) (*structure.StructureDefinition, error) {
+	s.snapOnce.Do(func() {
+		var sds []*structure.StructureDefinition
+		for _, g := range s.Guides {
+			for i := range g.Files {
+				f := &g.Files[i]
+				if f.Kind != "StructureDefinition" {
+					continue
+				}
+				if sd, err := structure.Decode(f.Data); err == nil {
+					sds = append(sds, sd)
+				}
+			}
+		}
+		s.snap = snapshot.NewGuide(sds, snapshot.Definitions(s.Defs))
+	})
+	sd := s.snap.Resolve(url)
+	if sd == nil || sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 {
+		var why []string
+		for _, f := range s.snap.Findings[url] {
+			if f.Severity <= finding.Error {
+				why = append(why, f.Message)
+			}
+		}
+		if len(why) > 3 {
+			why = append(why[:3], fmt.Sprintf("and %d more", len(why)-3))
+		}
+		return nil, fmt.Errorf("%s has no snapshot and one could not be generated: %s", url, strings.Join(why, "; "))
+	}
+	return sd, nil
 }
 
 // prepare indexes children, compiles the profile's own invariants, the
@@ -181,6 +227,9 @@ func (s *Set) prepareConstraints(e *Elem) {
 			continue
 		}
 		expr, err := fhirpath.CompileCached(c.Expression)
+		if e.baseDef == nil {
+			e.baseDef = s.baseElement(e.Path)
+		}
 		e.constraints = append(e.constraints, constraint{key: c.Key, human: strings.TrimSpace(c.Human), severity: c.Severity, expr: expr, err: err})
 	}
 }

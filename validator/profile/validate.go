@@ -139,13 +139,12 @@ func (r *run) value(it item, e *Elem) {
 	if typ == "" && len(e.Types) == 1 {
 		typ = e.Types[0].Code
 	}
-	saveRes := r.resource
+	nested := false
 	if rt := resourceType(t, n); rt != "" && (typ == "" || typ == rt || typ == "Resource" || typ == "DomainResource" || e == e.prof.Root) {
 		// A resource value (the root, Bundle.entry.resource, contained).
 		typ = rt
 		if e != e.prof.Root {
-			r.resource = n
-			defer func() { r.resource = saveRes }()
+			nested = true
 			if !r.typeAllowed(e, rt) {
 				r.report(n, false, finding.Error, "structure", RuleType,
 					fmt.Sprintf("%s: a %s is not allowed here; the profile %s allows %s", e.Path, rt, r.prof.Label(), strings.Join(e.typeCodes(), ", ")))
@@ -179,6 +178,13 @@ func (r *run) value(it item, e *Elem) {
 	}
 	if t.Kind(n) != jsontree.Object {
 		return
+	}
+	if nested {
+		// Inside it, %resource is the nested resource; on its element
+		// (above) it was the one that holds it.
+		saveRes := r.resource
+		r.resource = n
+		defer func() { r.resource = saveRes }()
 	}
 	switch {
 	case len(e.Children) > 0:
@@ -460,10 +466,10 @@ func (r *run) checkConstraints(n jsontree.ID, typ string, e *Elem) {
 				fmt.Sprintf("%s of the profile %s could not be checked: its expression does not compile (%v)", c.key, r.prof.Label(), c.err))
 			continue
 		}
-		env.Focus, env.FocusType, env.FocusElem = n, typ, nil
+		env.Focus, env.FocusType, env.FocusElem = n, typ, e.baseDef
 		env.FocusCompanion = jsontree.None
-		env.Resource, env.RootResource = r.resource, r.o.Root
-		if env.RootResource == jsontree.None || env.RootResource == 0 {
+		env.Resource, env.RootResource, env.ResourcesSet = r.resource, r.o.Root, true
+		if env.RootResource == jsontree.None {
 			env.RootResource = r.resource
 		}
 		ok, err := c.expr.EvaluateBool(r.o.Ctx, env)
