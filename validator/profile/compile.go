@@ -67,7 +67,7 @@ type Elem struct {
 	disc        []discriminator // for a slice: how an item is recognised
 	constraints []constraint
 	baseDef     *definitions.Element // the base element, for FHIRPath navigation in invariants
-	bindingVS   string // value set to check (required or extensible), "" for none
+	bindingVS   string               // value set to check (required or extensible), "" for none
 	strength    string
 }
 
