@@ -1,12 +1,14 @@
-// Command gendefs generates the compact embedded R4 definitions of package
-// definitions from the official R4 core package. Run it through
-// `go generate ./validator/definitions` (or `make generate`).
+// Command gendefs generates the compact embedded definitions of package
+// definitions from the official core packages: R4 (r4.bin, the default) and,
+// with -version 3.0, STU3 (stu3.bin in package definitions/stu3). Run it
+// through `go generate ./validator/definitions/...` (or `make generate`).
 package main
 
 import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -14,36 +16,66 @@ import (
 )
 
 func main() {
-	shared := os.Getenv("FHIRLENS_SHARED")
-	if shared == "" {
-		shared = filepath.Join("..", "..", "..", "shared")
-	}
-	pkg := flag.String("package", filepath.Join(shared, "fhir", "hl7.fhir.r4.core-4.0.1.tgz"), "R4 core package (.tgz)")
-	out := flag.String("out", ".", "directory to write "+definitions.R4DataFile+" and "+definitions.R4GoFile+" to")
+	version := flag.String("version", "4.0", "FHIR version to generate: 4.0 (R4) or 3.0 (STU3)")
+	pkg := flag.String("package", "", "core package (.tgz); default: the version's core package in the shared reference data")
+	out := flag.String("out", ".", "directory to write the data and Go files to")
 	flag.Parse()
-	if err := run(*pkg, *out); err != nil {
+	if err := run(*version, *pkg, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gendefs:", err)
 		os.Exit(1)
 	}
 }
 
-func run(pkg, out string) error {
+func sharedDir() string {
+	if shared := os.Getenv("FHIRLENS_SHARED"); shared != "" {
+		return shared
+	}
+	// go generate runs in the package directory: find the module root.
+	dir, _ := os.Getwd()
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, "..", "shared")
+		}
+		if filepath.Dir(d) == d {
+			return filepath.Join("..", "..", "..", "shared")
+		}
+	}
+}
+
+func run(version, pkg, out string) error {
+	var (
+		gen              func(io.Reader) ([]byte, error)
+		dataFile, goFile string
+		goSource         string
+		coreName         string
+	)
+	switch version {
+	case "4.0":
+		gen, dataFile, goFile, goSource, coreName = definitions.GenerateR4, definitions.R4DataFile, definitions.R4GoFile, definitions.R4GoSource, "hl7.fhir.r4.core-4.0.1.tgz"
+	case "3.0":
+		gen, dataFile, goFile, goSource, coreName = definitions.GenerateSTU3, definitions.STU3DataFile, definitions.STU3GoFile, definitions.STU3GoSource, "hl7.fhir.r3.core-3.0.1.tgz"
+	default:
+		return fmt.Errorf("unknown -version %q (4.0 or 3.0)", version)
+	}
+	if pkg == "" {
+		pkg = filepath.Join(sharedDir(), "fhir", coreName)
+	}
 	f, err := os.Open(pkg)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	data, err := definitions.GenerateR4(f)
+	data, err := gen(f)
 	if err != nil {
 		return err
 	}
-	if err := writeIfChanged(filepath.Join(out, definitions.R4DataFile), data); err != nil {
+	if err := writeIfChanged(filepath.Join(out, dataFile), data); err != nil {
 		return err
 	}
-	if err := writeIfChanged(filepath.Join(out, definitions.R4GoFile), []byte(definitions.R4GoSource)); err != nil {
+	if err := writeIfChanged(filepath.Join(out, goFile), []byte(goSource)); err != nil {
 		return err
 	}
-	fmt.Printf("gendefs: wrote %s (%d bytes)\n", definitions.R4DataFile, len(data))
+	fmt.Printf("gendefs: wrote %s (%d bytes)\n", dataFile, len(data))
 	return nil
 }
 
