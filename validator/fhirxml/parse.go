@@ -80,3 +80,41 @@ func position(data []byte, offset int) (line, col int) {
 	t := &jsontree.Tree{Data: data}
 	return t.Position(offset)
 }
+
+// ToJSONVersion is ToJSON with the core definitions of a FHIR version
+// (definitions.Core): version "" means the version the XML declares in a
+// top-level fhirVersion element (StructureDefinition, CapabilityStatement,
+// ImplementationGuide), else R4. STU3 is available once package
+// validator/definitions/stu3 is imported (the CLI does).
+func ToJSONVersion(xml []byte, version string) ([]byte, error) {
+	if version == "" {
+		version = DeclaredVersion(xml)
+	}
+	if version == "" {
+		version = "4.0"
+	}
+	defs, err := definitions.Core(version)
+	if err != nil {
+		return nil, err
+	}
+	return ToJSON(xml, defs)
+}
+
+// DeclaredVersion is the FHIR version an XML conformance resource states in
+// its fhirVersion element ("3.0.1"), or "".
+func DeclaredVersion(xml []byte) string {
+	i := bytes.Index(xml, []byte("<fhirVersion value="))
+	if i < 0 || i+20 >= len(xml) {
+		return ""
+	}
+	rest := xml[i+19:]
+	q := rest[0]
+	if q != '"' && q != '\'' {
+		return ""
+	}
+	end := bytes.IndexByte(rest[1:], q)
+	if end < 0 || end > 20 {
+		return ""
+	}
+	return string(rest[1 : 1+end])
+}

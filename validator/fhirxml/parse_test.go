@@ -118,3 +118,17 @@ func TestNoEntityExpansion(t *testing.T) {
 		t.Fatal("ToJSON accepted a DTD")
 	}
 }
+
+func TestToJSONVersion(t *testing.T) {
+	sd := `<StructureDefinition xmlns="http://hl7.org/fhir"><url value="http://x"/><fhirVersion value="4.0.1"/><kind value="resource"/></StructureDefinition>`
+	if v := DeclaredVersion([]byte(sd)); v != "4.0.1" {
+		t.Errorf("DeclaredVersion = %q", v)
+	}
+	got, err := ToJSONVersion([]byte(sd), "")
+	if err != nil || string(got) != `{"resourceType":"StructureDefinition","url":"http://x","fhirVersion":"4.0.1","kind":"resource"}` {
+		t.Errorf("got %s, %v", got, err)
+	}
+	if _, err := ToJSONVersion([]byte(sd), "5.0"); err == nil {
+		t.Error("R5 is not available, yet no error")
+	}
+}

@@ -1,0 +1,91 @@
+package validator
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/fhirxml"
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+// DetectVersion says which of the candidate core definitions (R4 first,
+// say, then STU3) an input is written against, by what the input shows:
+// a declared fhirVersion (StructureDefinition, CapabilityStatement,
+// ImplementationGuide), profiles claimed under an STU3 path, and otherwise
+// the resource types and elements each version knows. It returns the index
+// of the best candidate; ties, and inputs that cannot be read, go to the
+// first.
+func DetectVersion(data []byte, candidates ...*definitions.Set) int {
+	if len(candidates) < 2 {
+		return 0
+	}
+	var tree *jsontree.Tree
+	if fhirxml.LooksLikeXML(data) {
+		tree, _ = fhirxml.Parse(data, candidates[0])
+	} else {
+		if nl := bytes.IndexByte(data, '\n'); nl > 0 && bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+			// ndjson: the first line decides
+			if t, _ := jsontree.Parse(data[:nl], jsontree.Options{}); t != nil {
+				tree = t
+			}
+		}
+		if tree == nil {
+			tree, _ = jsontree.Parse(data, jsontree.Options{})
+		}
+	}
+	if tree == nil {
+		return 0
+	}
+	scores := make([]int, len(candidates))
+	for n := jsontree.ID(0); int(n) < tree.Len(); n++ {
+		if tree.Kind(n) != jsontree.Object {
+			continue
+		}
+		rt := tree.Get(n, "resourceType")
+		if rt == jsontree.None || tree.Kind(rt) != jsontree.String {
+			continue
+		}
+		name := tree.Str(rt)
+		if fv := tree.Get(n, "fhirVersion"); fv != jsontree.None && tree.Kind(fv) == jsontree.String {
+			for i, c := range candidates {
+				if c.FHIRVersion != "" && strings.HasPrefix(tree.Str(fv), c.FHIRVersion[:3]) {
+					return i
+				}
+			}
+		}
+		for i, c := range candidates {
+			typ := c.Type(name)
+			if typ == nil || typ.Kind != "resource" {
+				scores[i] += 20
+				continue
+			}
+			for m := tree.First(n); m != jsontree.None; m = tree.Next(m) {
+				k := strings.TrimPrefix(tree.Key(m), "_")
+				if k != "resourceType" && typ.Root.Child(k) == nil {
+					scores[i]++
+				}
+			}
+		}
+		if meta := tree.Get(n, "meta"); meta != jsontree.None {
+			if ps := tree.Get(meta, "profile"); ps != jsontree.None {
+				for p := tree.First(ps); p != jsontree.None; p = tree.Next(p) {
+					if tree.Kind(p) == jsontree.String && strings.Contains(tree.Str(p), "/STU3/") {
+						for i, c := range candidates {
+							if !strings.HasPrefix(c.FHIRVersion, "3.") {
+								scores[i] += 5
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	best := 0
+	for i := range scores {
+		if scores[i] < scores[best] {
+			best = i
+		}
+	}
+	return best
+}
