@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/definitions/stu3"
 	"github.com/fhirlens/fhirlens/validator/fhirxml"
 )
 
@@ -106,11 +108,21 @@ func convert(data []byte, isXML bool, target string, defs *definitions.Set) ([]b
 }
 
 // coreFor returns the core definitions for an input: the --fhir-version
-// given, else the version the input shows, else R4.
+// given, else the version the input shows (R4 or STU3).
 func coreFor(version string, data []byte) (*definitions.Set, error) {
-	switch version {
-	case "", "4.0", "4.0.1", "R4", "r4":
-		return definitions.R4()
+	if version != "" {
+		return definitions.Core(version)
 	}
-	return nil, fmt.Errorf("unknown --fhir-version %q (3.0 or 4.0)", version)
+	r4, err := definitions.R4()
+	if err != nil {
+		return nil, err
+	}
+	s3, err := stu3.Load()
+	if err != nil {
+		return nil, err
+	}
+	if validator.DetectVersion(data, r4, s3) == 1 {
+		return s3, nil
+	}
+	return r4, nil
 }

@@ -44,3 +44,21 @@ func TestConvertCLI(t *testing.T) {
 		t.Errorf("DTD input: exit %d: %s", code, errOut.String())
 	}
 }
+
+// TestFHIRVersionCLI: an STU3 input is validated against STU3 without
+// being told; --fhir-version overrides the detection.
+func TestFHIRVersionCLI(t *testing.T) {
+	const stu3Input = `<ProcedureRequest xmlns="http://hl7.org/fhir"><status value="active"/><intent value="order"/><code><text value="x"/></code><subject><reference value="Patient/1"/></subject></ProcedureRequest>`
+	var out, errOut bytes.Buffer
+	if code := run([]string{"validate", "--format", "json", "-"}, strings.NewReader(stu3Input), &out, &errOut); code != 0 || !strings.Contains(out.String(), `"fhirVersion": "3.0.1"`) {
+		t.Errorf("auto: exit %d: %s %s", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	if code := run([]string{"validate", "--fhir-version", "4.0", "--format", "json", "-"}, strings.NewReader(stu3Input), &out, &errOut); code != 1 || !strings.Contains(out.String(), "resource.unknown-type") {
+		t.Errorf("forced R4: exit %d: %s", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"convert", "-"}, strings.NewReader(stu3Input), &out, &errOut); code != 0 || !strings.Contains(out.String(), `"resourceType": "ProcedureRequest"`) {
+		t.Errorf("convert STU3: exit %d: %s %s", code, out.String(), errOut.String())
+	}
+}

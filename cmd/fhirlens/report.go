@@ -133,7 +133,7 @@ func makeReport(o *reportOptions, args []string, stdin io.Reader) (*report.Repor
 		}
 		meta.Definitions.Guides = append(meta.Definitions.Guides, p)
 	}
-	defs, guides, err := loadDefinitions(o.core, o.igs)
+	defs, guides, err := loadDefinitions(o.core, "", o.igs)
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,7 @@ Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.
 // validateOptions are the flags of "fhirlens validate".
 type validateOptions struct {
 	format, color, level, core string
+	fhirVersion                string
 	noInv, summary             bool
 	igs, profiles              multiFlag
 	lim                        inputLimits
@@ -50,6 +51,7 @@ func validateFlags() (*flag.FlagSet, *validateOptions) {
 	flags.StringVar(&o.color, "color", "auto", "colour the text output: auto, always or never")
 	flags.StringVar(&o.level, "level", "information", "show findings of this `severity` and worse: error, warning or information")
 	flags.StringVar(&o.core, "core", "", "validate against this core `package` (.tgz, e.g. the STU3 core) instead of the embedded R4")
+	flags.StringVar(&o.fhirVersion, "fhir-version", "", "FHIR `version` of the inputs and guides: 4.0 (R4) or 3.0 (STU3); detected when not given")
 	flags.Var(&o.igs, "ig", "load an implementation `guide` (.tgz, folder or name#version from the package cache); its profiles are enforced (repeatable)")
 	flags.Var(&o.profiles, "profile", "check each resource of the profile's type against this profile `URL` of a loaded guide (repeatable)")
 	flags.Var(sizeFlag{&o.lim.MaxBytes}, "max-input", "refuse an input larger than this `size` after decompression (e.g. 512MB, 4GB)")
@@ -80,7 +82,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := minLevel.UnmarshalText([]byte(o.level)); err != nil || minLevel == validator.Fatal {
 		return usageError(stderr, "validate", "unknown level %q (error, warning or information)", o.level)
 	}
-	defs, guides, err := loadDefinitions(*core, igs)
+	defs, guides, err := loadDefinitions(*core, o.fhirVersion, igs)
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
@@ -118,7 +120,11 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			ioFailed = true
 			continue
 		}
-		reports = append(reports, v.Validate(context.Background(), name, data))
+		vv := v
+		if defs == nil && o.fhirVersion == "" {
+			vv = pickValidator(data, v, o)
+		}
+		reports = append(reports, vv.Validate(context.Background(), name, data))
 	}
 	if o.summary {
 		writeSummary(stdout, reports, minLevel)
@@ -137,11 +143,27 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // loadDefinitions builds the definitions from packages given on the command
 // line (nil, no flags: the embedded R4) and the profiles of the guides.
-func loadDefinitions(core string, igs []string) (*definitions.Set, *profile.Set, error) {
+func loadDefinitions(core, version string, igs []string) (*definitions.Set, *profile.Set, error) {
 	if core == "" && len(igs) == 0 {
-		return nil, nil, nil
+		if version == "" {
+			return nil, nil, nil // the version is picked per input
+		}
+		set, err := definitions.Core(version)
+		return set, nil, err
 	}
 	var set *definitions.Set
+	cache := profile.CacheDir()
+	var guides []*profile.Guide
+	for _, ig := range igs {
+		g, err := profile.Load(ig, cache)
+		if err != nil {
+			return nil, nil, err
+		}
+		guides = append(guides, g)
+	}
+	if core == "" && version == "" {
+		version = guidesVersion(guides)
+	}
 	if core != "" {
 		f, err := os.Open(core)
 		if err != nil {
@@ -152,20 +174,14 @@ func loadDefinitions(core string, igs []string) (*definitions.Set, *profile.Set,
 			return nil, nil, fmt.Errorf("%s: %w", core, err)
 		}
 	} else {
-		r4, err := definitions.R4()
+		if version == "" {
+			version = "4.0"
+		}
+		base, err := definitions.Core(version)
 		if err != nil {
 			return nil, nil, err
 		}
-		set = r4.Clone() // the embedded set is shared and read-only: extend a copy
-	}
-	cache := profile.CacheDir()
-	var guides []*profile.Guide
-	for _, ig := range igs {
-		g, err := profile.Load(ig, cache)
-		if err != nil {
-			return nil, nil, err
-		}
-		guides = append(guides, g)
+		set = base.Clone() // the embedded set is shared and read-only: extend a copy
 	}
 	guides = profile.ResolveDependencies(guides, cache)
 	if err := profile.AddToDefinitions(set, guides); err != nil {
