@@ -22,6 +22,8 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
 
 // harnessPage loads the viewer module and renders /model.json. Options that
@@ -455,4 +457,61 @@ func TestBrowserClinicalSummary(t *testing.T) {
 	card := eval[string](t, ctx, `(() => { document.querySelector('#rc-sec-allergies .rc-row-open').click(); return document.querySelector('#rc-sec-allergies .rc-sum-detail .rc-card').innerText; })()`)
 	mustContain(t, card, "Penicillin", "Eruption of skin")
 	screenshot(t, ctx, "clinical-summary-opened")
+}
+
+// TestBrowserIPSDocument renders an IPS example document: its sections in
+// the order of the Composition, under their IPS titles.
+func TestBrowserIPSDocument(t *testing.T) {
+	browserOrSkip(t)
+	var data []byte
+	sharedtest.EachJSON(t, "ig/hl7.fhir.uv.ips-2.0.0-ballot-unofficial.tgz", func(name string, b []byte) {
+		if filepath.Base(name) == "Bundle-IPS-examples-Bundle-01.json" {
+			data = b
+		}
+	})
+	if data == nil {
+		t.Fatal("Bundle-IPS-examples-Bundle-01.json not in the IPS package")
+	}
+	m, err := Summarize(data, Options{Now: goldenNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Document == nil || len(m.Document.Sections) < 3 {
+		t.Fatal("the IPS example is not read as a document with sections")
+	}
+	srv := viewerServer(t, m, nil, nil)
+	ctx, cancel := openViewer(t, srv, false)
+	defer cancel()
+	got := eval[[]string](t, ctx, `[...document.querySelectorAll('.rc-document > .rc-doc-section > .rc-doc-section-title')].map(e => e.textContent)`)
+	var want []string
+	for _, s := range m.Document.Sections {
+		want = append(want, s.Title)
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("sections shown %q, want the Composition's order %q", got, want)
+	}
+	screenshot(t, ctx, "ips-document")
+}
+
+// TestBrowserListSections renders an NHS STU3 bundle whose List resources
+// structure the record (as a GP Connect structured record does): each List
+// is a section with its entries.
+func TestBrowserListSections(t *testing.T) {
+	browserOrSkip(t)
+	data, err := os.ReadFile(filepath.Join(sharedDir(t), "ig", "nhs-stu3-fhir-assets", "Examples", "DCH-MedicationStatement-Bundle-Example-1-.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Summarize(data, Options{Now: goldenNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := viewerServer(t, m, nil, nil)
+	ctx, cancel := openViewer(t, srv, false)
+	defer cancel()
+	lists := eval[[]string](t, ctx, `[...document.querySelectorAll('section[data-section^="list-"]')].map(s => s.querySelector('.rc-section-title').firstChild.textContent + '=' + s.querySelectorAll('tr.rc-sum-row').length)`)
+	if strings.Join(lists, "|") != "Medication Active List=2|Medication Discontinued List=1" {
+		t.Errorf("list sections %q, want the two Lists with 2 and 1 entries", lists)
+	}
+	screenshot(t, ctx, "list-sections")
 }

@@ -114,6 +114,19 @@ func (b *builder) summary(rec *PatientRecord) Summary {
 		sum.Sections = append(sum.Sections, s)
 	}
 
+	// Lists are sections as their author structured them (a GP Connect
+	// structured record: "Problems", "Medications and medical devices", …):
+	// they come first, in input order, with their empty reasons and notes.
+	n := 0
+	for _, sec := range []string{"other"} {
+		for _, c := range cards[sec] {
+			if c.ResourceType == "List" {
+				add(b.listSection(c, n))
+				n++
+			}
+		}
+	}
+
 	allergies := b.allergyRows(cards["allergies"])
 	sum.Alerts = append(sum.Alerts, allergyAlert(b, cards["allergies"]))
 	for _, c := range cards["other"] {
@@ -663,4 +676,40 @@ func computedFlag(raw gjson.Result) Cell {
 		return false
 	})
 	return out
+}
+
+// listSection renders a List resource as a summary table of its entries.
+func (b *builder) listSection(c *Card, n int) SummarySection {
+	raw := b.raw(c)
+	s := SummarySection{ID: "list-" + strconv.Itoa(n), Title: firstNonEmpty(withoutTag(c.Title), "List"),
+		Columns: []string{"Entry", "Date", "Status", "Kind"}, Show: 15}
+	var notes []string
+	raw.Get("note").ForEach(func(_, note gjson.Result) bool {
+		if t := strings.TrimSpace(str(note, "text")); t != "" {
+			notes = append(notes, t)
+		}
+		return true
+	})
+	s.Note = strings.Join(notes, " ")
+	rows := []Row{}
+	for _, r := range c.References {
+		if !strings.HasPrefix(r.Path, "entry[") || !strings.HasSuffix(r.Path, "].item") {
+			continue
+		}
+		if t := b.byKey[r.TargetKey]; t != nil && r.Contained == "" {
+			rows = append(rows, Row{CardKey: t.key, Inactive: t.card.Status != "" && !isActive(t.card.Status), Cells: []Cell{
+				titleCell(t.card), dateCell(t.card), {Text: t.card.Status}, {Text: t.card.Kind}}})
+			continue
+		}
+		rows = append(rows, Row{Cells: []Cell{{Text: firstNonEmpty(r.Display, r.Reference)}, {}, {}, {Absent: "not in input"}}})
+	}
+	s.Groups = one(rows)
+	empty := firstNonEmpty(str(raw, "emptyReason.text"), str(raw, "emptyReason.coding.0.display"), str(raw, "emptyReason.coding.0.code"))
+	switch {
+	case empty != "":
+		s.Empty = "Empty: " + empty
+	default:
+		s.Empty = "The list has no entries."
+	}
+	return s
 }

@@ -93,7 +93,9 @@ function renderRow(view, s, r) {
   if (r.inactive) tr.classList.add('rc-inactive');
   r.cells.forEach((c, i) => {
     const td = h('td');
-    if (i === 0 || (s.id === 'encounters' && i === 1)) {
+    if (!r.cardKey) {
+      td.append(cellContent(c));
+    } else if (i === 0 || (s.id === 'encounters' && i === 1)) {
       if (i === 0 && s.id === 'encounters') {
         td.append(cellContent(c));
       } else {
