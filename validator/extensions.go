@@ -19,8 +19,9 @@ var toolingExtensions = setOf(extLine, extCol, extRule, extFile,
 // checkExtension holds an extension to its definition when the definitions
 // know its url: the value types it allows and whether it may nest
 // extensions (a missing value is ext-1's finding). An unknown url in the
-// core namespace is a warning (likely a typo); other unknown urls are
-// allowed, as FHIR lets anyone define extensions.
+// core namespace is a warning (likely a typo, or an extension of the
+// extensions pack, which is not loaded); other unknown urls are errors
+// unless allowed (see unknownExtension).
 func (w *walker) checkExtension(n jsontree.ID) {
 	t := w.tree
 	urlNode := t.Get(n, "url")
@@ -31,14 +32,19 @@ func (w *walker) checkExtension(n jsontree.ID) {
 	if !strings.Contains(url, ":") {
 		return // a sub-extension of a complex extension: named relative to its parent
 	}
+	w.checkExampleURL(urlNode, url, "url")
 	def := w.defs.Profile(url)
 	if def == nil || def.Root == nil {
-		if strings.HasPrefix(url, coreExtensionBase) && !toolingExtensions[url] && w.defs.Type(strings.TrimPrefix(url, coreExtensionBase)) == nil {
-			l := w.push("url")
-			w.issue(urlNode, false, Warning, "structure", "extension.unknown",
-				fmt.Sprintf("'%s' is in the FHIR core namespace but is not an extension of FHIR %s: check the spelling of the url", url, w.defs.FHIRVersion))
-			w.pop(l)
+		if strings.HasPrefix(url, coreExtensionBase) {
+			if !toolingExtensions[url] && w.defs.Type(strings.TrimPrefix(url, coreExtensionBase)) == nil {
+				l := w.push("url")
+				w.issue(urlNode, false, Warning, "structure", "extension.unknown",
+					fmt.Sprintf("'%s' is in the FHIR core namespace but is not an extension of FHIR %s: check the spelling of the url", url, w.defs.FHIRVersion))
+				w.pop(l)
+			}
+			return
 		}
+		w.unknownExtension(n, url)
 		return
 	}
 	valueElem := def.Root.ChildByName("value")

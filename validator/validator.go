@@ -26,6 +26,14 @@ type Options struct {
 	// Profiles are canonical URLs of Guides' profiles to check every
 	// (not contained) resource of their type against (--profile).
 	Profiles []string
+	// DisallowExampleURLs makes URLs of example domains (example.org,
+	// acme.com) errors and extensions there unknown (the reference
+	// validator's -allow-example-urls false).
+	DisallowExampleURLs bool
+	// ExtensionDomains are URL prefixes whose extensions may be used without
+	// a loaded definition; "any" allows every extension (the reference
+	// validator's -allowed-extension-domain and -allow-any-extensions).
+	ExtensionDomains []string
 	// Progress, when set, is called now and then with resources done of total.
 	Progress func(done, total int)
 }

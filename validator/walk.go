@@ -420,6 +420,8 @@ func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode st
 		w.checkExtensionContext(n, elem.Path)
 	case "Coding":
 		w.checkCoding(n)
+	case "Attachment":
+		w.checkAttachment(n)
 	}
 	if elem.Binding != nil && elem.Binding.Strength == "required" {
 		w.checkCodedBinding(n, elem, typeCode)

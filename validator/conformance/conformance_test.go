@@ -60,7 +60,16 @@ func runCase(c *caseInfo, profile string) outcome {
 	if err != nil {
 		return outcome{unsupported: "instance unreadable: " + err.Error()}
 	}
+	if _, ok := c.Options["logical"]; ok {
+		return outcome{unsupported: "needs validation against a logical model (CDS Hooks, from the hl7.fhir.uv.tools package)"}
+	}
+	if _, ok := c.Options["supporting5"]; ok {
+		return outcome{unsupported: "needs a supporting R5 definition the case does not carry (option supporting5)"}
+	}
 	opts := validator.Options{}
+	if why := applyOptions(c, &opts); why != "" {
+		return outcome{unsupported: why}
+	}
 	defs, guides, why := caseDefinitions(c)
 	if why != "" {
 		return outcome{unsupported: why}
@@ -99,6 +108,31 @@ func runCase(c *caseInfo, profile string) outcome {
 	}
 	out.summary = strings.Join(parts, "; ")
 	return out
+}
+
+// applyOptions maps a case's "option:NAME" settings to fhirlens options. An
+// option fhirlens has no equivalent for makes the case unsupported, unless
+// it does not change what is checked here.
+func applyOptions(c *caseInfo, o *validator.Options) string {
+	names := make([]string, 0, len(c.Options))
+	for k := range c.Options {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		raw := c.Options[k]
+		var s string
+		json.Unmarshal(raw, &s)
+		switch k {
+		case "fetcher":
+			// "standalone": nothing is fetched from the web; fhirlens never does.
+		case "examples":
+			o.DisallowExampleURLs = string(raw) == "false"
+		case "allowed-extension-domain":
+			o.ExtensionDomains = append(o.ExtensionDomains, s)
+		}
+	}
+	return ""
 }
 
 // caseDefinitions is the R4 core plus the conformance resources (JSON and

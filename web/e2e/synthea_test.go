@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fhirlens/fhirlens/validator/jsontree"
 	"github.com/tidwall/gjson"
 )
 
@@ -122,7 +123,7 @@ func (c *syntheaCorpus) bundle(patients []string) []byte {
 			out.WriteByte(',')
 		}
 		first = false
-		raw := referencePattern.ReplaceAllFunc(r.raw, func(m []byte) []byte {
+		raw := referencePattern.ReplaceAllFunc(withoutIGExtensions(r.raw), func(m []byte) []byte {
 			ref := string(referencePattern.FindSubmatch(m)[1])
 			if j, ok := c.target(ref); ok && include[j] {
 				return []byte(`"reference":"urn:uuid:` + c.resources[j].id + `"`)
@@ -162,4 +163,73 @@ func (c *syntheaCorpus) bundleOfSize(size int) []byte {
 		}
 	}
 	return data
+}
+
+// igExtensions are the extension domains of Synthea's output that the R4
+// core does not define (US Core and Synthea's own). The reference validator
+// reports an extension it has no definition for as an error, so the valid
+// sample leaves them out rather than need US Core loaded.
+var igExtensions = []string{"http://hl7.org/fhir/us/core/", "http://synthetichealth.github.io/synthea/"}
+
+// withoutIGExtensions removes, from one compact resource, the extensions of
+// igExtensions (and an extension array left empty).
+func withoutIGExtensions(raw []byte) []byte {
+	t, probs := jsontree.Parse(raw, jsontree.Options{})
+	if t == nil || len(probs) > 0 {
+		return raw
+	}
+	type cut struct {
+		start, end int
+		with       []byte
+	}
+	var cuts []cut
+	for n := jsontree.ID(0); int(n) < t.Len(); n++ {
+		if t.Kind(n) != jsontree.Array || !t.HasKey(n) || (t.Key(n) != "extension" && t.Key(n) != "modifierExtension") {
+			continue
+		}
+		var kept [][]byte
+		dropped := false
+		for e := t.First(n); e != jsontree.None; e = t.Next(e) {
+			u := t.Get(e, "url")
+			ig := false
+			if u != jsontree.None && t.Kind(u) == jsontree.String {
+				for _, d := range igExtensions {
+					ig = ig || strings.HasPrefix(t.Str(u), d)
+				}
+			}
+			if ig {
+				dropped = true
+			} else {
+				kept = append(kept, raw[t.Offset(e):t.End(e)])
+			}
+		}
+		switch {
+		case !dropped:
+		case len(kept) == 0: // the member goes, with the comma joining it to a sibling
+			start, end := t.KeyOffset(n), t.End(n)
+			if raw[start-1] == ',' {
+				start--
+			} else if end < len(raw) && raw[end] == ',' {
+				end++
+			}
+			cuts = append(cuts, cut{start, end, nil})
+		default:
+			cuts = append(cuts, cut{t.Offset(n), t.End(n), append(append([]byte("["), bytes.Join(kept, []byte(","))...), ']')})
+		}
+	}
+	if len(cuts) == 0 {
+		return raw
+	}
+	sort.Slice(cuts, func(i, j int) bool { return cuts[i].start < cuts[j].start })
+	var out []byte
+	pos := 0
+	for _, c := range cuts {
+		if c.start < pos { // inside a cut already made
+			continue
+		}
+		out = append(out, raw[pos:c.start]...)
+		out = append(out, c.with...)
+		pos = c.end
+	}
+	return append(out, raw[pos:]...)
 }

@@ -1,0 +1,64 @@
+package validator
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// findingsOf validates src with opts and lists "rule expression" of every
+// finding of the given rules, in report order.
+func findingsOf(t *testing.T, opts Options, src string, rules ...string) []string {
+	t.Helper()
+	v, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := v.Validate(context.Background(), "test.json", []byte(src))
+	var out []string
+	for _, is := range rep.Issues {
+		for _, r := range rules {
+			if is.Rule == r {
+				out = append(out, is.Severity.String()+" "+is.Rule+" "+is.Expression)
+			}
+		}
+	}
+	return out
+}
+
+func TestParityRules(t *testing.T) {
+	const pat = `{"resourceType":"Patient","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},`
+	tests := []struct {
+		name string
+		opts Options
+		src  string
+		want string // findings joined by "; "
+	}{
+		{"unknown extension", Options{}, pat + `"extension":[{"url":"http://other.org/fhir/ext/age","valueInteger":3}]}`,
+			"error extension.not-found Patient.extension[0]"},
+		{"unknown core-namespace extension stays a warning", Options{}, pat + `"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/no-such-ext","valueInteger":3}]}`,
+			"warning extension.unknown Patient.extension[0].url"},
+		{"known core extension", Options{}, pat + `"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthPlace","valueAddress":{"city":"X"}}]}`, ""},
+		{"example domain allowed", Options{}, pat + `"extension":[{"url":"http://example.org/fhir/ext/age","valueInteger":3}]}`, ""},
+		{"example domain disallowed", Options{DisallowExampleURLs: true}, pat + `"extension":[{"url":"http://example.org/fhir/ext/age","valueInteger":3}]}`,
+			"error extension.not-found Patient.extension[0]; error url.example Patient.extension[0].url"},
+		{"allowed domain", Options{ExtensionDomains: []string{"http://other.org/fhir/"}}, pat + `"extension":[{"url":"http://other.org/fhir/ext/age","valueInteger":3}]}`, ""},
+		{"any extension", Options{ExtensionDomains: []string{"any"}}, pat + `"extension":[{"url":"http://other.org/fhir/ext/age","valueInteger":3}]}`, ""},
+		{"cross-version extension", Options{}, pat + `"extension":[{"url":"http://hl7.org/fhir/5.0/StructureDefinition/extension-Patient.x","valueInteger":3}]}`, ""},
+		{"attachment size", Options{}, pat + `"photo":[{"contentType":"text/plain","data":"aGVsbG8=","size":6}]}`,
+			"error attachment.size Patient.photo[0]"},
+		{"attachment size right", Options{}, pat + `"photo":[{"contentType":"text/plain","data":"aGVsbG8=","size":5,"hash":"qvTGHdzF6KLavt4PO0gs2a6pQ00="}]}`, ""},
+		{"attachment hash wrong", Options{}, pat + `"photo":[{"contentType":"text/plain","data":"aGVsbG8=","hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAA="}]}`,
+			"error attachment.hash Patient.photo[0]"},
+		{"attachment hash not base64 sha-1", Options{}, pat + `"photo":[{"contentType":"text/plain","data":"aGVsbG8=","hash":"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"}]}`,
+			"warning attachment.hash Patient.photo[0].hash"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := strings.Join(findingsOf(t, tc.opts, tc.src, "extension.not-found", "extension.unknown", "url.example", "attachment.size", "attachment.hash"), "; ")
+			if got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
