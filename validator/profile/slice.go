@@ -105,6 +105,9 @@ func (s *Set) compileDiscriminators(sliced, sl *Elem) []discriminator {
 				switch {
 				case v != nil:
 					dc.want, dc.exact, dc.usable = v, exact && d.Type == "value", true
+				case len(rest) == 0 && def.Max == 0:
+					// Prohibited in this slice: the value must be absent.
+					dc.kind, dc.exists, dc.usable = "exists", false, true
 				case len(rest) == 0 && def.Def.Binding != nil && def.Def.Binding.Strength == "required":
 					dc.vs, _, _ = strings.Cut(def.Def.Binding.ValueSet, "|")
 					dc.usable = dc.vs != ""

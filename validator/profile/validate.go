@@ -65,6 +65,7 @@ type run struct {
 	resource jsontree.ID
 	env      *fhirpath.Env
 	quiet    bool // count errors instead of reporting (slice matching)
+	checking map[checkKey]bool
 	errs     int
 	depth    int
 }
@@ -84,13 +85,7 @@ func (s *Set) Validate(o *Options, node jsontree.ID, path string, p *Profile) {
 			return n.ID, ok && n.ID != jsontree.None
 		}
 	}
-	rt := resourceType(r.t, node)
-	if p.Kind == "resource" && rt != p.Type && !(s.Defs != nil && s.Defs.IsSubtype(rt, p.Type)) {
-		r.report(node, false, finding.Error, "structure", RuleWrongType,
-			fmt.Sprintf("the profile %s is for %s resources, but this is a %s", p.Label(), p.Type, rt))
-		return
-	}
-	r.value(item{node: node, index: -1, typ: rt}, p.Root)
+	r.value(item{node: node, index: -1, typ: resourceType(r.t, node)}, p.Root)
 }
 
 // report emits a finding at the current path, or counts it when quiet.
@@ -143,6 +138,11 @@ func (r *run) value(it item, e *Elem) {
 	if rt := resourceType(t, n); rt != "" && (typ == "" || typ == rt || typ == "Resource" || typ == "DomainResource" || e == e.prof.Root) {
 		// A resource value (the root, Bundle.entry.resource, contained).
 		typ = rt
+		if p := e.prof; e == p.Root && p.Kind == "resource" && rt != p.Type && !(r.s.Defs != nil && r.s.Defs.IsSubtype(rt, p.Type)) {
+			r.report(n, false, finding.Error, "structure", RuleWrongType,
+				fmt.Sprintf("the profile %s is for %s resources, but this is a %s", p.Label(), p.Type, rt))
+			return
+		}
 		if e != e.prof.Root {
 			nested = true
 			if !r.typeAllowed(e, rt) {
@@ -220,17 +220,31 @@ func (r *run) typeProfiles(it item, typ string, e *Elem) bool {
 		if tr.Code != typ && !(resourceType(r.t, it.node) != "" && (tr.Code == "Resource" || tr.Code == typ)) {
 			continue
 		}
+		// Several profiles: the value must conform to one of them; the
+		// findings shown are those of the first when it conforms to none.
+		var known []*Profile
 		for _, url := range tr.Profile {
-			p, err := r.s.Profile(url)
-			if err != nil || p == nil {
-				continue
+			if p, err := r.s.Profile(url); err == nil && p != nil {
+				known = append(known, p)
 			}
-			save := r.prof
-			r.prof = p
-			r.value(item{node: it.node, index: -1, typ: typ}, p.Root)
-			r.prof = save
-			return true
 		}
+		if len(known) == 0 {
+			continue
+		}
+		chosen := known[0]
+		if len(known) > 1 {
+			for _, p := range known {
+				if r.conforms(item{node: it.node, index: -1, typ: typ}, p.Root, p) {
+					chosen = p
+					break
+				}
+			}
+		}
+		save := r.prof
+		r.prof = chosen
+		r.value(item{node: it.node, index: -1, typ: typ}, chosen.Root)
+		r.prof = save
+		return true
 	}
 	return false
 }

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
+	"github.com/fhirlens/fhirlens/validator/structure"
 )
 
 // equalValue compares an instance value with a fixed value: the same
@@ -201,12 +203,16 @@ func (r *run) checkRange(n jsontree.ID, e *Elem) {
 			if t.Kind(val) != jsontree.String {
 				return 0, false
 			}
+			if typ := limitType(limit, d); typ == "Duration" {
+				return 0, false
+			}
 			s := t.Str(val)
 			k := min(len(s), len(l))
 			return strings.Compare(s[:k], l[:k]), true
 		}
 		return 0, false
 	}
+	r.checkDurationRange(val, e)
 	if d.MinValue != nil {
 		if c, ok := cmp(d.MinValue.JSON); ok && c < 0 {
 			r.report(n, false, finding.Error, "value", RuleRange,
@@ -332,13 +338,154 @@ func (r *run) checkTarget(n jsontree.ID, e *Elem) {
 	}
 	rt := resourceType(r.t, target)
 	var types []string
+	var candidates []*Profile
 	for _, tp := range targets {
 		typ := r.s.profileType(tp)
 		if typ == rt || typ == "Resource" {
-			return
+			p, err := r.s.Profile(tp)
+			if err != nil || p == nil {
+				return // a core type or an unusable profile: the type is what can be checked
+			}
+			candidates = append(candidates, p)
+			continue
 		}
 		types = append(types, typ)
 	}
+	if len(candidates) == 0 {
+		r.report(n, false, finding.Error, "structure", RuleTarget,
+			fmt.Sprintf("%s: the reference points to a %s, but the profile %s allows only %s", e.Path, rt, r.prof.Label(), strings.Join(types, ", ")))
+		return
+	}
+	// The target must conform to one of the target profiles.
+	var urls []string
+	for _, p := range candidates {
+		key := checkKey{target, p}
+		if r.checking[key] {
+			return // already being checked further up: assume it conforms
+		}
+		if r.checking == nil {
+			r.checking = map[checkKey]bool{}
+		}
+		r.checking[key] = true
+		ok := r.conforms(item{node: target, index: -1, typ: rt}, p.Root, p)
+		delete(r.checking, key)
+		if ok {
+			return
+		}
+		urls = append(urls, p.Ref())
+	}
 	r.report(n, false, finding.Error, "structure", RuleTarget,
-		fmt.Sprintf("%s: the reference points to a %s, but the profile %s allows only %s", e.Path, rt, r.prof.Label(), strings.Join(types, ", ")))
+		fmt.Sprintf("%s: unable to find a profile match for %s among choices: %s%s", e.Path, str(r.t, n, "reference"), strings.Join(urls, ", "), r.from()))
+}
+
+// checkKey is a target being checked against a profile (to stop cycles).
+type checkKey struct {
+	node jsontree.ID
+	prof *Profile
+}
+
+// limitType is the type suffix of the limit value given as raw JSON.
+func limitType(limit []byte, d *structure.ElementDefinition) string {
+	if d.MinValue != nil && string(d.MinValue.JSON) == string(limit) {
+		return d.MinValue.Type
+	}
+	if d.MaxValue != nil {
+		return d.MaxValue.Type
+	}
+	return ""
+}
+
+// checkDurationRange applies minValueDuration/maxValueDuration to a date:
+// the limits are relative to now (a birth date at most 10 years ahead).
+func (r *run) checkDurationRange(val jsontree.ID, e *Elem) {
+	t := r.t
+	if t.Kind(val) != jsontree.String {
+		return
+	}
+	date, ok := parseDate(t.Str(val))
+	if !ok {
+		return
+	}
+	now := time.Now().UTC()
+	for _, lim := range []*structure.Value{e.Def.MinValue, e.Def.MaxValue} {
+		if lim == nil || lim.Type != "Duration" {
+			continue
+		}
+		// The duration is added to now for a maximum, taken off for a minimum.
+		bound, ok := addDuration(now, lim.JSON, lim == e.Def.MinValue)
+		if !ok {
+			continue
+		}
+		if lim == e.Def.MinValue && date.Before(bound) {
+			r.report(val, false, finding.Error, "value", RuleRange,
+				fmt.Sprintf("%s: the value %s is before the allowed minimum of now minus %s%s", e.Path, showNode(t, val), durationText(lim.JSON), r.from()))
+		}
+		if lim == e.Def.MaxValue && date.After(bound) {
+			r.report(val, false, finding.Error, "value", RuleRange,
+				fmt.Sprintf("%s: the value %s is after the allowed maximum of now plus %s%s", e.Path, showNode(t, val), durationText(lim.JSON), r.from()))
+		}
+	}
+}
+
+func parseDate(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02", "2006-01", "2006"} {
+		if d, err := time.Parse(layout, s); err == nil {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func addDuration(now time.Time, raw []byte, negate bool) (time.Time, bool) {
+	var q struct {
+		Value json.Number `json:"value"`
+		Code  string      `json:"code"`
+		Unit  string      `json:"unit"`
+	}
+	if json.Unmarshal(raw, &q) != nil {
+		return now, false
+	}
+	f, err := q.Value.Float64()
+	if err != nil {
+		return now, false
+	}
+	if negate {
+		f = -f
+	}
+	n := int(f)
+	unit := q.Code
+	if unit == "" {
+		unit = q.Unit
+	}
+	switch unit {
+	case "a", "year", "years":
+		return now.AddDate(n, 0, 0), true
+	case "mo", "month", "months":
+		return now.AddDate(0, n, 0), true
+	case "wk", "week", "weeks":
+		return now.AddDate(0, 0, 7*n), true
+	case "d", "day", "days":
+		return now.AddDate(0, 0, n), true
+	case "h":
+		return now.Add(time.Duration(f * float64(time.Hour))), true
+	case "min":
+		return now.Add(time.Duration(f * float64(time.Minute))), true
+	case "s":
+		return now.Add(time.Duration(f * float64(time.Second))), true
+	}
+	return now, false
+}
+
+func durationText(raw []byte) string {
+	var q struct {
+		Value json.Number `json:"value"`
+		Code  string      `json:"code"`
+		Unit  string      `json:"unit"`
+	}
+	json.Unmarshal(raw, &q)
+	u := q.Unit
+	if u == "" {
+		u = q.Code
+	}
+	return string(q.Value) + " " + u
 }
