@@ -59,7 +59,7 @@ func benchmarkValidate(b *testing.B, opts Options) {
 		b.Fatal(err)
 	}
 	rep := v.Validate(context.Background(), "synthea.json", data)
-	b.Logf("%d bytes, %d resources, %d issues", len(data), len(rep.Resources), len(rep.Issues))
+	b.Logf("%d bytes, %d resources, %d issues", len(data), len(rep.Resources), len(rep.Findings))
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()

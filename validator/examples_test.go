@@ -27,12 +27,12 @@ func TestR4ExamplesConformance(t *testing.T) {
 	clean, failing := 0, map[string]string{}
 	for _, f := range files {
 		rep := v.Validate(context.Background(), f.Name, f.Data)
-		var first *Issue
+		var first *Finding
 		n := 0
-		for i := range rep.Issues {
-			if rep.Issues[i].Severity <= Error {
+		for i := range rep.Findings {
+			if rep.Findings[i].Severity <= Error {
 				if first == nil {
-					first = &rep.Issues[i]
+					first = &rep.Findings[i]
 				}
 				n++
 			}

@@ -38,7 +38,7 @@ func (w *walker) checkExtension(n jsontree.ID) {
 		if strings.HasPrefix(url, coreExtensionBase) {
 			if !toolingExtensions[url] && w.defs.Type(strings.TrimPrefix(url, coreExtensionBase)) == nil {
 				l := w.push("url")
-				w.issue(urlNode, false, Warning, "structure", "extension.unknown",
+				w.report(urlNode, false, ruleExtensionUnknown,
 					fmt.Sprintf("'%s' is in the FHIR core namespace but is not an extension of FHIR %s: check the spelling of the url", url, w.defs.FHIRVersion))
 				w.pop(l)
 			}
@@ -65,7 +65,7 @@ func (w *walker) checkExtension(n jsontree.ID) {
 		switch {
 		case valueKey != jsontree.None && valueElem.Max == 0:
 			l := w.push(t.Key(valueKey))
-			w.issue(valueKey, true, Error, "structure", "extension.value",
+			w.report(valueKey, true, ruleExtensionValue,
 				fmt.Sprintf("the extension %s has no value of its own (it is made of nested extensions), so %s is not allowed", name, t.Key(valueKey)))
 			w.pop(l)
 		case valueKey != jsontree.None:
@@ -80,7 +80,7 @@ func (w *walker) checkExtension(n jsontree.ID) {
 			}
 			if !allowed {
 				l := w.push(t.Key(valueKey))
-				w.issue(valueKey, true, Error, "structure", "extension.value",
+				w.report(valueKey, true, ruleExtensionValue,
 					fmt.Sprintf("the extension %s does not allow %s; use %s", name, t.Key(valueKey), strings.Join(names, " or ")))
 				w.pop(l)
 			}
@@ -88,7 +88,7 @@ func (w *walker) checkExtension(n jsontree.ID) {
 	}
 	if sub := t.Get(n, "extension"); sub != jsontree.None && subElem != nil && subElem.Max == 0 {
 		l := w.push("extension")
-		w.issue(sub, true, Error, "structure", "extension.nested",
+		w.report(sub, true, ruleExtensionNested,
 			fmt.Sprintf("the extension %s is a simple extension: it must not contain nested extensions", name))
 		w.pop(l)
 	}

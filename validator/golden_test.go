@@ -64,7 +64,7 @@ func goldenText(rep *Report) string {
 	for _, r := range rep.Resources {
 		fmt.Fprintf(&b, "resource %s/%s at %s line %d\n", r.Type, r.ID, r.Expression, r.Line)
 	}
-	for _, i := range rep.Issues {
+	for _, i := range rep.Findings {
 		fmt.Fprintf(&b, "%d:%d %s [%s %s] %s: %s\n", i.Line, i.Col, i.Severity, i.Code, i.Rule, i.Expression, i.Message)
 	}
 	return b.String()
@@ -86,7 +86,7 @@ func FuzzValidate(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep := v.Validate(context.Background(), "fuzz.json", data)
-		for _, i := range rep.Issues {
+		for _, i := range rep.Findings {
 			if i.Rule == "engine.panic" {
 				t.Fatalf("panic on %q: %s", data, i.Message)
 			}

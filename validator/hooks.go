@@ -54,7 +54,7 @@ func (w *walker) checkInvariants(n jsontree.ID, elem *definitions.Element, typeC
 	for i := range cs {
 		c := &cs[i]
 		if c.err != nil {
-			w.issue(n, false, Warning, "processing", "invariant.error",
+			w.report(n, false, ruleInvariantError,
 				fmt.Sprintf("%s could not be checked: its expression does not compile (%v)", c.Key, c.err))
 			continue
 		}
@@ -63,12 +63,12 @@ func (w *walker) checkInvariants(n jsontree.ID, elem *definitions.Element, typeC
 		env.Resource, env.RootResource = resource, root
 		ok, err := c.expr.EvaluateBool(w.ctx, env)
 		if err != nil {
-			w.issue(n, false, Warning, "processing", "invariant.error",
+			w.report(n, false, ruleInvariantError,
 				fmt.Sprintf("%s could not be checked: %v", c.Key, err))
 			continue
 		}
 		if !ok {
-			w.issue(n, false, c.severity, "invariant", c.Key, c.message)
+			w.reportAs(n, false, c.rule, c.severity, c.message)
 		}
 	}
 }
@@ -80,6 +80,7 @@ type compiledConstraint struct {
 	err      error
 	severity Severity
 	message  string
+	rule     rule
 }
 
 type constraintKey struct {
@@ -114,8 +115,9 @@ func (v *Validator) constraintsFor(elem *definitions.Element, typeCode string) [
 		if c.Severity == "warning" || c.BestPractice {
 			sev = Warning
 		}
+		human := strings.TrimSpace(c.Human)
 		cs = append(cs, compiledConstraint{Constraint: c, expr: expr, err: err, severity: sev,
-			message: fmt.Sprintf("%s: %s", c.Key, strings.TrimSpace(c.Human))})
+			message: fmt.Sprintf("%s: %s", c.Key, human), rule: invariantRule(c.Key, human, sev, "FHIR invariant "+c.Key)})
 	}
 	v.constraintsMu.Lock()
 	if v.constraints == nil {
@@ -165,23 +167,24 @@ func (w *walker) closeScope(isBundle bool) {
 	w.scopes = w.scopes[:len(w.scopes)-1]
 	g := bundle.IndexTypes(w.tree, s.node, w.v.resourceTypes)
 	g.Path = s.path
-	var findings []bundle.Finding
 	if isBundle {
-		findings = g.CheckEntries()
+		w.place(g.CheckEntries())
 	}
-	findings = append(findings, g.CheckReferences(s.refs, bundle.Options{})...)
-	for _, f := range findings {
-		sev := Error
-		switch f.Severity {
-		case bundle.SeverityWarning:
-			sev = Warning
-		case bundle.SeverityInformation:
-			sev = Information
+	w.place(g.CheckReferences(s.refs, bundle.Options{}))
+}
+
+// place adds findings a stage made about this tree (located in the tree):
+// shifted into the whole input and given the resource they are in.
+func (w *walker) place(fs []Finding) {
+	for i := range fs {
+		f := &fs[i]
+		if !w.rep.list.Admit(f.Rule, f.Severity) {
+			continue
 		}
-		off := w.tree.Offset(f.Node)
-		line, col := w.tree.Position(off)
-		w.rep.Issues = append(w.rep.Issues, Issue{Severity: sev, Code: f.Code, Rule: f.Rule, Expression: f.Path,
-			Line: line + w.lineBase, Col: col, Offset: off + w.offBase, Message: f.Message, Resource: w.resourceAt(off)})
+		f.Line += w.lineBase
+		f.Offset += w.offBase
+		f.Resource = w.resourceAt(f.Offset - w.offBase)
+		w.rep.list.Keep(*f)
 	}
 }
 

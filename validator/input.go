@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -21,7 +20,7 @@ func (v *Validator) run(ctx context.Context, rep *Report, data []byte) {
 		return
 	}
 	if msg := notJSON(body); msg != "" {
-		rep.Issues = append(rep.Issues, Issue{Severity: Fatal, Code: "structure", Rule: "input.not-json", Resource: -1,
+		rep.add(Finding{Severity: Fatal, Code: ruleInputNotJSON.code, Rule: ruleInputNotJSON.id, Resource: -1,
 			Line: 1, Col: 1, Offset: len(data) - len(body), Message: msg})
 		return
 	}
@@ -38,25 +37,13 @@ func (v *Validator) run(ctx context.Context, rep *Report, data []byte) {
 	v.walkDocument(ctx, rep, data, tree, probs, 0, 0)
 }
 
-// walkDocument reports a tree's JSON problems and walks its resource. base
+// walkDocument reports a tree's JSON findings and walks its resource. base
 // and lineBase place the tree in the whole input (non-zero for ndjson lines).
-func (v *Validator) walkDocument(ctx context.Context, rep *Report, data []byte, tree *jsontree.Tree, probs []jsontree.Problem, base, lineBase int) {
-	for _, p := range probs {
-		sev := Error
-		if p.Fatal {
-			sev = Fatal
-		}
-		line, col := positionOf(data, tree, p.Offset)
-		expr := ""
-		if tree != nil {
-			n := p.Node
-			if n == jsontree.None {
-				n = tree.NodeAt(p.Offset)
-			}
-			expr = expressionOf(tree, n)
-		}
-		rep.Issues = append(rep.Issues, Issue{Severity: sev, Code: "structure", Rule: p.Rule, Offset: base + p.Offset,
-			Line: lineBase + line, Col: col, Expression: expr, Message: p.Message, Resource: -1})
+func (v *Validator) walkDocument(ctx context.Context, rep *Report, data []byte, tree *jsontree.Tree, probs []Finding, base, lineBase int) {
+	for _, f := range probs {
+		f.Offset += base
+		f.Line += lineBase
+		rep.add(f)
 	}
 	if tree == nil {
 		return
@@ -66,15 +53,15 @@ func (v *Validator) walkDocument(ctx context.Context, rep *Report, data []byte, 
 	switch tree.Kind(root) {
 	case jsontree.Object:
 	case jsontree.Array:
-		w.issue(root, false, Fatal, "structure", "input.not-resource",
+		w.report(root, false, ruleInputNotResource,
 			"the input is a JSON array: FHIR JSON is a single resource; send several resources as a Bundle or as ndjson (one per line)")
 		return
 	default:
-		w.issue(root, false, Fatal, "structure", "input.not-resource", "the input is a single JSON "+tree.Kind(root).String()+", not a FHIR resource")
+		w.report(root, false, ruleInputNotResource, "the input is a single JSON "+tree.Kind(root).String()+", not a FHIR resource")
 		return
 	}
 	if tree.Get(root, "resourceType") == jsontree.None {
-		w.issue(root, false, Fatal, "structure", "input.not-resource",
+		w.report(root, false, ruleInputNotResource,
 			"this JSON has no resourceType, so it is not a FHIR resource (is it FHIR at all?)")
 		return
 	}
@@ -85,8 +72,7 @@ func (v *Validator) walkDocument(ctx context.Context, rep *Report, data []byte, 
 	w.walkResource(root, "Resource", false, -1)
 	w.checkForms()
 	if ctx.Err() != nil {
-		rep.Issues = append(rep.Issues, Issue{Severity: Fatal, Code: "processing", Rule: "engine.cancelled", Resource: -1,
-			Message: "validation was cancelled before it finished; the findings are incomplete"})
+		rep.add(cancelled())
 	}
 }
 
@@ -106,8 +92,7 @@ func (v *Validator) runNDJSON(ctx context.Context, rep *Report, data []byte) {
 		line := data[start:end]
 		if len(bytes.TrimSpace(line)) > 0 {
 			if ctx.Err() != nil {
-				rep.Issues = append(rep.Issues, Issue{Severity: Fatal, Code: "processing", Rule: "engine.cancelled", Resource: -1,
-					Message: "validation was cancelled before it finished; the findings are incomplete"})
+				rep.add(cancelled())
 				return
 			}
 			tree, probs := jsontree.Parse(line, jsontree.Options{})
@@ -121,22 +106,20 @@ func (v *Validator) runNDJSON(ctx context.Context, rep *Report, data []byte) {
 	}
 }
 
-func positionOf(data []byte, tree *jsontree.Tree, off int) (line, col int) {
-	if tree != nil {
-		return tree.Position(off)
-	}
-	t := &jsontree.Tree{Data: data}
-	return t.Position(off)
+// cancelled is the finding that says validation stopped early.
+func cancelled() Finding {
+	return Finding{Severity: Fatal, Code: ruleCancelled.code, Rule: ruleCancelled.id, Resource: -1,
+		Message: "validation was cancelled before it finished; the findings are incomplete"}
 }
 
 // looksLikeNDJSON: the first line is a complete object and the parse failed
-// only because more JSON follows it.
-func looksLikeNDJSON(data []byte, probs []jsontree.Problem) bool {
+// only because more JSON follows it (rule json.trailing) after a newline.
+func looksLikeNDJSON(data []byte, probs []Finding) bool {
 	if len(probs) == 0 {
 		return false
 	}
 	last := probs[len(probs)-1]
-	if !strings.Contains(last.Message, "after the end of the JSON value") {
+	if last.Rule != jsontree.RuleTrailing {
 		return false
 	}
 	nl := bytes.IndexByte(data, '\n')
@@ -169,38 +152,4 @@ func looksBinary(b []byte) bool {
 		}
 	}
 	return bad > 0
-}
-
-// expressionOf builds a FHIRPath-style location for any node from the tree
-// alone (the root named by its resourceType), for findings made before or
-// outside the walk.
-func expressionOf(t *jsontree.Tree, n jsontree.ID) string {
-	if n == jsontree.None {
-		return ""
-	}
-	var segs []string
-	for ; n != jsontree.None; n = t.Parent(n) {
-		p := t.Parent(n)
-		switch {
-		case p == jsontree.None:
-			name := "$root"
-			if rt := t.Get(n, "resourceType"); rt != jsontree.None && t.Kind(rt) == jsontree.String {
-				name = t.Str(rt)
-			}
-			segs = append(segs, name)
-		case t.Kind(p) == jsontree.Array:
-			i := 0
-			for c := t.First(p); c != n && c != jsontree.None; c = t.Next(c) {
-				i++
-			}
-			segs = append(segs, "["+strconv.Itoa(i)+"]")
-		default:
-			segs = append(segs, "."+t.Key(n))
-		}
-	}
-	var b strings.Builder
-	for i := len(segs) - 1; i >= 0; i-- {
-		b.WriteString(segs[i])
-	}
-	return b.String()
 }

@@ -41,11 +41,11 @@ type outcome struct {
 }
 
 func (r *Report) outcome() outcome {
-	oo := outcome{ResourceType: "OperationOutcome", Issue: make([]ooIssue, 0, len(r.Issues)+1)}
+	oo := outcome{ResourceType: "OperationOutcome", Issue: make([]ooIssue, 0, len(r.Findings)+len(r.Summary.Omitted)+1)}
 	if r.Source != "" {
 		oo.Extension = []ooExtension{{URL: extFile, ValueString: r.Source}}
 	}
-	for _, is := range r.Issues {
+	for _, is := range r.Findings {
 		i := ooIssue{Severity: is.Severity.String(), Code: is.Code, Details: &ooText{Text: is.Message},
 			Diagnostics: fmt.Sprintf("rule %s", is.Rule)}
 		if is.Line > 0 {
@@ -57,6 +57,13 @@ func (r *Report) outcome() outcome {
 			i.Expression = []string{is.Expression}
 		}
 		oo.Issue = append(oo.Issue, i)
+	}
+	// What was counted but not kept: one note per rule, so the outcome's
+	// totals are exact too.
+	for _, o := range r.Summary.Omitted {
+		oo.Issue = append(oo.Issue, ooIssue{Severity: "information", Code: "informational",
+			Details:   &ooText{Text: OmittedText(o)},
+			Extension: []ooExtension{{URL: extRule, ValueString: o.Rule}}})
 	}
 	if len(oo.Issue) == 0 {
 		// An OperationOutcome needs at least one issue; this is how the

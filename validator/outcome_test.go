@@ -24,7 +24,7 @@ func TestOperationOutcomeIsValidFHIR(t *testing.T) {
 		t.Fatal(err)
 	}
 	if again := v.Validate(context.Background(), "oo.json", oo); again.HasErrors() {
-		t.Fatalf("the OperationOutcome is not valid FHIR: %+v", again.Issues)
+		t.Fatalf("the OperationOutcome is not valid FHIR: %+v", again.Findings)
 	}
 	var parsed struct {
 		Issue []struct {
@@ -57,6 +57,6 @@ func TestOperationOutcomeIsValidFHIR(t *testing.T) {
 		t.Fatal(err)
 	}
 	if again := v.Validate(context.Background(), "bundle.json", b); again.HasErrors() {
-		t.Fatalf("the outcome Bundle is not valid FHIR: %+v", again.Issues)
+		t.Fatalf("the outcome Bundle is not valid FHIR: %+v", again.Findings)
 	}
 }

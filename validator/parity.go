@@ -15,16 +15,16 @@ import (
 // Rules the HL7 reference validator applies by default that are not
 // invariants of the specification: what fhirlens does to agree with it.
 var (
-	ruleExtensionNotFound = finding.Define(finding.Rule{ID: "extension.not-found", Code: "structure", Severity: finding.Error,
+	ruleExtensionNotFound = define(finding.Rule{ID: "extension.not-found", Code: "structure", Severity: finding.Error,
 		Summary: "an extension's definition must be known (loaded with --ig) unless its domain is allowed",
 		Source:  "FHIR R4 extensibility.html#Extension (an extension is defined by its StructureDefinition); graded as the HL7 reference validator"})
-	ruleExampleURL = finding.Define(finding.Rule{ID: "url.example", Code: "invalid", Severity: finding.Error,
+	ruleExampleURL = define(finding.Rule{ID: "url.example", Code: "invalid", Severity: finding.Error,
 		Summary: "example URLs (example.org) are not allowed when example URLs are disallowed (--allow-example-urls=false)",
 		Source:  "HL7 reference validator option -allow-example-urls"})
-	ruleAttachmentSize = finding.Define(finding.Rule{ID: "attachment.size", Code: "structure", Severity: finding.Error,
+	ruleAttachmentSize = define(finding.Rule{ID: "attachment.size", Code: "structure", Severity: finding.Error,
 		Summary: "Attachment.size is the number of bytes of the decoded data",
 		Source:  "FHIR R4 datatypes-definitions.html#Attachment.size"})
-	ruleAttachmentHash = finding.Define(finding.Rule{ID: "attachment.hash", Code: "structure", Severity: finding.Error,
+	ruleAttachmentHash = define(finding.Rule{ID: "attachment.hash", Code: "structure", Severity: finding.Error,
 		Summary: "Attachment.hash is the base64 SHA-1 of the decoded data",
 		Source:  "FHIR R4 datatypes-definitions.html#Attachment.hash"})
 )
@@ -69,7 +69,7 @@ func (w *walker) unknownExtension(n jsontree.ID, url string) {
 	if w.v.extensionAllowed(url) {
 		return
 	}
-	w.issue(n, false, Error, "structure", ruleExtensionNotFound, fmt.Sprintf(
+	w.report(n, false, ruleExtensionNotFound, fmt.Sprintf(
 		"the extension %s is not known (no definition for it is loaded), so it is not allowed here: load the implementation guide that defines it (--ig) or allow its domain (--allowed-extension-domain)", url))
 }
 
@@ -83,7 +83,7 @@ func (w *walker) checkExampleURL(n jsontree.ID, url, key string) {
 	if key != "" {
 		l = w.push(key)
 	}
-	w.issue(n, false, Error, "invalid", ruleExampleURL, fmt.Sprintf("example URLs are not allowed here (%s): example URLs are disallowed", url))
+	w.report(n, false, ruleExampleURL, fmt.Sprintf("example URLs are not allowed here (%s): example URLs are disallowed", url))
 	if l >= 0 {
 		w.pop(l)
 	}
@@ -110,7 +110,7 @@ func (w *walker) checkAttachment(n jsontree.ID) {
 			stated = t.Str(size)
 		}
 		if v, err := strconv.ParseInt(stated, 10, 64); err == nil && v != int64(len(raw)) {
-			w.issue(n, false, Error, "structure", ruleAttachmentSize, fmt.Sprintf(
+			w.report(n, false, ruleAttachmentSize, fmt.Sprintf(
 				"Attachment.size says %d bytes, but the data decodes to %d bytes", v, len(raw)))
 		}
 	}
@@ -121,11 +121,11 @@ func (w *walker) checkAttachment(n jsontree.ID) {
 			// Not a base64 SHA-1 at all (often hex): say so, without
 			// claiming the data differs.
 			l := w.push("hash")
-			w.issue(hash, false, Warning, "value", ruleAttachmentHash, fmt.Sprintf(
-				"Attachment.hash %s is not a base64-encoded SHA-1 (20 bytes); the SHA-1 of the data is %s", t.Str(hash), got))
+			w.reportFinding(hash, false, Finding{Severity: Warning, Code: "value", Rule: ruleAttachmentHash.id, Message: fmt.Sprintf(
+				"Attachment.hash %s is not a base64-encoded SHA-1 (20 bytes); the SHA-1 of the data is %s", t.Str(hash), got)})
 			w.pop(l)
 		} else if got != strings.TrimSpace(t.Str(hash)) {
-			w.issue(n, false, Error, "structure", ruleAttachmentHash, fmt.Sprintf(
+			w.report(n, false, ruleAttachmentHash, fmt.Sprintf(
 				"Attachment.hash is %s, but the SHA-1 of the data is %s (base64)", t.Str(hash), got))
 		}
 	}

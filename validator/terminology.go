@@ -28,7 +28,7 @@ func (w *walker) checkCoding(n jsontree.ID) {
 	case !found:
 		c := w.tree.Get(n, "code")
 		l := w.push("code")
-		w.issue(c, false, Error, "code-invalid", "code.unknown",
+		w.report(c, false, ruleCodeUnknown,
 			fmt.Sprintf("%s is not a code of the code system %s", quoteValue(code), sys))
 		w.pop(l)
 	}
@@ -45,7 +45,7 @@ func (r *Report) reportUnverified() {
 	if total == 1 {
 		what = "1 code was"
 	}
-	r.Issues = append(r.Issues, Issue{Severity: Information, Code: "informational", Rule: "code.not-verified",
+	r.add(Finding{Severity: Information, Code: "informational", Rule: "code.not-verified",
 		Resource: -1, Line: 1, Col: 1,
 		Message: fmt.Sprintf("%s not checked: their code systems need a terminology server (%s)", what, list)})
 }

@@ -1,6 +1,6 @@
 // Package validator checks FHIR JSON against the definitions of a FHIR
 // version: bytes → a tree with positions → a walk against the definitions →
-// a report of issues. Findings are collected, never thrown: a Go error from
+// a report of findings. Findings are collected, never thrown: a Go error from
 // this package means the engine itself could not run.
 package validator
 
@@ -36,6 +36,11 @@ type Options struct {
 	ExtensionDomains []string
 	// Progress, when set, is called now and then with resources done of total.
 	Progress func(done, total int)
+	// MaxPerRule bounds the findings kept per rule and severity; the rest
+	// are counted (Report.Summary) but not stored, so validation always runs
+	// to the end in bounded memory. 0 means finding.DefaultKeepPerRule, a
+	// negative value keeps every finding.
+	MaxPerRule int
 }
 
 // Validator is safe for concurrent use; create it once and reuse it.
@@ -69,19 +74,20 @@ func New(opts Options) (*Validator, error) {
 }
 
 // Validate checks one input (a resource, a Bundle or ndjson) named source.
-// It never panics: an internal failure becomes a fatal issue in the report.
+// It never panics: an internal failure becomes a fatal finding in the report.
 func (v *Validator) Validate(ctx context.Context, source string, data []byte) (rep *Report) {
 	rep = &Report{Source: source, FHIRVersion: v.defs.FHIRVersion, Bytes: len(data)}
+	rep.list.KeepPerRule = v.opts.MaxPerRule
 	defer func() {
 		if p := recover(); p != nil {
-			rep.Issues = append(rep.Issues, Issue{Severity: Fatal, Code: "exception", Rule: "engine.panic", Resource: -1,
+			rep.add(Finding{Severity: Fatal, Code: "exception", Rule: "engine.panic", Resource: -1,
 				Message: fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p)})
 		}
+		rep.finish()
 	}()
 	v.run(ctx, rep, data)
 	rep.reportUnverified()
 	rep.reportProfiles()
-	rep.sortIssues()
 	return rep
 }
 

@@ -29,7 +29,6 @@ type walker struct {
 	entry             int // index of the Bundle entry being walked
 	resourceCount     int
 	progressTotal     int
-	stopped           bool
 
 	// per-resource context for invariants and references
 	frames []resourceFrame
@@ -55,8 +54,6 @@ type walkHooks struct {
 	reference func(w *walker, n jsontree.ID, elem *definitions.Element)
 }
 
-const maxIssuesPerInput = 50000
-
 func (w *walker) push(seg string) int {
 	l := len(w.path)
 	if l > 0 {
@@ -78,16 +75,16 @@ func (w *walker) pop(l int) { w.path = w.path[:l] }
 
 func (w *walker) pathString() string { return string(w.path) }
 
-// issue records a finding at node n (its value), or at its key when atKey.
-func (w *walker) issue(n jsontree.ID, atKey bool, sev Severity, code, rule, msg string) {
-	if len(w.rep.Issues) >= maxIssuesPerInput {
-		w.stopped = true
-		if !w.rep.truncated {
-			w.rep.truncated = true
-			w.rep.Issues = append(w.rep.Issues, Issue{Severity: Fatal, Code: "too-costly", Rule: "engine.too-many-issues",
-				Resource: -1, Offset: w.offBase + w.tree.Offset(n),
-				Message: fmt.Sprintf("stopped after %d issues; fix these first", maxIssuesPerInput)})
-		}
+// report records a finding of rule r at node n (its value), or at its key
+// when atKey, with the rule's default severity.
+func (w *walker) report(n jsontree.ID, atKey bool, r rule, msg string) {
+	w.reportAs(n, atKey, r, r.sev, msg)
+}
+
+// reportAs records a finding of rule r with severity sev. Every finding is
+// counted; its location is only worked out when the report keeps it.
+func (w *walker) reportAs(n jsontree.ID, atKey bool, r rule, sev Severity, msg string) {
+	if !w.rep.list.Admit(r.id, sev) {
 		return
 	}
 	off := w.tree.Offset(n)
@@ -95,7 +92,7 @@ func (w *walker) issue(n jsontree.ID, atKey bool, sev Severity, code, rule, msg 
 		off = w.tree.KeyOffset(n)
 	}
 	line, col := w.tree.Position(off)
-	w.rep.Issues = append(w.rep.Issues, Issue{Severity: sev, Code: code, Rule: rule, Expression: w.pathString(),
+	w.rep.list.Keep(Finding{Severity: sev, Code: r.code, Rule: r.id, Expression: w.pathString(),
 		Line: line + w.lineBase, Col: col, Offset: off + w.offBase, Message: msg, Resource: w.resource})
 }
 
@@ -104,32 +101,32 @@ func (w *walker) issue(n jsontree.ID, atKey bool, sev Severity, code, rule, msg 
 func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, entry int) {
 	t := w.tree
 	if t.Kind(n) != jsontree.Object {
-		w.issue(n, false, Error, "structure", "resource.not-object",
+		w.report(n, false, ruleResourceNotObject,
 			fmt.Sprintf("expected a resource (a JSON object with resourceType), found %s", describeKind(t, n)))
 		return
 	}
 	rt := t.Get(n, "resourceType")
 	if rt == jsontree.None {
-		w.issue(n, false, Error, "structure", "resource.no-type",
+		w.report(n, false, ruleResourceNoType,
 			"this object has no resourceType, so it is not a FHIR resource: add \"resourceType\" as its first property")
 		return
 	}
 	if t.Kind(rt) != jsontree.String {
-		w.issue(rt, false, Error, "structure", "resource.no-type", "resourceType must be a string")
+		w.report(rt, false, ruleResourceNoType, "resourceType must be a string")
 		return
 	}
 	name := t.Str(rt)
 	typ := w.defs.Type(name)
 	if typ == nil || typ.Kind != "resource" {
-		w.issue(rt, false, Error, "structure", "resource.unknown-type", unknownResourceMessage(name, w.defs))
+		w.report(rt, false, ruleResourceUnknownType, unknownResourceMessage(name, w.defs))
 		return
 	}
 	if typ.Abstract {
-		w.issue(rt, false, Error, "structure", "resource.abstract", fmt.Sprintf("%s is an abstract type: use a concrete resource type", name))
+		w.report(rt, false, ruleResourceAbstract, fmt.Sprintf("%s is an abstract type: use a concrete resource type", name))
 		return
 	}
 	if expected != "" && expected != "Resource" && !w.defs.IsSubtype(name, expected) {
-		w.issue(rt, false, Error, "structure", "resource.wrong-type",
+		w.report(rt, false, ruleResourceWrongType,
 			fmt.Sprintf("a %s is not allowed here: expected %s", name, expected))
 	}
 
@@ -147,7 +144,7 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 		// reference validator hold it to the id format.
 		if p := primitive.Check("id", res.ID); p != nil && res.ID != "" {
 			l := w.push("id")
-			w.issue(id, false, Error, "value", "resource.id", "resource id "+quoteValue(res.ID)+
+			w.report(id, false, ruleResourceID, "resource id "+quoteValue(res.ID)+
 				" is not a valid id: 1 to 64 characters from A-Z, a-z, 0-9, '-' and '.'")
 			w.pop(l)
 		}
@@ -189,7 +186,7 @@ func (w *walker) checkContained(n jsontree.ID) {
 	t := w.tree
 	if c := t.Get(n, "contained"); c != jsontree.None {
 		l := w.push("contained")
-		w.issue(c, true, Error, "invariant", "dom-2", "a contained resource must not itself contain resources (dom-2)")
+		w.report(c, true, ruleDom2, "a contained resource must not itself contain resources (dom-2)")
 		w.pop(l)
 	}
 	if meta := t.Get(n, "meta"); meta != jsontree.None && t.Kind(meta) == jsontree.Object {
@@ -197,7 +194,7 @@ func (w *walker) checkContained(n jsontree.ID) {
 			if m := t.Get(meta, k); m != jsontree.None {
 				l := w.push("meta")
 				l2 := w.push(k)
-				w.issue(m, true, Error, "invariant", "dom-4",
+				w.report(m, true, ruleDom4,
 					"a contained resource must not have meta.versionId or meta.lastUpdated (dom-4)")
 				w.pop(l2)
 				w.pop(l)
@@ -210,12 +207,11 @@ func (w *walker) checkContained(n jsontree.ID) {
 // content (a type's root or a backbone element).
 func (w *walker) walkObject(n jsontree.ID, content *definitions.Element, typeName string, isResource bool) {
 	t := w.tree
-	if w.ctx.Err() != nil || w.stopped {
-		w.stopped = true
+	if w.ctx.Err() != nil {
 		return
 	}
 	if t.Count(n) == 0 {
-		w.issue(n, false, Error, "invariant", "ele-1", "an element must have a value or children; this object is empty (ele-1)")
+		w.report(n, false, ruleEle1, "an element must have a value or children; this object is empty (ele-1)")
 		return
 	}
 	if content.Ref != nil {
@@ -241,7 +237,7 @@ func (w *walker) walkObject(n jsontree.ID, content *definitions.Element, typeNam
 		elem, typeCode := content.ChoiceType(key)
 		if elem == nil {
 			l := w.push(key)
-			w.issue(c, true, Error, "structure", "element.unknown", unknownElementMessage(key, typeName, content))
+			w.report(c, true, ruleElementUnknown, unknownElementMessage(key, typeName, content))
 			w.pop(l)
 			continue
 		}
@@ -254,7 +250,7 @@ func (w *walker) walkObject(n jsontree.ID, content *definitions.Element, typeNam
 			}
 			if dup {
 				l := w.push(key)
-				w.issue(c, true, Error, "structure", "element.choice-multiple",
+				w.report(c, true, ruleElementChoiceMultiple,
 					fmt.Sprintf("only one %s[x] is allowed, but this %s has several", elem.Name, typeName))
 				w.pop(l)
 				continue
@@ -266,7 +262,7 @@ func (w *walker) walkObject(n jsontree.ID, content *definitions.Element, typeNam
 		w.pop(l)
 	}
 	if onlyID && !isResource {
-		w.issue(n, false, Error, "invariant", "ele-1", "an element must have a value or children; this one has only an id (ele-1)")
+		w.report(n, false, ruleEle1, "an element must have a value or children; this one has only an id (ele-1)")
 	}
 	for _, child := range content.Children {
 		if child.Min == 0 {
@@ -284,7 +280,7 @@ func (w *walker) walkObject(n jsontree.ID, content *definitions.Element, typeNam
 			if child.Choice {
 				name += "[x]"
 			}
-			w.issue(n, false, Error, "required", "cardinality.min",
+			w.report(n, false, ruleCardinalityMin,
 				fmt.Sprintf("%s is required (minimum cardinality %d) but missing", name, child.Min))
 		}
 	}
@@ -310,22 +306,22 @@ func (w *walker) hasCompanion(n jsontree.ID, child *definitions.Element) bool {
 func (w *walker) walkMember(obj, c jsontree.ID, key string, elem *definitions.Element, typeCode string) {
 	t := w.tree
 	if elem.Max == 0 {
-		w.issue(c, true, Error, "structure", "cardinality.max", fmt.Sprintf("%s is not allowed here (maximum cardinality 0)", key))
+		w.report(c, true, ruleCardinalityMax, fmt.Sprintf("%s is not allowed here (maximum cardinality 0)", key))
 		return
 	}
 	if t.Kind(c) == jsontree.Array {
 		if elem.Max == 1 {
-			w.issue(c, true, Error, "structure", "cardinality.array",
+			w.report(c, true, ruleCardinalityArray,
 				fmt.Sprintf("%s has at most one value, so it must not be an array", key))
 			return
 		}
 		if t.Count(c) == 0 {
-			w.issue(c, true, Error, "structure", "array.empty",
+			w.report(c, true, ruleArrayEmpty,
 				fmt.Sprintf("the array %s is empty: FHIR does not allow empty arrays; omit the property", key))
 			return
 		}
 		if elem.Max > 0 && t.Count(c) > elem.Max {
-			w.issue(c, true, Error, "structure", "cardinality.max",
+			w.report(c, true, ruleCardinalityMax,
 				fmt.Sprintf("%s has %d values, but at most %d are allowed", key, t.Count(c), elem.Max))
 		}
 		i := 0
@@ -338,7 +334,7 @@ func (w *walker) walkMember(obj, c jsontree.ID, key string, elem *definitions.El
 			l := w.pushIndex(i)
 			if t.Kind(item) == jsontree.Null {
 				if !w.nullAllowed(obj, key, i) {
-					w.issue(item, false, Error, "structure", "json.null",
+					w.report(item, false, ruleJSONNull,
 						"null is not allowed here: FHIR only allows null in a primitive array aligned with its _"+key+" extensions")
 				}
 			} else {
@@ -350,12 +346,12 @@ func (w *walker) walkMember(obj, c jsontree.ID, key string, elem *definitions.El
 		return
 	}
 	if elem.Max != 1 {
-		w.issue(c, true, Error, "structure", "cardinality.not-array",
+		w.report(c, true, ruleCardinalityNotArray,
 			fmt.Sprintf("%s can repeat, so its value must be an array (wrap it in [ ])", key))
 		// Check the value anyway so one mistake does not hide others.
 	}
 	if t.Kind(c) == jsontree.Null {
-		w.issue(c, false, Error, "structure", "json.null", "null is not allowed as a value in FHIR JSON: omit the property")
+		w.report(c, false, ruleJSONNull, "null is not allowed as a value in FHIR JSON: omit the property")
 		return
 	}
 	w.walkValue(c, elem, typeCode)
@@ -401,7 +397,7 @@ func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode st
 		return
 	}
 	if t.Kind(n) != jsontree.Object {
-		w.issue(n, false, Error, "structure", "json.type",
+		w.report(n, false, ruleJSONType,
 			fmt.Sprintf("expected a %s object, found %s", typeCode, describeKind(t, n)))
 		return
 	}

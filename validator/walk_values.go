@@ -31,7 +31,7 @@ func (w *walker) checkPrimitive(n jsontree.ID, elem *definitions.Element, typeCo
 			p = primitive.Check(typeCode, t.Str(n))
 		}
 	default:
-		w.issue(n, false, Error, "structure", "json.type",
+		w.report(n, false, ruleJSONType,
 			fmt.Sprintf("%s %s must be a JSON %s, found %s", article(typeCode), typeCode, want, describeKind(t, n)))
 		return
 	}
@@ -41,7 +41,7 @@ func (w *walker) checkPrimitive(n jsontree.ID, elem *definitions.Element, typeCo
 		if p.Severity == primitive.Warning {
 			sev = Warning
 		}
-		w.issue(n, false, sev, "value", p.Rule, p.Message)
+		w.reportAs(n, false, rule{id: p.Rule, code: "value", sev: sev}, sev, p.Message)
 		if sev == Error {
 			return
 		}
@@ -58,13 +58,13 @@ func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definit
 	defer w.pop(l)
 	elem, typeCode := content.ChoiceType(name)
 	if elem == nil {
-		w.issue(c, true, Error, "structure", "element.unknown",
+		w.report(c, true, ruleElementUnknown,
 			fmt.Sprintf("unknown element '_%s': there is no primitive element '%s' here", name, name))
 		return
 	}
 	typeCode = normalizeType(elem, typeCode)
 	if !isPrimitiveType(typeCode) {
-		w.issue(c, true, Error, "structure", "element.companion",
+		w.report(c, true, ruleElementCompanion,
 			fmt.Sprintf("'_%s' is only allowed for primitive elements, but %s is a %s", name, name, typeCode))
 		return
 	}
@@ -72,13 +72,13 @@ func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definit
 	base := t.Get(obj, name)
 	checkOne := func(item jsontree.ID) {
 		if t.Kind(item) != jsontree.Object {
-			w.issue(item, false, Error, "structure", "json.type",
+			w.report(item, false, ruleJSONType,
 				fmt.Sprintf("'_%s' must hold an object with id and/or extension, found %s", name, describeKind(t, item)))
 			return
 		}
 		if v := t.Get(item, "value"); v != jsontree.None {
 			l := w.push("value")
-			w.issue(v, true, Error, "structure", "element.unknown", "the value of a primitive belongs in '"+name+"', not in '_"+name+"'")
+			w.report(v, true, ruleElementUnknown, "the value of a primitive belongs in '"+name+"', not in '_"+name+"'")
 			w.pop(l)
 		}
 		if primRoot != nil {
@@ -87,7 +87,7 @@ func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definit
 	}
 	if t.Kind(c) != jsontree.Array {
 		if base != jsontree.None && t.Kind(base) == jsontree.Array {
-			w.issue(c, true, Error, "structure", "element.companion",
+			w.report(c, true, ruleElementCompanion,
 				fmt.Sprintf("'%s' is an array, so '_%s' must be an array of the same length", name, name))
 			return
 		}
@@ -95,11 +95,11 @@ func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definit
 		return
 	}
 	if elem.Max == 1 {
-		w.issue(c, true, Error, "structure", "cardinality.array", fmt.Sprintf("_%s must not be an array: %s has at most one value", name, name))
+		w.report(c, true, ruleCardinalityArray, fmt.Sprintf("_%s must not be an array: %s has at most one value", name, name))
 		return
 	}
 	if base != jsontree.None && t.Kind(base) == jsontree.Array && t.Count(base) != t.Count(c) {
-		w.issue(c, true, Error, "structure", "element.companion",
+		w.report(c, true, ruleElementCompanion,
 			fmt.Sprintf("'_%s' has %d items but '%s' has %d: the arrays must line up, with null where one side has nothing",
 				name, t.Count(c), name, t.Count(base)))
 	}
@@ -112,7 +112,7 @@ func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definit
 				b = t.Item(base, i)
 			}
 			if b == jsontree.None || t.Kind(b) == jsontree.Null {
-				w.issue(item, false, Error, "structure", "json.null", fmt.Sprintf("%s[%d] and _%s[%d] are both null: at least one must have content", name, i, name, i))
+				w.report(item, false, ruleJSONNull, fmt.Sprintf("%s[%d] and _%s[%d] are both null: at least one must have content", name, i, name, i))
 			}
 		} else {
 			checkOne(item)
@@ -151,7 +151,7 @@ func (w *walker) checkCodedBinding(n jsontree.ID, elem *definitions.Element, typ
 			any = any || code != ""
 		}
 		if any {
-			w.issue(n, false, Error, "code-invalid", "binding.required",
+			w.report(n, false, ruleBindingRequired,
 				fmt.Sprintf("none of the codings is in %s, which this element requires%s", vsLabel(vs), allowedList(vs)))
 		}
 	}
@@ -180,7 +180,7 @@ func (w *walker) checkCode(n jsontree.ID, b *definitions.Binding, system, code s
 	if system != "" {
 		what = quoteValue(system + "#" + code)
 	}
-	w.issue(n, false, Error, "code-invalid", "binding.required",
+	w.report(n, false, ruleBindingRequired,
 		fmt.Sprintf("%s is not in %s%s", what, vsLabel(vs), allowedList(vs)))
 }
 

@@ -247,7 +247,7 @@ func (s *service) runValidate(j *job) {
 	j.reported = true
 	if j.record {
 		s.post(message{"type": "progress", "id": j.id, "phase": "summarizing", "done": 0, "total": 0})
-		s.yield() // let the page draw the issues before the record is built
+		s.yield() // let the page draw the findings before the record is built
 		if j.ctx.Err() != nil {
 			s.post(message{"type": "cancelled", "id": j.id, "name": j.name})
 			return
@@ -307,13 +307,13 @@ func (s *service) progress(done, total int) {
 // panicReport is a report whose only finding is a fatal one saying the
 // engine failed, in the shape of validator.Report.
 func panicReport(j *job, p any) string {
-	rep := validator.Report{Source: j.name, Bytes: len(j.data), Resources: []validator.Resource{}, Issues: []validator.Issue{{
+	rep := validator.Report{Source: j.name, Bytes: len(j.data), Resources: []validator.Resource{}, Findings: []validator.Finding{{
 		Severity: validator.Fatal, Code: "exception", Rule: "engine.panic", Resource: -1,
 		Message: fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p),
-	}}}
+	}}, Summary: validator.Summary{Fatal: 1}}
 	out, err := json.Marshal(rep)
 	if err != nil {
-		return `{"issues":[{"severity":"fatal","code":"exception","rule":"engine.panic","resource":-1,"offset":0,"message":"internal error in fhirlens"}],"resources":[]}`
+		return `{"findings":[{"severity":"fatal","code":"exception","rule":"engine.panic","resource":-1,"offset":0,"message":"internal error in fhirlens"}],"resources":[],"summary":{"resources":0,"fatal":1,"error":0,"warning":0,"information":0}}`
 	}
 	return string(out)
 }

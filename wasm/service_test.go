@@ -69,7 +69,7 @@ func TestValidateReportsJSON(t *testing.T) {
 	var rep struct {
 		Source    string            `json:"source"`
 		Resources []json.RawMessage `json:"resources"`
-		Issues    []json.RawMessage `json:"issues"`
+		Findings  []json.RawMessage `json:"findings"`
 	}
 	if err := json.Unmarshal([]byte(result["report"].(string)), &rep); err != nil {
 		t.Fatalf("report is not JSON: %v", err)
@@ -125,7 +125,7 @@ func TestCancelBeforeStart(t *testing.T) {
 
 func TestOutcome(t *testing.T) {
 	svc, box := startService(t, nil)
-	reports := `[{"source":"a.json","resources":[],"issues":[{"severity":"error","code":"structure","rule":"element.unknown","expression":"Patient.foo","line":3,"col":5,"offset":40,"message":"Unknown element 'foo'","resource":0}]}]`
+	reports := `[{"source":"a.json","resources":[],"findings":[{"severity":"error","code":"structure","rule":"element.unknown","expression":"Patient.foo","line":3,"col":5,"offset":40,"message":"Unknown element 'foo'","resource":0}]}]`
 	svc.enqueue(&job{id: 4, kind: jobOutcome, data: []byte(reports)})
 	out := box.await(t, 4, "outcome")
 	var oo struct {

@@ -18,7 +18,7 @@ func writeReports(w io.Writer, format string, reports []*validator.Report, color
 		filtered := make([]*validator.Report, len(reports))
 		for i, r := range reports {
 			c := *r
-			c.Issues = slices.DeleteFunc(slices.Clone(r.Issues), func(is validator.Issue) bool { return is.Severity > minLevel })
+			c.Findings = slices.DeleteFunc(slices.Clone(r.Findings), func(f validator.Finding) bool { return f.Severity > minLevel })
 			filtered[i] = &c
 		}
 		reports = filtered
@@ -75,7 +75,7 @@ func writeText(w io.Writer, r *validator.Report, color bool, minLevel validator.
 	fmt.Fprintf(w, "%s\n", safeText(r.Source))
 	current := -2
 	hidden := 0
-	for _, is := range r.Issues {
+	for _, is := range r.Findings {
 		if is.Severity > minLevel {
 			hidden++
 			continue
@@ -100,11 +100,18 @@ func writeText(w io.Writer, r *validator.Report, color bool, minLevel validator.
 		}
 		fmt.Fprintf(w, "    %-8s %s %s%s [%s]\n", loc, paint(is.Severity, is.Severity.String()), where, safeText(is.Message), safeText(is.Rule))
 	}
+	for _, o := range r.Summary.Omitted {
+		if o.Severity > minLevel {
+			hidden += o.Count
+			continue
+		}
+		fmt.Fprintf(w, "    %s\n", validator.OmittedText(o))
+	}
 	note := ""
 	if hidden > 0 {
 		note = fmt.Sprintf(" (%d not shown, see --level)", hidden)
 	}
-	fmt.Fprintf(w, "  %s, %s%s\n", plural(len(r.Resources), "resource"), summary(r.Counts(), color), note)
+	fmt.Fprintf(w, "  %s, %s%s\n", plural(r.Summary.Resources, "resource"), summary(r.Counts(), color), note)
 }
 
 // summary is the one wording of counts (as the page and the report): fatal

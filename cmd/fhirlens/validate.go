@@ -10,6 +10,7 @@ import (
 
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/profile"
 )
 
@@ -29,6 +30,9 @@ conformance resources, or a package id found in the local package cache
 (~/.fhir/packages); its dependencies are read from the other guides and the
 cache. Resources are then checked against the guides' profiles they claim in
 meta.profile, and against each --profile URL of their type.
+Every input is validated to the end and every count is exact; beyond
+--max-per-rule findings of one rule are counted, not listed ("and 81,997
+more warnings of dom-6").
 Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.
 `
 
@@ -37,6 +41,7 @@ type validateOptions struct {
 	format, color, level, core string
 	fhirVersion                string
 	noInv, summary             bool
+	maxPerRule                 int
 	igs, profiles              multiFlag
 	lim                        inputLimits
 }
@@ -56,6 +61,7 @@ func validateFlags() (*flag.FlagSet, *validateOptions) {
 	flags.Var(&o.profiles, "profile", "check each resource of the profile's type against this profile `URL` of a loaded guide (repeatable)")
 	flags.Var(sizeFlag{&o.lim.MaxBytes}, "max-input", "refuse an input larger than this `size` after decompression (e.g. 512MB, 4GB)")
 	flags.Int64Var(&o.lim.MaxRatio, "max-ratio", o.lim.MaxRatio, "refuse a .gz input expanding more than this many times (past 64 MB)")
+	flags.IntVar(&o.maxPerRule, "max-per-rule", 0, fmt.Sprintf("list at most `N` findings per rule and severity in each input, counting the rest (0: %d, -1: all)", finding.DefaultKeepPerRule))
 	flags.BoolVar(&o.summary, "summary", false, "print the findings per rule with counts instead of one line each")
 	return flags, o
 }
@@ -101,7 +107,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	v, err := validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: defs, Guides: guides, Profiles: o.profiles})
+	v, err := validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: defs, Guides: guides, Profiles: o.profiles, MaxPerRule: o.maxPerRule})
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2

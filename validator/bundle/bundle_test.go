@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"compress/gzip"
 	"encoding/json"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,44 +24,39 @@ func parse(t *testing.T, src string) *jsontree.Tree {
 	return tree
 }
 
-func check(t *testing.T, src string) (*jsontree.Tree, *Graph, []Finding) {
+func check(t *testing.T, src string) (*jsontree.Tree, *Graph, []finding.Finding) {
 	t.Helper()
 	tree := parse(t, src)
 	g := Index(tree, tree.Root())
 	fs := append(g.CheckEntries(), g.CheckReferences(CollectReferences(tree, tree.Root()), Options{})...)
-	return tree, g, sortFindings(tree, fs)
-}
-
-func lineOf(tree *jsontree.Tree, n jsontree.ID) int {
-	line, _ := tree.Position(tree.KeyOffset(n))
-	return line
+	return tree, g, sortFindings(fs)
 }
 
 // The issue's done-when cases, asserted directly rather than only by golden.
 func TestDoneWhen(t *testing.T) {
 	t.Run("collection sharing a fullUrl: bdl-7 at the second entry", func(t *testing.T) {
-		tree, _, fs := check(t, `{"resourceType":"Bundle","type":"collection","entry":[
+		_, _, fs := check(t, `{"resourceType":"Bundle","type":"collection","entry":[
 {"fullUrl":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c001","resource":{"resourceType":"Patient","id":"a"}},
 {"fullUrl":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c001","resource":{"resourceType":"Patient","id":"b"}}]}`)
 		if len(fs) != 1 || fs[0].Rule != "bdl-7" || fs[0].Severity != SeverityError ||
-			fs[0].Path != "Bundle.entry[1].fullUrl" || lineOf(tree, fs[0].Node) != 3 || !strings.Contains(fs[0].Message, "bdl-7") {
+			fs[0].Expression != "Bundle.entry[1].fullUrl" || fs[0].Line != 3 || !strings.Contains(fs[0].Message, "bdl-7") {
 			t.Fatalf("got %+v", fs)
 		}
 	})
 	t.Run("urn:uuid no entry has: reported at the referencing element", func(t *testing.T) {
-		tree, _, fs := check(t, `{"resourceType":"Bundle","type":"transaction","entry":[
+		_, _, fs := check(t, `{"resourceType":"Bundle","type":"transaction","entry":[
 {"fullUrl":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c002","request":{"method":"POST","url":"Observation"},
  "resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
   "subject":{"reference":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c009"}}}]}`)
 		if len(fs) != 1 || fs[0].Rule != "ref.unresolved" || fs[0].Severity != SeverityError ||
-			fs[0].Path != "Bundle.entry[0].resource.subject" || lineOf(tree, fs[0].Node) != 4 {
+			fs[0].Expression != "Bundle.entry[0].resource.subject" || fs[0].Line != 4 {
 			t.Fatalf("got %+v", fs)
 		}
 	})
 	t.Run("document whose first entry is not a Composition", func(t *testing.T) {
 		_, _, fs := check(t, `{"resourceType":"Bundle","type":"document","identifier":{"system":"urn:ietf:rfc:3986","value":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c003"},
 "timestamp":"2024-01-01T00:00:00Z","entry":[{"fullUrl":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c004","resource":{"resourceType":"Patient"}}]}`)
-		if len(fs) != 1 || fs[0].Rule != "bdl-11" || fs[0].Severity != SeverityError || fs[0].Path != "Bundle.entry[0].resource" {
+		if len(fs) != 1 || fs[0].Rule != "bdl-11" || fs[0].Severity != SeverityError || fs[0].Expression != "Bundle.entry[0].resource" {
 			t.Fatalf("got %+v", fs)
 		}
 	})
@@ -73,17 +69,17 @@ func TestUnresolvedSeverityByBundleType(t *testing.T) {
 	tests := []struct {
 		bundleType, ref string
 		opts            Options
-		want            string // severity, "" for no finding
+		want            finding.Severity // noFinding for none
 	}{
 		{"collection", ref, Options{}, SeverityWarning},
 		{"searchset", ref, Options{}, SeverityWarning},
 		{"transaction", ref, Options{}, SeverityError},
 		{"batch", ref, Options{}, SeverityError},
 		{"message", ref, Options{}, SeverityError},
-		{"collection", rel, Options{}, ""},
-		{"transaction", rel, Options{}, ""},
+		{"collection", rel, Options{}, noFinding},
+		{"transaction", rel, Options{}, noFinding},
 		{"message", rel, Options{}, SeverityInformation},
-		{"collection", abs, Options{}, ""},
+		{"collection", abs, Options{}, noFinding},
 		{"collection", abs, Options{ReportExternal: true}, SeverityInformation},
 	}
 	for _, tt := range tests {
@@ -96,12 +92,12 @@ func TestUnresolvedSeverityByBundleType(t *testing.T) {
 		tree := parse(t, src)
 		g := Index(tree, tree.Root())
 		fs := g.CheckReferences(CollectReferences(tree, tree.Root()), tt.opts)
-		got := ""
+		got := noFinding
 		if len(fs) > 0 {
 			got = fs[0].Severity
 		}
 		if len(fs) > 1 || got != tt.want {
-			t.Errorf("%s %s %+v: got %+v, want severity %q", tt.bundleType, tt.ref, tt.opts, fs, tt.want)
+			t.Errorf("%s %s %+v: got %+v, want severity %v", tt.bundleType, tt.ref, tt.opts, fs, tt.want)
 		}
 	}
 }
@@ -136,7 +132,7 @@ func TestTargetTypes(t *testing.T) {
 		}
 		refs[0].Targets = tt.targets
 		fs := g.CheckReferences(refs, Options{})
-		got := slices.ContainsFunc(fs, func(f Finding) bool { return f.Rule == "ref.target-type" })
+		got := slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.Rule == "ref.target-type" })
 		if got != tt.want {
 			t.Errorf("%s: findings %+v, want target-type finding %v", tt.name, fs, tt.want)
 		}

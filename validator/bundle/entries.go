@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"strconv"
 	"strings"
 
@@ -11,7 +12,7 @@ import (
 // and uniqueness; request/response/search/total by bundle type; the shape of
 // documents and messages; transaction and batch requests; duplicate
 // resources. Findings are in document order.
-func (g *Graph) CheckEntries() []Finding {
+func (g *Graph) CheckEntries() []finding.Finding {
 	if !g.isBundle {
 		return nil
 	}
@@ -22,17 +23,17 @@ func (g *Graph) CheckEntries() []Finding {
 		c.entry(i)
 		c.unique(i, seen)
 	}
-	return sortFindings(g.tree, c.out)
+	return sortFindings(c.out)
 }
 
 type entryChecker struct {
 	g   *Graph
 	t   *jsontree.Tree
-	out []Finding
+	out []finding.Finding
 }
 
-func (c *entryChecker) add(sev, code, rule string, n jsontree.ID, path, msg string) {
-	c.out = append(c.out, Finding{Severity: sev, Code: code, Rule: rule, Node: n, Path: path, Message: msg})
+func (c *entryChecker) add(sev finding.Severity, code, rule string, n jsontree.ID, path, msg string) {
+	c.out = append(c.out, newFinding(c.t, sev, code, rule, n, path, msg))
 }
 
 func (c *entryChecker) bundleLevel() {

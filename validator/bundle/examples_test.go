@@ -44,8 +44,7 @@ func TestR4ExampleBundles(t *testing.T) {
 		g := Index(tree, tree.Root())
 		fs := append(g.CheckEntries(), g.CheckReferences(CollectReferences(tree, tree.Root()), Options{})...)
 		for _, f := range fs {
-			line, col := tree.Position(tree.KeyOffset(f.Node))
-			msg := name + ":" + itoa(line) + ":" + itoa(col) + ": " + f.Severity + " " + f.Rule + " " + f.Path + ": " + f.Message
+			msg := name + ":" + itoa(f.Line) + ":" + itoa(f.Col) + ": " + f.Severity.String() + " " + f.Rule + " " + f.Expression + ": " + f.Message
 			if f.Severity == SeverityError {
 				t.Error(msg)
 			} else {

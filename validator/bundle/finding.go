@@ -8,28 +8,30 @@ package bundle
 import (
 	"slices"
 
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
-// Severities of findings, as OperationOutcome writes them.
+// Severities of findings (finding.Severity).
 const (
-	SeverityError       = "error"
-	SeverityWarning     = "warning"
-	SeverityInformation = "information"
+	SeverityError       = finding.Error
+	SeverityWarning     = finding.Warning
+	SeverityInformation = finding.Information
+
+	noFinding finding.Severity = 255 // a grade that reports nothing
 )
 
-// Finding is one problem found in a bundle or its references.
-type Finding struct {
-	Severity string `json:"severity"` // "error", "warning" or "information"
-	// Code is the OperationOutcome issue type: invalid, required, not-found,
-	// duplicate, business-rule, informational, structure.
-	Code string `json:"code"`
-	// Rule is a stable id: the invariant key ("bdl-7", "ref-1") when the
-	// check is the same as a core invariant, else "bundle.*", "ref.*", "doc.*".
-	Rule    string      `json:"rule"`
-	Node    jsontree.ID `json:"node"` // the offending node; the caller turns it into line:col
-	Path    string      `json:"path"` // FHIRPath location: Bundle.entry[1].fullUrl
-	Message string      `json:"message"`
+// newFinding is a finding at node n of the tree. The offset, line and
+// column are the tree's: a caller that placed the tree inside a larger input
+// (an ndjson line) shifts them; Resource is left to the caller (-1).
+func newFinding(t *jsontree.Tree, sev finding.Severity, code, rule string, n jsontree.ID, path, msg string) finding.Finding {
+	off := 0
+	if n >= 0 && int(n) < t.Len() {
+		off = t.Offset(n)
+	}
+	line, col := t.Position(off)
+	return finding.Finding{Severity: sev, Code: code, Rule: rule, Expression: path, Offset: off, Line: line, Col: col,
+		Message: msg, Resource: -1}
 }
 
 // NativeInvariants are the core invariant keys this package checks itself,
@@ -42,16 +44,7 @@ var NativeInvariants = []string{
 }
 
 // sortFindings puts findings in document order; ties keep the order found.
-func sortFindings(t *jsontree.Tree, fs []Finding) []Finding {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return offsetOf(t, a.Node) - offsetOf(t, b.Node)
-	})
+func sortFindings(fs []finding.Finding) []finding.Finding {
+	slices.SortStableFunc(fs, func(a, b finding.Finding) int { return a.Offset - b.Offset })
 	return fs
-}
-
-func offsetOf(t *jsontree.Tree, n jsontree.ID) int {
-	if n < 0 || int(n) >= t.Len() {
-		return -1
-	}
-	return t.KeyOffset(n)
 }

@@ -34,7 +34,7 @@ func FuzzBundle(f *testing.F) {
 		}
 		fs := append(g.CheckEntries(), g.CheckReferences(refs, Options{ReportExternal: true})...)
 		for _, fd := range fs {
-			if fd.Node < 0 || int(fd.Node) >= tree.Len() || fd.Rule == "" || fd.Message == "" || fd.Path == "" {
+			if fd.Offset < 0 || fd.Offset > len(data) || fd.Rule == "" || fd.Message == "" || fd.Expression == "" {
 				t.Fatalf("bad finding %+v", fd)
 			}
 		}

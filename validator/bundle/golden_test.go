@@ -56,11 +56,10 @@ func render(t *testing.T, data []byte) string {
 	}
 	g := Index(tree, tree.Root())
 	fs := g.CheckEntries()
-	fs = sortFindings(tree, append(fs, g.CheckReferences(CollectReferences(tree, tree.Root()), Options{})...))
+	fs = sortFindings(append(fs, g.CheckReferences(CollectReferences(tree, tree.Root()), Options{})...))
 	var b strings.Builder
 	for _, f := range fs {
-		line, col := tree.Position(tree.KeyOffset(f.Node))
-		b.WriteString(itoa(line) + ":" + itoa(col) + " " + f.Severity + " " + f.Rule + " " + f.Path + ": " + f.Message + "\n")
+		b.WriteString(itoa(f.Line) + ":" + itoa(f.Col) + " " + f.Severity.String() + " " + f.Rule + " " + f.Expression + ": " + f.Message + "\n")
 	}
 	for _, e := range g.Edges() {
 		to := "unresolved"

@@ -1,6 +1,10 @@
 package bundle
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
+)
 
 // reachability reports, in a document, the entries that cannot be reached
 // from the Composition (the first entry) by following resolved references.
@@ -8,7 +12,7 @@ import "strconv"
 // also admits entries that point into what was reached (a Provenance
 // targeting the Composition); those are reported separately unless they are
 // Provenances, which normally point backwards. Linear in entries + edges.
-func (g *Graph) reachability(out []Finding) []Finding {
+func (g *Graph) reachability(out []finding.Finding) []finding.Finding {
 	n := len(g.Entries)
 	if n == 0 {
 		return out
@@ -58,11 +62,9 @@ func (g *Graph) reachability(out []Finding) []Finding {
 		switch {
 		case state[i] == reverse && e.Type == "Provenance":
 		case state[i] == reverse:
-			out = append(out, Finding{Severity: SeverityInformation, Code: "informational", Rule: "doc.reverse-only", Node: e.Node, Path: g.entryPath(i),
-				Message: what + " is not reachable from the Composition by following references; it is only linked by references of its own into the document, which readers following the Composition will not see"})
+			out = append(out, newFinding(g.tree, SeverityInformation, "informational", "doc.reverse-only", e.Node, g.entryPath(i), what+" is not reachable from the Composition by following references; it is only linked by references of its own into the document, which readers following the Composition will not see"))
 		default:
-			out = append(out, Finding{Severity: SeverityInformation, Code: "informational", Rule: "doc.unreachable", Node: e.Node, Path: g.entryPath(i),
-				Message: what + " is not reachable from the Composition, directly or through other entries; every resource of a document should be referenced from it (for example from a section.entry) or be left out"})
+			out = append(out, newFinding(g.tree, SeverityInformation, "informational", "doc.unreachable", e.Node, g.entryPath(i), what+" is not reachable from the Composition, directly or through other entries; every resource of a document should be referenced from it (for example from a section.entry) or be left out"))
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"strconv"
 	"strings"
 
@@ -48,12 +49,12 @@ type Options struct {
 // nowhere in other bundles a warning, a relative reference information in
 // documents and messages and nothing elsewhere (it may be on the server),
 // and external absolute URLs nothing unless Options.ReportExternal.
-func (g *Graph) CheckReferences(refs []Ref, opts Options) []Finding {
+func (g *Graph) CheckReferences(refs []Ref, opts Options) []finding.Finding {
 	t := g.tree
 	if t == nil {
 		return nil
 	}
-	var out []Finding
+	var out []finding.Finding
 	g.edges = make([]Edge, 0, len(refs))
 	g.out, g.in = nil, nil
 	for i := range refs {
@@ -77,7 +78,7 @@ func (g *Graph) CheckReferences(refs []Ref, opts Options) []Finding {
 	if g.Type == "document" && len(g.Entries) > 0 && g.Entries[0].Type == "Composition" {
 		out = g.reachability(out)
 	}
-	return sortFindings(t, out)
+	return sortFindings(out)
 }
 
 // Edges are the references of the last CheckReferences, in document order.
@@ -150,14 +151,14 @@ func (x *edgeIndex) edges(g *Graph, i int) []Edge {
 }
 
 // judge adds the findings about one resolved reference.
-func (g *Graph) judge(out []Finding, ref *Ref, from int, s string, res *Resolution, opts Options) []Finding {
+func (g *Graph) judge(out []finding.Finding, ref *Ref, from int, s string, res *Resolution, opts Options) []finding.Finding {
 	t := g.tree
 	path := ref.Path
 	if path == "" {
 		path = g.pathOf(ref.Node, from)
 	}
-	add := func(sev, code, rule, msg string) {
-		out = append(out, Finding{Severity: sev, Code: code, Rule: rule, Node: ref.Node, Path: path, Message: msg})
+	add := func(sev finding.Severity, code, rule, msg string) {
+		out = append(out, newFinding(t, sev, code, rule, ref.Node, path, msg))
 	}
 	switch res.Kind {
 	case KindInvalid:
@@ -186,7 +187,7 @@ func (g *Graph) judge(out []Finding, ref *Ref, from int, s string, res *Resoluti
 	if res.Entry < 0 {
 		sev := g.unresolvedSeverity(res.Kind, g.mustResolve(ref, from), opts)
 		if res.Apparent >= 0 {
-			if sev == "" {
+			if sev == noFinding {
 				sev = SeverityInformation
 			}
 			where := "under the fullUrl " + quote(g.Entries[res.Apparent].FullURL) + ": if that is the target, reference it by that URL"
@@ -195,7 +196,7 @@ func (g *Graph) judge(out []Finding, ref *Ref, from int, s string, res *Resoluti
 			}
 			add(sev, "not-found", "ref.base-mismatch", "relative reference "+quote(s)+" resolves against the base of this entry's fullUrl to "+quote(g.Entries[from].Base+res.Type+"/"+res.ID)+
 				", which no entry has; entry "+strconv.Itoa(res.Apparent)+" holds "+res.Type+"/"+res.ID+" "+where)
-		} else if sev != "" {
+		} else if sev != noFinding {
 			add(sev, "not-found", "ref.unresolved", g.unresolvedMessage(from, s, res))
 		}
 		if res.Type != "" {
@@ -223,9 +224,9 @@ func (g *Graph) judge(out []Finding, ref *Ref, from int, s string, res *Resoluti
 
 // unresolvedSeverity grades a reference that resolves to no entry; "" means
 // no finding.
-func (g *Graph) unresolvedSeverity(kind string, mustResolve bool, opts Options) string {
+func (g *Graph) unresolvedSeverity(kind string, mustResolve bool, opts Options) finding.Severity {
 	if !g.isBundle {
-		return "" // a lone resource's references point elsewhere by design
+		return noFinding // a lone resource's references point elsewhere by design
 	}
 	if mustResolve {
 		return SeverityError
@@ -250,7 +251,7 @@ func (g *Graph) unresolvedSeverity(kind string, mustResolve bool, opts Options) 
 			return SeverityInformation
 		}
 	}
-	return ""
+	return noFinding
 }
 
 func (g *Graph) unresolvedMessage(from int, s string, res *Resolution) string {

@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -8,12 +9,11 @@ import (
 
 // checkTargetType reports a reference whose target type is not one the
 // element allows (Reference(Patient|Group) pointing at a Practitioner).
-func (g *Graph) checkTargetType(out []Finding, ref *Ref, path, s, typ string) []Finding {
+func (g *Graph) checkTargetType(out []finding.Finding, ref *Ref, path, s, typ string) []finding.Finding {
 	if typ == "" || allowsType(ref.Targets, typ) {
 		return out
 	}
-	return append(out, Finding{Severity: SeverityError, Code: "structure", Rule: "ref.target-type", Node: ref.Node, Path: path,
-		Message: "reference " + quote(s) + " points to " + article(typ) + ", but this element only allows " + strings.Join(ref.Targets, " | ")})
+	return append(out, newFinding(g.tree, SeverityError, "structure", "ref.target-type", ref.Node, path, "reference "+quote(s)+" points to "+article(typ)+", but this element only allows "+strings.Join(ref.Targets, " | ")))
 }
 
 func allowsType(targets []string, typ string) bool {

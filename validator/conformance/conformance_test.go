@@ -89,14 +89,14 @@ func runCase(c *caseInfo, profile string) outcome {
 		return outcome{unsupported: "validator: " + err.Error()}
 	}
 	rep := v.Validate(context.Background(), c.Instance, data)
-	for _, is := range rep.Issues {
+	for _, is := range rep.Findings {
 		if is.Rule == "input.not-json" && strings.HasSuffix(c.Instance, ".xml") {
 			return outcome{unsupported: "needs the FHIR XML reader"}
 		}
 	}
 	var out outcome
 	var parts []string
-	for _, is := range rep.Issues {
+	for _, is := range rep.Findings {
 		if !is.Severity.IsError() {
 			continue
 		}

@@ -125,6 +125,29 @@ func Define(r Rule) string {
 	return r.ID
 }
 
+// Ensure registers r unless a rule with its id is already registered, and
+// returns the id. It is for rules whose ids come from data, such as the
+// invariants of loaded definitions ("dom-6", "us-core-8"), which several
+// definitions may share; the first registration wins.
+func Ensure(r Rule) string {
+	registry.RLock()
+	_, ok := registry.rules[r.ID]
+	registry.RUnlock()
+	if ok {
+		return r.ID
+	}
+	registry.Lock()
+	defer registry.Unlock()
+	if r.ID == "" {
+		panic("finding.Ensure: empty rule id")
+	}
+	if _, ok := registry.rules[r.ID]; !ok {
+		rc := r
+		registry.rules[r.ID] = &rc
+	}
+	return r.ID
+}
+
 // DefineFamily registers a family of rules whose ids share a prefix and are
 // made at run time, such as "invariant:" followed by a FHIR invariant key.
 // Lookup of any id with that prefix returns the family's rule.

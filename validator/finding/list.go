@@ -52,10 +52,22 @@ func (l *List) keep() int {
 // Add counts f and keeps it unless its rule has reached the limit. It
 // reports whether f was kept.
 func (l *List) Add(f Finding) bool {
-	if int(f.Severity) < len(l.counts) {
-		l.counts[f.Severity]++
+	if !l.Admit(f.Rule, f.Severity) {
+		return false
 	}
-	k := ruleKey{f.Rule, f.Severity}
+	l.Findings = append(l.Findings, f)
+	return true
+}
+
+// Admit counts one finding of rule and severity and reports whether it is
+// to be kept. A caller that builds findings lazily (their location and
+// message cost something) calls Admit first and Keep only when it returns
+// true; everyone else calls Add.
+func (l *List) Admit(rule string, sev Severity) bool {
+	if int(sev) < len(l.counts) {
+		l.counts[sev]++
+	}
+	k := ruleKey{rule, sev}
 	if l.perRule == nil {
 		l.perRule = map[ruleKey]int{}
 	}
@@ -71,9 +83,11 @@ func (l *List) Add(f Finding) bool {
 		l.omitted[k]++
 		return false
 	}
-	l.Findings = append(l.Findings, f)
 	return true
 }
+
+// Keep appends a finding that Admit has counted and admitted.
+func (l *List) Keep(f Finding) { l.Findings = append(l.Findings, f) }
 
 // Counts returns the number of findings of each severity, indexed by
 // Severity: all of them, kept or not.

@@ -2,21 +2,36 @@ package jsontree
 
 import (
 	"fmt"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"math"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// Problem is something wrong with the JSON text itself. Fatal problems stop
-// the parse; the others (duplicate keys, a byte order mark, invalid UTF-8)
-// are reported and parsing goes on.
-type Problem struct {
-	Offset  int
-	Rule    string // stable id: json.syntax, json.duplicate-key, json.bom, json.utf8, json.depth, json.size
-	Message string
-	Fatal   bool
-	Node    ID // the node concerned, when the tree has one (duplicate keys); else None
+// The rules of the JSON text itself. Fatal ones stop the parse; the others
+// (duplicate keys, a byte order mark, invalid UTF-8) are reported and
+// parsing goes on.
+var (
+	RuleSyntax       = define("json.syntax", finding.Fatal, "the input is not well-formed JSON (RFC 8259)")
+	RuleTrailing     = define("json.trailing", finding.Fatal, "more JSON (or other text) follows the end of the first JSON value")
+	RuleDuplicateKey = define("json.duplicate-key", finding.Error, "an object repeats a member name")
+	RuleBOM          = define("json.bom", finding.Error, "the input starts with a byte order mark, which JSON does not allow")
+	RuleUTF8         = define("json.utf8", finding.Error, "a string holds bytes that are not UTF-8")
+	RuleDepth        = define("json.depth", finding.Fatal, "the JSON nests deeper than the limit")
+	RuleSize         = define("json.size", finding.Fatal, "the input is larger than the reader can address (2 GB)")
+)
+
+func define(id string, sev finding.Severity, summary string) string {
+	return finding.Define(finding.Rule{ID: id, Code: "structure", Severity: sev, Summary: summary, Source: "JSON (RFC 8259) and FHIR JSON (json.html)"})
+}
+
+// problem is a finding of the parse with the node it concerns (None when
+// it has none), located once the parse is over.
+type problem struct {
+	f    finding.Finding
+	node ID
 }
 
 // Options bound the work a hostile document can cause.
@@ -30,22 +45,49 @@ const DefaultMaxDepth = 512
 // maxSize keeps offsets inside int32.
 const maxSize = math.MaxInt32 - 1
 
-// Parse reads data into a Tree. On a fatal problem the returned tree is nil
-// and the last problem says where and why.
-func Parse(data []byte, opts Options) (*Tree, []Problem) {
+// Parse reads data into a Tree. It returns the findings about the JSON text
+// (rules Rule*), each located: offset, line, column and, when it concerns a
+// node, the node's Expression. On a fatal finding the returned tree is nil
+// and the last finding says where and why.
+func Parse(data []byte, opts Options) (*Tree, []finding.Finding) {
+	tree, probs := parse(data, opts)
+	if len(probs) == 0 {
+		return tree, nil
+	}
+	pos := tree
+	if pos == nil {
+		pos = &Tree{Data: data}
+	}
+	out := make([]finding.Finding, len(probs))
+	for i, p := range probs {
+		f := p.f
+		f.Code, f.Resource = "structure", -1
+		f.Line, f.Col = pos.Position(f.Offset)
+		if tree != nil {
+			n := p.node
+			if n == None {
+				n = tree.NodeAt(f.Offset)
+			}
+			f.Expression = tree.Expression(n)
+		}
+		out[i] = f
+	}
+	return tree, out
+}
+
+func parse(data []byte, opts Options) (*Tree, []problem) {
 	p := parser{data: data, maxDepth: opts.MaxDepth}
 	if p.maxDepth <= 0 {
 		p.maxDepth = DefaultMaxDepth
 	}
 	if len(data) > maxSize {
-		return nil, []Problem{{Node: None, Rule: "json.size", Message: "input is larger than 2 GB", Fatal: true}}
+		return nil, []problem{p.fatal(0, RuleSize, "input is larger than 2 GB")}
 	}
 	// FHIR JSON averages one node per ~36 bytes (Synthea); starting at one per
 	// 24 avoids regrowth in the common case without tripling memory.
 	p.tree = &Tree{Data: data, nodes: make([]node, 0, len(data)/24+4)}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
-		p.problems = append(p.problems, Problem{Node: None, Offset: 0, Rule: "json.bom",
-			Message: "the input starts with a byte order mark (BOM), which JSON does not allow"})
+		p.add(None, 0, RuleBOM, finding.Error, "the input starts with a byte order mark (BOM), which JSON does not allow")
 		p.pos = 3
 	}
 	ok := p.parseDocument()
@@ -59,18 +101,30 @@ type parser struct {
 	data     []byte
 	pos      int
 	tree     *Tree
-	problems []Problem
+	problems []problem
 	maxDepth int
 	depth    int
 	failed   bool
 }
 
+func (p *parser) add(n ID, offset int, rule string, sev finding.Severity, msg string) {
+	p.problems = append(p.problems, problem{f: finding.Finding{Severity: sev, Rule: rule, Offset: offset, Message: msg}, node: n})
+}
+
+func (p *parser) fatal(offset int, rule, msg string) problem {
+	return problem{f: finding.Finding{Severity: finding.Fatal, Rule: rule, Offset: offset, Message: msg}, node: None}
+}
+
 func (p *parser) fail(offset int, format string, args ...any) {
+	p.failRule(offset, RuleSyntax, format, args...)
+}
+
+func (p *parser) failRule(offset int, rule, format string, args ...any) {
 	if p.failed {
 		return
 	}
 	p.failed = true
-	p.problems = append(p.problems, Problem{Node: None, Offset: offset, Rule: "json.syntax", Message: fmt.Sprintf(format, args...), Fatal: true})
+	p.problems = append(p.problems, p.fatal(offset, rule, fmt.Sprintf(format, args...)))
 }
 
 func (p *parser) parseDocument() bool {
@@ -85,7 +139,7 @@ func (p *parser) parseDocument() bool {
 	}
 	p.skipSpace()
 	if p.pos < len(p.data) {
-		p.fail(p.pos, "unexpected %s after the end of the JSON value", describe(p.data, p.pos))
+		p.failRule(p.pos, RuleTrailing, "unexpected %s after the end of the JSON value", describe(p.data, p.pos))
 		return false
 	}
 	return true
@@ -153,8 +207,7 @@ func (p *parser) enter() bool {
 	if p.depth > p.maxDepth {
 		if !p.failed {
 			p.failed = true
-			p.problems = append(p.problems, Problem{Node: None, Offset: p.pos, Rule: "json.depth",
-				Message: fmt.Sprintf("the JSON nests deeper than %d levels", p.maxDepth), Fatal: true})
+			p.problems = append(p.problems, p.fatal(p.pos, RuleDepth, fmt.Sprintf("the JSON nests deeper than %d levels", p.maxDepth)))
 		}
 		return false
 	}
@@ -258,8 +311,8 @@ func (p *parser) checkDuplicateKeys(obj int32) {
 }
 
 func (p *parser) duplicate(n ID) {
-	p.problems = append(p.problems, Problem{Offset: p.tree.KeyOffset(n), Node: n, Rule: "json.duplicate-key",
-		Message: fmt.Sprintf("duplicate member name %q: JSON objects in FHIR must not repeat a name", p.tree.Key(n))})
+	p.add(n, p.tree.KeyOffset(n), RuleDuplicateKey, finding.Error,
+		fmt.Sprintf("duplicate member name %q: JSON objects in FHIR must not repeat a name", p.tree.Key(n)))
 }
 
 func (p *parser) parseArray(idx int32) {
@@ -343,8 +396,7 @@ func (p *parser) scanString(start int) (escaped bool) {
 		default:
 			r, size := utf8.DecodeRune(d[p.pos:])
 			if r == utf8.RuneError && size <= 1 {
-				p.problems = append(p.problems, Problem{Node: None, Offset: p.pos, Rule: "json.utf8",
-					Message: fmt.Sprintf("invalid UTF-8 byte 0x%02X in string: FHIR JSON must be UTF-8", c)})
+				p.add(None, p.pos, RuleUTF8, finding.Error, fmt.Sprintf("invalid UTF-8 byte 0x%02X in string: FHIR JSON must be UTF-8", c))
 				size = 1
 			}
 			p.pos += size

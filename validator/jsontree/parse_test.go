@@ -2,6 +2,7 @@ package jsontree
 
 import (
 	"encoding/json"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -58,7 +59,7 @@ func TestParseProblems(t *testing.T) {
 		{"bad escape", `{"a":"\x"}`, "json.syntax", true, 6},
 		{"control char", "{\"a\":\"x\ty\"}", "json.syntax", true, 7},
 		{"unterminated", `{"a":"x`, "json.syntax", true, 5},
-		{"garbage after", `{} x`, "json.syntax", true, 3},
+		{"garbage after", `{} x`, "json.trailing", true, 3},
 		{"bare word", `{"a":tru}`, "json.syntax", true, 5},
 		{"xml", `<Patient xmlns="http://hl7.org/fhir"/>`, "json.syntax", true, 0},
 		{"duplicate key", `{"a":1,"b":2,"a":3}`, "json.duplicate-key", false, 13},
@@ -73,7 +74,7 @@ func TestParseProblems(t *testing.T) {
 				t.Fatal("no problem reported")
 			}
 			p := probs[len(probs)-1]
-			if p.Rule != tc.rule || p.Fatal != tc.fatal || p.Offset != tc.offset {
+			if p.Rule != tc.rule || (p.Severity == finding.Fatal) != tc.fatal || p.Offset != tc.offset {
 				t.Errorf("got %+v, want rule %s fatal %v offset %d", p, tc.rule, tc.fatal, tc.offset)
 			}
 			if tc.fatal != (tree == nil) {

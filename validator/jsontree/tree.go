@@ -6,6 +6,8 @@ package jsontree
 
 import (
 	"bytes"
+	"strconv"
+	"strings"
 	"unsafe"
 )
 
@@ -303,4 +305,38 @@ func (t *Tree) NodeAt(offset int) ID {
 		n = t.Parent(n)
 	}
 	return n
+}
+
+// Expression is a FHIRPath-style location of node n from the tree alone
+// (the root named by its resourceType, or "$root"): Patient.name[0].given,
+// for findings made before or outside a walk that knows the definitions.
+func (t *Tree) Expression(n ID) string {
+	if n == None {
+		return ""
+	}
+	var segs []string
+	for ; n != None; n = t.Parent(n) {
+		p := t.Parent(n)
+		switch {
+		case p == None:
+			name := "$root"
+			if rt := t.Get(n, "resourceType"); rt != None && t.Kind(rt) == String {
+				name = t.Str(rt)
+			}
+			segs = append(segs, name)
+		case t.Kind(p) == Array:
+			i := 0
+			for c := t.First(p); c != n && c != None; c = t.Next(c) {
+				i++
+			}
+			segs = append(segs, "["+strconv.Itoa(i)+"]")
+		default:
+			segs = append(segs, "."+t.Key(n))
+		}
+	}
+	var b strings.Builder
+	for i := len(segs) - 1; i >= 0; i-- {
+		b.WriteString(segs[i])
+	}
+	return b.String()
 }

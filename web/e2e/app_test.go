@@ -130,7 +130,7 @@ func TestApp(t *testing.T) {
 		waitFor(t, ctx, `!document.getElementById('panel-issues').hidden`, 5*time.Second)
 		contains(t, "search", evalString(t, ctx, `document.getElementById('issue-search').value`), "Patient/5f2c1a8e")
 		listed := evalString(t, ctx, `String(document.querySelectorAll('#issue-list button.issue').length)`)
-		want := evalString(t, ctx, `(() => { const r = fhirlens.state.files[0].report; return String(r.issues.filter(i => i.resource >= 0 && r.resources[i.resource].type === 'Patient').length); })()`)
+		want := evalString(t, ctx, `(() => { const r = fhirlens.state.files[0].report; return String(r.findings.filter(i => i.resource >= 0 && r.resources[i.resource].type === 'Patient').length); })()`)
 		if listed != want || listed == "0" {
 			t.Errorf("the Patient's findings: %s issues listed, want %s", listed, want)
 		}

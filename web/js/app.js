@@ -2,7 +2,7 @@
 import { Engine } from './engine.js';
 import { readFile, fromText, fetchSample, formatBytes } from './inputs.js';
 import { RawView } from './raw.js';
-import { renderIssues, SEVERITIES, el } from './issues.js';
+import { renderIssues, SEVERITIES, el, findingCount } from './issues.js';
 import { loadRecordView, showRecord, navigateRecord } from './record-tab.js';
 
 const $ = (id) => document.getElementById(id);
@@ -127,7 +127,7 @@ function submit(file, bytes, withRecord) {
     onReport(m) {
       file.reportJSON = m.report;
       file.report = JSON.parse(m.report);
-      file.report.issues ||= []; // Go writes an empty list as null
+      file.report.findings ||= [];
       file.report.resources ||= [];
       file.validateMs = m.validateMs;
       file.status = withRecord ? 'summarizing' : 'done';
@@ -182,7 +182,7 @@ function settle() {
   }
   if (!done.some((f) => f.id === state.current)) state.current = done[0].id;
   if (done.length > 1) buildRecordSet(done);
-  const errors = done.reduce((n, f) => n + f.report.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').length, 0);
+  const errors = done.reduce((n, f) => n + f.report.summary.fatal + f.report.summary.error, 0);
   state.tab = errors === 0 && recordView.available() ? 'record' : 'issues';
   // A position in the URL (a reload, a shared link) wins once files are loaded.
   const fromURL = readHash();
@@ -206,9 +206,10 @@ function buildRecordSet(files) {
   });
 }
 
-// resourceCount leaves out a top-level Bundle: it holds the resources.
+// resourceCount is the report's own count (computed in Go, the same number
+// the CLI prints).
 function resourceCount(report) {
-  return report.resources.filter((r) => !(r.type === 'Bundle' && r.expression === 'Bundle')).length;
+  return report.summary ? report.summary.resources : 0;
 }
 
 function hasResults() { return state.files.some((f) => f.status === 'done'); }
@@ -264,7 +265,7 @@ function renderResults() {
   for (const f of files) {
     if (!f.report) continue;
     resources += resourceCount(f.report);
-    for (const i of f.report.issues) counts[i.severity]++;
+    for (const s of SEVERITIES) counts[s] += f.report.summary[s];
   }
   const countBox = $('counts');
   countBox.replaceChildren(...SEVERITIES.map((s) => {
@@ -380,7 +381,7 @@ function selectTab(name, user) {
   if (!file) return;
   if (name === 'raw' && file.bytes && state.rawFor !== file) {
     state.rawFor = file;
-    raw.setFile(file.bytes, file.report ? file.report.issues : []);
+    raw.setFile(file.bytes, file.report ? file.report.findings : []);
     $('raw-title').textContent = file.name;
   }
   if (name === 'record') {
@@ -491,13 +492,13 @@ function buildPrintReport() {
   box.append(el('p', 'print-meta', `FHIR R4 · ${new Date().toLocaleString()} · ${$('verdict').textContent}`));
   for (const f of files) {
     box.append(el('h2', '', f.name));
-    box.append(el('p', 'print-meta', `${formatBytes(f.size)} · ${resourceCount(f.report)} resources · ${f.report.issues.length} issues`));
-    if (!f.report.issues.length) { box.append(el('p', '', 'No issues.')); continue; }
+    box.append(el('p', 'print-meta', `${formatBytes(f.size)} · ${resourceCount(f.report)} resources · ${findingCount(f.report)} findings`));
+    if (!f.report.findings.length) { box.append(el('p', '', 'No findings.')); continue; }
     const table = el('table');
     const head = el('tr');
     for (const h of ['Severity', 'Location', 'Message']) head.append(el('th', '', h));
     table.append(head);
-    for (const i of f.report.issues) {
+    for (const i of f.report.findings) {
       const row = el('tr', `sev-${i.severity}`);
       row.append(el('td', 'sev', i.severity), el('td', 'loc', `${i.line ? `line ${i.line}:${i.col}` : ''}${i.expression ? `\n${i.expression}` : ''}`), el('td', '', `${i.message}${i.rule ? ` [${i.rule}]` : ''}`));
       table.append(row);

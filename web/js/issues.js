@@ -15,12 +15,13 @@ export function renderIssues(container, files, { severities, query, limit = PAGE
     const head = el('h3', 'issue-file-head');
     head.append(el('span', 'file-name', file.name), el('span', 'file-meta', fileMeta(rep)));
     section.append(head);
-    const errors = rep.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').length;
-    if (errors === 0 && rep.issues.length > 0) {
-      section.append(el('p', 'no-issues', `No errors: this file conforms to FHIR R4 (${rep.issues.length.toLocaleString()} other finding${rep.issues.length === 1 ? '' : 's'} below).`));
+    const errors = rep.summary.fatal + rep.summary.error;
+    const total = findingCount(rep);
+    if (errors === 0 && total > 0) {
+      section.append(el('p', 'no-issues', `No errors: this file conforms to FHIR R4 (${total.toLocaleString()} other finding${total === 1 ? '' : 's'} below).`));
     }
     let group = null, groupKey = null, fileMatched = 0;
-    rep.issues.forEach((issue, index) => {
+    rep.findings.forEach((issue, index) => {
       if (!severities.has(issue.severity)) return;
       const res = issue.resource >= 0 ? rep.resources[issue.resource] : null;
       if (q && !matches(issue, res, q)) return;
@@ -40,12 +41,16 @@ export function renderIssues(container, files, { severities, query, limit = PAGE
       group.lastChild.append(item);
     });
     if (fileMatched === 0) {
-      section.append(el('p', 'no-issues', rep.issues.length === 0 ? 'No issues: this file conforms to FHIR R4.' : 'No issues match the filter.'));
+      section.append(el('p', 'no-issues', total === 0 ? 'No findings: this file conforms to FHIR R4.' : 'No findings match the filter.'));
+    }
+    // Findings beyond the per-rule limit are counted, not listed.
+    for (const o of rep.summary.omitted || []) {
+      if (severities.has(o.severity)) section.append(el('p', 'omitted', omittedText(o)));
     }
     container.append(section);
   }
   if (matched > shown) {
-    const more = el('button', 'show-more', `Show ${Math.min(PAGE, matched - shown).toLocaleString()} more of ${(matched - shown).toLocaleString()} hidden issues`);
+    const more = el('button', 'show-more', `Show ${Math.min(PAGE, matched - shown).toLocaleString()} more of ${(matched - shown).toLocaleString()} hidden findings`);
     more.type = 'button';
     more.addEventListener('click', onMore);
     container.append(more);
@@ -54,11 +59,25 @@ export function renderIssues(container, files, { severities, query, limit = PAGE
 }
 
 function fileMeta(rep) {
-  const n = rep.resources.filter((r) => !(r.type === 'Bundle' && r.expression === 'Bundle')).length;
+  const n = rep.summary.resources;
   const parts = [`${n.toLocaleString()} resource${n === 1 ? '' : 's'}`];
   if (rep.format) parts.push(rep.format);
-  parts.push(`${rep.issues.length.toLocaleString()} issue${rep.issues.length === 1 ? '' : 's'}`);
+  const f = findingCount(rep);
+  parts.push(`${f.toLocaleString()} finding${f === 1 ? '' : 's'}`);
   return parts.join(' · ');
+}
+
+// findingCount is every finding of a report, listed or only counted.
+export function findingCount(rep) {
+  const s = rep.summary;
+  return s ? s.fatal + s.error + s.warning + s.information : 0;
+}
+
+// omittedText says what the report counted but did not list, in the words
+// the CLI uses: "and 81,997 more warnings of dom-6 (counted, not listed)".
+function omittedText(o) {
+  const word = o.severity === 'information' ? 'note' : o.severity;
+  return `and ${o.count.toLocaleString('en-US')} more ${word}${o.count === 1 ? '' : 's'} of ${o.rule} (counted, not listed)`;
 }
 
 function resourceHead(res) {

@@ -1,6 +1,6 @@
 // Findings per card. The caller may pass findingsByCard (card key -> array of
 // findings or a count); otherwise they are worked out from a validation
-// report (resources with byte offsets and expressions, issues pointing at a
+// report (resources with byte offsets and expressions, findings pointing at a
 // resource index), matching by offset, then Bundle entry, then ndjson line.
 
 const RANK = { fatal: 0, error: 1, warning: 2, information: 3 };
@@ -15,14 +15,14 @@ export function findingsIndex(model, cards, opts) {
     // A record set: one report per file; cards say which file they are in.
     const lists = new Map();
     opts.reports.forEach((report, fileIndex) => {
-      if (!report || !Array.isArray(report.resources) || !Array.isArray(report.issues)) return;
+      if (!report || !Array.isArray(report.resources) || !Array.isArray(report.findings)) return;
       const byOffset = new Map();
       for (const c of cards) {
         const l = c.location || {};
         if (l.file === fileIndex && typeof l.offset === 'number') byOffset.set(l.offset, c.key);
       }
       const resourceKey = report.resources.map((res) => (res ? byOffset.get(res.offset) || null : null));
-      for (const issue of report.issues) {
+      for (const issue of report.findings) {
         if (!issue || typeof issue.resource !== 'number' || issue.resource < 0) continue;
         const key = resourceKey[issue.resource];
         if (!key) continue;
@@ -34,7 +34,7 @@ export function findingsIndex(model, cards, opts) {
     return byCard;
   }
   const report = opts.report;
-  if (!report || !Array.isArray(report.resources) || !Array.isArray(report.issues)) return byCard;
+  if (!report || !Array.isArray(report.resources) || !Array.isArray(report.findings)) return byCard;
   const byOffset = new Map(), byEntry = new Map(), byLine = new Map();
   for (const c of cards) {
     const l = c.location || {};
@@ -52,12 +52,12 @@ export function findingsIndex(model, cards, opts) {
     return null;
   });
   const lists = new Map();
-  for (const issue of report.issues) {
-    if (!issue || typeof issue.resource !== 'number' || issue.resource < 0) continue;
-    const key = resourceKey[issue.resource];
+  for (const f of report.findings) {
+    if (!f || typeof f.resource !== 'number' || f.resource < 0) continue;
+    const key = resourceKey[f.resource];
     if (!key) continue;
     if (!lists.has(key)) lists.set(key, []);
-    lists.get(key).push(issue);
+    lists.get(key).push(f);
   }
   for (const [key, list] of lists) byCard.set(key, summarize(list));
   return byCard;
