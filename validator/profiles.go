@@ -73,8 +73,7 @@ func (w *walker) profileIssueAt(n jsontree.ID, i int, sev Severity, code, rule, 
 	if w.tree.Kind(n) == jsontree.String {
 		l1, l2, l3 = w.push("meta"), w.push("profile"), w.pushIndex(i)
 	}
-	w.issue(n, false, sev, code, rule, msg)
-	w.rep.Issues[len(w.rep.Issues)-1].Profile = url
+	w.reportFinding(n, false, Finding{Severity: sev, Code: code, Rule: rule, Message: msg, Profile: url})
 	if l1 >= 0 {
 		w.pop(l3)
 		w.pop(l2)
@@ -84,17 +83,7 @@ func (w *walker) profileIssueAt(n jsontree.ID, i int, sev Severity, code, rule, 
 
 // profileFinding places a finding of package profile in the report.
 func (w *walker) profileFinding(n jsontree.ID, atKey bool, f finding.Finding) {
-	if len(w.rep.Issues) >= maxIssuesPerInput {
-		w.issue(n, atKey, f.Severity, f.Code, f.Rule, f.Message) // reports the cap once
-		return
-	}
-	off := w.tree.Offset(n)
-	if atKey && w.tree.HasKey(n) {
-		off = w.tree.KeyOffset(n)
-	}
-	line, col := w.tree.Position(off)
-	f.Line, f.Col, f.Offset, f.Resource = line+w.lineBase, col, off+w.offBase, w.resource
-	w.rep.Issues = append(w.rep.Issues, f)
+	w.reportFinding(n, atKey, f)
 }
 
 // noteProfile counts a claimed profile that was not checked.
@@ -134,8 +123,7 @@ func (w *walker) checkExtensionContext(n jsontree.ID, elemPath string) {
 	if msg == "" {
 		return
 	}
-	w.issue(n, false, Error, "structure", profile.RuleContext, msg)
-	w.rep.Issues[len(w.rep.Issues)-1].Profile = p.Ref()
+	w.reportFinding(n, false, Finding{Severity: Error, Code: "structure", Rule: profile.RuleContext, Message: msg, Profile: p.Ref()})
 }
 
 func stripIndexes(s string) string {

@@ -38,7 +38,7 @@ func (w *walker) noteForm(n jsontree.ID, typ string) {
 	}
 }
 
-// reporterAt turns the questionnaire package's relative findings into issues.
+// reporterAt places the questionnaire package's relative findings in the report.
 func (w *walker) reporterAt(r formResource) questionnaire.Reporter {
 	return func(n jsontree.ID, f finding.Finding) {
 		if f.Expression == "" {
@@ -51,10 +51,13 @@ func (w *walker) reporterAt(r formResource) questionnaire.Reporter {
 		if n == jsontree.None {
 			n = r.node
 		}
+		if !w.rep.list.Admit(f.Rule, f.Severity) {
+			return
+		}
 		off := w.tree.Offset(n)
 		line, col := w.tree.Position(off)
 		f.Line, f.Col, f.Offset, f.Resource = line+w.lineBase, col, off+w.offBase, r.resource
-		w.rep.Issues = append(w.rep.Issues, f)
+		w.rep.list.Keep(f)
 	}
 }
 

@@ -96,6 +96,26 @@ func (w *walker) reportAs(n jsontree.ID, atKey bool, r rule, sev Severity, msg s
 		Line: line + w.lineBase, Col: col, Offset: off + w.offBase, Message: msg, Resource: w.resource})
 }
 
+// reportFinding records a finding another stage made about node n (its
+// rule, severity, code, message and, for profiles, the profile are set):
+// counted, and when kept located at n (or its key) in the current resource,
+// at the walk's current path unless the finding has its own expression.
+func (w *walker) reportFinding(n jsontree.ID, atKey bool, f Finding) {
+	if !w.rep.list.Admit(f.Rule, f.Severity) {
+		return
+	}
+	off := w.tree.Offset(n)
+	if atKey && w.tree.HasKey(n) {
+		off = w.tree.KeyOffset(n)
+	}
+	line, col := w.tree.Position(off)
+	if f.Expression == "" {
+		f.Expression = w.pathString()
+	}
+	f.Line, f.Col, f.Offset, f.Resource = line+w.lineBase, col, off+w.offBase, w.resource
+	w.rep.list.Keep(f)
+}
+
 // walkResource checks a resource object at n. expected names the type the
 // element allows ("Resource" for any); the path stack already holds its location.
 func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, entry int) {

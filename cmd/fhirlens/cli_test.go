@@ -44,7 +44,7 @@ func TestFlagsAfterArguments(t *testing.T) {
 	const four = "../../testdata/validate/patient-four-errors.json"
 	var out, errOut bytes.Buffer
 	code := run([]string{"validate", four, "--format", "json", "--level", "error"}, nil, &out, &errOut)
-	if code != 1 || !strings.HasPrefix(out.String(), "[") || strings.Contains(out.String(), `"warning"`) {
+	if code != 1 || !strings.HasPrefix(out.String(), "[") || strings.Contains(out.String(), `"severity": "warning"`) {
 		t.Fatalf("exit %d (want 1), stdout %.200q, stderr %q", code, out.String(), errOut.String())
 	}
 	// "--" ends the flags: what follows is a file name even if it looks like a flag.

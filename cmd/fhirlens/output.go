@@ -161,25 +161,34 @@ func writeSummary(w io.Writer, reports []*validator.Report, minLevel validator.S
 	var total [4]int
 	resources := 0
 	for _, r := range reports {
-		resources += len(r.Resources)
+		resources += r.Summary.Resources
+		c := r.Counts()
+		for i := range total {
+			total[i] += c[i]
+		}
 		seen := map[string]bool{}
-		for _, is := range r.Issues {
-			total[is.Severity]++
-			if is.Severity > minLevel {
-				continue
+		add := func(rule string, sev validator.Severity, n int, example string) {
+			if sev > minLevel {
+				return
 			}
-			i, ok := index[is.Rule]
+			i, ok := index[rule]
 			if !ok {
 				i = len(rows)
-				index[is.Rule] = i
-				rows = append(rows, row{rule: is.Rule, severity: is.Severity, example: is.Message})
+				index[rule] = i
+				rows = append(rows, row{rule: rule, severity: sev, example: example})
 			}
-			rows[i].count++
-			rows[i].severity = min(rows[i].severity, is.Severity)
-			if !seen[is.Rule] {
-				seen[is.Rule] = true
+			rows[i].count += n
+			rows[i].severity = min(rows[i].severity, sev)
+			if !seen[rule] {
+				seen[rule] = true
 				rows[i].files++
 			}
+		}
+		for _, is := range r.Findings {
+			add(is.Rule, is.Severity, 1, is.Message)
+		}
+		for _, o := range r.Summary.Omitted { // counted beyond --max-per-rule
+			add(o.Rule, o.Severity, o.Count, "")
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b row) int {

@@ -16,7 +16,7 @@ import (
 // findings lists a report's findings without positions, sorted.
 func findings(rep *validator.Report) []string {
 	var out []string
-	for _, is := range rep.Issues {
+	for _, is := range rep.Findings {
 		out = append(out, fmt.Sprintf("%s %s %s: %s", is.Severity, is.Rule, is.Expression, is.Message))
 	}
 	sort.Strings(out)

@@ -65,7 +65,7 @@ func loadGuides(paths ...string) (*validator.Validator, *profile.Set, error) {
 // findingsText renders a report's findings one a line, for golden files.
 func findingsText(rep *validator.Report) string {
 	var b strings.Builder
-	for _, f := range rep.Issues {
+	for _, f := range rep.Findings {
 		fmt.Fprintf(&b, "%d:%d %s %s [%s] %s", f.Line, f.Col, f.Severity, f.Expression, f.Rule, f.Message)
 		if f.Profile != "" {
 			fmt.Fprintf(&b, " {profile %s}", f.Profile)

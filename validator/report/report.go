@@ -172,8 +172,8 @@ func Build(meta Meta, sources []Source) *Report {
 		r.Summary.Errors += in.Counts.Errors
 		r.Summary.Warnings += in.Counts.Warnings
 		r.Summary.Notes += in.Counts.Notes
-		for i := range s.Report.Issues {
-			is := &s.Report.Issues[i]
+		for i := range s.Report.Findings {
+			is := &s.Report.Findings[i]
 			ru := rules[is.Rule]
 			if ru == nil {
 				ru = describeRule(is.Rule, is)
@@ -209,7 +209,7 @@ func buildInput(s Source, meta Meta) Input {
 	sum := sha256.Sum256(s.Data)
 	rep := s.Report
 	in := Input{Name: s.Name, Size: len(s.Data), SHA256: hex.EncodeToString(sum[:]), Verdict: Conforms,
-		Resources: make([]Resource, len(rep.Resources)), Findings: make([]Finding, len(rep.Issues)), Profiles: []Profile{}}
+		Resources: make([]Resource, len(rep.Resources)), Findings: make([]Finding, len(rep.Findings)), Profiles: []Profile{}}
 	if meta.Plugfest {
 		if i := strings.IndexByte(s.Name, '/'); i > 0 {
 			in.System = s.Name[:i]
@@ -220,7 +220,7 @@ func buildInput(s Source, meta Meta) Input {
 	}
 	failing := make([]bool, len(rep.Resources))
 	notChecked := ""
-	for i, is := range rep.Issues {
+	for i, is := range rep.Findings {
 		in.Findings[i] = Finding{Rule: is.Rule, Severity: is.Severity.String(), Expression: is.Expression,
 			Line: is.Line, Col: is.Col, Message: is.Message, Resource: is.Resource}
 		switch is.Severity {

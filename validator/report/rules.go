@@ -15,7 +15,7 @@ var bestPractice = map[string]bool{"dom-6": true}
 // severity, a one-line summary and its source. Rules not (yet) described
 // elsewhere take the severity and message of their first finding, without
 // the location-specific part.
-func describeRule(id string, first *validator.Issue) *Rule {
+func describeRule(id string, first *validator.Finding) *Rule {
 	r := &Rule{ID: id, Severity: first.Severity.String(), BestPractice: bestPractice[id]}
 	if s, ok := strings.CutPrefix(first.Message, id+": "); ok {
 		r.Summary = s // an invariant: its message is its human description
