@@ -16,7 +16,7 @@ func findingsOf(t *testing.T, opts Options, src string, rules ...string) []strin
 	}
 	rep := v.Validate(context.Background(), "test.json", []byte(src))
 	var out []string
-	for _, is := range rep.Issues {
+	for _, is := range rep.Findings {
 		for _, r := range rules {
 			if is.Rule == r {
 				out = append(out, is.Severity.String()+" "+is.Rule+" "+is.Expression)
