@@ -14,7 +14,12 @@ import (
 // one.
 type Difference struct {
 	ID     string // element id (the supplied one's, or the generated one's for extra elements)
-	Class  string // "missing", "extra", "order", "path", "min", "max", "type", "fixed", "pattern", "binding", "constraint", "slicing", "sliceName"
+	// Class is "missing", "extra", "order", "path", "min", "max", "type",
+	// "fixed", "pattern", "binding", "constraint", "slicing", "sliceName" —
+	// or "expansion": an element on one side only that constrains nothing
+	// (a datatype's element listed as its type defines it: tools differ in
+	// how deep they expand datatypes nothing constrains).
+	Class  string
 	Want   string // the supplied value
 	Got    string // the generated value
 	Detail string
@@ -33,7 +38,7 @@ func (d Difference) String() string {
 func Compare(want, got []*structure.ElementDefinition) []Difference {
 	key := func(e *structure.ElementDefinition) string {
 		if e.ID != "" {
-			return e.ID
+			return normalizeID(e.ID)
 		}
 		return e.Path + ":" + e.SliceName
 	}
@@ -63,7 +68,11 @@ func Compare(want, got []*structure.ElementDefinition) []Difference {
 		id := key(w)
 		gi, ok := gotBy[id]
 		if !ok {
-			out = append(out, Difference{ID: id, Class: "missing", Want: w.Path, Got: "-"})
+			class := "missing"
+			if plain(w) {
+				class = "expansion"
+			}
+			out = append(out, Difference{ID: id, Class: class, Want: w.Path, Got: "-"})
 			continue
 		}
 		used[gi] = true
@@ -75,10 +84,59 @@ func Compare(want, got []*structure.ElementDefinition) []Difference {
 	}
 	for i, g := range got {
 		if g != nil && !used[i] {
-			out = append(out, Difference{ID: key(g), Class: "extra", Want: "-", Got: g.Path})
+			class := "extra"
+			if plain(g) {
+				class = "expansion"
+			}
+			out = append(out, Difference{ID: key(g), Class: class, Want: "-", Got: g.Path})
 		}
 	}
 	return out
+}
+
+// normalizeID writes a renamed choice's id segment one way: the STU3 tools
+// wrote "value[x]:valueQuantity" or "valueQuantity:valueQuantity" for the
+// element whose path is valueQuantity; both become "valueQuantity".
+func normalizeID(id string) string {
+	if !strings.Contains(id, ":") {
+		return id
+	}
+	segs := strings.Split(id, ".")
+	for i, s := range segs {
+		name, slice, ok := strings.Cut(s, ":")
+		if !ok {
+			continue
+		}
+		if slice == name {
+			segs[i] = name
+			continue
+		}
+		if stem, ok := strings.CutSuffix(name, "[x]"); ok && strings.HasPrefix(slice, stem) && len(slice) > len(stem) && slice[len(stem)] >= 'A' && slice[len(stem)] <= 'Z' {
+			segs[i] = slice
+		}
+	}
+	return strings.Join(segs, ".")
+}
+
+// plain reports whether an element constrains nothing its base does not:
+// no slice, no fixed or pattern value, no type profile, its base's
+// cardinality, no slicing but extensions' usual one, not must-support.
+func plain(e *structure.ElementDefinition) bool {
+	if e.SliceName != "" || e.Fixed != nil || e.Pattern != nil || e.MustSupport != nil && *e.MustSupport {
+		return false
+	}
+	if e.Base != nil && (minString(e) != itoa(e.Base.Min) || e.Max != e.Base.Max) {
+		return false
+	}
+	for _, t := range e.Type {
+		if len(t.Profile) > 0 {
+			return false
+		}
+	}
+	if s := e.Slicing; s != nil && !(len(s.Discriminator) == 1 && s.Discriminator[0].Path == "url") {
+		return false
+	}
+	return true
 }
 
 func compareElement(id string, w, g *structure.ElementDefinition) []Difference {

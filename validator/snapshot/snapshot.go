@@ -80,6 +80,9 @@ type node struct {
 	// fresh marks a slice created by this differential (and its subtree):
 	// a renamed choice in it narrows the choice instead of slicing it.
 	fresh bool
+	// touched: a differential element is on it or inside it (STU3 style
+	// expands those fully).
+	touched bool
 }
 
 func (n *node) clone() *node {
@@ -138,6 +141,11 @@ type generator struct {
 	root     *node
 	pristine *node // the base tree, unchanged, for content references (built on first use)
 	diffIdx  int
+	// stu3: STU3 definitions, whose published snapshots (Forge, the STU3
+	// tools) keep renamed choice paths (Observation.valueQuantity), expand
+	// every complex element the differential touches down to its leaves,
+	// and repeat the type's own invariants (ele-1) on each element.
+	stu3 bool
 }
 
 // Generate returns the snapshot of sd made from its differential and the
@@ -169,6 +177,8 @@ func Generate(sd *structure.StructureDefinition, resolve Resolver) ([]*structure
 		return nil, g.findings
 	}
 	g.baseList = base.Snapshot.Element
+	// the base's version decides (some STU3 profiles say 1.0.0 or nothing)
+	g.stu3 = strings.HasPrefix(base.FHIRVersion, "3.") || base.FHIRVersion == "" && strings.HasPrefix(sd.FHIRVersion, "3.")
 	g.root = buildTree(base.Snapshot.Element)
 	if g.root == nil {
 		g.report(RuleBase, -1, "", fmt.Sprintf("%s: the snapshot of base %s has no root element", g.name(), sd.BaseDefinition))
@@ -181,6 +191,15 @@ func Generate(sd *structure.StructureDefinition, resolve Resolver) ([]*structure
 		}
 		g.diffIdx = i
 		g.apply(d, g.segments(d, ctx))
+	}
+	if g.stu3 {
+		for _, k := range g.root.kids {
+			g.stu3Finish(k, []string{g.root.name}, g.root.touched)
+			if k.name == "modifierExtension" && k.el.Slicing == nil {
+				k.el.Slicing = urlSlicing()
+			}
+		}
+		g.typeInvariants(g.root.el)
 	}
 	var out []*structure.ElementDefinition
 	g.root.write(nil, "", "", &out)
@@ -436,6 +455,9 @@ func (g *generator) apply(d *structure.ElementDefinition, segs []segment) {
 		return
 	}
 	cur := g.root
+	if len(segs) == 1 {
+		cur.touched = true
+	}
 	for i := 1; i < len(segs); i++ {
 		last := i == len(segs)-1
 		if !g.expand(cur, where) {
@@ -447,7 +469,23 @@ func (g *generator) apply(d *structure.ElementDefinition, segs []segment) {
 			g.report(RulePath, g.diffIdx, where, fmt.Sprintf("%s: differential element %s: no element %q in %s of base %s", g.name(), where, seg.name, pathOf(segs[:i]), g.sd.BaseDefinition))
 			return
 		}
-		if typ != "" {
+		if g.stu3 && seg.slice != "" && seg.slice == seg.name && typ == "" && findSlice(child, seg.slice) == nil {
+			// Forge's "valueQuantity:valueQuantity" on an element already renamed
+			seg.slice = ""
+		}
+		if typ != "" && g.stu3 {
+			// STU3: the renamed choice replaces the choice element
+			if !g.renameChoice(child, typ, seg.name, where) {
+				return
+			}
+			if seg.slice == seg.name {
+				// Forge's "valueQuantity:valueQuantity": the element itself
+				seg.slice = ""
+				if last && d.SliceName != "" {
+					child.el.SliceName = d.SliceName
+				}
+			}
+		} else if typ != "" {
 			// renamed choice: valueQuantity for value[x]
 			child = g.narrowChoice(child, typ, seg.name, child.fresh, seg.slice == "", where)
 			if child == nil {
@@ -469,8 +507,132 @@ func (g *generator) apply(d *structure.ElementDefinition, segs []segment) {
 			child = s
 		}
 		cur = child
+		cur.touched = true
 	}
 	g.merge(cur, d, where)
+}
+
+// renameChoice narrows a choice element to one type and gives it the
+// renamed name (STU3 style).
+func (g *generator) renameChoice(n *node, suffix, renamed string, where string) bool {
+	var keep []structure.TypeRef
+	for _, t := range n.el.Type {
+		if typeMatchesSuffix(t.Code, suffix) {
+			keep = append(keep, t)
+		}
+	}
+	if len(keep) == 0 {
+		g.report(RuleType, g.diffIdx, where, fmt.Sprintf("%s: differential element %s: type %s is not one of the types of %s", g.name(), where, suffix, n.name))
+		return false
+	}
+	g.keepOrig(n)
+	n.el.Type = keep
+	n.name = renamed
+	return true
+}
+
+// stu3Finish gives an STU3 tree the shape the STU3 tools publish: every
+// complex element the differential touched expanded to its leaves (not
+// extensions, not a type inside itself), and each element carrying its
+// type's invariants.
+func (g *generator) stu3Finish(n *node, outer []string, deep bool) {
+	deep = deep || n.touched
+	code := singleCode(n.el.Type)
+	if deep && code != "" && !n.expanded && len(n.kids) == 0 && isComplex(code) && !hasString(outer, code) &&
+		!(code == "Identifier" && len(outer) > 0 && outer[len(outer)-1] == "Reference" && !n.touched) {
+		g.expandQuiet(n)
+	}
+	inner := outer
+	if code != "" {
+		inner = append(append([]string(nil), outer...), code)
+	}
+	for _, k := range n.kids {
+		g.stu3Finish(k, inner, deep)
+	}
+	for _, sl := range n.slices {
+		g.stu3Finish(sl, outer, deep)
+	}
+	g.typeInvariants(n.el)
+	if n.name == "extension" && n.el.SliceName == "" && n.el.Slicing == nil {
+		n.el.Slicing = urlSlicing()
+	}
+}
+
+func urlSlicing() *structure.Slicing {
+	f := false
+	return &structure.Slicing{Discriminator: []structure.Discriminator{{Type: "value", Path: "url"}}, Ordered: &f, Rules: "open"}
+}
+
+// expandQuiet expands without reporting (the STU3 full expansion is
+// cosmetic: a type that cannot be found is left unexpanded).
+func (g *generator) expandQuiet(n *node) {
+	saved := len(g.findings)
+	g.expand(n, "")
+	g.findings = g.findings[:saved]
+}
+
+func singleCode(ts []structure.TypeRef) string {
+	code := ""
+	for _, t := range ts {
+		if code != "" && t.Code != code {
+			return ""
+		}
+		code = t.Code
+	}
+	return code
+}
+
+// isComplex reports whether a type code names a complex datatype that the
+// STU3 tools expand (not primitives, extensions, resources, backbones).
+func isComplex(code string) bool {
+	if code == "" || code[0] < 'A' || code[0] > 'Z' {
+		return false
+	}
+	switch code {
+	case "Extension", "Resource", "DomainResource", "BackboneElement", "Element", "Narrative", "Meta":
+		return false
+	}
+	return true
+}
+
+// typeInvariants adds the invariants of the root of each of the element's
+// types (ele-1, ext-1 ...) that it does not carry yet.
+func (g *generator) typeInvariants(e *structure.ElementDefinition) {
+	seen := map[string]bool{}
+	types := e.Type
+	if singleCode(types) == "" && len(types) > 1 {
+		// several types: what they share, Element's
+		types = []structure.TypeRef{{Code: "Element"}}
+	}
+	for _, t := range types {
+		if t.Code == "" || seen[t.Code] || g.resolve == nil {
+			continue
+		}
+		seen[t.Code] = true
+		url := typeURL(t.Code)
+		if len(t.Profile) == 1 {
+			url = t.Profile[0]
+		}
+		sd := g.resolve(url)
+		if sd == nil {
+			sd = g.resolve(typeURL(t.Code))
+		}
+		if sd == nil || sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 || sd.Snapshot.Element[0] == nil {
+			continue
+		}
+		for _, c := range sd.Snapshot.Element[0].Constraint {
+			have := false
+			for _, x := range e.Constraint {
+				if x.Key == c.Key {
+					have = true
+					break
+				}
+			}
+			if !have {
+				e.Constraint = append(e.Constraint, c)
+			}
+		}
+	}
 }
 
 func pathOf(segs []segment) string {
@@ -813,6 +975,9 @@ func (g *generator) merge(n *node, d *structure.ElementDefinition, where string)
 	if len(d.Type) > 0 {
 		g.mergeTypes(e, d, where)
 		g.profileConstraints(e, d)
+		if g.stu3 && d.Max == "" {
+			g.profileMax(e, d)
+		}
 	}
 	// values
 	if d.DefaultValue != nil {
@@ -970,6 +1135,22 @@ func (g *generator) profileConstraints(e, d *structure.ElementDefinition) {
 		if !have {
 			e.Constraint = append(e.Constraint, c)
 		}
+	}
+}
+
+// profileMax narrows an element's max to the root max of the one profile
+// its type names (an extension defined 0..1), as the STU3 tools did.
+func (g *generator) profileMax(e, d *structure.ElementDefinition) {
+	if len(d.Type) != 1 || len(d.Type[0].Profile) != 1 || g.resolve == nil {
+		return
+	}
+	p := g.resolve(d.Type[0].Profile[0])
+	if p == nil || p.Snapshot == nil || len(p.Snapshot.Element) == 0 || p.Snapshot.Element[0] == nil {
+		return
+	}
+	pm := p.Snapshot.Element[0].MaxInt(-1)
+	if em := e.MaxInt(-1); pm >= 0 && (em < 0 || pm < em) {
+		e.Max = p.Snapshot.Element[0].Max
 	}
 }
 
