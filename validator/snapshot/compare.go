@@ -13,7 +13,7 @@ import (
 // Difference is one way a generated snapshot element differs from a supplied
 // one.
 type Difference struct {
-	ID     string // element id (the supplied one's, or the generated one's for extra elements)
+	ID string // element id (the supplied one's, or the generated one's for extra elements)
 	// Class is "missing", "extra", "order", "path", "min", "max", "type",
 	// "fixed", "pattern", "binding", "constraint", "slicing", "sliceName" —
 	// or "expansion": an element on one side only that constrains nothing

@@ -61,9 +61,9 @@ type regenResult struct {
 	profiles, exact, elements, exactElements int
 	// lenient counts profiles whose only differences are of class
 	// "expansion" (unconstrained datatype elements listed on one side).
-	lenient                                  int
-	classes                                  map[string]int
-	differing                                map[string][]Difference
+	lenient   int
+	classes   map[string]int
+	differing map[string][]Difference
 }
 
 // regenerate strips the snapshot of every constraint profile of sds that has
