@@ -191,17 +191,30 @@ func (w *walker) place(fs []Finding) {
 // resourceAt is the innermost resource of the report containing offset.
 // Resources are listed in document order (containers before what they
 // contain), so a binary search finds the last one starting at or before the
-// offset, and a short step back leaves siblings that already ended.
+// offset; if that one has ended, the answer is among its enclosing
+// resources (resources nest), so the step back follows parents, a few
+// steps at most, never the siblings before it (which made a bundle of N
+// entries without fullUrl O(N²): issue 17).
 func (w *walker) resourceAt(off int) int {
 	off += w.offBase
 	rs := w.rep.Resources
 	i := sort.Search(len(rs), func(i int) bool { return rs[i].Offset > off }) - 1
-	for ; i >= 0; i-- {
-		if off < rs[i].End {
-			return i
+	for i >= 0 && off >= rs[i].End {
+		if i < w.parentBase || i-w.parentBase >= len(w.parents) {
+			return -1 // an earlier ndjson line's resource: nothing here encloses off
 		}
+		i = int(w.parents[i-w.parentBase])
 	}
-	return -1
+	return i
+}
+
+// noteParent records the enclosing resource of the resource about to be
+// appended to the report.
+func (w *walker) noteParent(parent int) {
+	if len(w.parents) == 0 {
+		w.parentBase = len(w.rep.Resources)
+	}
+	w.parents = append(w.parents, int32(parent))
 }
 
 // targetsOf lists the resource types a Reference element may point to,

@@ -36,6 +36,11 @@ type walker struct {
 	env    *fhirpath.Env // reused for every invariant evaluation
 	scopes []refScope    // reference scopes open along the walk
 	forms  *formState    // questionnaires and responses, checked after the walk
+
+	// parents[i-parentBase] is the resource enclosing resource i (-1 for
+	// none), for resources this walker added (resourceAt).
+	parents    []int32
+	parentBase int
 }
 
 // resourceFrame is a resource being walked: its node and where it sits.
@@ -169,6 +174,7 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 			w.pop(l)
 		}
 	}
+	w.noteParent(prev)
 	w.rep.Resources = append(w.rep.Resources, res)
 	w.frames = append(w.frames, resourceFrame{node: n, contained: contained, entry: entry, typeName: name, pathStart: len(w.path)})
 

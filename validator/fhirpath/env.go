@@ -53,8 +53,12 @@ type Env struct {
 	// name that does not match the focus errors instead of empty results.
 	// Invariants run non-strict; strict mode helps when probing data.
 	Strict bool
-	// MaxWork bounds the items an evaluation may produce; 0 means DefaultMaxWork.
+	// MaxWork bounds the items an evaluation may produce or scan; 0 means
+	// DefaultMaxWork.
 	MaxWork int
+	// MaxBytes bounds the bytes of the strings an evaluation may build; 0
+	// means DefaultMaxBytes.
+	MaxBytes int
 }
 
 // DefaultMaxWork is generous for invariants over large resources but stops

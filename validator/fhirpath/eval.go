@@ -20,6 +20,8 @@ type evaluator struct {
 	src      string
 	work     int
 	maxWork  int
+	bytes    int // string bytes built, against maxBytes (budget.go)
+	maxBytes int
 	now      time.Time // zero until now()/today() asks
 	focus    Node
 	bound    bool // resource and root computed
@@ -30,6 +32,7 @@ type evaluator struct {
 	slots    int          // cache slots of the expression
 	cache    []Collection // cached focus-free subexpressions, made on first use
 	filled   []bool
+	indexes  map[int]*itemSet // sets of cached collections for 'in' (budget.go)
 }
 
 // evaluators are reused: invariants run by the million.
@@ -94,9 +97,12 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 		ctx = context.Background()
 	}
 	ev := evaluators.Get().(*evaluator)
-	*ev = evaluator{ctx: ctx, env: env, src: e.src, maxWork: env.MaxWork, now: env.Now, slots: e.slots}
+	*ev = evaluator{ctx: ctx, env: env, src: e.src, maxWork: env.MaxWork, maxBytes: env.MaxBytes, now: env.Now, slots: e.slots}
 	if ev.maxWork <= 0 {
 		ev.maxWork = DefaultMaxWork
+	}
+	if ev.maxBytes <= 0 {
+		ev.maxBytes = DefaultMaxBytes
 	}
 	defer func() {
 		r := recover()

@@ -399,6 +399,7 @@ func registerCore() {
 		for i, v := range in {
 			sub := &frame{this: v, index: i, total: total, hasTotal: true}
 			total = ev.eval(c.args[0], Collection{v}, sub)
+			ev.spend(c, len(total))
 		}
 		return total
 	})

@@ -41,6 +41,7 @@ func registerStrings() {
 		if !ok || !ok2 {
 			return nil
 		}
+		ev.spendBytes(c, 4*len(s))
 		r := []rune(s)
 		if start < 0 || start >= int64(len(r)) {
 			return nil
@@ -73,11 +74,15 @@ func registerStrings() {
 			if !ok {
 				return nil
 			}
+			if name == "upper" || name == "lower" {
+				ev.spendBytes(c, 3*len(s))
+			}
 			return Collection{f(s)}
 		})
 	}
 	strFn("upper", func(s string) Value { return String(strings.ToUpper(s)) })
 	strFn("lower", func(s string) Value { return String(strings.ToLower(s)) })
+	// (upper and lower are charged in strFn: at most 3 bytes per input byte.)
 	strFn("length", func(s string) Value { return Integer(utf8.RuneCountInString(s)) })
 	strFn("trim", func(s string) Value { return String(strings.TrimSpace(s)) })
 	register("toChars", 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
@@ -85,6 +90,7 @@ func registerStrings() {
 		if !ok {
 			return nil
 		}
+		ev.spend(c, len(s))
 		var out Collection
 		for _, r := range s {
 			out = append(out, String(string(r)))
@@ -98,6 +104,7 @@ func registerStrings() {
 		if !ok || !ok2 || !ok3 {
 			return nil
 		}
+		ev.spendBytes(c, replaceSize(s, pat, sub))
 		return Collection{String(strings.ReplaceAll(s, pat, sub))}
 	})
 	register("matches", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
@@ -126,7 +133,9 @@ func registerStrings() {
 		if pat == "" {
 			return Collection{String(s)}
 		}
-		return Collection{String(ev.regex(c, "(?s)"+pat).ReplaceAllString(s, sub))}
+		re := ev.regex(c, "(?s)"+pat)
+		ev.spendBytes(c, replaceMatchesSize(s, sub))
+		return Collection{String(re.ReplaceAllString(s, sub))}
 	})
 	register("split", 1, 1, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		s, ok := ev.stringInput(c, in)
@@ -134,6 +143,7 @@ func registerStrings() {
 		if !ok || !ok2 {
 			return nil
 		}
+		ev.spend(c, strings.Count(s, sep))
 		var out Collection
 		for _, p := range strings.Split(s, sep) {
 			out = append(out, String(p))
@@ -152,6 +162,7 @@ func registerStrings() {
 				ev.fail(c, "join() needs strings, got %s", typeLabel(v))
 			}
 			parts = append(parts, string(s))
+			ev.spendBytes(c, len(s)+len(sep))
 		}
 		return Collection{String(strings.Join(parts, sep))}
 	})
@@ -161,6 +172,7 @@ func registerStrings() {
 		if !ok || !ok2 {
 			return nil
 		}
+		ev.spendBytes(c, 2*len(s)+4)
 		switch enc {
 		case "base64":
 			return Collection{String(base64.StdEncoding.EncodeToString([]byte(s)))}
@@ -178,6 +190,7 @@ func registerStrings() {
 		if !ok || !ok2 {
 			return nil
 		}
+		ev.spendBytes(c, len(s))
 		var b []byte
 		var err error
 		switch enc {
@@ -201,6 +214,7 @@ func registerStrings() {
 		if !ok || !ok2 {
 			return nil
 		}
+		ev.spendBytes(c, 6*len(s))
 		switch kind {
 		case "html":
 			return Collection{String(htmlEscaper.Replace(s))}
@@ -221,6 +235,7 @@ func registerStrings() {
 		if !ok || !ok2 {
 			return nil
 		}
+		ev.spendBytes(c, len(s))
 		switch kind {
 		case "html":
 			return Collection{String(html.UnescapeString(s))}

@@ -3,6 +3,7 @@ package fhirpath
 import (
 	"context"
 	"os"
+	"runtime"
 	"testing"
 )
 
@@ -60,5 +61,34 @@ func FuzzEvaluate(f *testing.F) {
 		_, _ = e.Evaluate(context.Background(), &Env{Tree: tree, MaxWork: 20000})
 		_, _ = e.Evaluate(context.Background(), &Env{Defs: defs, Tree: tree, MaxWork: 20000, Strict: len(src)%2 == 0})
 		_, _ = e.EvaluateBool(context.Background(), &Env{Defs: defs, Tree: tree, MaxWork: 20000})
+	})
+}
+
+// FuzzEvaluateBudget: whatever the expression, one evaluation under small
+// budgets (20,000 items, 1 MB of strings) allocates a bounded amount
+// (runtime.MemStats), so no expression in a profile can exhaust memory.
+func FuzzEvaluateBudget(f *testing.F) {
+	fuzzCorpus(f)
+	for _, s := range []string{
+		`'a'.repeat($this + $this)`, `'a'.repeat($this & $this)`, `'ab'.repeat(replace('a', 'aa'))`,
+		`'ab'.repeat(replaceMatches('a', 'aa'))`, `(1 | 2 | 3).aggregate($total & $total, 'x')`,
+		`'x'.repeat($this.encode('hex'))`, `'a'.repeat(($this | 'b').join($this))`,
+		`descendants().select(descendants()).count()`, `name.given.repeat($this.toChars())`,
+	} {
+		f.Add(s)
+	}
+	tree := parseDoc(f, samplePatient)
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := Compile(src)
+		if err != nil {
+			return
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, _ = e.Evaluate(context.Background(), &Env{Tree: tree, MaxWork: 20_000, MaxBytes: 1 << 20})
+		runtime.ReadMemStats(&after)
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+			t.Fatalf("%q allocated %d MB under a 20,000-item, 1 MB budget", src, alloc>>20)
+		}
 	})
 }

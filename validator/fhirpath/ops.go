@@ -138,9 +138,15 @@ func (ev *evaluator) binary(n *binaryNode, focus Collection, fr *frame) Collecti
 		if len(item) > 1 {
 			ev.fail(n, "'%s' needs a single item, got %d", n.op, len(item))
 		}
-		return boolColl(ev.containsValue(coll, item[0]))
+		collNode := n.r
+		if n.op == "contains" {
+			collNode = n.l
+		}
+		return boolColl(ev.isMember(n, collNode, coll, item[0]))
 	case "&":
-		return Collection{String(ev.stringOrEmpty(n.l, l) + ev.stringOrEmpty(n.r, r))}
+		a, b := ev.stringOrEmpty(n.l, l), ev.stringOrEmpty(n.r, r)
+		ev.spendBytes(n, len(a)+len(b))
+		return Collection{String(a + b)}
 	}
 	if len(l) == 0 || len(r) == 0 {
 		return nil
@@ -228,6 +234,7 @@ func (ev *evaluator) collectionsEquivalent(l, r Collection) bool {
 	if len(l) != len(r) {
 		return false
 	}
+	ev.spend(nil, min(len(l)*len(r), ev.maxWork))
 	used := make([]bool, len(r))
 outer:
 	for _, a := range l {
@@ -518,6 +525,7 @@ func (ev *evaluator) arithmetic(n *binaryNode, a, b Value) Collection {
 	switch a := a.(type) {
 	case String:
 		if bv, ok := b.(String); ok && op == "+" {
+			ev.spendBytes(n, len(a)+len(bv))
 			return Collection{a + bv}
 		}
 	case Integer:
