@@ -5,7 +5,7 @@ SHARED ?= $(or $(FHIRLENS_SHARED),$(abspath ../shared))
 export FHIRLENS_SHARED := $(SHARED)
 BIN := bin/fhirlens
 
-.PHONY: all build test unit fuzz-short check-generated generate bench lint clean
+.PHONY: all build test unit fuzz-short check-generated generate bench bench-peers lint clean
 
 all: build
 
@@ -74,6 +74,11 @@ bench:
 	$(GO) test ./validator/definitions -run '^$$' -bench DecodeR4 -benchmem
 	$(GO) test ./validator/fhirpath -run '^$$' -bench 'Compile|Invariants' -benchmem
 	$(GO) test ./record -run '^$$' -bench . -benchmem -benchtime 3x
+
+# Whole-process comparison with FHIR.js and Medplum (npm, scratch folder) on
+# the same generated 10 MB and 50 MB Synthea bundles; not part of make test.
+bench-peers:
+	./.ci/bench-peers.sh
 
 clean:
 	rm -rf bin test-artifacts
