@@ -72,3 +72,43 @@ func TestNoCapExactCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrativeFindingsAtTheirOwnPlace: a narrative with an onclick
+// attribute and a <script> element gives two findings, each at its own
+// line and column inside the div string (escapes counted), not one at the
+// start of the string.
+func TestNarrativeFindingsAtTheirOwnPlace(t *testing.T) {
+	src := "{\"resourceType\":\"Patient\",\n\"text\":{\"status\":\"generated\",\n" +
+		`"div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><p onclick=\"x()\">Hi</p>\n<script>alert(1)</script></div>"}}`
+	v, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := v.Validate(context.Background(), "narrative.json", []byte(src))
+	var got []Finding
+	for _, f := range rep.Findings {
+		if f.Rule == "xhtml.attribute" || f.Rule == "xhtml.element" {
+			got = append(got, f)
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("want 2 narrative findings, got %+v", rep.Findings)
+	}
+	wantCol := func(s string) int { // 1-based column on line 3 of the raw JSON
+		lines := bytes.Split([]byte(src), []byte("\n"))
+		return bytes.Index(lines[2], []byte(s)) + 1
+	}
+	want := []struct {
+		rule string
+		col  int
+	}{{"xhtml.attribute", wantCol(`onclick`)}, {"xhtml.element", wantCol(`<script>`)}}
+	for i, w := range want {
+		f := got[i]
+		if f.Rule != w.rule || f.Line != 3 || f.Col != w.col || f.Expression != "Patient.text.div" {
+			t.Errorf("finding %d: %s at %d:%d %s, want %s at 3:%d", i, f.Rule, f.Line, f.Col, f.Expression, w.rule, w.col)
+		}
+		if f.Offset != bytes.Index([]byte(src), []byte(map[int]string{0: "onclick", 1: "<script>"}[i])) {
+			t.Errorf("finding %d: offset %d", i, f.Offset)
+		}
+	}
+}

@@ -113,6 +113,12 @@ func (w *walker) reportFinding(n jsontree.ID, atKey bool, f Finding) {
 	if atKey && w.tree.HasKey(n) {
 		off = w.tree.KeyOffset(n)
 	}
+	w.keepAt(off, f)
+}
+
+// keepAt keeps an admitted finding at offset off of the tree, in the
+// current resource, at the walk's current path unless it has its own.
+func (w *walker) keepAt(off int, f Finding) {
 	line, col := w.tree.Position(off)
 	if f.Expression == "" {
 		f.Expression = w.pathString()

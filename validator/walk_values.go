@@ -3,10 +3,13 @@ package validator
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 	"github.com/fhirlens/fhirlens/validator/primitive"
+	"github.com/fhirlens/fhirlens/validator/xhtml"
 )
 
 func isPrimitiveType(code string) bool { return primitive.IsPrimitive(code) }
@@ -17,8 +20,11 @@ func (w *walker) checkPrimitive(n jsontree.ID, elem *definitions.Element, typeCo
 	t := w.tree
 	want := primitive.JSONKind(typeCode)
 	got := t.Kind(n)
-	var p *primitive.Problem
+	var p *finding.Finding
 	switch {
+	case typeCode == "xhtml" && got == jsontree.String:
+		w.checkNarrative(n)
+		return
 	case want == primitive.KindString && got == jsontree.String:
 		p = primitive.Check(typeCode, t.Str(n))
 	case want == primitive.KindNumber && got == jsontree.Number:
@@ -37,17 +43,33 @@ func (w *walker) checkPrimitive(n jsontree.ID, elem *definitions.Element, typeCo
 	}
 	// Invalid UTF-8 is reported once, by the JSON reader, at the bad byte.
 	if p != nil && p.Rule != "primitive.utf8" {
-		sev := Error
-		if p.Severity == primitive.Warning {
-			sev = Warning
-		}
-		w.reportAs(n, false, rule{id: p.Rule, code: "value", sev: sev}, sev, p.Message)
-		if sev == Error {
+		w.reportFinding(n, false, *p)
+		if p.Severity.IsError() {
 			return
 		}
 	}
 	if typeCode == "code" && elem.Binding != nil && elem.Binding.Strength == "required" {
 		w.checkCode(n, elem.Binding, "", t.Str(n))
+	}
+}
+
+// checkNarrative checks an xhtml value (Narrative.div) and reports every
+// finding of the narrative checker at its own place inside the string.
+func (w *walker) checkNarrative(n jsontree.ID) {
+	t := w.tree
+	div := t.Str(n)
+	if div == "" || !utf8.ValidString(div) {
+		// Empty: the primitive rule. Invalid UTF-8: reported once, by the
+		// JSON reader, at the bad byte.
+		if p := primitive.Check("xhtml", div); p != nil && p.Rule != "primitive.utf8" {
+			w.reportFinding(n, false, *p)
+		}
+		return
+	}
+	for _, f := range xhtml.Check(div) {
+		if w.rep.list.Admit(f.Rule, f.Severity) {
+			w.keepAt(t.StrOffset(n, f.Offset), f)
+		}
 	}
 }
 

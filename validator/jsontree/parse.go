@@ -478,44 +478,56 @@ func describe(d []byte, pos int) string {
 // unescape decodes a string's content; it is only called on content that
 // scanString accepted.
 func unescape(raw []byte) string {
-	out := make([]byte, 0, len(raw))
+	out, _ := decode(raw, -1)
+	return string(out)
+}
+
+// decode unescapes raw (a JSON string's content). With want >= 0 it stops at
+// the token (character or escape) that produces decoded byte want and
+// returns that token's index in raw (len(raw) when the string is shorter).
+func decode(raw []byte, want int) (out []byte, at int) {
+	out = make([]byte, 0, len(raw))
 	for i := 0; i < len(raw); i++ {
+		tok := i
 		c := raw[i]
 		if c != '\\' || i+1 >= len(raw) {
 			out = append(out, c)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			if i+5 > len(raw) {
-				return string(out)
-			}
-			v, _ := strconv.ParseUint(string(raw[i+1:i+5]), 16, 32)
-			r := rune(v)
-			i += 4
-			if utf16.IsSurrogate(r) && i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
-				if v2, err := strconv.ParseUint(string(raw[i+3:i+7]), 16, 32); err == nil {
-					if dec := utf16.DecodeRune(r, rune(v2)); dec != utf8.RuneError {
-						r = dec
-						i += 6
+		} else {
+			i++
+			switch raw[i] {
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				if i+5 > len(raw) {
+					return out, len(raw)
+				}
+				v, _ := strconv.ParseUint(string(raw[i+1:i+5]), 16, 32)
+				r := rune(v)
+				i += 4
+				if utf16.IsSurrogate(r) && i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
+					if v2, err := strconv.ParseUint(string(raw[i+3:i+7]), 16, 32); err == nil {
+						if dec := utf16.DecodeRune(r, rune(v2)); dec != utf8.RuneError {
+							r = dec
+							i += 6
+						}
 					}
 				}
+				out = utf8.AppendRune(out, r)
+			default:
+				out = append(out, raw[i])
 			}
-			out = utf8.AppendRune(out, r)
-		default:
-			out = append(out, raw[i])
+		}
+		if want >= 0 && len(out) > want {
+			return out, tok
 		}
 	}
-	return string(out)
+	return out, len(raw)
 }

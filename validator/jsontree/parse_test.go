@@ -159,3 +159,29 @@ func TestPositionLongLine(t *testing.T) {
 		}
 	}
 }
+
+// TestStrOffset: each decoded byte of a string maps to the character or
+// escape that wrote it.
+func TestStrOffset(t *testing.T) {
+	src := `{"a":"x\ny\u00e9z","b":"plain"}`
+	tree, probs := Parse([]byte(src), Options{})
+	if tree == nil {
+		t.Fatal(probs)
+	}
+	a, b := tree.Get(tree.Root(), "a"), tree.Get(tree.Root(), "b")
+	start := tree.Offset(a) + 1 // after the quote
+	for i, want := range []int{0, 1, 3, 4, 4, 10, 11} {
+		if got := tree.StrOffset(a, i) - start; got != want {
+			t.Errorf("StrOffset(a, %d) = +%d, want +%d", i, got, want)
+		}
+	}
+	if got := tree.StrOffset(b, 2) - tree.Offset(b); got != 3 {
+		t.Errorf("StrOffset(b, 2) = +%d, want +3", got)
+	}
+	if dup := `{"a":1,"a":2}`; true {
+		_, fs := Parse([]byte(dup), Options{})
+		if len(fs) != 1 || fs[0].Line != 1 || fs[0].Col != 8 || fs[0].Expression != "$root.a" {
+			t.Errorf("duplicate key finding %+v", fs)
+		}
+	}
+}

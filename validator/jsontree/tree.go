@@ -146,6 +146,23 @@ func (t *Tree) Str(n ID) string {
 	return view(raw)
 }
 
+// StrOffset is the offset (in Source) of byte i of string n's decoded value:
+// where the character or escape that produced it is written, so a finding
+// inside a string value (a narrative's tag) points at its own line and
+// column. For a tree built from another format it is the string's offset.
+func (t *Tree) StrOffset(n ID, i int) int {
+	nd := &t.nodes[n]
+	if t.src != nil || nd.kind != String || i < 0 {
+		return t.Offset(n)
+	}
+	raw := t.Data[nd.start+1 : nd.end-1]
+	if nd.flags&flagEscaped == 0 {
+		return int(nd.start) + 1 + min(i, len(raw))
+	}
+	_, at := decode(raw, i)
+	return int(nd.start) + 1 + at
+}
+
 // Bool is the value of a boolean node.
 func (t *Tree) Bool(n ID) bool { return t.nodes[n].flags&flagTrue != 0 }
 

@@ -1,12 +1,16 @@
 package primitive
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
+)
 
 // checkBase64 checks that v decodes as standard base64 (RFC 4648 alphabet with
 // '=' padding, length a multiple of 4 once whitespace is removed). The R4
 // regex (\s*([0-9a-zA-Z\+/=]){4}\s*)+ tolerates whitespace; the reference
 // validator warns about it for R4 (and rejects it from R5 on), so this does too.
-func checkBase64(v string) *Problem {
+func checkBase64(v string) *finding.Finding {
 	n := 0       // non-whitespace characters seen
 	padding := 0 // '=' seen so far
 	hasWS := false
@@ -43,7 +47,7 @@ func checkBase64(v string) *Problem {
 	return nil
 }
 
-func base64Error(v, why string) *Problem {
+func base64Error(v, why string) *finding.Finding {
 	shown := v
 	if len(shown) > 100 {
 		shown = "(value of " + strconv.Itoa(len(v)) + " characters)"

@@ -1,6 +1,7 @@
 package primitive
 
 import (
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"strconv"
 	"unicode/utf8"
 
@@ -22,7 +23,7 @@ const MaxStringLength = 1048576
 // xhtml values are delegated to xhtml.Check, of which only the most
 // important problem is returned; call xhtml.Check directly for all of them
 // (with offsets). Unlike the other types, xhtml checking allocates.
-func Check(fhirType, value string) *Problem {
+func Check(fhirType, value string) *finding.Finding {
 	if !IsPrimitive(fhirType) {
 		return nil
 	}
@@ -52,7 +53,7 @@ func Check(fhirType, value string) *Problem {
 	return typeProblem
 }
 
-func checkType(fhirType, value string) *Problem {
+func checkType(fhirType, value string) *finding.Finding {
 	switch fhirType {
 	case "boolean":
 		if value != "true" && value != "false" {
@@ -89,7 +90,7 @@ func checkType(fhirType, value string) *Problem {
 	return nil
 }
 
-func checkString(value string) *Problem {
+func checkString(value string) *finding.Finding {
 	if p := checkLength("string", value); p != nil {
 		return p
 	}
@@ -103,7 +104,7 @@ func checkString(value string) *Problem {
 // checkLength enforces the 1 MB limit, counted in UTF-16 code units as the
 // reference validator (Java) does. Bytes are an upper bound, so the count
 // is only needed for very long values.
-func checkLength(fhirType, value string) *Problem {
+func checkLength(fhirType, value string) *finding.Finding {
 	if len(value) <= MaxStringLength {
 		return nil
 	}
@@ -123,7 +124,7 @@ func checkLength(fhirType, value string) *Problem {
 
 // checkControlChars warns about C0 control characters other than tab, CR and
 // LF: XML cannot carry them, so such a resource cannot be converted.
-func checkControlChars(fhirType, value string) *Problem {
+func checkControlChars(fhirType, value string) *finding.Finding {
 	for i := 0; i < len(value); i++ {
 		c := value[i]
 		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' {
@@ -156,8 +157,8 @@ func isAllWhitespace(v string) bool {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // checkXHTML returns the first error of xhtml.Check, else its first warning.
-func checkXHTML(div string) *Problem {
-	var first *xhtml.Problem
+func checkXHTML(div string) *finding.Finding {
+	var first *finding.Finding
 	for _, p := range xhtml.Check(div) {
 		if p.Severity == xhtml.Error {
 			first = &p
@@ -170,5 +171,5 @@ func checkXHTML(div string) *Problem {
 	if first == nil {
 		return nil
 	}
-	return &Problem{Rule: first.Rule, Severity: first.Severity, Message: first.Message}
+	return &finding.Finding{Rule: first.Rule, Severity: first.Severity, Message: first.Message}
 }

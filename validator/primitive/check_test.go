@@ -1,6 +1,7 @@
 package primitive
 
 import (
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,7 +10,7 @@ import (
 type checkCase struct {
 	typ, value string
 	rule       string // "" = valid
-	sev        Severity
+	sev        finding.Severity
 }
 
 // ok, bad and warn keep the table readable.

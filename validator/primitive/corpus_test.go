@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"os"
 	"path/filepath"
 	"sort"
@@ -170,7 +171,7 @@ func (idx typeIndex) value(t *testing.T, file string, v any, typ, elemPath strin
 		}
 		return
 	}
-	var p *Problem
+	var p *finding.Finding
 	switch v := v.(type) {
 	case string:
 		p = Check(typ, v)
@@ -178,7 +179,7 @@ func (idx typeIndex) value(t *testing.T, file string, v any, typ, elemPath strin
 		p = CheckNumber(typ, []byte(v))
 	case bool:
 		if JSONKind(typ) != KindBoolean {
-			p = &Problem{Rule: "test.json-type", Severity: Error, Message: "boolean for " + typ}
+			p = &finding.Finding{Rule: "test.json-type", Severity: Error, Message: "boolean for " + typ}
 		}
 	default:
 		return // null or object: not this test's concern

@@ -1,6 +1,7 @@
 package primitive
 
 import (
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"strconv"
 	"time"
 )
@@ -133,7 +134,7 @@ func checkZone(v string) string {
 	return ""
 }
 
-func checkDate(v string) *Problem {
+func checkDate(v string) *finding.Finding {
 	d := parseDatePart(v)
 	why := d.why
 	if why == "" && d.n != len(v) {
@@ -149,7 +150,7 @@ func checkDate(v string) *Problem {
 	return checkYearRange(v, d.year)
 }
 
-func checkDateTime(v string) *Problem {
+func checkDateTime(v string) *finding.Finding {
 	d := parseDatePart(v)
 	why := d.why
 	if why == "" && d.n != len(v) {
@@ -173,7 +174,7 @@ func checkDateTime(v string) *Problem {
 	return checkYearRange(v, d.year)
 }
 
-func checkInstant(v string) *Problem {
+func checkInstant(v string) *finding.Finding {
 	d := parseDatePart(v)
 	why := d.why
 	if why == "" {
@@ -196,7 +197,7 @@ func checkInstant(v string) *Problem {
 	return checkYearRange(v, d.year)
 }
 
-func checkTime(v string) *Problem {
+func checkTime(v string) *finding.Finding {
 	n, why := parseTimePart(v)
 	if why == "" && n != len(v) {
 		if c := v[n]; c == 'Z' || c == '+' || c == '-' {
@@ -213,7 +214,7 @@ func checkTime(v string) *Problem {
 
 // checkYearRange warns, as the reference validator does for core
 // definitions, about years that are probably data entry errors.
-func checkYearRange(v string, year int) *Problem {
+func checkYearRange(v string, year int) *finding.Finding {
 	if year < minReasonableYear || year > time.Now().Year()+100 {
 		return warnf("primitive.year-range", "the value "+quote(v)+
 			" is outside the range of reasonable years - check for data entry error")

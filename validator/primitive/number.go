@@ -1,6 +1,10 @@
 package primitive
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
+)
 
 // text is the raw form of a value: a Go string, or JSON bytes.
 type text interface{ ~string | ~[]byte }
@@ -8,7 +12,7 @@ type text interface{ ~string | ~[]byte }
 // CheckNumber checks raw, the literal text of a JSON number, as a value of
 // type fhirType. For types that JSON represents as strings or booleans it
 // reports that a number is the wrong JSON type.
-func CheckNumber(fhirType string, raw []byte) *Problem {
+func CheckNumber(fhirType string, raw []byte) *finding.Finding {
 	switch fhirType {
 	case "integer", "unsignedInt", "positiveInt":
 		return checkInteger(fhirType, raw)
@@ -26,7 +30,7 @@ const maxInt32 = 2147483647
 
 // checkInteger applies the R4 regexes (integer -?([0]|([1-9][0-9]*)),
 // unsignedInt [0]|([1-9][0-9]*), positiveInt [1-9][0-9]*) and the 32-bit range.
-func checkInteger[T text](fhirType string, v T) *Problem {
+func checkInteger[T text](fhirType string, v T) *finding.Finding {
 	i := 0
 	neg := false
 	if len(v) > 0 && v[0] == '-' {
@@ -93,8 +97,8 @@ func checkInteger[T text](fhirType string, v T) *Problem {
 // (the JSON number grammar) and, like the reference validator, warns when the
 // value has more than 18 significant digits or an exponent of more than 4
 // digits, which common decimal implementations cannot represent.
-func checkDecimal[T text](v T) *Problem {
-	bad := func(why string) *Problem {
+func checkDecimal[T text](v T) *finding.Finding {
+	bad := func(why string) *finding.Finding {
 		return errorf("primitive.decimal", quote(string(v))+" is not a valid decimal: "+why)
 	}
 	i := 0

@@ -19,25 +19,18 @@
 // the reference validator is stricter than it (fractional seconds in time).
 package primitive
 
-import "github.com/fhirlens/fhirlens/validator/xhtml"
-
-// Severity grades a Problem the way the HL7 reference validator does. It is
-// the narrative checker's type: a narrative problem is a primitive problem.
-type Severity = xhtml.Severity
-
-const (
-	// Error: the value is not conformant (reference validator "rule").
-	Error = xhtml.Error
-	// Warning: the value is conformant but suspicious (reference validator "warning").
-	Warning = xhtml.Warning
+import (
+	"github.com/fhirlens/fhirlens/validator/finding"
 )
 
-// Problem is one finding about a primitive value.
-type Problem struct {
-	Rule     string   // stable identifier, e.g. "primitive.date"
-	Severity Severity // Error or Warning
-	Message  string   // human-readable, names the value and what is expected
-}
+// The severities Check grades findings with, the way the HL7 reference
+// validator does.
+const (
+	// Error: the value is not conformant (reference validator "rule").
+	Error = finding.Error
+	// Warning: the value is conformant but suspicious (reference validator "warning").
+	Warning = finding.Warning
+)
 
 // Kind is the JSON representation of a primitive type's value.
 type Kind uint8
@@ -83,12 +76,12 @@ func JSONKind(fhirType string) Kind {
 // IsPrimitive reports whether fhirType names an R4 primitive type.
 func IsPrimitive(fhirType string) bool { return JSONKind(fhirType) != KindUnknown }
 
-func errorf(rule, msg string) *Problem {
-	return &Problem{Rule: rule, Severity: Error, Message: msg}
+func errorf(rule, msg string) *finding.Finding {
+	return &finding.Finding{Rule: rule, Code: "value", Severity: Error, Message: msg, Resource: -1}
 }
 
-func warnf(rule, msg string) *Problem {
-	return &Problem{Rule: rule, Severity: Warning, Message: msg}
+func warnf(rule, msg string) *finding.Finding {
+	return &finding.Finding{Rule: rule, Code: "value", Severity: Warning, Message: msg, Resource: -1}
 }
 
 // quote renders a value for a message: single-quoted, shortened when long,

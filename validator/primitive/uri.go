@@ -1,6 +1,7 @@
 package primitive
 
 import (
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"strconv"
 	"strings"
 )
@@ -12,7 +13,7 @@ import (
 // Reference validator extras for all of them: no "oid:" or "uuid:" prefix
 // without "urn:"; any urn:uuid: value must hold a valid lowercase UUID and any
 // urn:oid: value a valid OID; a canonical is absolute or a local "#" reference.
-func checkURI(fhirType, v string) *Problem {
+func checkURI(fhirType, v string) *finding.Finding {
 	rule := uriRule(fhirType)
 	for i := 0; i < len(v); i++ {
 		if isSpace(v[i]) {
@@ -159,7 +160,7 @@ func hasScheme(v string) bool {
 func isAlpha(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 
 // checkID applies [A-Za-z0-9\-\.]{1,64}.
-func checkID(v string) *Problem {
+func checkID(v string) *finding.Finding {
 	if len(v) > 64 {
 		return errorf("primitive.id", quote(v)+" is not a valid id: it is "+strconv.Itoa(len(v))+
 			" characters long; the maximum is 64")
@@ -176,8 +177,8 @@ func checkID(v string) *Problem {
 
 // checkCode applies [^\s]+(\s[^\s]+)* : no leading or trailing whitespace
 // and no runs of more than one whitespace character.
-func checkCode(v string) *Problem {
-	bad := func(why string) *Problem {
+func checkCode(v string) *finding.Finding {
+	bad := func(why string) *finding.Finding {
 		return errorf("primitive.code", quote(v)+" is not a valid code: "+why)
 	}
 	if isSpace(v[0]) {

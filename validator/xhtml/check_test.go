@@ -1,6 +1,7 @@
 package xhtml
 
 import (
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"strings"
 	"testing"
 )
@@ -9,7 +10,7 @@ const open = `<div xmlns="http://www.w3.org/1999/xhtml">`
 
 func wrap(inner string) string { return open + inner + "</div>" }
 
-func rules(ps []Problem) []string {
+func rules(ps []finding.Finding) []string {
 	var out []string
 	for _, p := range ps {
 		out = append(out, p.Rule)
@@ -47,7 +48,7 @@ func TestCheckInvalid(t *testing.T) {
 	cases := []struct {
 		name, div string
 		want      string // the first problem's rule
-		severity  Severity
+		severity  finding.Severity
 	}{
 		{"empty string", "", "xhtml.root", Error},
 		{"no root", "just text", "xhtml.root", Error},

@@ -8,34 +8,40 @@
 // with byte offsets, recovers from errors, and never panics.
 package xhtml
 
-// Severity grades a Problem.
-type Severity uint8
+import "github.com/fhirlens/fhirlens/validator/finding"
 
+// The severities Check grades findings with.
 const (
 	// Error: the narrative is not conformant.
-	Error Severity = iota + 1
+	Error = finding.Error
 	// Warning: conformant but questionable.
-	Warning
+	Warning = finding.Warning
 )
 
-func (s Severity) String() string {
-	switch s {
-	case Error:
-		return "error"
-	case Warning:
-		return "warning"
-	}
-	return "unknown"
+// The rules Check reports. Findings are located by Offset: the byte offset
+// in the div string where the problem starts (the caller places it in the
+// input).
+var (
+	ruleWellFormed = define("xhtml.well-formed", Error, "the narrative must be well-formed XML")
+	ruleChar       = define("xhtml.char", Error, "the narrative must be UTF-8 with only the characters XML allows")
+	ruleDoctype    = define("xhtml.doctype", Error, "no DOCTYPE or other declarations in narrative")
+	rulePI         = define("xhtml.processing-instruction", Error, "no processing instructions in narrative")
+	ruleEntity     = define("xhtml.entity", Error, "only XML's own entities and character references (no HTML named entities)")
+	ruleRoot       = define("xhtml.root", Error, "the narrative is a single <div> element")
+	ruleNamespace  = define("xhtml.namespace", Error, "narrative elements are in the XHTML namespace")
+	ruleElement    = define("xhtml.element", Error, "only the HTML 4 elements FHIR permits (txt-1)")
+	ruleAttribute  = define("xhtml.attribute", Error, "only the HTML 4 attributes FHIR permits (txt-1), no event handlers")
+	ruleURL        = define("xhtml.url", Error, "no script URLs (javascript:, vbscript:, data: HTML) in links and images")
+	ruleStyle      = define("xhtml.style", Error, "no inline CSS that can run script or load other sites")
+	ruleEmpty      = define("xhtml.empty", Warning, "the narrative should have some text or an image (txt-2)")
+	ruleTooMany    = define("xhtml.too-many", Warning, "more findings in one narrative than are reported")
+)
+
+func define(id string, sev finding.Severity, summary string) string {
+	return finding.Define(finding.Rule{ID: id, Code: "value", Severity: sev, Summary: summary,
+		Source: "FHIR narrative (narrative.html#xhtml), invariants txt-1 and txt-2"})
 }
 
-// Problem is one finding in a narrative.
-type Problem struct {
-	Rule     string   // stable identifier, e.g. "xhtml.element"
-	Severity Severity // Error or Warning
-	Message  string   // what is wrong and what is allowed
-	Offset   int      // byte offset in the div string where the problem starts
-}
-
-// maxProblems bounds the report for garbage input; one more problem says
+// maxProblems bounds the report for garbage input; one more finding says
 // that the rest were left out.
 const maxProblems = 50

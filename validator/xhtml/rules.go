@@ -1,6 +1,10 @@
 package xhtml
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
+)
 
 // Namespace is the XHTML namespace the narrative root must declare.
 const Namespace = "http://www.w3.org/1999/xhtml"
@@ -147,7 +151,7 @@ func safeImageDataURL(v string) bool {
 // checkStyle returns a rule and reason when an inline style can run script
 // or load external content. CSS escapes and comments are undone first, so
 // "u\72l(" and "exp/**/ression(" are seen for what they are.
-func checkStyle(style string) (severity Severity, why string) {
+func checkStyle(style string) (severity finding.Severity, why string) {
 	css := normalizeCSS(style)
 	for _, bad := range []string{"expression(", "javascript:", "vbscript:", "behavior:", "-moz-binding", "@import"} {
 		if strings.Contains(css, bad) {
