@@ -28,7 +28,7 @@ func (v *Validator) run(ctx context.Context, rep *Report, data []byte) {
 		v.runNDJSON(ctx, rep, data)
 		return
 	}
-	tree, probs := jsontree.Parse(data, jsontree.Options{})
+	tree, probs := jsontree.Parse(data, jsontree.Options{AllowComments: v.opts.AllowComments})
 	if tree == nil && looksLikeNDJSON(data, probs) {
 		v.runNDJSON(ctx, rep, data)
 		return
@@ -95,7 +95,7 @@ func (v *Validator) runNDJSON(ctx context.Context, rep *Report, data []byte) {
 				rep.add(cancelled())
 				return
 			}
-			tree, probs := jsontree.Parse(line, jsontree.Options{})
+			tree, probs := jsontree.Parse(line, jsontree.Options{AllowComments: v.opts.AllowComments})
 			v.walkDocument(ctx, rep, line, tree, probs, start, lineNo)
 			done++
 			if v.opts.Progress != nil && done%64 == 0 {

@@ -34,6 +34,9 @@ type Options struct {
 	// a loaded definition; "any" allows every extension (the reference
 	// validator's -allowed-extension-domain and -allow-any-extensions).
 	ExtensionDomains []string
+	// AllowComments accepts comments in JSON (// and /* */) without a
+	// finding (the reference validator's -allow-comments).
+	AllowComments bool
 	// Progress, when set, is called now and then with resources done of total.
 	Progress func(done, total int)
 	// MaxPerRule bounds the findings kept per rule and severity; the rest

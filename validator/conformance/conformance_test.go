@@ -128,6 +128,8 @@ func applyOptions(c *caseInfo, o *validator.Options) string {
 			// "standalone": nothing is fetched from the web; fhirlens never does.
 		case "examples":
 			o.DisallowExampleURLs = string(raw) == "false"
+		case "allow-comments":
+			o.AllowComments = string(raw) == "true"
 		case "allowed-extension-domain":
 			o.ExtensionDomains = append(o.ExtensionDomains, s)
 		}

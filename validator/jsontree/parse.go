@@ -5,6 +5,7 @@ import (
 
 	"github.com/fhirlens/fhirlens/validator/finding"
 	"math"
+	"sort"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -37,6 +38,9 @@ type problem struct {
 // Options bound the work a hostile document can cause.
 type Options struct {
 	MaxDepth int // nesting limit; 0 means DefaultMaxDepth
+	// AllowComments accepts // and /* */ comments (JSON5 style) silently;
+	// otherwise each is reported and skipped.
+	AllowComments bool
 }
 
 // DefaultMaxDepth is far deeper than any real FHIR resource nests.
@@ -76,7 +80,7 @@ func Parse(data []byte, opts Options) (*Tree, []finding.Finding) {
 }
 
 func parse(data []byte, opts Options) (*Tree, []problem) {
-	p := parser{data: data, maxDepth: opts.MaxDepth}
+	p := parser{data: data, maxDepth: opts.MaxDepth, allowComments: opts.AllowComments}
 	if p.maxDepth <= 0 {
 		p.maxDepth = DefaultMaxDepth
 	}
@@ -94,6 +98,7 @@ func parse(data []byte, opts Options) (*Tree, []problem) {
 	if !ok {
 		return nil, p.problems
 	}
+	p.placeComments()
 	return p.tree, p.problems
 }
 
@@ -105,6 +110,44 @@ type parser struct {
 	maxDepth int
 	depth    int
 	failed   bool
+
+	allowComments bool
+	comments      []int // indexes in problems of reported comments
+}
+
+// recover records a syntax error the parser steps over (a missing or extra
+// comma, a comment, a name or value without quotes), so that several can be
+// reported in one pass, as the HL7 reference validator does.
+func (p *parser) recover(offset int, format string, args ...any) {
+	if len(p.problems) >= maxRecovered {
+		p.fail(offset, format, args...)
+		return
+	}
+	p.add(None, offset, RuleSyntax, finding.Error, fmt.Sprintf(format, args...))
+}
+
+// maxRecovered bounds the recovered errors of one document: past it, the
+// next one stops the parse.
+const maxRecovered = 1000
+
+// placeComments ties each reported comment to the member that follows it
+// (the reference validator's location for it): the first member whose
+// value starts after the comment.
+func (p *parser) placeComments() {
+	nodes := p.tree.nodes
+	for _, i := range p.comments {
+		if i >= len(p.problems) {
+			continue
+		}
+		off := int32(p.problems[i].f.Offset)
+		k := sort.Search(len(nodes), func(k int) bool { return nodes[k].start > off })
+		for ; k < len(nodes); k++ {
+			if nodes[k].key >= 0 {
+				p.problems[i].node = ID(k)
+				break
+			}
+		}
+	}
 }
 
 func (p *parser) add(n ID, offset int, rule string, sev finding.Severity, msg string) {
@@ -150,10 +193,54 @@ func (p *parser) skipSpace() {
 		switch p.data[p.pos] {
 		case ' ', '\t', '\n', '\r':
 			p.pos++
+		case '/':
+			if !p.skipComment() {
+				return
+			}
 		default:
 			return
 		}
 	}
+}
+
+// skipComment steps over a // or /* */ comment at p.pos, reporting it unless
+// comments are allowed; false when there is none.
+func (p *parser) skipComment() bool {
+	d := p.data
+	if p.pos+1 >= len(d) || (d[p.pos+1] != '/' && d[p.pos+1] != '*') {
+		return false
+	}
+	start := p.pos
+	if d[p.pos+1] == '/' {
+		for p.pos < len(d) && d[p.pos] != '\n' {
+			p.pos++
+		}
+	} else {
+		p.pos += 2
+		for p.pos+1 < len(d) && !(d[p.pos] == '*' && d[p.pos+1] == '/') {
+			p.pos++
+		}
+		if p.pos+1 >= len(d) {
+			p.pos = start
+			p.fail(start, "unterminated /* comment")
+			return false
+		}
+		p.pos += 2
+	}
+	if !p.allowComments {
+		p.comments = append(p.comments, len(p.problems))
+		p.recover(start, "comments are not allowed in JSON")
+	}
+	return true
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c == '$' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// startsValue: the byte can begin a JSON value (or a bare word).
+func startsValue(c byte) bool {
+	return c == '{' || c == '[' || c == '"' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // parseValue appends the value at p.pos as a node and returns its index.
@@ -176,13 +263,26 @@ func (p *parser) parseValue(parent int32, key, keyEnd int32, keyFlags uint8) int
 		if p.scanString(start) {
 			p.tree.nodes[idx].flags |= flagEscaped
 		}
-	case c == 't':
+	case p.isWord("true"):
 		p.literal(idx, "true", Bool)
 		p.tree.nodes[idx].flags |= flagTrue
-	case c == 'f':
+	case p.isWord("false"):
 		p.literal(idx, "false", Bool)
-	case c == 'n':
+	case p.isWord("null"):
 		p.literal(idx, "null", Null)
+	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_':
+		// A word without quotes: read it as a string and go on.
+		start := p.pos
+		for p.pos < len(p.data) && isNameByte(p.data[p.pos]) {
+			p.pos++
+		}
+		p.tree.nodes[idx].kind = String
+		p.tree.nodes[idx].flags |= flagBare
+		if keyFlags&flagKeyEscaped == 0 && key >= 0 {
+			p.recover(start, "the value '%s' of '%s' has no quotes around it", p.data[start:p.pos], p.data[key:keyEnd])
+		} else {
+			p.recover(start, "the value '%s' has no quotes around it", p.data[start:p.pos])
+		}
 	case c == '-' || (c >= '0' && c <= '9'):
 		p.tree.nodes[idx].kind = Number
 		p.scanNumber()
@@ -191,6 +291,12 @@ func (p *parser) parseValue(parent int32, key, keyEnd int32, keyFlags uint8) int
 	}
 	p.tree.nodes[idx].end = int32(p.pos)
 	return idx
+}
+
+// isWord: the keyword is at p.pos and not followed by more name bytes.
+func (p *parser) isWord(w string) bool {
+	end := p.pos + len(w)
+	return end <= len(p.data) && string(p.data[p.pos:end]) == w && (end == len(p.data) || !isNameByte(p.data[end]))
 }
 
 func (p *parser) literal(idx int32, word string, kind Kind) {
@@ -230,20 +336,31 @@ func (p *parser) parseObject(idx int32) {
 	var count int32
 	for !p.failed {
 		p.skipSpace()
-		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+		var keyStart, keyEnd, nameStart int
+		var keyFlags uint8
+		switch {
+		case p.pos < len(p.data) && p.data[p.pos] == '"':
+			keyStart = p.pos
+			p.pos++
+			if p.scanString(keyStart) {
+				keyFlags = flagKeyEscaped
+			}
+			if p.failed {
+				return
+			}
+			nameStart, keyEnd = keyStart+1, p.pos-1
+		case p.pos < len(p.data) && isNameByte(p.data[p.pos]) && p.data[p.pos] != '-':
+			// A name without quotes: take it and go on.
+			keyStart = p.pos
+			for p.pos < len(p.data) && isNameByte(p.data[p.pos]) {
+				p.pos++
+			}
+			nameStart, keyEnd = keyStart, p.pos
+			p.recover(keyStart, "the member name '%s' has no quotes around it", p.data[keyStart:keyEnd])
+		default:
 			p.fail(p.pos, "unexpected %s: expected a quoted member name", describe(p.data, p.pos))
 			return
 		}
-		keyStart := p.pos
-		p.pos++
-		var keyFlags uint8
-		if p.scanString(keyStart) {
-			keyFlags = flagKeyEscaped
-		}
-		if p.failed {
-			return
-		}
-		keyEnd := p.pos - 1
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
 			p.fail(p.pos, "unexpected %s: expected ':' after member name", describe(p.data, p.pos))
@@ -251,7 +368,7 @@ func (p *parser) parseObject(idx int32) {
 		}
 		p.pos++
 		p.skipSpace()
-		child := p.parseValue(idx, int32(keyStart+1), int32(keyEnd), keyFlags)
+		child := p.parseValue(idx, int32(nameStart), int32(keyEnd), keyFlags)
 		if prev >= 0 {
 			p.tree.nodes[prev].next = child
 		}
@@ -265,14 +382,25 @@ func (p *parser) parseObject(idx int32) {
 			p.fail(p.pos, "unexpected end of input: expected ',' or '}'")
 			return
 		}
-		switch p.data[p.pos] {
-		case ',':
+		switch c := p.data[p.pos]; {
+		case c == ',':
+			comma := p.pos
 			p.pos++
-		case '}':
+			p.skipSpace()
+			if p.pos < len(p.data) && p.data[p.pos] == '}' {
+				p.recover(comma, "extra ',' at the end of an object")
+				p.pos++
+				p.tree.nodes[idx].count = count
+				p.checkDuplicateKeys(idx)
+				return
+			}
+		case c == '}':
 			p.pos++
 			p.tree.nodes[idx].count = count
 			p.checkDuplicateKeys(idx)
 			return
+		case c == '"' || isNameByte(c) && c != '-':
+			p.recover(p.pos, "missing ',' between object members")
 		default:
 			p.fail(p.pos, "unexpected %s: expected ',' or '}'", describe(p.data, p.pos))
 			return
@@ -345,13 +473,23 @@ func (p *parser) parseArray(idx int32) {
 			p.fail(p.pos, "unexpected end of input: expected ',' or ']'")
 			return
 		}
-		switch p.data[p.pos] {
-		case ',':
+		switch c := p.data[p.pos]; {
+		case c == ',':
+			comma := p.pos
 			p.pos++
-		case ']':
+			p.skipSpace()
+			if p.pos < len(p.data) && p.data[p.pos] == ']' {
+				p.recover(comma, "extra ',' at the end of an array")
+				p.pos++
+				p.tree.nodes[idx].count = count
+				return
+			}
+		case c == ']':
 			p.pos++
 			p.tree.nodes[idx].count = count
 			return
+		case startsValue(c):
+			p.recover(p.pos, "missing ',' between array elements")
 		default:
 			p.fail(p.pos, "unexpected %s: expected ',' or ']'", describe(p.data, p.pos))
 			return

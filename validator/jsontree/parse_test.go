@@ -2,10 +2,12 @@ package jsontree
 
 import (
 	"encoding/json"
-	"github.com/fhirlens/fhirlens/validator/finding"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
 )
 
 func TestParseTree(t *testing.T) {
@@ -53,14 +55,22 @@ func TestParseProblems(t *testing.T) {
 		offset          int
 	}{
 		{"empty", "", "json.syntax", true, 0},
-		{"trailing comma", `{"a":1,}`, "json.syntax", true, 7},
+		{"trailing comma", `{"a":1,}`, "json.syntax", false, 6},
+		{"trailing comma in array", `{"a":[1,]}`, "json.syntax", false, 7},
 		{"missing colon", `{"a" 1}`, "json.syntax", true, 5},
 		{"leading zero", `{"a":01}`, "json.syntax", true, 5},
 		{"bad escape", `{"a":"\x"}`, "json.syntax", true, 6},
 		{"control char", "{\"a\":\"x\ty\"}", "json.syntax", true, 7},
 		{"unterminated", `{"a":"x`, "json.syntax", true, 5},
 		{"garbage after", `{} x`, "json.trailing", true, 3},
-		{"bare word", `{"a":tru}`, "json.syntax", true, 5},
+		{"bare word", `{"a":tru}`, "json.syntax", false, 5},
+		{"bare name", `{a:1}`, "json.syntax", false, 1},
+		{"missing comma", `{"a":1 "b":2}`, "json.syntax", false, 7},
+		{"missing comma in array", `{"a":[1 2]}`, "json.syntax", false, 8},
+		{"comment", "{\"a\":1 // note\n}", "json.syntax", false, 7},
+		{"block comment", `{/* x */"a":1}`, "json.syntax", false, 1},
+		{"unterminated comment", `{/* x "a":1}`, "json.syntax", true, 1},
+		{"number then word", `{"a":1x}`, "json.syntax", true, 7},
 		{"xml", `<Patient xmlns="http://hl7.org/fhir"/>`, "json.syntax", true, 0},
 		{"duplicate key", `{"a":1,"b":2,"a":3}`, "json.duplicate-key", false, 13},
 		{"bom", "\xEF\xBB\xBF{}", "json.bom", false, 0},
@@ -81,6 +91,44 @@ func TestParseProblems(t *testing.T) {
 				t.Errorf("fatal %v but tree nil = %v", tc.fatal, tree == nil)
 			}
 		})
+	}
+}
+
+// Recovered syntax errors leave a usable tree, with every error located.
+func TestParseRecovers(t *testing.T) {
+	src := "{\n resourceType: \"Patient\", // c\n \"name\": [{\"given\": [Sarah, \"B\",]} {\"family\":\"X\"}],\n \"active\": true,\n}"
+	tree, probs := Parse([]byte(src), Options{})
+	if tree == nil {
+		t.Fatalf("no tree: %v", probs)
+	}
+	var msgs []string
+	for _, p := range probs {
+		msgs = append(msgs, fmt.Sprintf("%s@%d:%d %s", p.Message, p.Line, p.Col, p.Expression))
+	}
+	want := []string{
+		"the member name 'resourceType' has no quotes around it@2:2 Patient",
+		"comments are not allowed in JSON@2:27 Patient.name",
+		"the value 'Sarah' has no quotes around it@3:22 Patient.name[0].given[0]",
+		"extra ',' at the end of an array@3:32 Patient.name[0].given",
+		"missing ',' between array elements@3:36 Patient.name[1]",
+		"extra ',' at the end of an object@4:16 Patient",
+	}
+	if strings.Join(msgs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
+	}
+	root := tree.Root()
+	if got := tree.Str(tree.Get(root, "resourceType")); got != "Patient" {
+		t.Errorf("resourceType = %q", got)
+	}
+	given := tree.Get(tree.Item(tree.Get(root, "name"), 0), "given")
+	if tree.Count(given) != 2 || tree.Str(tree.Item(given, 0)) != "Sarah" {
+		t.Errorf("given: %d items, first %q", tree.Count(given), tree.Str(tree.Item(given, 0)))
+	}
+	if tree.Count(tree.Get(root, "name")) != 2 || !tree.Bool(tree.Get(root, "active")) {
+		t.Error("name or active lost")
+	}
+	if _, probs := Parse([]byte("{\"a\":1 /* ok */}"), Options{AllowComments: true}); len(probs) != 0 {
+		t.Errorf("AllowComments: %v", probs)
 	}
 }
 
@@ -111,8 +159,13 @@ func FuzzParse(f *testing.F) {
 			std = json.Valid(data[3:])
 		}
 		deep := len(probs) > 0 && probs[len(probs)-1].Rule == "json.depth"
-		if !deep && fatal == std {
-			t.Fatalf("Parse fatal=%v but encoding/json valid=%v for %q (%v)", fatal, std, data, probs)
+		// Invalid JSON is either fatal or reported as recovered syntax errors.
+		syntax := fatal
+		for _, p := range probs {
+			syntax = syntax || p.Rule == RuleSyntax
+		}
+		if !deep && syntax == std {
+			t.Fatalf("Parse syntax errors=%v (fatal=%v) but encoding/json valid=%v for %q (%v)", syntax, fatal, std, data, probs)
 		}
 		if tree == nil {
 			return

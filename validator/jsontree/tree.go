@@ -38,6 +38,7 @@ const (
 	flagEscaped    uint8 = 1 << iota // string value contains escapes
 	flagKeyEscaped                   // member key contains escapes
 	flagTrue                         // boolean value true
+	flagBare                         // string value written without quotes (recovered syntax error)
 )
 
 // node is kept small: a 10 MB bundle has about a million of them.
@@ -137,6 +138,9 @@ func (t *Tree) Key(n ID) string {
 func (t *Tree) Str(n ID) string {
 	nd := &t.nodes[n]
 	if nd.kind != String {
+		return view(t.Data[nd.start:nd.end])
+	}
+	if nd.flags&flagBare != 0 {
 		return view(t.Data[nd.start:nd.end])
 	}
 	raw := t.Data[nd.start+1 : nd.end-1]
