@@ -27,6 +27,7 @@ web: wasm
 	cp $(GOROOT_WASM)/wasm_exec.js $(WEB_GEN)/wasm_exec.js
 	@mkdir -p $(WEB_GEN)/samples
 	cp $(SAMPLES) $(WEB_GEN)/samples/
+	cp validator/definitions/stu3/stu3.bin $(WEB_GEN)/stu3.bin
 	@mkdir -p $(WEB_GEN)/pdfjs
 	cp web/vendor/pdfjs/pdf.min.mjs $(WEB_GEN)/pdfjs/
 	cat web/vendor/pdfjs/pdf.worker.min.mjs.part1 web/vendor/pdfjs/pdf.worker.min.mjs.part2 > $(WEB_GEN)/pdfjs/pdf.worker.min.mjs

@@ -18,6 +18,7 @@ import (
 //	summarize(id, name, bytes)          → posts "record" (view model JSON)
 //	summarizeSet(id, names, bytesList)  → posts "record": one record from several files
 //	outcome(id, reportsJSON)            → posts "outcome" (OperationOutcome JSON)
+//	convert(id, name, bytes, "json"|"xml") → posts "converted" (canonical JSON or XML text)
 //	cancel(id)                          → posts "cancelled" for a job that had not finished
 //	info()                              → returns {version, go, fhirVersion, ...}
 //
@@ -78,10 +79,24 @@ func register(svc *service) error {
 			svc.cancelJob(id)
 			return nil, nil
 		},
+		"convert": func(args []safejs.Value) (any, error) {
+			j, err := jobFromArgs(jobConvert, args)
+			if err != nil {
+				return nil, err
+			}
+			j.to = "json"
+			if len(args) > 3 {
+				if to, err := args[3].String(); err == nil && to == "xml" {
+					j.to = "xml"
+				}
+			}
+			svc.enqueue(j)
+			return nil, nil
+		},
 		"info": func([]safejs.Value) (any, error) { return svc.info(), nil },
 	}
 	obj := map[string]any{}
-	for _, name := range []string{"validate", "summarize", "summarizeSet", "outcome", "cancel", "info"} {
+	for _, name := range []string{"validate", "summarize", "summarizeSet", "outcome", "convert", "cancel", "info"} {
 		call := api[name]
 		fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (result any) {
 			defer func() {

@@ -6,10 +6,18 @@ import (
 	"encoding/json"
 
 	"github.com/fhirlens/fhirlens/record"
+	"github.com/fhirlens/fhirlens/validator/fhirxml"
 )
 
 // summarizeRecord builds the record view model (issue 6) as JSON.
 func summarizeRecord(data []byte) ([]byte, error) {
+	if fhirxml.LooksLikeXML(data) {
+		model, err := summarizeXML(data)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(model)
+	}
 	// Attachment data stays out of the model (smaller, faster to post and
 	// parse); the viewer reads it from the input bytes when it is shown.
 	model, err := record.Summarize(data, record.Options{OmitAttachmentData: true})

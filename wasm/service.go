@@ -36,6 +36,7 @@ const (
 	jobSummarize                   // summarise only
 	jobOutcome                     // reports → OperationOutcome
 	jobSummarizeSet                // one record from several files
+	jobConvert                     // JSON ↔ XML (canonical), see xml.go
 )
 
 // job is one request from the page. Its data was copied out of JS once.
@@ -45,6 +46,7 @@ type job struct {
 	name     string
 	data     []byte
 	files    []record.File // jobSummarizeSet
+	to       string        // jobConvert: "json" or "xml"
 	record   bool          // also build the record view model (jobValidate)
 	reported bool          // the report has been posted; only the record is owed
 	ctx      context.Context
@@ -196,7 +198,7 @@ func (s *service) run(j *job) {
 		if p := recover(); p != nil {
 			// Answer with the message the page is waiting for.
 			switch {
-			case j.kind == jobOutcome:
+			case j.kind == jobOutcome || j.kind == jobConvert:
 				s.post(message{"type": "error", "id": j.id, "message": fmt.Sprintf("internal error in fhirlens: %v", p)})
 			case j.kind == jobSummarize || j.kind == jobSummarizeSet || j.reported:
 				s.post(message{"type": "record", "id": j.id, "name": j.name, "error": fmt.Sprintf("internal error building the record view (please report it with the input): %v", p)})
@@ -220,6 +222,8 @@ func (s *service) run(j *job) {
 		s.runSummarize(j)
 	case jobOutcome:
 		s.runOutcome(j)
+	case jobConvert:
+		s.runConvert(j)
 	}
 }
 
@@ -232,7 +236,7 @@ func (s *service) runValidate(j *job) {
 	s.lastPost, s.lastYield = time.Time{}, time.Now()
 	s.post(message{"type": "progress", "id": j.id, "phase": "validating", "done": 0, "total": 0})
 	begin := time.Now()
-	rep := s.validate(j.ctx, j.name, j.data)
+	rep := s.validateVersioned(j.ctx, j.name, j.data)
 	elapsed := time.Since(begin)
 	if j.ctx.Err() != nil {
 		s.post(message{"type": "cancelled", "id": j.id, "name": j.name})

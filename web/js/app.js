@@ -1,7 +1,7 @@
 // fhirlens page: inputs → validator worker → results (record, issues, raw).
 import { Engine } from './engine.js';
 import { readFile, fromText, fetchSample, formatBytes } from './inputs.js';
-import { RawView } from './raw.js';
+import { RawView, FormatSwitch } from './raw.js';
 import { renderIssues, SEVERITIES, el, findingCount } from './issues.js';
 import { loadRecordView, showRecord, navigateRecord } from './record-tab.js';
 
@@ -23,6 +23,7 @@ let fileSeq = 0;
 const raw = new RawView($('raw-view'), { onPosition: (text) => { $('raw-position').textContent = text; } });
 const recordView = loadRecordView();
 
+const formatSwitch = new FormatSwitch($('raw-switch'), raw, (name, bytes, to) => engine.convert(name, bytes, to));
 const engine = new Engine({
   onReady(info) {
     document.body.dataset.engine = 'ready';
@@ -68,7 +69,8 @@ function hasFiles(e) { return e.dataTransfer && [...e.dataTransfer.types].includ
 $('paste-go').addEventListener('click', () => {
   const text = $('paste-text').value;
   if (!text.trim()) { $('paste-text').focus(); return; }
-  start([async () => fromText('pasted.json', text)], ['pasted.json']);
+  const name = text.trimStart().startsWith('<') ? 'pasted.xml' : 'pasted.json';
+  start([async () => fromText(name, text)], [name]);
 });
 for (const button of document.querySelectorAll('button.sample')) {
   button.addEventListener('click', () => start([() => fetchSample(button.dataset.sample)], [button.textContent]));
@@ -339,6 +341,7 @@ function openIssue(file, issue) {
   state.current = file.id;
   $('file-select').value = String(file.id);
   selectTab('raw', true);
+  formatSwitch.restore();
   const line = raw.reveal(issue.offset);
   $('raw-title').textContent = `${file.name} — line ${line}: ${issue.message}`;
 }
@@ -347,6 +350,7 @@ function openIssue(file, issue) {
 function openRaw(file, offset) {
   state.current = file.id;
   selectTab('raw', true);
+  formatSwitch.restore();
   const line = raw.reveal(offset);
   $('raw-title').textContent = `${file.name} — line ${line}`;
 }
@@ -382,6 +386,7 @@ function selectTab(name, user) {
   if (name === 'raw' && file.bytes && state.rawFor !== file) {
     state.rawFor = file;
     raw.setFile(file.bytes, file.report ? file.report.findings : []);
+    formatSwitch.show(file);
     $('raw-title').textContent = file.name;
   }
   if (name === 'record') {

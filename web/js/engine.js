@@ -73,6 +73,7 @@ export class Engine {
       case 'result': job.onReport?.(m); if (!job.record) this.end(m.id); break;
       case 'record': job.onRecord?.(m); this.end(m.id); break;
       case 'outcome': job.onOutcome?.(m.json); this.end(m.id); break;
+      case 'converted': job.onConverted?.(m.text); this.end(m.id); break;
       case 'cancelled': job.onCancelled?.(); this.end(m.id); break;
       case 'error': job.onError?.(m.message); this.end(m.id); break;
     }
@@ -120,6 +121,17 @@ export class Engine {
       for (const job of jobs) job.onCancelled?.();
       this.start();
     }, 1500);
+  }
+
+  // convert gives the canonical JSON or XML form ("json" or "xml") of a
+  // resource as text; bytes are copied, the page keeps its own.
+  convert(name, bytes, to) {
+    return new Promise((resolve, reject) => {
+      if (this.broken) { reject(new Error(this.broken)); return; }
+      const id = this.nextId++;
+      this.jobs.set(id, { onConverted: resolve, onError: (msg) => reject(new Error(msg)) });
+      this.worker.postMessage({ type: 'convert', id, name, source: bytes, to });
+    });
   }
 
   // outcome converts report JSON strings to OperationOutcome JSON.

@@ -1,7 +1,8 @@
 // Inputs: turns dropped or picked files, pasted text and samples into
 // {name, bytes} items. Gzip is decompressed here, in the browser (every
 // member of a multi-member file, within size and ratio limits); content
-// that is plainly not JSON is refused with a message saying what it is.
+// that is plainly not FHIR text (images, archives, binaries) is refused with
+// a message saying what it is. JSON and XML go to the validator.
 
 // MAX_BYTES is the most one input may be, read or decompressed: a 300 MB
 // bundle ran the validator's worker out of memory while building the record
@@ -191,7 +192,7 @@ function refuseNonJSON(name, bytes) {
   if (bytes.length === 0) throw new Error(`${name} is empty.`);
   for (const [magic, what] of signatures) {
     if (magic.every((b, i) => bytes[i] === b)) {
-      throw new Error(`${name} is not FHIR JSON: it is ${what}. fhirlens reads FHIR JSON (.json), ndjson (.ndjson) and gzip-compressed JSON (.json.gz).`);
+      throw new Error(`${name} is not FHIR JSON: it is ${what}. fhirlens reads FHIR JSON (.json), FHIR XML (.xml), ndjson (.ndjson) and their gzip-compressed forms (.gz).`);
     }
   }
   const sample = bytes.subarray(0, 4096);
@@ -200,13 +201,7 @@ function refuseNonJSON(name, bytes) {
     if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) control++;
   }
   if (control > 0) {
-    throw new Error(`${name} is not FHIR JSON: it contains binary data (${control} control byte${control === 1 ? '' : 's'} in its first ${formatBytes(sample.length)}). fhirlens reads FHIR JSON (.json), ndjson (.ndjson) and gzip-compressed JSON (.json.gz).`);
-  }
-  if (!/^\s*[[{]/.test(new TextDecoder().decode(bytes.subarray(0, 256)).replace(/^\uFEFF/, ''))) {
-    const start = new TextDecoder().decode(bytes.subarray(0, 40)).trim();
-    if (start.startsWith('<')) {
-      throw new Error(`${name} looks like XML or HTML, not JSON. fhirlens validates FHIR JSON; convert FHIR XML to JSON first.`);
-    }
+    throw new Error(`${name} is not FHIR JSON: it contains binary data (${control} control byte${control === 1 ? '' : 's'} in its first ${formatBytes(sample.length)}). fhirlens reads FHIR JSON (.json), FHIR XML (.xml), ndjson (.ndjson) and their gzip-compressed forms (.gz).`);
   }
 }
 

@@ -29,8 +29,11 @@ export class RawView {
   }
 
   // setFile shows bytes with issue markers; issues carry byte offsets.
+  // FHIR XML is shown as XML (its findings point into it).
   setFile(bytes, issues = []) {
     this.bytes = bytes;
+    this.xml = looksLikeXML(bytes);
+    this.viewport.setAttribute('aria-label', this.xml ? 'Raw XML' : 'Raw JSON');
     this.index();
     this.marks = new Map();
     for (const issue of issues) {
@@ -164,14 +167,15 @@ export class RawView {
     const h = this.highlight;
     if (h && h.start < end && h.end > start) {
       const hs = Math.max(h.start, start), he = Math.min(h.end, end);
-      appendTokens(code, decoder.decode(this.bytes.subarray(start, hs)));
+      const tokens = this.xml ? appendXMLTokens : appendTokens;
+      tokens(code, decoder.decode(this.bytes.subarray(start, hs)));
       const mark = el('mark', 'raw-mark');
       mark.textContent = decoder.decode(this.bytes.subarray(hs, he)) || ' ';
       code.append(mark);
-      appendTokens(code, decoder.decode(this.bytes.subarray(he, end)));
+      tokens(code, decoder.decode(this.bytes.subarray(he, end)));
       row.classList.add('is-target');
     } else {
-      appendTokens(code, decoder.decode(this.bytes.subarray(start, end)));
+      (this.xml ? appendXMLTokens : appendTokens)(code, decoder.decode(this.bytes.subarray(start, end)));
       row.classList.remove('is-target');
     }
   }
@@ -179,7 +183,7 @@ export class RawView {
   // reveal scrolls to the value at a byte offset and highlights it.
   reveal(offset) {
     offset = Math.max(0, Math.min(offset || 0, Math.max(0, this.bytes.length - 1)));
-    this.highlight = { start: offset, end: tokenEnd(this.bytes, offset) };
+    this.highlight = { start: offset, end: (this.xml ? xmlTokenEnd : tokenEnd)(this.bytes, offset) };
     this.layout();
     const row = this.rowOf(offset);
     const visible = this.viewHeight / this.rowHeight;
@@ -246,4 +250,106 @@ function el(tag, className) {
   const e = document.createElement(tag);
   e.className = className;
   return e;
+}
+
+function looksLikeXML(b) {
+  let i = 0;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
+  while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+  return b[i] === 0x3c;
+}
+
+// xmlTokenEnd: a finding in XML points at an element's '<' (the highlight
+// runs over the start tag) or at an attribute value (to its closing quote).
+function xmlTokenEnd(b, off) {
+  const n = b.length;
+  let i = off;
+  if (b[i] === 0x3c) {
+    let quote = 0;
+    for (; i < n; i++) {
+      if (quote) { if (b[i] === quote) quote = 0; continue; }
+      if (b[i] === 0x22 || b[i] === 0x27) quote = b[i];
+      else if (b[i] === 0x3e || b[i] === 0x0a) return Math.min(i + 1, n);
+    }
+    return n;
+  }
+  const quote = off > 0 && (b[off - 1] === 0x22 || b[off - 1] === 0x27) ? b[off - 1] : 0;
+  while (i < n && b[i] !== 0x0a && (quote ? b[i] !== quote : !isDelimiter(b[i]) && b[i] !== 0x3c)) i++;
+  return Math.max(i, off + 1);
+}
+
+const xmlPattern = /(<\/?[\w:.-]+|\/?>)|([\w:.-]+)(=)("[^"]*"|'[^']*')|(<!--[\s\S]*?-->)/g;
+
+// appendXMLTokens adds text with light XML colouring (text nodes only).
+function appendXMLTokens(parent, text) {
+  if (!text) return;
+  let last = 0;
+  xmlPattern.lastIndex = 0;
+  for (let m; (m = xmlPattern.exec(text));) {
+    if (m.index > last) parent.append(text.slice(last, m.index));
+    const span = (cls, t) => { const e = document.createElement('span'); e.className = cls; e.textContent = t; parent.append(e); };
+    if (m[1]) span('x-tag', m[1]);
+    else if (m[5]) span('x-comment', m[5]);
+    else { span('x-attr', m[2]); parent.append(m[3]); span('j-str', m[4]); }
+    last = xmlPattern.lastIndex;
+  }
+  if (last < text.length) parent.append(text.slice(last));
+}
+
+// FormatSwitch is the raw view's "view as JSON / XML" button: it shows the
+// canonical form of the input in the other format (converted by the
+// validator worker), and back. Findings are marked on the original only.
+export class FormatSwitch {
+  constructor(button, raw, convert) {
+    this.button = button;
+    this.raw = raw;
+    this.convert = convert; // (name, bytes, "json"|"xml") → Promise<text>
+    this.file = null;
+    this.converted = false;
+    button.addEventListener('click', () => this.toggle());
+  }
+
+  // show resets the switch for the file the raw view now holds.
+  show(file) {
+    this.file = file;
+    this.converted = false;
+    this.label();
+  }
+
+  other() { return this.raw.xml ? 'json' : 'xml'; }
+
+  label() {
+    const f = this.file;
+    this.button.hidden = !f || !f.bytes || (f.report && f.report.format === 'ndjson');
+    if (this.converted) this.button.textContent = `View original (${this.original.toUpperCase()})`;
+    else this.button.textContent = `View as ${this.other().toUpperCase()}`;
+  }
+
+  // restore goes back to the original bytes (offsets of findings point there).
+  restore() {
+    if (!this.converted || !this.file) return;
+    this.converted = false;
+    this.raw.setFile(this.file.bytes, this.file.report ? this.file.report.findings : []);
+    this.label();
+  }
+
+  async toggle() {
+    const f = this.file;
+    if (!f || !f.bytes) return;
+    if (this.converted) { this.restore(); return; }
+    const to = this.other();
+    this.original = this.raw.xml ? 'xml' : 'json';
+    this.button.disabled = true;
+    try {
+      const text = await this.convert(f.name, f.bytes.slice(), to);
+      if (this.file !== f) return;
+      this.raw.setFile(new TextEncoder().encode(text), []);
+      this.converted = true;
+    } catch (err) {
+      this.button.title = String(err && err.message || err);
+    } finally {
+      this.button.disabled = false;
+      this.label();
+    }
+  }
 }

@@ -17,6 +17,14 @@ importScripts('../gen/wasm_exec.js');
 
 self.fhirlensPost = (msg) => self.postMessage(msg);
 
+// The STU3 definitions, fetched from the app's own origin on first need
+// (Go calls this when an input turns out to be STU3).
+self.fhirlensFetchSTU3 = async () => {
+  const response = await fetch(new URL('../gen/stu3.bin', self.location.href));
+  if (!response.ok) throw new Error(`gen/stu3.bin: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+};
+
 let api = null;
 const pending = [];
 
@@ -40,6 +48,9 @@ function dispatch(m) {
         break;
       case 'outcome':
         refused = api.outcome(m.id, m.reports);
+        break;
+      case 'convert':
+        refused = api.convert(m.id, m.name, m.source, m.to);
         break;
       case 'cancel':
         refused = api.cancel(m.id);
