@@ -15,6 +15,7 @@ import (
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/fhirxml"
+	"github.com/fhirlens/fhirlens/validator/finding"
 )
 
 // STU3 in the browser: the compact STU3 definitions are not in the wasm
@@ -31,6 +32,9 @@ var stu3Core struct {
 }
 
 func init() { definitions.RegisterCore("3.0", loadSTU3) }
+
+var ruleVersion = finding.Define(finding.Rule{ID: "engine.version", Code: "processing", Severity: finding.Information, Source: "fhirlens",
+	Summary: "the input looks like STU3, but the STU3 definitions could not be loaded: it was checked against R4 only"})
 
 func loadSTU3() (*definitions.Set, error) {
 	stu3Core.once.Do(func() {
@@ -105,8 +109,9 @@ func (s *service) validateVersioned(ctx context.Context, name string, data []byt
 	}
 	s3, err := loadSTU3()
 	if err != nil {
-		rep.Issues = append(rep.Issues, validator.Issue{Severity: validator.Information, Code: "processing", Rule: "engine.version",
+		rep.Findings = append(rep.Findings, validator.Finding{Severity: validator.Information, Code: "processing", Rule: ruleVersion,
 			Resource: -1, Message: err.Error() + "; the input was checked against R4 only"})
+		rep.Summary.Information++
 		return rep
 	}
 	if r4, err := definitions.R4(); err != nil || validator.DetectVersion(data, r4, s3) != 1 {
@@ -126,7 +131,7 @@ func mayBeSTU3(rep *validator.Report, data []byte) bool {
 		bytes.Contains(data, []byte(`"fhirVersion": "3.`)) || bytes.Contains(data, []byte(`<fhirVersion value="3.`)) {
 		return true
 	}
-	for _, is := range rep.Issues {
+	for _, is := range rep.Findings {
 		if is.Rule == "resource.unknown-type" {
 			return true
 		}
