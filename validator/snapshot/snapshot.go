@@ -83,6 +83,8 @@ type node struct {
 	// touched: a differential element is on it or inside it (STU3 style
 	// expands those fully).
 	touched bool
+	// renamed: a choice renamed for one type (STU3 style).
+	renamed bool
 }
 
 func (n *node) clone() *node {
@@ -199,7 +201,7 @@ func Generate(sd *structure.StructureDefinition, resolve Resolver) ([]*structure
 				k.el.Slicing = urlSlicing()
 			}
 		}
-		g.typeInvariants(g.root.el)
+		g.typeInvariants(g.root.el, g.root.el.Type)
 	}
 	var out []*structure.ElementDefinition
 	g.root.write(nil, "", "", &out)
@@ -528,6 +530,7 @@ func (g *generator) renameChoice(n *node, suffix, renamed string, where string) 
 	g.keepOrig(n)
 	n.el.Type = keep
 	n.name = renamed
+	n.renamed = true
 	return true
 }
 
@@ -552,7 +555,11 @@ func (g *generator) stu3Finish(n *node, outer []string, deep bool) {
 	for _, sl := range n.slices {
 		g.stu3Finish(sl, outer, deep)
 	}
-	g.typeInvariants(n.el)
+	first := n.el.Type
+	if n.orig != nil {
+		first = n.orig.el.Type
+	}
+	g.typeInvariants(n.el, first)
 	if n.name == "extension" && n.el.SliceName == "" && n.el.Slicing == nil {
 		n.el.Slicing = urlSlicing()
 	}
@@ -595,14 +602,15 @@ func isComplex(code string) bool {
 	return true
 }
 
-// typeInvariants adds the invariants of the root of each of the element's
-// types (ele-1, ext-1 ...) that it does not carry yet.
-func (g *generator) typeInvariants(e *structure.ElementDefinition) {
+// typeInvariants adds the invariants of the root of the element's first
+// type as its base defines it (ele-1, ext-1, qty-3 ...) that it does not
+// carry yet — what the STU3 tools (Forge) did, even when the differential
+// narrowed or renamed the choice.
+func (g *generator) typeInvariants(e *structure.ElementDefinition, baseTypes []structure.TypeRef) {
 	seen := map[string]bool{}
-	types := e.Type
-	if singleCode(types) == "" && len(types) > 1 {
-		// several types: what they share, Element's
-		types = []structure.TypeRef{{Code: "Element"}}
+	types := baseTypes
+	if len(types) > 1 {
+		types = types[:1]
 	}
 	for _, t := range types {
 		if t.Code == "" || seen[t.Code] || g.resolve == nil {

@@ -34,6 +34,9 @@ func readFolder(t testing.TB, dir string, defs *definitions.Set) []*structure.St
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !IsStructureDefinition(data) {
+			continue
+		}
 		sd, err := Decode(data, defs)
 		if err != nil {
 			t.Errorf("%s: %v", n, err)
