@@ -27,6 +27,7 @@ func TestR4ExamplesConformance(t *testing.T) {
 	clean, failing := 0, map[string]string{}
 	for _, f := range files {
 		rep := v.Validate(context.Background(), f.Name, f.Data)
+		checkRulesRegistered(t, f.Name, rep)
 		var first *Finding
 		n := 0
 		for i := range rep.Findings {

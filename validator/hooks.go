@@ -8,6 +8,7 @@ import (
 	"github.com/fhirlens/fhirlens/validator/bundle"
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/fhirpath"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
@@ -111,13 +112,9 @@ func (v *Validator) constraintsFor(elem *definitions.Element, typeCode string) [
 		}
 		seen[c.Key] = true
 		expr, err := fhirpath.CompileCached(c.Expression)
-		sev := Error
-		if c.Severity == "warning" || c.BestPractice {
-			sev = Warning
-		}
-		human := strings.TrimSpace(c.Human)
-		cs = append(cs, compiledConstraint{Constraint: c, expr: expr, err: err, severity: sev,
-			message: fmt.Sprintf("%s: %s", c.Key, human), rule: invariantRule(c.Key, human, sev, "FHIR invariant "+c.Key)})
+		r := constraintRule(c)
+		cs = append(cs, compiledConstraint{Constraint: c, expr: expr, err: err, severity: r.sev,
+			message: fmt.Sprintf("%s: %s", c.Key, strings.TrimSpace(c.Human)), rule: r})
 	}
 	v.constraintsMu.Lock()
 	if v.constraints == nil {
@@ -126,6 +123,42 @@ func (v *Validator) constraintsFor(elem *definitions.Element, typeCode string) [
 	v.constraints[key] = cs
 	v.constraintsMu.Unlock()
 	return cs
+}
+
+// constraintRule is the registered rule of an invariant: its key, with
+// the severity the definition gives it (best practice ones are warnings).
+func constraintRule(c *definitions.Constraint) rule {
+	sev := Error
+	if c.Severity == "warning" || c.BestPractice {
+		sev = Warning
+	}
+	return invariantRule(c.Key, strings.TrimSpace(c.Human), sev, "FHIR invariant "+c.Key, c.BestPractice)
+}
+
+// Rules returns every rule this validator can report, sorted by id: the
+// engine's own (each stage's, from the registry) and the invariants of its
+// definitions, which are registered here if validation has not met them yet.
+func (v *Validator) Rules() []finding.Rule {
+	var visit func(e *definitions.Element, depth int)
+	visit = func(e *definitions.Element, depth int) {
+		if e == nil || depth > 64 {
+			return
+		}
+		for i := range e.Constraints {
+			if c := &e.Constraints[i]; c.Expression != "" && !nativeRules[c.Key] {
+				constraintRule(c)
+			}
+		}
+		for _, ch := range e.Children {
+			visit(ch, depth+1)
+		}
+	}
+	for _, name := range v.defs.TypeNames {
+		if t := v.defs.Type(name); t != nil {
+			visit(t.Root, 0)
+		}
+	}
+	return finding.Rules()
 }
 
 // rootResource binds %rootResource: the container of a contained resource,

@@ -70,7 +70,7 @@ var (
 // the definitions. Its id is the constraint key ("dom-6", "us-core-8"); it
 // is registered the first time a constraint of that key is compiled, with
 // the constraint's own text, so every emitted key is in the registry.
-func invariantRule(key, human string, sev Severity, source string) rule {
-	finding.Ensure(finding.Rule{ID: key, Code: "invariant", Severity: sev, Summary: human, Source: source})
+func invariantRule(key, human string, sev Severity, source string, bestPractice bool) rule {
+	finding.Ensure(finding.Rule{ID: key, Code: "invariant", Severity: sev, Summary: human, Source: source, BestPractice: bestPractice})
 	return rule{id: key, code: "invariant", sev: sev}
 }

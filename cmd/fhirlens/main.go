@@ -37,6 +37,8 @@ func init() {
 			func() *flag.FlagSet { fs, _ := fhirpathFlags(); return fs }, runFHIRPath},
 		{"convert", "FILE|-", "convert a resource between FHIR JSON and XML (canonical form)",
 			func() *flag.FlagSet { fs, _ := convertFlags(); return fs }, runConvert},
+		{"rules", "", "list every rule fhirlens reports (id, code, severity, summary, source)",
+			func() *flag.FlagSet { fs, _ := rulesFlags(); return fs }, runRules},
 		{"serve", "", "serve the browser app",
 			func() *flag.FlagSet { fs, _ := serveFlags(); return fs },
 			func(args []string, _ io.Reader, stdout, stderr io.Writer) int { return runServe(args, stdout, stderr) }},

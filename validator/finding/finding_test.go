@@ -131,3 +131,19 @@ func ExampleList() {
 	// 1 2
 	// and 1 more invariant:dom-6
 }
+
+func TestEnsureAndAdmit(t *testing.T) {
+	id := Ensure(Rule{ID: "test.ensure", Summary: "first"})
+	Ensure(Rule{ID: id, Summary: "second"}) // first registration wins, no panic
+	if r, _ := Lookup(id); r.Summary != "first" {
+		t.Errorf("Ensure replaced a rule: %+v", r)
+	}
+	l := List{KeepPerRule: 1}
+	if !l.Admit("r", Error) || l.Admit("r", Error) {
+		t.Fatal("Admit should admit the first and refuse the second")
+	}
+	l.Keep(Finding{Rule: "r", Severity: Error})
+	if len(l.Findings) != 1 || l.Errors() != 2 || len(l.Omitted()) != 1 {
+		t.Errorf("kept %d, errors %d, omitted %+v", len(l.Findings), l.Errors(), l.Omitted())
+	}
+}
