@@ -131,6 +131,15 @@ func notJSON(b []byte) string {
 	switch {
 	case len(b) == 0:
 		return "the input is empty: expected a FHIR resource in JSON"
+	case utf16or32(b) != "":
+		name := utf16or32(b)
+		enc := strings.Fields(name)[0]
+		if strings.Contains(name, "little") {
+			enc += "LE"
+		} else {
+			enc += "BE"
+		}
+		return "this is " + name + "; FHIR JSON must be UTF-8: convert it first (for example iconv -f " + enc + " -t UTF-8)"
 	case len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b:
 		return "this is gzip-compressed data: decompress it first (the web app does this for .json.gz files)"
 	case bytes.HasPrefix(b, []byte("%PDF")):
@@ -139,6 +148,31 @@ func notJSON(b []byte) string {
 		return "this is a ZIP archive, not FHIR JSON: extract the JSON files first"
 	case b[0] != '{' && b[0] != '[' && looksBinary(b):
 		return fmt.Sprintf("this is binary data, not JSON (first byte 0x%02X)", b[0])
+	}
+	return ""
+}
+
+// utf16or32 names UTF-16 and UTF-32 text by its byte-order mark, or by the
+// zero bytes around a leading '{' or '[' when it has none; "" otherwise.
+// Such input is named, not decoded: FHIR JSON is UTF-8 (RFC 8259 §8.1).
+func utf16or32(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte{0, 0, 0xFE, 0xFF}):
+		return "UTF-32 text (big-endian, with a byte-order mark)"
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE, 0, 0}):
+		return "UTF-32 text (little-endian, with a byte-order mark)"
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return "UTF-16 text (big-endian, with a byte-order mark)"
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return "UTF-16 text (little-endian, with a byte-order mark)"
+	case len(b) >= 4 && (b[0] == '{' || b[0] == '[') && b[1] == 0 && b[2] == 0 && b[3] == 0:
+		return "UTF-32 text (little-endian, without a byte-order mark)"
+	case len(b) >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && (b[3] == '{' || b[3] == '['):
+		return "UTF-32 text (big-endian, without a byte-order mark)"
+	case len(b) >= 2 && (b[0] == '{' || b[0] == '[') && b[1] == 0:
+		return "UTF-16 text (little-endian, without a byte-order mark)"
+	case len(b) >= 2 && b[0] == 0 && (b[1] == '{' || b[1] == '['):
+		return "UTF-16 text (big-endian, without a byte-order mark)"
 	}
 	return ""
 }

@@ -96,6 +96,22 @@ func TestGzipInputs(t *testing.T) {
 		contains(t, "failure", evalString(t, ctx, `document.getElementById('failure-message').textContent`), "bomb.json.gz expands more than 200× (")
 	})
 
+	t.Run("utf-16", func(t *testing.T) {
+		p := filepath.Join(dir, "utf16.json")
+		data := []byte{0xFF, 0xFE}
+		for _, r := range `{"resourceType":"Patient"}` {
+			data = append(data, byte(r), 0)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, dropFiles(p)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.body.dataset.state === 'failed'`, 60*time.Second)
+		contains(t, "failure", evalString(t, ctx, `document.getElementById('failure-message').textContent`), "utf16.json is UTF-16 text (little-endian, with a byte-order mark); FHIR JSON must be UTF-8")
+	})
+
 	t.Run("too large", func(t *testing.T) {
 		p := filepath.Join(dir, "huge.json")
 		f, err := os.Create(p)

@@ -190,6 +190,10 @@ const signatures = [
 // that might be JSON goes to the validator, which reports syntax problems.
 function refuseNonJSON(name, bytes) {
   if (bytes.length === 0) throw new Error(`${name} is empty.`);
+  const wide = wideText(bytes);
+  if (wide) {
+    throw new Error(`${name} is ${wide}; FHIR JSON must be UTF-8. Convert it first (for example: iconv -f ${wide.slice(0, 6)}${wide.includes('little') ? 'LE' : 'BE'} -t UTF-8).`);
+  }
   for (const [magic, what] of signatures) {
     if (magic.every((b, i) => bytes[i] === b)) {
       throw new Error(`${name} is not FHIR JSON: it is ${what}. fhirlens reads FHIR JSON (.json), FHIR XML (.xml), ndjson (.ndjson) and their gzip-compressed forms (.gz).`);
@@ -203,6 +207,23 @@ function refuseNonJSON(name, bytes) {
   if (control > 0) {
     throw new Error(`${name} is not FHIR JSON: it contains binary data (${control} control byte${control === 1 ? '' : 's'} in its first ${formatBytes(sample.length)}). fhirlens reads FHIR JSON (.json), FHIR XML (.xml), ndjson (.ndjson) and their gzip-compressed forms (.gz).`);
   }
+}
+
+// wideText names UTF-16 and UTF-32 text by its byte-order mark, or by the
+// zero bytes after a leading '{' or '[' (named, not decoded: FHIR JSON is
+// UTF-8).
+function wideText(b) {
+  const at = (...xs) => xs.every((x, i) => b[i] === x);
+  const open = (c) => c === 0x7b || c === 0x5b;
+  if (at(0, 0, 0xfe, 0xff)) return 'UTF-32 text (big-endian, with a byte-order mark)';
+  if (at(0xff, 0xfe, 0, 0)) return 'UTF-32 text (little-endian, with a byte-order mark)';
+  if (at(0xfe, 0xff)) return 'UTF-16 text (big-endian, with a byte-order mark)';
+  if (at(0xff, 0xfe)) return 'UTF-16 text (little-endian, with a byte-order mark)';
+  if (b.length >= 4 && open(b[0]) && at(b[0], 0, 0, 0)) return 'UTF-32 text (little-endian, without a byte-order mark)';
+  if (b.length >= 4 && open(b[3]) && at(0, 0, 0)) return 'UTF-32 text (big-endian, without a byte-order mark)';
+  if (b.length >= 2 && open(b[0]) && b[1] === 0) return 'UTF-16 text (little-endian, without a byte-order mark)';
+  if (b.length >= 2 && b[0] === 0 && open(b[1])) return 'UTF-16 text (big-endian, without a byte-order mark)';
+  return '';
 }
 
 export function formatBytes(n) {
