@@ -130,3 +130,28 @@ func (w *walker) checkAttachment(n jsontree.ID) {
 		}
 	}
 }
+
+var ruleHTMLInString = define(finding.Rule{ID: "security.html-in-string", Code: "security", Severity: finding.Information,
+	Summary: "a string that looks like it holds HTML tags: a risk when shown without escaping (an error with --security-checks)",
+	Source:  "FHIR R4 security.html#narrative; graded as the HL7 reference validator (-security-checks)"})
+
+// htmlTag matches an opening or closing tag of an HTML element that can
+// carry active content or change a page: what a string should not smuggle
+// into a page that shows it without escaping.
+var htmlTag = regexp.MustCompile(`(?i)</?(a|abbr|applet|area|audio|b|base|body|br|button|canvas|div|embed|font|form|frame|frameset|h[1-6]|head|html|i|iframe|img|input|link|math|meta|object|option|p|script|select|span|style|svg|table|td|textarea|th|title|tr|u|video)(\s[^<>]*)?/?>`)
+
+// checkHTMLInString reports a string value that contains HTML tags: a note
+// by default, an error when Options.SecurityChecks is on (the reference
+// validator's -security-checks).
+func (w *walker) checkHTMLInString(n jsontree.ID, s string) {
+	if !strings.Contains(s, "<") || !htmlTag.MatchString(s) {
+		return
+	}
+	if w.v.opts.SecurityChecks {
+		w.reportAs(n, false, ruleHTMLInString, Error,
+			"the string contains text that looks like HTML tags, which are not allowed here for security reasons (security checks are on)")
+		return
+	}
+	w.report(n, false, ruleHTMLInString,
+		"the string contains text that looks like HTML tags: if it is shown in a page without escaping, it is a security risk")
+}

@@ -50,12 +50,19 @@ func TestParityRules(t *testing.T) {
 		{"attachment size right", Options{}, pat + `"photo":[{"contentType":"text/plain","data":"aGVsbG8=","size":5,"hash":"qvTGHdzF6KLavt4PO0gs2a6pQ00="}]}`, ""},
 		{"attachment hash wrong", Options{}, pat + `"photo":[{"contentType":"text/plain","data":"aGVsbG8=","hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAA="}]}`,
 			"error attachment.hash Patient.photo[0]"},
+		{"html in a string is a note", Options{}, pat + `"name":[{"text":"Standard <script>alert(1)</script>"}]}`,
+			"information security.html-in-string Patient.name[0].text"},
+		{"html in a string with security checks", Options{SecurityChecks: true}, pat + `"name":[{"text":"Standard <img src=x onerror=y>"}]}`,
+			"error security.html-in-string Patient.name[0].text"},
+		{"a less-than sign is not html", Options{SecurityChecks: true}, pat + `"name":[{"text":"blood pressure < 120 and > 80, x<y"}]}`, ""},
+		{"comments reported", Options{}, pat + `/* c */ "active":true}`, "error json.syntax Patient.active"},
+		{"comments allowed", Options{AllowComments: true}, pat + `/* c */ "active":true}`, ""},
 		{"attachment hash not base64 sha-1", Options{}, pat + `"photo":[{"contentType":"text/plain","data":"aGVsbG8=","hash":"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"}]}`,
 			"warning attachment.hash Patient.photo[0].hash"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := strings.Join(findingsOf(t, tc.opts, tc.src, "extension.not-found", "extension.unknown", "url.example", "attachment.size", "attachment.hash"), "; ")
+			got := strings.Join(findingsOf(t, tc.opts, tc.src, "extension.not-found", "extension.unknown", "url.example", "attachment.size", "attachment.hash", "security.html-in-string", "json.syntax"), "; ")
 			if got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}

@@ -34,6 +34,9 @@ type Options struct {
 	// a loaded definition; "any" allows every extension (the reference
 	// validator's -allowed-extension-domain and -allow-any-extensions).
 	ExtensionDomains []string
+	// SecurityChecks makes strings that look like they hold HTML tags errors
+	// rather than notes (the reference validator's -security-checks).
+	SecurityChecks bool
 	// AllowComments accepts comments in JSON (// and /* */) without a
 	// finding (the reference validator's -allow-comments).
 	AllowComments bool

@@ -27,6 +27,9 @@ func (w *walker) checkPrimitive(n jsontree.ID, elem *definitions.Element, typeCo
 		return
 	case want == primitive.KindString && got == jsontree.String:
 		p = primitive.Check(typeCode, t.Str(n))
+		if typeCode == "string" {
+			w.checkHTMLInString(n, t.Str(n))
+		}
 	case want == primitive.KindNumber && got == jsontree.Number:
 		p = primitive.CheckNumber(typeCode, t.Raw(n))
 	case want == primitive.KindBoolean && got == jsontree.Bool:

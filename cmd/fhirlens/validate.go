@@ -30,6 +30,9 @@ conformance resources, or a package id found in the local package cache
 (~/.fhir/packages); its dependencies are read from the other guides and the
 cache. Resources are then checked against the guides' profiles they claim in
 meta.profile, and against each --profile URL of their type.
+The reference validator's settings have the same names here
+(--security-checks, --allow-example-urls=false, --allow-comments,
+--allowed-extension-domain, --allow-any-extensions) and the same defaults.
 Every input is validated to the end and every count is exact; beyond
 --max-per-rule findings of one rule are counted, not listed ("and 81,997
 more warnings of dom-6").
@@ -44,6 +47,33 @@ type validateOptions struct {
 	maxPerRule                 int
 	igs, profiles              multiFlag
 	lim                        inputLimits
+	ref                        referenceOptions
+}
+
+// referenceOptions are the HL7 reference validator's settings, named as
+// its command line names them; the defaults are its defaults.
+type referenceOptions struct {
+	securityChecks, exampleURLs, comments, anyExtensions bool
+	extensionDomains                                     multiFlag
+}
+
+func (r *referenceOptions) register(flags *flag.FlagSet) {
+	flags.BoolVar(&r.securityChecks, "security-checks", false, "strings that look like they hold HTML tags are errors, not notes (reference validator -security-checks)")
+	flags.BoolVar(&r.exampleURLs, "allow-example-urls", true, "accept URLs of example domains (example.org, acme.com) and their extensions without definitions; =false makes them errors (-allow-example-urls)")
+	flags.BoolVar(&r.comments, "allow-comments", false, "accept // and /* */ comments in JSON without a finding (-allow-comments)")
+	flags.Var(&r.extensionDomains, "allowed-extension-domain", "accept extensions under this URL `prefix` without a loaded definition (repeatable; -allowed-extension-domain)")
+	flags.BoolVar(&r.anyExtensions, "allow-any-extensions", false, "accept every extension without a loaded definition (-allow-any-extensions)")
+}
+
+// apply sets the validator options the flags name.
+func (r *referenceOptions) apply(o *validator.Options) {
+	o.SecurityChecks = r.securityChecks
+	o.DisallowExampleURLs = !r.exampleURLs
+	o.AllowComments = r.comments
+	o.ExtensionDomains = append(o.ExtensionDomains, r.extensionDomains...)
+	if r.anyExtensions {
+		o.ExtensionDomains = append(o.ExtensionDomains, "any")
+	}
 }
 
 // validateFlags builds the flag set of "fhirlens validate" (also used by the
@@ -63,6 +93,7 @@ func validateFlags() (*flag.FlagSet, *validateOptions) {
 	flags.Int64Var(&o.lim.MaxRatio, "max-ratio", o.lim.MaxRatio, "refuse a .gz input expanding more than this many times (past 64 MB)")
 	flags.IntVar(&o.maxPerRule, "max-per-rule", 0, fmt.Sprintf("list at most `N` findings per rule and severity in each input, counting the rest (0: %d, -1: all)", finding.DefaultKeepPerRule))
 	flags.BoolVar(&o.summary, "summary", false, "print the findings per rule with counts instead of one line each")
+	o.ref.register(flags)
 	return flags, o
 }
 
@@ -107,7 +138,9 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	v, err := validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: defs, Guides: guides, Profiles: o.profiles, MaxPerRule: o.maxPerRule})
+	vopts := validator.Options{SkipInvariants: o.noInv, Definitions: defs, Guides: guides, Profiles: o.profiles, MaxPerRule: o.maxPerRule}
+	o.ref.apply(&vopts)
+	v, err := validator.New(vopts)
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2

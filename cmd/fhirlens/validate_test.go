@@ -113,3 +113,38 @@ func TestValidateWithSTU3Core(t *testing.T) {
 		t.Fatalf("exit %d, output:\n%s", code, out.String())
 	}
 }
+
+// The reference validator's settings: each changes the exit status on an
+// input made for it, and its default is the reference validator's.
+func TestValidateReferenceOptions(t *testing.T) {
+	const head = `{"resourceType":"Patient","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},`
+	html := head + `"name":[{"text":"Standard <script>x</script>"}]}`
+	example := head + `"extension":[{"url":"http://example.org/fhir/ext","valueString":"x"}]}`
+	other := head + `"extension":[{"url":"http://other.org/fhir/ext","valueString":"x"}]}`
+	comment := head + `/* a comment */ "active":true}`
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string
+		exit  int
+	}{
+		{"html is a note by default", nil, html, 0},
+		{"--security-checks", []string{"--security-checks"}, html, 1},
+		{"example URLs allowed by default", nil, example, 0},
+		{"--allow-example-urls=false", []string{"--allow-example-urls=false"}, example, 1},
+		{"comments are errors by default", nil, comment, 1},
+		{"--allow-comments", []string{"--allow-comments"}, comment, 0},
+		{"unknown extensions are errors by default", nil, other, 1},
+		{"--allowed-extension-domain", []string{"--allowed-extension-domain", "http://other.org/"}, other, 0},
+		{"--allow-any-extensions", []string{"--allow-any-extensions"}, other, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			args := append(append([]string{"validate", "--color", "never"}, tc.args...), "-")
+			if code := run(args, strings.NewReader(tc.stdin), &out, &errOut); code != tc.exit {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.exit, out.String(), errOut.String())
+			}
+		})
+	}
+}
