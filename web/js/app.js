@@ -137,6 +137,7 @@ function submit(file, bytes, withRecord) {
     },
     onRecord(m) {
       file.recordJSON = m.model || null;
+      file.recordPatients = m.patients || null;
       file.recordError = m.error || null;
       file.summarizeMs = m.summarizeMs;
       file.status = 'done';
@@ -202,7 +203,7 @@ function buildRecordSet(files) {
   state.set = set;
   const done = () => { if (state.set === set && state.tab === 'record') selectTab('record', false); };
   engine.summarizeSet(files.map((f) => f.name), files.map((f) => f.bytes ? f.bytes.slice() : new Uint8Array(0)), {
-    onRecord(m) { set.recordJSON = m.model || null; set.recordError = m.error || null; set.summarizeMs = m.summarizeMs; set.status = 'done'; done(); },
+    onRecord(m) { set.recordJSON = m.model || null; set.recordPatients = m.patients || null; set.recordError = m.error || null; set.summarizeMs = m.summarizeMs; set.status = 'done'; done(); },
     onError(message) { set.recordError = message; set.status = 'done'; done(); },
     onCancelled() { set.recordError = 'cancelled'; set.status = 'done'; done(); },
   });

@@ -48,30 +48,63 @@ class RecordView {
     const initial = opts.initial || {};
     if (initial.patient && this.patients.some((p) => p.key === initial.patient)) this.current = initial.patient;
     this.openCard = null;
+    this.findings = new Map();
     const all = [];
-    for (const p of this.patients) {
-      if (p.card) {
-        this.index.set(p.card.key, { card: p.card, patient: p.key, list: null, pos: 0 });
-        all.push(p.card);
-      }
-      for (const s of p.sections || []) {
-        (s.cards || []).forEach((c, pos) => {
-          this.index.set(c.key, { card: c, patient: p.key, list: `${p.key}|${s.id}`, pos });
-          all.push(c);
-        });
-      }
-    }
     for (const s of this.unlinked) {
       (s.cards || []).forEach((c, pos) => {
         this.index.set(c.key, { card: c, patient: null, list: `unlinked|${s.id}`, pos });
         all.push(c);
       });
     }
-    this.findings = findingsIndex(model, all, opts);
+    this.addFindings(all);
+    // Patients arrive either whole, or (from the app's worker) as a light
+    // header with their JSON in model.patientJSON, parsed when first shown:
+    // a big record set is not parsed on the main thread all at once.
+    for (let i = 0; i < this.patients.length; i++) if (!this.patients[i].lazy) this.indexPatient(this.patients[i]);
     this.onBeforePrint = () => this.expandForPrint();
     this.onAfterPrint = () => this.restoreAfterPrint();
     window.addEventListener('beforeprint', this.onBeforePrint);
     window.addEventListener('afterprint', this.onAfterPrint);
+  }
+
+  // patient returns a patient's full record, parsing it on first use.
+  patient(key) {
+    const i = this.patients.findIndex((p) => p.key === key);
+    if (i < 0) return null;
+    let p = this.patients[i];
+    if (p.lazy) {
+      const json = (this.model.patientJSON || [])[i];
+      p = json ? JSON.parse(json) : { ...p, lazy: false, sections: [] };
+      this.patients[i] = p;
+      this.indexPatient(p);
+    }
+    return p;
+  }
+
+  indexPatient(p) {
+    const cards = [];
+    if (p.card) {
+      this.index.set(p.card.key, { card: p.card, patient: p.key, list: null, pos: 0 });
+      cards.push(p.card);
+    }
+    for (const s of p.sections || []) {
+      (s.cards || []).forEach((c, pos) => {
+        this.index.set(c.key, { card: c, patient: p.key, list: `${p.key}|${s.id}`, pos });
+        cards.push(c);
+      });
+    }
+    this.addFindings(cards);
+  }
+
+  addFindings(cards) {
+    if (!cards.length) return;
+    for (const [k, v] of findingsIndex(this.model, cards, this.opts)) this.findings.set(k, v);
+  }
+
+  // loadAll parses every patient (print of everything, a reference into a
+  // patient not shown yet).
+  loadAll() {
+    for (const p of this.patients) if (p.lazy) this.patient(p.key);
   }
 
   destroy() {
@@ -168,7 +201,7 @@ class RecordView {
   }
 
   renderPatient() {
-    const rec = this.patients.find((p) => p.key === this.current);
+    const rec = this.patient(this.current);
     const area = this.patientArea;
     area.replaceChildren();
     this.fullBox = null;
@@ -565,6 +598,7 @@ class RecordView {
   // goToCard shows a card wherever it is: switching patient, opening the
   // unlinked list, and rendering a lazy list far enough.
   goToCard(key) {
+    if (!this.index.has(key)) this.loadAll();
     const info = this.index.get(key);
     if (!info) return;
     if (info.patient && info.patient !== this.current) this.selectPatient(info.patient);
@@ -818,7 +852,12 @@ class RecordView {
 
   // dataQualityErrors counts error and fatal findings on this record's cards.
   dataQualityErrors() {
+    const reports = Array.isArray(this.opts.reports) ? this.opts.reports : this.opts.report ? [this.opts.report] : null;
     let n = 0;
+    if (reports) {
+      for (const r of reports) for (const i of (r && r.issues) || []) if (i && (i.severity === 'error' || i.severity === 'fatal')) n++;
+      return n;
+    }
     for (const f of this.findings.values()) n += f.errors || 0;
     return n;
   }
