@@ -119,9 +119,12 @@ func Package(r io.Reader) (Resolver, error) {
 // profiles and target profiles, content references, bindings (strength and
 // value set), Extension.url fixed to an extension's URL, constraints (key, severity, human, expression, source),
 // isModifier, isSummary, and the url slicing of datatypes' extension elements.
-// Texts (short, definition, comments), mappings, examples, fixed and pattern
-// values and the slices of core profiles are not in the compact form and so
-// not in these snapshots — fine for validation, not for publishing. Results
+// The slices, slicings and fixed/pattern values of core profiles and
+// extensions, which the compact form leaves out, are put back from a small
+// table generated from the core package (core_slices_gen.go, by gencore).
+// Texts (short, definition, comments), mappings, examples and the
+// invariants inside core profiles' slices are not there — fine for
+// validation, not for publishing. Results
 // are cached (safe for concurrent use).
 func Definitions(set *definitions.Set) Resolver {
 	var mu sync.Mutex
@@ -162,8 +165,65 @@ func fromType(set *definitions.Set, t *definitions.Type) *structure.StructureDef
 		}
 	}
 	walk(t.Root)
+	if extra := coreSlices[t.URL]; extra != "" {
+		els = addCoreSlices(els, extra)
+	}
 	sd.Snapshot = &structure.Elements{Element: els}
 	return sd
+}
+
+// addCoreSlices puts back what the compact form leaves out of a core
+// profile (see gencore): slicings, fixed and pattern values on its elements,
+// and its slices with their elements, each after its entry's last element.
+func addCoreSlices(els []*structure.ElementDefinition, data string) []*structure.ElementDefinition {
+	var extra []*structure.ElementDefinition
+	if json.Unmarshal([]byte(data), &extra) != nil {
+		return els
+	}
+	for _, x := range extra {
+		if !strings.Contains(x.ID, ":") {
+			for _, e := range els {
+				if e.ID == x.ID {
+					if x.Fixed != nil {
+						e.Fixed = x.Fixed
+					}
+					if x.Pattern != nil {
+						e.Pattern = x.Pattern
+					}
+					if x.Slicing != nil {
+						e.Slicing = x.Slicing
+					}
+				}
+			}
+			continue
+		}
+		// the slice's entry ("A.b" for "A.b:s") or the slice-side parent ("A.b:s" for "A.b:s.c")
+		anchor := x.ID[:strings.LastIndexByte(x.ID, '.')]
+		if x.SliceName != "" {
+			anchor = x.ID[:strings.LastIndexByte(x.ID, ':')]
+		}
+		at := -1
+		for i, e := range els {
+			if e.ID == anchor || strings.HasPrefix(e.ID, anchor+".") || strings.HasPrefix(e.ID, anchor+":") {
+				at = i
+			}
+		}
+		if at < 0 {
+			continue
+		}
+		if x.Base == nil {
+			for _, e := range els {
+				if e.Path == x.Path && e.Base != nil {
+					x.Base = e.Base
+					break
+				}
+			}
+		}
+		els = append(els, nil)
+		copy(els[at+2:], els[at+1:])
+		els[at+1] = x
+	}
+	return els
 }
 
 func fromElement(set *definitions.Set, t *definitions.Type, e *definitions.Element) *structure.ElementDefinition {
