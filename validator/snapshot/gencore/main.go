@@ -14,6 +14,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"go/format"
 	"io"
 	"os"
 	"sort"
@@ -106,7 +107,11 @@ func main() {
 		fmt.Fprintf(&b, "\t%s: %s,\n", strconv.Quote(u), lit)
 	}
 	b.WriteString("}\n")
-	os.Stdout.Write(b.Bytes())
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		fail(err)
+	}
+	os.Stdout.Write(src)
 }
 
 func fail(err error) {
