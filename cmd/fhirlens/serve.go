@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -61,8 +62,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(stdout, "fhirlens: serving the app at %s (Ctrl+C to stop)\n", appURL(listener.Addr()))
-	if err := serve(ctx, listener, web.Handler(app)); err != nil {
+	handler := announce(listener.Addr(), web.Handler(app), stdout, stderr)
+	if err := serve(ctx, listener, handler); err != nil {
 		fmt.Fprintln(stderr, "fhirlens serve:", err)
 		return 1
 	}
@@ -86,6 +87,68 @@ func serve(ctx context.Context, listener net.Listener, handler http.Handler) err
 		defer cancel()
 		return server.Shutdown(shutdownCtx)
 	}
+}
+
+// announce prints the address the server really listens on (a warning when
+// it is not loopback) and, on loopback, guards the handler against foreign
+// Host names.
+func announce(bound net.Addr, handler http.Handler, stdout, stderr io.Writer) http.Handler {
+	if loopback(bound) {
+		fmt.Fprintf(stdout, "fhirlens: serving the app at %s on this machine only (Ctrl+C to stop)\n", appURL(bound))
+		return loopbackHostsOnly(handler)
+	}
+	fmt.Fprintf(stdout, "fhirlens: serving the app at %s, listening on %s (Ctrl+C to stop)\n", appURL(bound), listenDescription(bound))
+	fmt.Fprintf(stderr, "fhirlens serve: warning: %s is not a loopback address: other machines that can reach this one can load the app (what is dropped into it still stays in their browser). Use --addr 127.0.0.1:PORT to serve this machine only.\n", bound)
+	return handler
+}
+
+// loopback reports whether addr is a loopback address (127.0.0.0/8, ::1).
+func loopback(addr net.Addr) bool {
+	host, _, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// listenDescription says where a non-loopback listener is reachable.
+func listenDescription(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		return "every network interface, port " + port
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// loopbackHostsOnly refuses requests whose Host is not a loopback name or
+// address. On loopback, anything else is a page on another site whose DNS
+// name was rebound to 127.0.0.1 to read this server's responses (DNS
+// rebinding): the browser sends that site's name as the Host.
+func loopbackHostsOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !loopbackHost(r.Host) {
+			http.Error(w, "this server answers only to localhost and loopback addresses", http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // appURL is the address to open in a browser; a wildcard host becomes localhost.
