@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/report"
 )
 
@@ -216,8 +217,11 @@ func writeSummary(w io.Writer, reports []*validator.Report, minLevel validator.S
 // the registry, an example message stands in (an invariant's message is
 // its description).
 func ruleSummary(rule, example string) string {
-	if s, ok := strings.CutPrefix(example, rule+": "); ok {
+	if s, ok := strings.CutPrefix(example, strings.TrimPrefix(rule, "invariant:")+": "); ok {
 		return s
+	}
+	if reg, ok := finding.Lookup(rule); ok && reg.ID == rule && reg.Summary != "" {
+		return reg.Summary
 	}
 	if r := []rune(example); len(r) > 100 {
 		example = string(r[:97]) + "..."

@@ -179,7 +179,7 @@ func namedInputs(args []string) ([]namedInput, bool, error) {
 				return err
 			}
 			n := strings.TrimSuffix(d.Name(), ".gz")
-			if d.IsDir() || !(strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".ndjson")) {
+			if d.IsDir() || !(strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".ndjson") || strings.HasSuffix(n, ".xml")) {
 				return nil
 			}
 			rel, err := filepath.Rel(a, p)

@@ -129,7 +129,8 @@ type Finding struct {
 	Line       int    `json:"line,omitempty"`
 	Col        int    `json:"col,omitempty"`
 	Message    string `json:"message"`
-	Resource   int    `json:"resource"` // index in Resources, -1 for the file as a whole
+	Resource   int    `json:"resource"`          // index in Resources, -1 for the file as a whole
+	Profile    string `json:"profile,omitempty"` // the profile whose rule this is
 }
 
 // Source is one input as validated: its name as shown (a relative path,
@@ -222,7 +223,7 @@ func buildInput(s Source, meta Meta) Input {
 	notChecked := ""
 	for i, is := range rep.Findings {
 		in.Findings[i] = Finding{Rule: is.Rule, Severity: is.Severity.String(), Expression: is.Expression,
-			Line: is.Line, Col: is.Col, Message: is.Message, Resource: is.Resource}
+			Line: is.Line, Col: is.Col, Message: is.Message, Resource: is.Resource, Profile: is.Profile}
 		switch is.Severity {
 		case validator.Fatal, validator.Error:
 			in.Counts.Errors++
@@ -269,6 +270,11 @@ func buildInput(s Source, meta Meta) Input {
 		p.Resources = len(idx)
 		for _, i := range idx {
 			if failing[i] {
+				p.Verdict = Fails
+			}
+		}
+		for _, f := range in.Findings {
+			if (f.Severity == "fatal" || f.Severity == "error") && (f.Profile == u || strings.HasPrefix(f.Profile, u+"|")) {
 				p.Verdict = Fails
 			}
 		}
