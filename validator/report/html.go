@@ -53,8 +53,8 @@ func (r *Report) HTML() []byte {
 		if len(in.Findings) > 0 {
 			name = fmt.Sprintf("<a href=\"#in-%d\">%s</a>", i+1, name)
 		}
-		w("<tr><td>%s</td><td class=\"%s\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"hash\">%s bytes · <code>%s</code></td></tr>\n",
-			name, verdictClass(in.Verdict == Conforms), in.Verdict, Num(len(in.Resources)), Num(in.Counts.Errors), Num(in.Counts.Warnings), Num(in.Counts.Notes), Num(in.Size), in.SHA256)
+		w("<tr><td>%s</td><td class=\"%s\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"hash\">%s bytes · <code title=\"sha256 %s\">%.16s…</code></td></tr>\n",
+			name, verdictClass(in.Verdict == Conforms), in.Verdict, Num(len(in.Resources)), Num(in.Counts.Errors), Num(in.Counts.Warnings), Num(in.Counts.Notes), Num(in.Size), in.SHA256, in.SHA256)
 		for _, p := range in.Profiles {
 			w("<tr class=\"profile\"><td>↳ profile <code>%s</code></td><td class=\"%s\">%s</td><td class=\"n\">%s</td><td colspan=\"4\"></td></tr>\n",
 				e(p.URL), verdictClass(p.Verdict == Conforms), p.Verdict, Num(p.Resources))
