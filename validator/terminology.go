@@ -46,7 +46,7 @@ func (r *Report) reportUnverified() {
 		what = "1 code was"
 	}
 	r.add(Finding{Severity: Information, Code: "informational", Rule: "code.not-verified",
-		Resource: -1, Line: 1, Col: 1,
+		Resource: -1,
 		Message: fmt.Sprintf("%s not checked: their code systems need a terminology server (%s)", what, list)})
 }
 
