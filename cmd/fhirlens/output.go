@@ -94,7 +94,10 @@ func writeText(w io.Writer, r *validator.Report, color bool, minLevel validator.
 				fmt.Fprintf(w, "  input\n")
 			}
 		}
-		loc := fmt.Sprintf("%d:%d", is.Line, is.Col)
+		loc := "file" // a finding about the input as a whole has no position
+		if is.Line > 0 {
+			loc = fmt.Sprintf("%d:%d", is.Line, is.Col)
+		}
 		where := safeText(is.Expression)
 		if where != "" {
 			where += ": "
