@@ -19,6 +19,7 @@ import (
 //	summarizeSet(id, names, bytesList)  → posts "record": one record from several files
 //	outcome(id, reportsJSON)            → posts "outcome" (OperationOutcome JSON)
 //	convert(id, name, bytes, "json"|"xml") → posts "converted" (canonical JSON or XML text)
+//	report(id, requestJSON, bytes)      → posts "conformance" (report.json, report.html; diffs when verifying)
 //	cancel(id)                          → posts "cancelled" for a job that had not finished
 //	info()                              → returns {version, go, fhirVersion, ...}
 //
@@ -68,6 +69,14 @@ func register(svc *service) error {
 			svc.enqueue(&job{id: id, kind: jobOutcome, data: []byte(text)})
 			return nil, nil
 		},
+		"report": func(args []safejs.Value) (any, error) {
+			j, err := jobFromArgs(jobReport, args) // name carries the request JSON
+			if err != nil {
+				return nil, err
+			}
+			svc.enqueue(j)
+			return nil, nil
+		},
 		"cancel": func(args []safejs.Value) (any, error) {
 			if len(args) < 1 {
 				return nil, errors.New("cancel(id) needs the job id")
@@ -96,7 +105,7 @@ func register(svc *service) error {
 		"info": func([]safejs.Value) (any, error) { return svc.info(), nil },
 	}
 	obj := map[string]any{}
-	for _, name := range []string{"validate", "summarize", "summarizeSet", "outcome", "convert", "cancel", "info"} {
+	for _, name := range []string{"validate", "summarize", "summarizeSet", "outcome", "convert", "report", "cancel", "info"} {
 		call := api[name]
 		fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (result any) {
 			defer func() {

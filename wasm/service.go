@@ -12,6 +12,7 @@ import (
 
 	"github.com/fhirlens/fhirlens/record"
 	"github.com/fhirlens/fhirlens/validator"
+	"github.com/fhirlens/fhirlens/validator/report"
 )
 
 // version is set at link time (-X main.version=...).
@@ -37,6 +38,7 @@ const (
 	jobOutcome                     // reports → OperationOutcome
 	jobSummarizeSet                // one record from several files
 	jobConvert                     // JSON ↔ XML (canonical), see xml.go
+	jobReport                      // inputs → conformance report (wasm/report.go)
 )
 
 // job is one request from the page. Its data was copied out of JS once.
@@ -198,7 +200,7 @@ func (s *service) run(j *job) {
 		if p := recover(); p != nil {
 			// Answer with the message the page is waiting for.
 			switch {
-			case j.kind == jobOutcome || j.kind == jobConvert:
+			case j.kind == jobOutcome || j.kind == jobConvert || j.kind == jobReport:
 				s.post(message{"type": "error", "id": j.id, "message": fmt.Sprintf("internal error in fhirlens: %v", p)})
 			case j.kind == jobSummarize || j.kind == jobSummarizeSet || j.reported:
 				s.post(message{"type": "record", "id": j.id, "name": j.name, "error": fmt.Sprintf("internal error building the record view (please report it with the input): %v", p)})
@@ -224,6 +226,8 @@ func (s *service) run(j *job) {
 		s.runOutcome(j)
 	case jobConvert:
 		s.runConvert(j)
+	case jobReport:
+		s.runReport(j)
 	}
 }
 
@@ -246,7 +250,8 @@ func (s *service) runValidate(j *job) {
 	if err != nil {
 		out = []byte(panicReport(j, fmt.Sprintf("report could not be encoded: %v", err)))
 	}
-	s.post(message{"type": "result", "id": j.id, "name": j.name, "report": string(out),
+	rules, _ := json.Marshal(report.RulesOf(rep)) // summaries and best-practice flags from the rule registry
+	s.post(message{"type": "result", "id": j.id, "name": j.name, "report": string(out), "rules": string(rules),
 		"validateMs": ms(elapsed), "bytes": len(j.data)})
 	j.reported = true
 	if j.record {

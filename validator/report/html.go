@@ -54,7 +54,7 @@ func (r *Report) HTML() []byte {
 			name = fmt.Sprintf("<a href=\"#in-%d\">%s</a>", i+1, name)
 		}
 		w("<tr><td>%s</td><td class=\"%s\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"hash\">%s bytes · <code title=\"sha256 %s\">%.16s…</code></td></tr>\n",
-			name, verdictClass(in.Verdict == Conforms), in.Verdict, Num(len(in.Resources)), Num(in.Counts.Errors), Num(in.Counts.Warnings), Num(in.Counts.Notes), Num(in.Size), in.SHA256, in.SHA256)
+			name, verdictClass(in.Verdict == Conforms), in.Verdict, Num(in.Counts.Resources), Num(in.Counts.Errors), Num(in.Counts.Warnings), Num(in.Counts.Notes), Num(in.Size), in.SHA256, in.SHA256)
 		for _, p := range in.Profiles {
 			w("<tr class=\"profile\"><td>↳ profile <code>%s</code></td><td class=\"%s\">%s</td><td class=\"n\">%s</td><td colspan=\"4\"></td></tr>\n",
 				e(p.URL), verdictClass(p.Verdict == Conforms), p.Verdict, Num(p.Resources))
@@ -70,7 +70,7 @@ func (r *Report) HTML() []byte {
 			continue
 		}
 		w("<section id=\"in-%d\">\n<h3>%s <span class=\"%s\">%s</span></h3>\n<p class=\"counts\">%s</p>\n",
-			i+1, e(in.Name), verdictClass(in.Verdict == Conforms), in.Verdict, e(CountsLine(in.Counts, len(in.Resources))))
+			i+1, e(in.Name), verdictClass(in.Verdict == Conforms), in.Verdict, e(CountsLine(in.Counts, in.Counts.Resources)))
 		for _, g := range GroupByRule(in.Findings) {
 			rule := r.rule(g.Rule)
 			open := ""
@@ -96,6 +96,10 @@ func (r *Report) HTML() []byte {
 				w("%s</li>\n", e(f.Message))
 			}
 			w("</ol>\n</details>\n")
+		}
+		for _, o := range in.Omitted {
+			w("<p class=\"note\">and %s more %s of <b>%s</b>, counted but not listed (the engine keeps a limited number per rule)</p>\n",
+				Num(o.Count), Plural(o.Count, SeverityWord(o.Severity))[len(Num(o.Count))+1:], e(o.Rule))
 		}
 		w("</section>\n")
 	}
@@ -145,7 +149,7 @@ func (r *Report) summaryLine() string {
 	if fails > 0 {
 		line += fmt.Sprintf(", %s fail", Num(fails))
 	}
-	return line + " · " + CountsLine(Counts{s.Errors, s.Warnings, s.Notes}, s.Resources)
+	return line + " · " + CountsLine(Counts{Errors: s.Errors, Warnings: s.Warnings, Notes: s.Notes}, s.Resources)
 }
 
 // CountsLine is the one wording of counts used everywhere: "391 resources:

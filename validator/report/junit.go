@@ -1,3 +1,5 @@
+//go:build !js
+
 package report
 
 import (
@@ -89,7 +91,7 @@ func (r *Report) JUnit() []byte {
 			}
 		}
 		if in.Counts.Errors > 0 {
-			c.Failure = &junitFailure{Message: CountsLine(in.Counts, len(in.Resources)), Type: "fhirlens.errors", Text: errs.String()}
+			c.Failure = &junitFailure{Message: CountsLine(in.Counts, in.Counts.Resources), Type: "fhirlens.errors", Text: errs.String()}
 			s.Failures++
 			root.Failures++
 		}

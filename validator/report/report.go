@@ -94,14 +94,26 @@ type Input struct {
 	Counts    Counts     `json:"counts"`
 	Profiles  []Profile  `json:"profiles"`
 	Resources []Resource `json:"resources"`
-	Findings  []Finding  `json:"findings"`
+	Findings  []Finding  `json:"findings"` // every finding, up to the engine's limit per rule
+	Omitted   []Omitted  `json:"omitted,omitempty"`
 }
 
-// Counts of findings by severity; errors include fatal findings.
+// Omitted counts the findings of a rule beyond the engine's limit per rule
+// (counted in Counts, not listed).
+type Omitted struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Count    int    `json:"count"`
+}
+
+// Counts of findings by severity (exact, listed or not); errors include
+// fatal findings. Resources is the engine's count (a Bundle that only holds
+// the others is not counted), as the CLI and the page print it.
 type Counts struct {
-	Errors   int `json:"errors"`
-	Warnings int `json:"warnings"`
-	Notes    int `json:"notes"`
+	Resources int `json:"resources"`
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Notes     int `json:"notes"`
 }
 
 // Profile is the verdict of the resources claiming (meta.profile) or asked
@@ -152,7 +164,8 @@ type Meta struct {
 	Plugfest bool
 }
 
-// Build makes the report of sources, in the order given.
+// Build makes the report of sources, in name order (so the order the files
+// were given or dropped in does not change the report).
 func Build(meta Meta, sources []Source) *Report {
 	r := &Report{Format: FormatID, Tool: meta.Tool, Date: meta.Date, Definitions: meta.Definitions, Options: meta.Options}
 	if r.Definitions.Guides == nil {
@@ -161,38 +174,26 @@ func Build(meta Meta, sources []Source) *Report {
 	if r.Options.Profiles == nil {
 		r.Options.Profiles = []string{}
 	}
-	rules := map[string]*Rule{}
-	var ruleOrder []string
-	for _, s := range sources {
+	sources = slices.Clone(sources)
+	slices.SortStableFunc(sources, func(a, b Source) int { return strings.Compare(a.Name, b.Name) })
+	reps := make([]*validator.Report, len(sources))
+	for i, s := range sources {
 		in := buildInput(s, meta)
+		reps[i] = s.Report
 		r.Summary.Inputs++
 		if in.Verdict == Conforms {
 			r.Summary.Conform++
 		}
-		r.Summary.Resources += len(in.Resources)
+		r.Summary.Resources += in.Counts.Resources
 		r.Summary.Errors += in.Counts.Errors
 		r.Summary.Warnings += in.Counts.Warnings
 		r.Summary.Notes += in.Counts.Notes
-		for i := range s.Report.Findings {
-			is := &s.Report.Findings[i]
-			ru := rules[is.Rule]
-			if ru == nil {
-				ru = describeRule(is.Rule, is)
-				rules[is.Rule] = ru
-				ruleOrder = append(ruleOrder, is.Rule)
-			}
-			ru.Count++
-		}
 		r.Inputs = append(r.Inputs, in)
 	}
 	if r.Inputs == nil {
 		r.Inputs = []Input{}
 	}
-	slices.Sort(ruleOrder)
-	r.Rules = []Rule{}
-	for _, id := range ruleOrder {
-		r.Rules = append(r.Rules, *rules[id])
-	}
+	r.Rules = RulesOf(reps...)
 	if meta.Plugfest {
 		r.Matrix = buildMatrix(r.Inputs)
 	}
@@ -224,21 +225,20 @@ func buildInput(s Source, meta Meta) Input {
 	for i, is := range rep.Findings {
 		in.Findings[i] = Finding{Rule: is.Rule, Severity: is.Severity.String(), Expression: is.Expression,
 			Line: is.Line, Col: is.Col, Message: is.Message, Resource: is.Resource, Profile: is.Profile}
-		switch is.Severity {
-		case validator.Fatal, validator.Error:
-			in.Counts.Errors++
-			in.Verdict = Fails
-			if is.Resource >= 0 && is.Resource < len(failing) {
-				failing[is.Resource] = true
-			}
-		case validator.Warning:
-			in.Counts.Warnings++
-		default:
-			in.Counts.Notes++
+		if is.Severity.IsError() && is.Resource >= 0 && is.Resource < len(failing) {
+			failing[is.Resource] = true
 		}
 		if is.Rule == "profile.not-checked" {
 			notChecked = is.Message
 		}
+	}
+	for _, o := range rep.Summary.Omitted {
+		in.Omitted = append(in.Omitted, Omitted{Rule: o.Rule, Severity: o.Severity.String(), Count: o.Count})
+	}
+	c := rep.Summary
+	in.Counts = Counts{Resources: c.Resources, Errors: c.Fatal + c.Error, Warnings: c.Warning, Notes: c.Information}
+	if in.Counts.Errors > 0 {
+		in.Verdict = Fails
 	}
 	// Profiles: those asked for apply to every resource; claimed ones to
 	// the resources that claim them.
@@ -343,4 +343,34 @@ func Read(data []byte) (*Report, error) {
 func Hash(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
+}
+
+// RulesOf describes the rules that have findings in reps, with counts,
+// sorted by id.
+func RulesOf(reps ...*validator.Report) []Rule {
+	rules := map[string]*Rule{}
+	var ids []string
+	for _, rep := range reps {
+		for i := range rep.Findings {
+			is := &rep.Findings[i]
+			ru := rules[is.Rule]
+			if ru == nil {
+				ru = describeRule(is.Rule, is)
+				rules[is.Rule] = ru
+				ids = append(ids, is.Rule)
+			}
+			ru.Count++
+		}
+		for _, o := range rep.Summary.Omitted {
+			if ru := rules[o.Rule]; ru != nil { // a rule with omitted findings has kept ones too
+				ru.Count += o.Count
+			}
+		}
+	}
+	slices.Sort(ids)
+	out := make([]Rule, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, *rules[id])
+	}
+	return out
 }

@@ -6,22 +6,6 @@ import (
 	"strings"
 )
 
-// File is one file of the report.
-type File struct {
-	Name string
-	Data []byte
-}
-
-// Files are the report's files, as `fhirlens report` writes them.
-func Files(r *Report) []File {
-	return []File{
-		{"report.json", r.JSON()},
-		{"report.html", r.HTML()},
-		{"report.sarif", r.SARIF()},
-		{"report.junit.xml", r.JUnit()},
-	}
-}
-
 // maxListed bounds the findings listed per input in a comparison.
 const maxListed = 10
 
@@ -80,6 +64,9 @@ func Compare(old, fresh *Report) []string {
 		}
 		if o.Verdict != n.Verdict {
 			add("%s: verdict %s → %s", o.Name, o.Verdict, n.Verdict)
+		}
+		if o.Counts != n.Counts {
+			add("%s: %s → %s", o.Name, CountsLine(o.Counts, o.Counts.Resources), CountsLine(n.Counts, n.Counts.Resources))
 		}
 		for _, p := range o.Profiles {
 			j := slices.IndexFunc(n.Profiles, func(q Profile) bool { return q.URL == p.URL })
