@@ -246,6 +246,7 @@ func (s *service) runValidate(j *job) {
 		s.post(message{"type": "cancelled", "id": j.id, "name": j.name})
 		return
 	}
+	s.post(message{"type": "progress", "id": j.id, "phase": "encoding", "done": len(rep.Issues), "total": len(rep.Issues)})
 	out, err := json.Marshal(rep)
 	if err != nil {
 		out = []byte(panicReport(j, fmt.Sprintf("report could not be encoded: %v", err)))

@@ -49,8 +49,10 @@ func TestInputsAndOutputs(t *testing.T) {
 		list := evalString(t, ctx, `document.getElementById('issue-list').innerText`)
 		contains(t, "issue list", list, "patient.json") // decompressed: the .gz is gone from the name
 		contains(t, "issue list", list, "conforms to FHIR R4")
-		if n := evalString(t, ctx, `String(document.querySelectorAll('.issue-file')[0].querySelectorAll('.issue.sev-error, .issue.sev-fatal').length)`); n != "0" {
-			t.Errorf("the valid file shows %s errors", n)
+		// The file that conforms is said in one line (issue 15), after the file with errors.
+		contains(t, "clean line", evalString(t, ctx, `document.querySelector('#issue-list .clean-files').textContent`), "1 file conforms to FHIR R4")
+		if n := evalString(t, ctx, `String(document.querySelectorAll('.issue-file[data-file="patient.json"]').length)`); n != "0" {
+			t.Errorf("the valid file has a section of its own")
 		}
 		contains(t, "issue list", list, "broken-patient-bundle.json")
 		contains(t, "verdict", evalString(t, ctx, `document.getElementById('verdict').textContent`), "in 2 files")

@@ -2,7 +2,7 @@
 import { Engine } from './engine.js';
 import { readFile, fromText, fetchSample, formatBytes } from './inputs.js';
 import { RawView, FormatSwitch } from './raw.js';
-import { renderIssues, SEVERITIES, el, findingCount } from './issues.js';
+import { renderIssues, LEVELS, level, fmt, plural, countLevels, findingCount, el } from './issues.js';
 import { loadRecordView, showRecord, navigateRecord } from './record-tab.js';
 
 const $ = (id) => document.getElementById(id);
@@ -10,7 +10,11 @@ const $ = (id) => document.getElementById(id);
 const state = {
   files: [],          // {id, name, size, bytes, status, report, reportJSON, record, recordError, error, progress, jobId}
   current: null,      // file shown in the Record and Raw tabs
-  severities: new Set(SEVERITIES),
+  severities: new Set(LEVELS.map(([l]) => l)), // error (fatal too), warning, information
+  hiddenRules: new Set(), // rules hidden by the user (kept across batches)
+  hideBestPractice: false,
+  groupBy: 'rule',    // or 'resource'
+  showClean: false,   // list the findings of files that conform
   query: '',
   limit: 1500,
   tab: 'issues',
@@ -85,33 +89,51 @@ function notice(text) {
 }
 
 async function start(readers, names) {
+  // A finished batch with results: files that cannot be read are added to
+  // it (with their failure) instead of throwing its results away.
+  const previous = hasResults() && state.files.every((f) => ['done', 'failed', 'cancelled'].includes(f.status)) ? state.files : null;
+  const previousSet = state.set;
   cancelAll();
   notice('');
-  state.files = names.map((name) => ({ id: ++fileSeq, name, status: 'reading', progress: null }));
+  const batch = names.map((name) => ({ id: ++fileSeq, name, status: 'reading', progress: null }));
+  state.files = batch;
   state.set = null; // one record from all files, when there are several
   state.current = state.files[0].id;
   state.rawFor = null;
   state.limit = 1500;
   state.query = ''; // a new input starts with every finding shown
   $('issue-search').value = '';
-  state.severities = new Set(SEVERITIES);
+  state.severities = new Set(LEVELS.map(([l]) => l));
+  state.showClean = false;
   state.batchStarted = performance.now();
   setPhase('loading');
   renderProgress();
+  const read = [];
   for (let i = 0; i < readers.length; i++) {
-    const file = state.files[i];
+    const file = batch[i];
     try {
       const { name, bytes } = await readers[i]();
-      if (!state.files.includes(file)) return; // a newer batch replaced this one
+      if (state.files !== batch) return; // a newer batch replaced this one
       file.name = name;
       file.size = bytes.length;
-      file.status = 'queued';
-      submit(file, bytes, readers.length === 1);
+      read.push([file, bytes]);
     } catch (err) {
+      if (state.files !== batch) return;
       file.status = 'failed';
       file.error = err.message || String(err);
     }
     renderProgress();
+  }
+  if (read.length === 0 && previous) {
+    state.files = [...previous, ...batch];
+    state.set = previousSet;
+    state.tab = 'issues';
+    settle();
+    return;
+  }
+  for (const [file, bytes] of read) {
+    file.status = 'queued';
+    submit(file, bytes, readers.length === 1);
   }
   settle();
 }
@@ -131,6 +153,7 @@ function submit(file, bytes, withRecord) {
       file.report = JSON.parse(m.report);
       file.report.findings ||= [];
       file.report.resources ||= [];
+      file.rules = Object.fromEntries((m.rules ? JSON.parse(m.rules) || [] : []).map((r) => [r.id, r]));
       file.validateMs = m.validateMs;
       file.status = withRecord ? 'summarizing' : 'done';
       if (withRecord) renderProgress(); else settle();
@@ -185,13 +208,19 @@ function settle() {
   }
   if (!done.some((f) => f.id === state.current)) state.current = done[0].id;
   if (done.length > 1) buildRecordSet(done);
-  const errors = done.reduce((n, f) => n + f.report.summary.fatal + f.report.summary.error, 0);
-  state.tab = errors === 0 && recordView.available() ? 'record' : 'issues';
+  const errors = done.reduce((n, f) => n + countLevels(f.report).error, 0);
+  const failedReads = state.files.some((f) => f.status === 'failed');
+  state.tab = errors === 0 && !failedReads && recordView.available() ? 'record' : 'issues';
   // A position in the URL (a reload, a shared link) wins once files are loaded.
   const fromURL = readHash();
   if (fromURL.tab) { state.tab = fromURL.tab; state.nav = fromURL.nav; }
-  setPhase('done');
-  renderResults();
+  // Say so before the (main-thread) rendering starts, and let it show.
+  $('progress-label').textContent = 'Rendering the results…';
+  $('progress-detail').textContent = `${plural(done.length, 'file')} · ${fmt(done.reduce((n, f) => n + findingCount(f.report), 0))} findings`;
+  requestAnimationFrame(() => setTimeout(() => {
+    setPhase('done');
+    renderResults();
+  }, 0));
 }
 
 // buildRecordSet asks for one record of every file read (a bulk export's
@@ -207,12 +236,6 @@ function buildRecordSet(files) {
     onError(message) { set.recordError = message; set.status = 'done'; done(); },
     onCancelled() { set.recordError = 'cancelled'; set.status = 'done'; done(); },
   });
-}
-
-// resourceCount is the report's own count (computed in Go, the same number
-// the CLI prints).
-function resourceCount(report) {
-  return report.summary ? report.summary.resources : 0;
 }
 
 function hasResults() { return state.files.some((f) => f.status === 'done'); }
@@ -234,17 +257,22 @@ function renderProgress() {
   let fraction = null;
   let detail = active.size ? formatBytes(active.size) : '';
   if (active.status === 'queued') label = `Waiting for the validator: ${active.name}${position}`;
-  if (active.status === 'running') {
+  if (active.status === 'running' && p && p.phase === 'encoding') {
+    label = `Collecting the findings of ${active.name}${position}`;
+    fraction = 1;
+    detail += ` · ${plural(p.done, 'finding')}`;
+  } else if (active.status === 'running') {
     label = `Validating ${active.name}${position}`;
     if (p && p.total > 0) {
       fraction = p.done / p.total;
-      detail += ` · ${p.done.toLocaleString()} of ${p.total.toLocaleString()} resources`;
+      if (p.done === p.total) label = `Finishing the checks of ${active.name}${position} (references across the file)`;
+      detail += ` · ${fmt(p.done)} of ${plural(p.total, 'resource')}`;
     }
   }
   if (active.status === 'summarizing') {
     label = `Building the record view of ${active.name}${position}`;
     fraction = 1;
-    detail += ` · ${resourceCount(active.report).toLocaleString()} resources checked`;
+    detail += ` · ${plural(active.report.summary.resources, 'resource')} checked`;
   }
   detail += ` · ${((performance.now() - state.batchStarted) / 1000).toFixed(1)} s`;
   $('progress-label').textContent = label;
@@ -263,21 +291,22 @@ function currentFile() { return state.files.find((f) => f.id === state.current);
 
 function renderResults() {
   const files = doneFiles();
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+  const counts = { error: 0, warning: 0, information: 0 };
   let resources = 0;
   for (const f of files) {
     if (!f.report) continue;
-    resources += resourceCount(f.report);
-    for (const s of SEVERITIES) counts[s] += f.report.summary[s];
+    resources += f.report.summary.resources; // the engine's count, as the CLI's
+    const c = countLevels(f.report);
+    for (const k in counts) counts[k] += c[k];
   }
   const countBox = $('counts');
-  countBox.replaceChildren(...SEVERITIES.map((s) => {
+  countBox.replaceChildren(...LEVELS.map(([s, one, many]) => {
     const b = el('button', `count sev-${s}`);
     b.type = 'button';
     b.setAttribute('aria-pressed', String(state.severities.has(s)));
     b.dataset.severity = s;
-    b.append(el('span', 'count-n', counts[s].toLocaleString()), el('span', 'count-label', s === 'information' ? 'info' : s + (counts[s] === 1 ? '' : 's')));
-    b.title = `Show or hide ${s} issues`;
+    b.append(el('span', 'count-n', fmt(counts[s])), el('span', 'count-label', counts[s] === 1 ? one : many));
+    b.title = `Show or hide ${many}`;
     b.addEventListener('click', () => {
       if (state.severities.has(s)) state.severities.delete(s); else state.severities.add(s);
       b.setAttribute('aria-pressed', String(state.severities.has(s)));
@@ -286,15 +315,15 @@ function renderResults() {
     return b;
   }));
 
-  const bad = counts.fatal + counts.error;
+  const bad = counts.error;
   const verdict = $('verdict');
-  const fileWord = `${files.length} file${files.length === 1 ? '' : 's'}`;
+  const fileWord = plural(files.filter((f) => f.report).length, 'file');
   verdict.className = `verdict ${bad ? 'is-bad' : 'is-good'}`;
   verdict.textContent = bad
-    ? `✗ ${bad.toLocaleString()} error${bad === 1 ? '' : 's'} in ${fileWord} (${resources.toLocaleString()} resources checked)`
-    : `✓ No errors in ${fileWord} — ${resources.toLocaleString()} resources conform to FHIR R4${counts.warning ? `, with ${counts.warning} warning${counts.warning === 1 ? '' : 's'}` : ''}`;
+    ? `✗ ${plural(bad, 'error')} in ${fileWord} (${plural(resources, 'resource')} checked)`
+    : `✓ No errors in ${fileWord} — ${plural(resources, 'resource')} ${resources === 1 ? 'conforms' : 'conform'} to FHIR R4${counts.warning ? `, with ${plural(counts.warning, 'warning')}` : ''}`;
   const failed = state.files.filter((f) => f.status === 'failed');
-  if (failed.length) verdict.append(el('span', 'verdict-failed', ` · ${failed.length} file${failed.length === 1 ? '' : 's'} could not be read`));
+  if (failed.length) verdict.append(el('span', 'verdict-failed', ` · ${plural(failed.length, 'file')} could not be read`));
 
   const select = $('file-select');
   select.replaceChildren(...state.files.filter((f) => f.status === 'done').map((f) => {
@@ -304,7 +333,7 @@ function renderResults() {
     return o;
   }));
   select.parentElement.hidden = select.options.length < 2;
-  $('issues-tab-count').textContent = (counts.fatal + counts.error + counts.warning + counts.information).toLocaleString();
+  $('issues-tab-count').textContent = fmt(counts.error + counts.warning + counts.information);
   renderIssueList();
   selectTab(state.tab, false);
 }
@@ -322,21 +351,48 @@ $('issue-search').addEventListener('input', (e) => {
 
 function renderIssueList() {
   const files = doneFiles();
-  const { shown, matched } = renderIssues($('issue-list'), files.filter((f) => f.report), {
+  const list = $('issue-list');
+  const { shown, matched, hidden, hiddenRules } = renderIssues(list, files.filter((f) => f.report), {
     severities: state.severities,
+    hiddenRules: state.hiddenRules,
+    hideBestPractice: state.hideBestPractice,
+    groupBy: state.groupBy,
+    showClean: state.showClean,
     query: state.query,
     limit: state.limit,
     onOpen: openIssue,
     onMore: () => { state.limit += 1500; renderIssueList(); },
+    onToggleRule: (rule) => { state.hiddenRules.add(rule); renderIssueList(); },
+    onShowClean: () => { state.showClean = true; renderIssueList(); },
   });
   const failed = files.filter((f) => f.status === 'failed');
   for (const f of failed) {
-    const box = el('section', 'issue-file');
+    const box = el('section', 'issue-file file-failed');
     box.append(el('h3', 'issue-file-head', f.name), el('p', 'file-error', f.error));
-    $('issue-list').prepend(box);
+    list.prepend(box);
   }
-  $('shown-count').textContent = matched === shown ? `${matched.toLocaleString()} shown` : `${shown.toLocaleString()} of ${matched.toLocaleString()} shown`;
+  $('shown-count').textContent = matched === shown ? `${fmt(matched)} shown` : `${fmt(shown)} of ${fmt(matched)} listed`;
+  // What is hidden is always said, with a way back.
+  const note = $('hidden-note');
+  note.replaceChildren();
+  if (hidden > 0) {
+    const rules = hiddenRules.length;
+    note.append(el('span', '', `${plural(hidden, 'finding')} hidden (${rules === 1 ? `rule ${hiddenRules[0]}` : plural(rules, 'rule')}${state.hideBestPractice ? ', best practice' : ''}) `));
+    const show = el('button', 'quiet', 'Show all');
+    show.type = 'button';
+    show.addEventListener('click', () => {
+      state.hiddenRules.clear();
+      state.hideBestPractice = false;
+      $('hide-bp').checked = false;
+      renderIssueList();
+    });
+    note.append(show);
+  }
+  note.hidden = hidden === 0;
 }
+
+$('hide-bp').addEventListener('change', (e) => { state.hideBestPractice = e.target.checked; renderIssueList(); });
+$('group-by').addEventListener('change', (e) => { state.groupBy = e.target.value; state.limit = 1500; renderIssueList(); });
 
 function openIssue(file, issue) {
   state.current = file.id;
@@ -481,6 +537,41 @@ $('download').addEventListener('click', async () => {
   }
 });
 
+// Download report: report.html and report.json, built in the worker by the
+// same code as `fhirlens report` (byte-identical for the same files).
+function save(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+$('download-report').addEventListener('click', async () => {
+  const files = state.files.filter((f) => f.status === 'done' && f.bytes);
+  if (!files.length) return;
+  const button = $('download-report');
+  button.disabled = true;
+  const label = button.textContent;
+  button.textContent = 'Building the report…';
+  try {
+    const r = await engine.report(files.map((f) => ({ name: f.name, bytes: f.bytes })), '', (m) => {
+      button.textContent = `Building the report… ${fmt(m.done + 1)} of ${fmt(m.total)}`;
+    });
+    window.fhirlens.lastReport = r;
+    save('report.html', r.html, 'text/html');
+    save('report.json', r.json, 'application/json');
+  } catch (err) {
+    notice(`The report could not be built: ${err.message}`);
+  } finally {
+    button.disabled = false;
+    button.textContent = label;
+  }
+});
+
 $('print').addEventListener('click', () => {
   buildPrintReport();
   document.body.classList.add('print-issues');
@@ -498,7 +589,7 @@ function buildPrintReport() {
   box.append(el('p', 'print-meta', `FHIR R4 · ${new Date().toLocaleString()} · ${$('verdict').textContent}`));
   for (const f of files) {
     box.append(el('h2', '', f.name));
-    box.append(el('p', 'print-meta', `${formatBytes(f.size)} · ${resourceCount(f.report)} resources · ${findingCount(f.report)} findings`));
+    box.append(el('p', 'print-meta', `${formatBytes(f.size)} · ${plural(f.report.summary.resources, 'resource')} · ${plural(findingCount(f.report), 'finding')}`));
     if (!f.report.findings.length) { box.append(el('p', '', 'No findings.')); continue; }
     const table = el('table');
     const head = el('tr');

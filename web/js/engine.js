@@ -74,6 +74,7 @@ export class Engine {
       case 'record': job.onRecord?.(m); this.end(m.id); break;
       case 'outcome': job.onOutcome?.(m.json); this.end(m.id); break;
       case 'converted': job.onConverted?.(m.text); this.end(m.id); break;
+      case 'conformance': job.onConformance?.(m); this.end(m.id); break;
       case 'cancelled': job.onCancelled?.(); this.end(m.id); break;
       case 'error': job.onError?.(m.message); this.end(m.id); break;
     }
@@ -131,6 +132,26 @@ export class Engine {
       const id = this.nextId++;
       this.jobs.set(id, { onConverted: resolve, onError: (msg) => reject(new Error(msg)) });
       this.worker.postMessage({ type: 'convert', id, name, source: bytes, to });
+    });
+  }
+
+  // report builds the conformance report of files ({name, bytes}) in the
+  // worker, exactly as `fhirlens report` does: resolves {json, html} (and
+  // diffs, a JSON list, when verifyJSON — a report.json's text — is given).
+  report(files, verifyJSON, onProgress) {
+    return new Promise((resolve, reject) => {
+      if (this.broken) { reject(new Error(this.broken)); return; }
+      const id = this.nextId++;
+      const sizes = files.map((f) => f.bytes.byteLength);
+      const all = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
+      let off = 0;
+      for (const f of files) { all.set(f.bytes, off); off += f.bytes.byteLength; }
+      this.jobs.set(id, {
+        onConformance: resolve, onProgress,
+        onError: (msg) => reject(new Error(msg)), onCancelled: () => reject(new Error('cancelled')),
+      });
+      const meta = JSON.stringify({ names: files.map((f) => f.name), sizes, verify: verifyJSON || '' });
+      this.worker.postMessage({ type: 'report', id, meta, bytes: all }, [all.buffer]);
     });
   }
 

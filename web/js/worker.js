@@ -60,6 +60,9 @@ function dispatch(m) {
       case 'summarizeSet':
         refused = api.summarizeSet(m.id, m.names, m.bytesList);
         break;
+      case 'report':
+        refused = api.report(m.id, m.meta, m.bytes);
+        break;
       case 'outcome':
         refused = api.outcome(m.id, m.reports);
         break;
