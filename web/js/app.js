@@ -217,10 +217,10 @@ function settle() {
   // Say so before the (main-thread) rendering starts, and let it show.
   $('progress-label').textContent = 'Rendering the results…';
   $('progress-detail').textContent = `${plural(done.length, 'file')} · ${fmt(done.reduce((n, f) => n + findingCount(f.report), 0))} findings`;
-  requestAnimationFrame(() => setTimeout(() => {
+  setTimeout(() => { // a timer, not a frame callback: hidden tabs get no frames
     setPhase('done');
     renderResults();
-  }, 0));
+  }, 20);
 }
 
 // buildRecordSet asks for one record of every file read (a bulk export's
