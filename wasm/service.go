@@ -246,7 +246,8 @@ func (s *service) runValidate(j *job) {
 		s.post(message{"type": "cancelled", "id": j.id, "name": j.name})
 		return
 	}
-	s.post(message{"type": "progress", "id": j.id, "phase": "encoding", "done": len(rep.Issues), "total": len(rep.Issues)})
+	n := rep.Summary.Fatal + rep.Summary.Error + rep.Summary.Warning + rep.Summary.Information
+	s.post(message{"type": "progress", "id": j.id, "phase": "encoding", "done": n, "total": n})
 	out, err := json.Marshal(rep)
 	if err != nil {
 		out = []byte(panicReport(j, fmt.Sprintf("report could not be encoded: %v", err)))
