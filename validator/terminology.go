@@ -47,7 +47,7 @@ func (r *Report) reportUnverified() {
 	}
 	r.add(Finding{Severity: Information, Code: "informational", Rule: "code.not-verified",
 		Resource: -1,
-		Message: fmt.Sprintf("%s not checked: their code systems need a terminology server (%s)", what, list)})
+		Message:  fmt.Sprintf("%s not checked: their code systems need a terminology server (%s)", what, list)})
 }
 
 // countList renders counts as "name (n), ...", most first, at most six, and
