@@ -29,9 +29,10 @@ var nativeRules = func() map[string]bool {
 // refScope gathers the references of one top-level resource or Bundle, to
 // be resolved once the whole of it has been walked.
 type refScope struct {
-	node jsontree.ID
-	path string
-	refs []bundle.Ref
+	node  jsontree.ID
+	path  string
+	refs  []bundle.Ref
+	graph *bundle.Graph // indexed when the scope opens: FHIRPath resolve() uses it during the walk
 }
 
 // installHooks wires the stages that ride along the walk.
@@ -39,7 +40,7 @@ func (w *walker) installHooks() {
 	w.hooks.reference = (*walker).collectReference
 	if !w.v.opts.SkipInvariants {
 		w.hooks.element = (*walker).checkInvariants
-		w.env = &fhirpath.Env{Defs: w.defs, Tree: w.tree}
+		w.env = &fhirpath.Env{Defs: w.defs, Tree: w.tree, Resolver: w.resolver()}
 	}
 }
 
@@ -192,14 +193,30 @@ func (w *walker) collectReference(n jsontree.ID, elem *definitions.Element) {
 // openScope starts collecting references for a Bundle or a top-level
 // resource; closeScope resolves them and reports what the graph finds.
 func (w *walker) openScope(n jsontree.ID) {
-	w.scopes = append(w.scopes, refScope{node: n, path: w.pathString()})
+	g := bundle.IndexTypes(w.tree, n, w.v.resourceTypes)
+	g.Path = w.pathString()
+	w.resolver().Use(g)
+	w.scopes = append(w.scopes, refScope{node: n, path: g.Path, graph: g})
+}
+
+// resolver is the one reference resolver of the walk: FHIRPath resolve()
+// and the profile stage see the graphs the reference checks use.
+func (w *walker) resolver() *fhirpath.GraphResolver {
+	if w.graphs == nil {
+		w.graphs = &fhirpath.GraphResolver{Types: w.v.resourceTypes}
+	}
+	return w.graphs
+}
+
+// resolveID resolves a reference written at node from, for the profile stage.
+func (w *walker) resolveID(from jsontree.ID, ref string) (jsontree.ID, bool) {
+	return w.resolver().ResolveID(from, ref)
 }
 
 func (w *walker) closeScope(isBundle bool) {
 	s := w.scopes[len(w.scopes)-1]
 	w.scopes = w.scopes[:len(w.scopes)-1]
-	g := bundle.IndexTypes(w.tree, s.node, w.v.resourceTypes)
-	g.Path = s.path
+	g := s.graph
 	if isBundle {
 		w.place(g.CheckEntries())
 	}

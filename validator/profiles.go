@@ -61,7 +61,7 @@ func (w *walker) applyProfiles(resource jsontree.ID, typeName string, contained 
 				fmt.Sprintf("Profile reference '%s' has not been checked because it is unknown", url), url)
 			continue
 		}
-		set.Validate(&profile.Options{Ctx: w.ctx, Tree: t, Root: w.rootResource(), SkipInvariants: w.v.opts.SkipInvariants,
+		set.Validate(&profile.Options{Ctx: w.ctx, Tree: t, Root: w.rootResource(), SkipInvariants: w.v.opts.SkipInvariants, Resolve: w.resolveID,
 			Emit: w.profileFinding}, resource, w.pathString(), p)
 	}
 }

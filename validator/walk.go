@@ -35,7 +35,8 @@ type walker struct {
 	hooks  walkHooks
 	env    *fhirpath.Env // reused for every invariant evaluation
 	scopes []refScope    // reference scopes open along the walk
-	forms  *formState    // questionnaires and responses, checked after the walk
+	graphs *fhirpath.GraphResolver
+	forms  *formState // questionnaires and responses, checked after the walk
 
 	// parents[i-parentBase] is the resource enclosing resource i (-1 for
 	// none), for resources this walker added (resourceAt).

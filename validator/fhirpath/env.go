@@ -38,8 +38,9 @@ type Env struct {
 	Context jsontree.ID
 	// Vars are extra %name constants, e.g. {"profile": ...}.
 	Vars map[string]Collection
-	// Resolver answers resolve(); nil uses DefaultResolver (contained
-	// resources and Bundle entries of the same tree).
+	// Resolver answers resolve(); nil uses a GraphResolver over the tree
+	// (contained resources and the entries of the enclosing Bundle, by the
+	// Bundle rules), kept with the Env and reused while Tree stays the same.
 	Resolver Resolver
 	// Terminology answers memberOf(); nil uses the value sets of Defs.
 	Terminology Terminology
@@ -59,6 +60,8 @@ type Env struct {
 	// MaxBytes bounds the bytes of the strings an evaluation may build; 0
 	// means DefaultMaxBytes.
 	MaxBytes int
+
+	graphs *GraphResolver // the default Resolver, built on first resolve()
 }
 
 // DefaultMaxWork is generous for invariants over large resources but stops

@@ -3,6 +3,7 @@ package fhirpath
 import (
 	"strings"
 
+	"github.com/fhirlens/fhirlens/validator/bundle"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 	"github.com/fhirlens/fhirlens/validator/xhtml"
 )
@@ -51,7 +52,10 @@ func registerFHIR() {
 		var out Collection
 		res := ev.env.Resolver
 		if res == nil {
-			res = DefaultResolver{}
+			if ev.env.graphs == nil {
+				ev.env.graphs = &GraphResolver{}
+			}
+			res = ev.env.graphs
 		}
 		for _, v := range in {
 			ref, from := ev.referenceOf(v)
@@ -222,12 +226,52 @@ func (ev *evaluator) codings(v Value) [][2]string {
 	return nil
 }
 
-// DefaultResolver resolves references inside the same document: "#id" to
-// a contained resource of the referring resource, and other references to
-// Bundle entries by fullUrl or by type/id.
-type DefaultResolver struct{}
+// GraphResolver answers resolve() through the bundle package's Graph: the
+// same resolution the validator's reference checks use, so an invariant is
+// evaluated against the target the report names. "#id" finds a contained
+// resource of the referring resource (its container's, from inside a
+// contained one), "#" the container; other references resolve among the
+// entries of the innermost enclosing Bundle by the Bundle rules (a relative
+// reference against the base of its entry's fullUrl first). Graphs are
+// built once per Bundle (or lone resource) and reused; a GraphResolver is
+// for one tree at a time and not safe for concurrent use.
+type GraphResolver struct {
+	// Types are the concrete resource type names of the FHIR version (they
+	// tell RESTful URLs apart); nil means R4's.
+	Types map[string]bool
 
-func (DefaultResolver) Resolve(env *Env, ref string, from Node) (Node, bool) {
+	tree   *jsontree.Tree
+	graphs map[jsontree.ID]*bundle.Graph // by root: a Bundle, or a resource outside any Bundle
+}
+
+// Use makes the resolver answer for g's root with g (one the caller built
+// already, e.g. for its reference checks).
+func (r *GraphResolver) Use(g *bundle.Graph) {
+	r.reset(g.Tree())
+	r.graphs[g.Root()] = g
+}
+
+func (r *GraphResolver) reset(t *jsontree.Tree) {
+	if r.tree != t || r.graphs == nil {
+		r.tree, r.graphs = t, map[jsontree.ID]*bundle.Graph{}
+	}
+}
+
+func (r *GraphResolver) graph(root jsontree.ID) *bundle.Graph {
+	g := r.graphs[root]
+	if g == nil {
+		if r.Types != nil {
+			g = bundle.IndexTypes(r.tree, root, r.Types)
+		} else {
+			g = bundle.Index(r.tree, root)
+		}
+		r.graphs[root] = g
+	}
+	return g
+}
+
+// Resolve implements Resolver.
+func (r *GraphResolver) Resolve(env *Env, ref string, from Node) (Node, bool) {
 	t := from.Tree
 	if t == nil {
 		t = env.Tree
@@ -236,65 +280,52 @@ func (DefaultResolver) Resolve(env *Env, ref string, from Node) (Node, bool) {
 	if start == jsontree.None || start < 0 {
 		start = env.Focus
 	}
-	if start < 0 {
-		start = t.Root()
-	}
-	if id, ok := strings.CutPrefix(ref, "#"); ok {
-		res := enclosingResource(t, start)
-		if res == jsontree.None {
-			return Node{}, false
-		}
-		outer := containerResource(t, res)
-		if id == "" {
-			return ResourceNode(env.Defs, t, outer), true
-		}
-		cont := t.Get(outer, "contained")
-		if cont == jsontree.None || t.Kind(cont) != jsontree.Array {
-			return Node{}, false
-		}
-		for c := t.First(cont); c != jsontree.None; c = t.Next(c) {
-			if cid := t.Get(c, "id"); cid != jsontree.None && t.Str(cid) == id {
-				return ResourceNode(env.Defs, t, c), true
-			}
-		}
+	if t == nil || start < 0 || int(start) >= t.Len() {
 		return Node{}, false
 	}
-	// Find the Bundles enclosing the referring node, innermost first.
-	for n := start; n != jsontree.None; n = t.Parent(n) {
-		if !isResourceObject(t, n) || t.Str(t.Get(n, "resourceType")) != "Bundle" {
-			continue
-		}
-		if hit, ok := findEntry(env, t, n, ref); ok {
-			return hit, true
-		}
+	r.reset(t)
+	id, ok := r.ResolveID(start, ref)
+	if !ok {
+		return Node{}, false
 	}
-	return Node{}, false
+	return ResourceNode(env.Defs, t, id), true
 }
 
-// findEntry looks up a reference among a Bundle's entries: an exact
-// fullUrl, or Type/id matching the entry resource (or a fullUrl ending in it).
-func findEntry(env *Env, t *jsontree.Tree, bundle jsontree.ID, ref string) (Node, bool) {
-	entries := t.Get(bundle, "entry")
-	if entries == jsontree.None || t.Kind(entries) != jsontree.Array {
-		return Node{}, false
+// ResolveID is Resolve on tree nodes: the resource a reference written at
+// node from points to. Call Use or Resolve first to set the tree.
+func (r *GraphResolver) ResolveID(from jsontree.ID, ref string) (jsontree.ID, bool) {
+	t := r.tree
+	if t == nil {
+		return jsontree.None, false
 	}
-	if i := strings.Index(ref, "/_history/"); i >= 0 {
-		ref = ref[:i]
-	}
-	for e := t.First(entries); e != jsontree.None; e = t.Next(e) {
-		res := t.Get(e, "resource")
-		if !isResourceObject(t, res) {
-			continue
+	// The innermost Bundle holding from, and the entry resource on the way.
+	var root, entryRes jsontree.ID = jsontree.None, jsontree.None
+	for n := from; n != jsontree.None; n = t.Parent(n) {
+		if isResourceObject(t, n) && t.Str(t.Get(n, "resourceType")) == "Bundle" && n != from {
+			root = n
+			break
 		}
-		if fu := t.Get(e, "fullUrl"); fu != jsontree.None {
-			u := t.Str(fu)
-			if u == ref || (!strings.Contains(ref, ":") && strings.HasSuffix(u, "/"+ref)) {
-				return ResourceNode(env.Defs, t, res), true
-			}
-		}
-		if id := t.Get(res, "id"); id != jsontree.None && t.Str(t.Get(res, "resourceType"))+"/"+t.Str(id) == ref {
-			return ResourceNode(env.Defs, t, res), true
+		if isResourceObject(t, n) {
+			entryRes = n
 		}
 	}
-	return Node{}, false
+	g := (*bundle.Graph)(nil)
+	entry := -1
+	if root != jsontree.None {
+		g = r.graph(root)
+		if entryRes != jsontree.None {
+			entry = g.EntryOf(containerResource(t, entryRes))
+		}
+	} else {
+		res := enclosingResource(t, from)
+		if res == jsontree.None {
+			return jsontree.None, false
+		}
+		g = r.graph(containerResource(t, res))
+	}
+	res := g.Resolve(entry, ref)
+	if res.Target == jsontree.None || res.Target < 0 {
+		return jsontree.None, false
+	}
+	return res.Target, true
 }

@@ -79,9 +79,9 @@ func (s *Set) Validate(o *Options, node jsontree.ID, path string, p *Profile) {
 	r := &run{s: s, o: o, t: o.Tree, prof: p, path: append(make([]byte, 0, 128), path...), resource: node}
 	r.env = &fhirpath.Env{Defs: s.Defs, Tree: o.Tree}
 	if o.Resolve == nil {
-		env := r.env
+		env, res := r.env, &fhirpath.GraphResolver{}
 		o.Resolve = func(from jsontree.ID, ref string) (jsontree.ID, bool) {
-			n, ok := fhirpath.DefaultResolver{}.Resolve(env, ref, fhirpath.Node{Tree: o.Tree, ID: from, Ext: jsontree.None})
+			n, ok := res.Resolve(env, ref, fhirpath.Node{Tree: o.Tree, ID: from, Ext: jsontree.None})
 			return n.ID, ok && n.ID != jsontree.None
 		}
 	}
