@@ -33,6 +33,11 @@ func (w *walker) checkExtension(n jsontree.ID) {
 		return // a sub-extension of a complex extension: named relative to its parent
 	}
 	w.checkExampleURL(urlNode, url, "url")
+	if base, version, ok := strings.Cut(url, "|"); ok {
+		w.report(n, false, ruleExtensionVersion, fmt.Sprintf(
+			"the extension url must not carry a version ('|%s'): use %s", version, base))
+		url = base
+	}
 	def := w.defs.Profile(url)
 	if def == nil || def.Root == nil {
 		if strings.HasPrefix(url, coreExtensionBase) {

@@ -155,3 +155,217 @@ func (w *walker) checkHTMLInString(n jsontree.ID, s string) {
 	w.report(n, false, ruleHTMLInString,
 		"the string contains text that looks like HTML tags: if it is shown in a page without escaping, it is a security risk")
 }
+
+var (
+	ruleLinkOnce = define(finding.Rule{ID: "bundle.link-once", Code: "invalid", Severity: finding.Error,
+		Summary: "a Bundle has at most one link of each relation self, first, previous, next and last",
+		Source:  "FHIR R4 bundle.html#Bundle.link and http.html#paging; graded as the HL7 reference validator"})
+	ruleExtensionVersion = define(finding.Rule{ID: "extension.versioned-url", Code: "structure", Severity: finding.Error,
+		Summary: "Extension.url is the extension's canonical URL without a version",
+		Source:  "FHIR R4 extensibility-definitions.html#Extension.url"})
+	ruleCodeSystemCount = define(finding.Rule{ID: "codesystem.count", Code: "business-rule", Severity: finding.Error,
+		Summary: "a complete CodeSystem's count is the number of its concepts",
+		Source:  "FHIR R4 codesystem-definitions.html#CodeSystem.count"})
+	ruleSupplementContent = define(finding.Rule{ID: "codesystem.supplement", Code: "business-rule", Severity: finding.Error,
+		Summary: "a CodeSystem with supplements has content 'supplement'",
+		Source:  "FHIR R4 codesystem-definitions.html#CodeSystem.supplements"})
+	ruleIncludeSystem = define(finding.Rule{ID: "valueset.include-system", Code: "invalid", Severity: finding.Error,
+		Summary: "ValueSet.compose.include.system is an absolute URI (a contained code system is named by its full URL)",
+		Source:  "FHIR R4 valueset-definitions.html#ValueSet.compose.include.system"})
+	ruleCanonicalAbsolute = define(finding.Rule{ID: "canonical.absolute", Code: "invalid", Severity: finding.Error,
+		Summary: "the url of a canonical resource is an absolute URI",
+		Source:  "FHIR R4 resource.html#canonical (url: SHALL be absolute); graded as the HL7 reference validator"})
+	ruleCompositeComponents = define(finding.Rule{ID: "searchparameter.composite", Code: "business-rule", Severity: finding.Error,
+		Summary: "a composite SearchParameter defines its components",
+		Source:  "FHIR R4 searchparameter-definitions.html#SearchParameter.component"})
+)
+
+// afterResource runs the checks that need a whole resource, once the walk
+// has been through it.
+func (w *walker) afterResource(n jsontree.ID, typ string) {
+	w.noteForm(n, typ)
+	switch typ {
+	case "Bundle":
+		w.checkBundleLinks(n)
+	case "CodeSystem":
+		w.checkCodeSystem(n)
+	case "ValueSet":
+		w.checkValueSetSystems(n)
+	case "SearchParameter":
+		w.checkSearchParameter(n)
+	}
+	if canonicalResources[typ] {
+		w.checkCanonicalURL(n)
+	}
+}
+
+// at reports finding r at node n, located at the current path plus the
+// given steps (member names or "[i]" indexes).
+func (w *walker) at(n jsontree.ID, steps []string, r rule, msg string) {
+	var marks []int
+	for _, s := range steps {
+		if strings.HasPrefix(s, "[") {
+			i, _ := strconv.Atoi(strings.Trim(s, "[]"))
+			marks = append(marks, w.pushIndex(i))
+		} else {
+			marks = append(marks, w.push(s))
+		}
+	}
+	w.report(n, false, r, msg)
+	for i := len(marks) - 1; i >= 0; i-- {
+		w.pop(marks[i])
+	}
+}
+
+func str(t *jsontree.Tree, n jsontree.ID) string {
+	if n == jsontree.None || t.Kind(n) != jsontree.String {
+		return ""
+	}
+	return t.Str(n)
+}
+
+func (w *walker) checkBundleLinks(n jsontree.ID) {
+	t := w.tree
+	links := t.Get(n, "link")
+	if links == jsontree.None || t.Kind(links) != jsontree.Array {
+		return
+	}
+	seen := map[string]bool{}
+	i := 0
+	for l := t.First(links); l != jsontree.None; l, i = t.Next(l), i+1 {
+		rel := str(t, t.Get(l, "relation"))
+		switch rel {
+		case "self", "first", "previous", "prev", "next", "last":
+		default:
+			continue
+		}
+		if seen[rel] {
+			w.at(l, []string{"link", "[" + strconv.Itoa(i) + "]"}, ruleLinkOnce,
+				fmt.Sprintf("a Bundle has at most one link with relation '%s'; this is another", rel))
+		}
+		seen[rel] = true
+	}
+}
+
+func (w *walker) checkCodeSystem(n jsontree.ID) {
+	t := w.tree
+	content := str(t, t.Get(n, "content"))
+	if sup := t.Get(n, "supplements"); sup != jsontree.None && content != "" && content != "supplement" {
+		w.at(t.Get(n, "content"), []string{"content"}, ruleSupplementContent,
+			fmt.Sprintf("this CodeSystem supplements %s, so its content must be 'supplement', not '%s'", str(t, sup), content))
+	}
+	count := t.Get(n, "count")
+	if content != "complete" || count == jsontree.None || t.Kind(count) != jsontree.Number {
+		return
+	}
+	stated, err := strconv.Atoi(string(t.Raw(count)))
+	if err != nil {
+		return
+	}
+	var concepts func(arr jsontree.ID) int
+	concepts = func(arr jsontree.ID) int {
+		if arr == jsontree.None || t.Kind(arr) != jsontree.Array {
+			return 0
+		}
+		c := 0
+		for e := t.First(arr); e != jsontree.None; e = t.Next(e) {
+			c += 1 + concepts(t.Get(e, "concept"))
+		}
+		return c
+	}
+	if got := concepts(t.Get(n, "concept")); got != stated {
+		w.at(count, []string{"count"}, ruleCodeSystemCount,
+			fmt.Sprintf("the code system is complete and has %d concepts, but count says %d", got, stated))
+	}
+}
+
+func (w *walker) checkValueSetSystems(n jsontree.ID) {
+	t := w.tree
+	compose := t.Get(n, "compose")
+	if compose == jsontree.None {
+		return
+	}
+	for _, part := range []string{"include", "exclude"} {
+		arr := t.Get(compose, part)
+		if arr == jsontree.None || t.Kind(arr) != jsontree.Array {
+			continue
+		}
+		i := 0
+		for inc := t.First(arr); inc != jsontree.None; inc, i = t.Next(inc), i+1 {
+			sys := str(t, t.Get(inc, "system"))
+			if sys == "" || strings.Contains(sys, ":") {
+				continue
+			}
+			msg := fmt.Sprintf("compose.%s.system '%s' is not an absolute URI: name a code system by its canonical URL (a contained one too, with the valueset-system extension)", part, sys)
+			steps := []string{"compose", part, "[" + strconv.Itoa(i) + "]"}
+			if id, ok := strings.CutPrefix(sys, "#"); ok && containsResource(t, n, "CodeSystem", id) {
+				// The reference validator makes this an error too; the R4
+				// specification's own example (ValueSet-example-hierarchical)
+				// names a contained code system so, and fhirlens keeps the
+				// published examples valid: a warning.
+				var marks []int
+				for _, s := range steps {
+					if strings.HasPrefix(s, "[") {
+						marks = append(marks, w.pushIndex(i))
+					} else {
+						marks = append(marks, w.push(s))
+					}
+				}
+				w.reportAs(inc, false, ruleIncludeSystem, Warning, msg)
+				for k := len(marks) - 1; k >= 0; k-- {
+					w.pop(marks[k])
+				}
+				continue
+			}
+			w.at(inc, steps, ruleIncludeSystem, msg)
+		}
+	}
+}
+
+func (w *walker) checkSearchParameter(n jsontree.ID) {
+	t := w.tree
+	if str(t, t.Get(n, "type")) != "composite" {
+		return
+	}
+	if c := t.Get(n, "component"); c == jsontree.None || t.Kind(c) != jsontree.Array || t.Count(c) < 2 {
+		w.report(n, false, ruleCompositeComponents,
+			"a composite SearchParameter must define the parameters it combines in component (two or more)")
+	}
+}
+
+// canonicalResources are the R4 resources whose url is their canonical
+// identity (the metadata resources).
+var canonicalResources = setOf("ActivityDefinition", "CapabilityStatement", "ChargeItemDefinition", "CodeSystem",
+	"CompartmentDefinition", "ConceptMap", "EffectEvidenceSynthesis", "EventDefinition", "Evidence", "EvidenceVariable",
+	"ExampleScenario", "GraphDefinition", "ImplementationGuide", "Library", "Measure", "MessageDefinition", "NamingSystem",
+	"OperationDefinition", "PlanDefinition", "Questionnaire", "ResearchDefinition", "ResearchElementDefinition",
+	"RiskEvidenceSynthesis", "SearchParameter", "StructureDefinition", "StructureMap", "TerminologyCapabilities",
+	"TestScript", "ValueSet")
+
+func (w *walker) checkCanonicalURL(n jsontree.ID) {
+	t := w.tree
+	u := t.Get(n, "url")
+	url := str(t, u)
+	if url == "" || strings.Contains(url, ":") {
+		return
+	}
+	msg := fmt.Sprintf("the url '%s' of this %s is not absolute: a canonical URL must be an absolute URI", url, str(t, t.Get(n, "resourceType")))
+	if len(w.frames) > 0 && w.frames[len(w.frames)-1].contained {
+		msg = fmt.Sprintf("the url '%s' of this contained %s is not absolute: when a contained resource has a canonical URL, it must be absolute", url, str(t, t.Get(n, "resourceType")))
+	}
+	w.at(u, []string{"url"}, ruleCanonicalAbsolute, msg)
+}
+
+// containsResource: resource n contains a resource of the type with the id.
+func containsResource(t *jsontree.Tree, n jsontree.ID, typ, id string) bool {
+	c := t.Get(n, "contained")
+	if c == jsontree.None || t.Kind(c) != jsontree.Array {
+		return false
+	}
+	for r := t.First(c); r != jsontree.None; r = t.Next(r) {
+		if str(t, t.Get(r, "resourceType")) == typ && str(t, t.Get(r, "id")) == id {
+			return true
+		}
+	}
+	return false
+}

@@ -69,3 +69,36 @@ func TestParityRules(t *testing.T) {
 		})
 	}
 }
+
+func TestResourceRules(t *testing.T) {
+	const narr = `"text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"}`
+	tests := []struct{ name, src, want string }{
+		{"bundle link twice", `{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://a/1"},{"relation":"next","url":"http://a/2"},{"relation":"self","url":"http://a/3"}]}`,
+			"error bundle.link-once Bundle.link[2]"},
+		{"bundle links once each", `{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://a/1"},{"relation":"next","url":"http://a/2"}]}`, ""},
+		{"versioned extension url", `{"resourceType":"Patient",` + narr + `,"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthPlace|4.0.1","valueAddress":{"city":"X"}}]}`,
+			"error extension.versioned-url Patient.extension[0]"},
+		{"code system count", `{"resourceType":"CodeSystem",` + narr + `,"url":"http://x.org/cs","status":"active","content":"complete","count":3,"concept":[{"code":"a","concept":[{"code":"b"}]}]}`,
+			"error codesystem.count CodeSystem.count"},
+		{"code system count right", `{"resourceType":"CodeSystem",` + narr + `,"url":"http://x.org/cs","status":"active","content":"complete","count":2,"concept":[{"code":"a","concept":[{"code":"b"}]}]}`, ""},
+		{"supplement content", `{"resourceType":"CodeSystem",` + narr + `,"url":"http://x.org/cs","status":"active","content":"complete","supplements":"http://x.org/base"}`,
+			"error codesystem.supplement CodeSystem.content"},
+		{"include system relative", `{"resourceType":"ValueSet",` + narr + `,"url":"http://x.org/vs","status":"active","compose":{"include":[{"system":"cs1"}]}}`,
+			"error valueset.include-system ValueSet.compose.include[0]"},
+		{"include system contained fragment", `{"resourceType":"ValueSet",` + narr + `,"contained":[{"resourceType":"CodeSystem","id":"c1","url":"http://x.org/c1","status":"active","content":"complete"}],"url":"http://x.org/vs","status":"active","compose":{"include":[{"system":"#c1"}]}}`,
+			"warning valueset.include-system ValueSet.compose.include[0]"},
+		{"canonical url relative", `{"resourceType":"ValueSet",` + narr + `,"url":"vs1","status":"active"}`,
+			"error canonical.absolute ValueSet.url"},
+		{"composite search parameter", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"x","base":["Patient"],"type":"composite","expression":"Patient"}`,
+			"error searchparameter.composite SearchParameter"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := strings.Join(findingsOf(t, Options{}, tc.src, "bundle.link-once", "extension.versioned-url", "codesystem.count",
+				"codesystem.supplement", "valueset.include-system", "canonical.absolute", "searchparameter.composite"), "; ")
+			if got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}

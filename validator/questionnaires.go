@@ -123,10 +123,3 @@ func (w *walker) findQuestionnaire(qr jsontree.ID, canonical string) *questionna
 	}
 	return nil
 }
-
-func str(t *jsontree.Tree, n jsontree.ID) string {
-	if n == jsontree.None || t.Kind(n) != jsontree.String {
-		return ""
-	}
-	return t.Str(n)
-}

@@ -197,7 +197,7 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 	if contained {
 		w.checkContained(n)
 	}
-	w.noteForm(n, name)
+	w.afterResource(n, name)
 	if scoped {
 		w.closeScope(name == "Bundle")
 	}

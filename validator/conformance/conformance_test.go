@@ -213,6 +213,7 @@ func javaOutcome(path string) (outcome, error) {
 
 var (
 	commentRE = regexp.MustCompile(`/\*[^*]*\*/`)
+	filterRE  = regexp.MustCompile(`\[url='[^']*'\]`)
 	ofTypeRE  = regexp.MustCompile(`\.ofType\(([A-Za-z]+)\)`)
 )
 
@@ -221,6 +222,7 @@ var (
 // JSON name fhirlens uses) and its "/*Patient/1*/" comments go.
 func normalize(expr string) string {
 	expr = commentRE.ReplaceAllString(expr, "")
+	expr = filterRE.ReplaceAllString(expr, "") // the reference validator's [url='…'] after an extension's index
 	expr = strings.ReplaceAll(expr, "._", ".") // _valueX is the same element in FHIRPath
 	expr = ofTypeRE.ReplaceAllStringFunc(expr, func(m string) string {
 		t := ofTypeRE.FindStringSubmatch(m)[1]
