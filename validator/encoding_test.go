@@ -44,3 +44,29 @@ func TestUTF16And32AreNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestComplexInvariantsOnlyOnObjects: ext-1 (and any complex type's
+// invariant) is reported on an Extension object, never on a string, number,
+// boolean or array standing where the Extension should be (those have
+// their json.type finding).
+func TestComplexInvariantsOnlyOnObjects(t *testing.T) {
+	v, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := `{"resourceType":"Basic","code":{"text":"x"},"extension":[["a"], "a", 1, true, {"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason"}],"modifierExtension":[[]]}`
+	rep := v.Validate(context.Background(), "x.json", []byte(data))
+	var ext1 []string
+	jsonType := 0
+	for _, f := range rep.Findings {
+		switch f.Rule {
+		case "ext-1":
+			ext1 = append(ext1, f.Expression)
+		case "json.type":
+			jsonType++
+		}
+	}
+	if len(ext1) != 1 || ext1[0] != "Basic.extension[4]" || jsonType != 5 {
+		t.Errorf("ext-1 at %v and %d json.type findings; want ext-1 only at Basic.extension[4] (the object without a value) and 5 json.type", ext1, jsonType)
+	}
+}

@@ -411,7 +411,9 @@ func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode st
 			return
 		}
 	}
-	if w.hooks.element != nil {
+	// A complex type's invariants (ext-1 …) apply only to an object: a
+	// string or array in its place already has its json.type finding.
+	if w.hooks.element != nil && (isPrimitiveType(typeCode) || w.tree.Kind(n) == jsontree.Object) {
 		w.hooks.element(w, n, elem, typeCode)
 	}
 	if isPrimitiveType(typeCode) {

@@ -1,6 +1,9 @@
 package xhtml
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func seeds(f *testing.F) {
 	for _, c := range sanitizeCases {
@@ -38,6 +41,9 @@ func FuzzSanitize(f *testing.F) {
 			if p.Rule != "xhtml.empty" {
 				t.Fatalf("Sanitize(%q) = %q fails Check: %s: %s", div, out, p.Rule, p.Message)
 			}
+		}
+		if strings.Contains(out, " style=") {
+			t.Fatalf("Sanitize(%q) = %q keeps an inline style, which the page's CSP rejects", div, out)
 		}
 		if again := Sanitize(out); again != out {
 			t.Fatalf("Sanitize not idempotent on %q:\n once %q\ntwice %q", div, out, again)

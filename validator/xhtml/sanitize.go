@@ -32,11 +32,11 @@ import (
 //     border, cellpadding, cellspacing, summary, alt; a href when it is
 //     http(s):, mailto:, tel:, a '#' fragment or a relative reference; img
 //     src when it is a raster image data: URL (png, gif, jpeg, webp, bmp) or
-//     a '#' fragment (a contained resource); style, reduced to declarations
-//     of plain presentational properties (colours, fonts, text alignment,
-//     borders, padding, margins, sizes) whose values use no functions other
-//     than rgb()/rgba()/hsl()/hsla(). Numeric attributes keep only digits,
-//     optionally followed by % or px.
+//     a '#' fragment (a contained resource). Numeric attributes keep only
+//     digits, optionally followed by % or px.
+//   - No style attribute: the page's Content-Security-Policy (style-src
+//     'self') rejects every inline style, so the output keeps exactly what
+//     the page may show (issue 17; the record viewer drops style as well).
 //   - Dropped attributes include id, name, class (they can clobber or
 //     restyle the host page), every on* handler and every namespaced
 //     attribute other than xml:lang.
@@ -180,8 +180,6 @@ func (s *sanitizer) writeAttribute(elem string, a attribute, written []string) [
 		}
 	case "colspan", "rowspan", "span", "width", "height", "border", "cellpadding", "cellspacing":
 		keep = cleanLength(v)
-	case "style":
-		keep = cleanStyle(v)
 	case "href":
 		if elem == "a" && safeLink(v) {
 			keep = strings.TrimSpace(v)
