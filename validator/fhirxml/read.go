@@ -49,6 +49,9 @@ type conv struct {
 	attrBuf []attr
 	scratch []byte
 	pool    []*obuf // side buffers for the _name arrays of primitives
+	// per-depth slots (see tagAt)
+	tagChunks [][]tag
+	objChunks [][]object
 	// textReported keeps text content to one finding per element.
 	textReported bool
 	fhirNS       string // the namespace FHIR elements are in (normally nsFHIR)
@@ -136,8 +139,7 @@ func (c *conv) document() (ok bool) {
 		}
 		break
 	}
-	t := c.startTag()
-	c.root(&t)
+	c.root(c.startTag())
 	for {
 		c.skipSpace()
 		if c.pos >= len(c.src) {
@@ -190,11 +192,11 @@ func (c *conv) resource(t *tag) {
 			c.problem(a.nameOff, Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on the resource element <%s>", a.name, t.name))
 		}
 	}
-	obj := object{typeName: t.name, lastIdx: -1}
+	obj := c.newObject(c.depth, nil, t.name, false)
 	if typ := c.defs.Type(t.name); typ != nil && typ.Kind == "resource" {
 		obj.def = typ.Root
 	}
-	c.children(t, &obj)
+	c.children(t, obj)
 	c.out.mark(c.pos)
 	c.out.b = append(c.out.b, '}')
 }
@@ -224,22 +226,33 @@ func (c *conv) children(t *tag, obj *object) {
 	saved := c.textReported
 	c.textReported = false
 	for !c.content() {
-		ct := c.startTag()
-		c.child(obj, &ct)
+		c.child(obj, c.startTag())
 	}
 	c.closeRun(obj)
 	c.endTag(t, qname, nsMark)
 	c.textReported = saved
 }
 
-func (c *conv) key(obj *object, name string, off int) {
+func (c *conv) key(obj *object, name string, off int) { c.keyPrefixed(obj, "", name, off) }
+
+// keyPrefixed writes the member name prefix+name ("_" for companions).
+func (c *conv) keyPrefixed(obj *object, prefix, name string, off int) {
 	o := c.out
 	if !obj.first {
 		o.b = append(o.b, ',')
 	}
 	obj.first = false
 	o.mark(off)
-	o.b = appendJSONString(o.b, []byte(name))
+	if prefix == "" {
+		o.b = appendJSONString(o.b, []byte(name))
+	} else {
+		o.b = append(o.b, '"')
+		o.b = append(o.b, prefix...)
+		start := len(o.b)
+		o.b = appendJSONString(o.b, []byte(name))
+		copy(o.b[start:], o.b[start+1:]) // drop the name's own opening quote
+		o.b = o.b[:len(o.b)-1]
+	}
 	o.b = append(o.b, ':')
 }
 
@@ -418,7 +431,7 @@ func (c *conv) closeRun(obj *object) {
 				r.side.b = append(r.side.b, ",null"...)
 				r.sideCount++
 			}
-			c.key(obj, "_"+r.name, r.start)
+			c.keyPrefixed(obj, "_", r.name, r.start)
 			c.out.mark(r.start)
 			c.out.b = append(c.out.b, '[')
 			c.out.appendBuf(r.side)
@@ -466,9 +479,9 @@ func (c *conv) complex(t *tag, def *definitions.Element, typeName string) {
 	o := c.out
 	o.mark(t.start)
 	o.b = append(o.b, '{')
-	obj := object{def: def, typeName: typeName, first: true, lastIdx: -1}
-	c.attributes(t, &obj, def, false)
-	c.children(t, &obj)
+	obj := c.newObject(c.depth, def, typeName, true)
+	c.attributes(t, obj, def, false)
+	c.children(t, obj)
 	c.out.mark(c.pos)
 	c.out.b = append(c.out.b, '}')
 }
@@ -568,7 +581,7 @@ func (c *conv) primitive(obj *object, t *tag, i int) {
 		c.closeSelfOrEmpty(t)
 		return
 	}
-	c.key(obj, "_"+t.name, t.start)
+	c.keyPrefixed(obj, "_", t.name, t.start)
 	c.extras(t, r.typeCode)
 }
 
@@ -579,8 +592,7 @@ func (c *conv) closeSelfOrEmpty(t *tag) {
 		c.closeSelf(t)
 		return
 	}
-	obj := object{first: true}
-	c.children(t, &obj)
+	c.children(t, c.newObject(c.depth, nil, "", true))
 }
 
 // extras writes the id attribute and the child elements of a primitive as
@@ -589,9 +601,9 @@ func (c *conv) extras(t *tag, typeCode string) {
 	def := c.defs.Content(nil, typeCode)
 	c.out.mark(t.start)
 	c.out.b = append(c.out.b, '{')
-	obj := object{def: def, typeName: typeCode, first: true, lastIdx: -1}
-	c.attributes(t, &obj, def, true)
-	c.children(t, &obj)
+	obj := c.newObject(c.depth, def, typeCode, true)
+	c.attributes(t, obj, def, true)
+	c.children(t, obj)
 	c.out.mark(c.pos)
 	c.out.b = append(c.out.b, '}')
 }
@@ -702,11 +714,11 @@ func (c *conv) wrapper(t *tag) {
 				msg = fmt.Sprintf("<%s> inside <%s> is not in the FHIR namespace; it was not read", ct.qname, t.name)
 			}
 			c.problem(ct.start, Error, "xml.resource-wrapper", msg)
-			c.skip(&ct)
+			c.skip(ct)
 			continue
 		}
 		n++
-		c.resource(&ct)
+		c.resource(ct)
 	}
 	if n == 0 {
 		c.problem(t.start, Error, "xml.resource-wrapper", fmt.Sprintf("<%s> is empty: it must hold one resource", t.name))

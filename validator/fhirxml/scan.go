@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/fhirlens/fhirlens/validator/definitions"
 )
 
 // The scanner: a hand-written, allocation-light reader of the XML subset
@@ -158,11 +160,11 @@ func (c *conv) name() []byte {
 	return n
 }
 
-// startTag reads a start tag at c.pos ('<' then a name). Its attrs are
-// valid until the next start tag is read.
-func (c *conv) startTag() tag {
-	var tv tag
-	t := &tv
+// startTag reads a start tag at c.pos ('<' then a name). The tag lives in
+// the slot of its depth (valid until a sibling is read); its attrs are valid
+// until the next start tag is read.
+func (c *conv) startTag() *tag {
+	t := c.tagAt(c.depth + 1)
 	*t = tag{start: c.pos, attrs: c.attrBuf[:0], nsMark: len(c.ns)}
 	c.pos++
 	t.nameOff = c.pos
@@ -177,13 +179,13 @@ func (c *conv) startTag() tag {
 		case '>':
 			c.pos++
 			c.finishTag(t)
-			return tv
+			return t
 		case '/':
 			if c.pos+1 < len(c.src) && c.src[c.pos+1] == '>' {
 				c.pos += 2
 				t.selfClosing = true
 				c.finishTag(t)
-				return tv
+				return t
 			}
 			c.fatal(c.pos, "xml.syntax", "expected /> or > to end the tag <%s", t.qname)
 		}
@@ -367,8 +369,7 @@ func (c *conv) skip(t *tag) {
 	saved := c.textReported
 	c.textReported = true // text inside skipped content is not reported
 	for !c.content() {
-		ct := c.startTag()
-		c.skip(&ct)
+		c.skip(c.startTag())
 	}
 	c.endTag(t, qname, nsMark)
 	c.textReported = saved
@@ -476,4 +477,28 @@ func charRef(ent []byte) (rune, bool) {
 		return 0, false
 	}
 	return r, true
+}
+
+// Tags and objects live in per-depth slots, allocated in chunks that never
+// move: the reader recurses, so the compiler would put every element's tag
+// and object on the heap otherwise.
+const slotChunk = 16
+
+func (c *conv) tagAt(depth int) *tag {
+	for len(c.tagChunks)*slotChunk <= depth {
+		c.tagChunks = append(c.tagChunks, make([]tag, slotChunk))
+	}
+	return &c.tagChunks[depth/slotChunk][depth%slotChunk]
+}
+
+// newObject resets the object slot of a depth (keeping its seen list's
+// memory) and returns it.
+func (c *conv) newObject(depth int, def *definitions.Element, typeName string, first bool) *object {
+	for len(c.objChunks)*slotChunk <= depth {
+		c.objChunks = append(c.objChunks, make([]object, slotChunk))
+	}
+	o := &c.objChunks[depth/slotChunk][depth%slotChunk]
+	seen := o.seen[:0]
+	*o = object{def: def, typeName: typeName, first: first, lastIdx: -1, seen: seen}
+	return o
 }
