@@ -189,7 +189,7 @@ func (c *conv) resource(t *tag) {
 	for i := range t.attrs {
 		a := &t.attrs[i]
 		if !c.xmlAttr(a) {
-			c.problem(a.nameOff, Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on the resource element <%s>", a.name, t.name))
+			c.problem(a.nameOff, Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on the resource element <%s>: FHIR XML has only namespace declarations there", qualified(a), t.name))
 		}
 	}
 	obj := c.newObject(c.depth, nil, t.name, false)
@@ -201,17 +201,12 @@ func (c *conv) resource(t *tag) {
 	c.out.b = append(c.out.b, '}')
 }
 
-// xmlAttr reports whether a is an XML-level attribute every element may
-// carry (namespace declarations, xsi:schemaLocation and the like).
+// xmlAttr reports whether a is a namespace declaration, the only
+// attributes FHIR XML allows besides value, id and url. An
+// xsi:schemaLocation is an error too, as the reference validator reports it
+// (it accepts one only when told to).
 func (c *conv) xmlAttr(a *attr) bool {
-	if a.prefix == "xmlns" || (a.prefix == "" && a.name == "xmlns") {
-		return true
-	}
-	if a.prefix != "" {
-		ns := c.lookupNS(a.prefix)
-		return ns == nsXSI || ns == nsXMLNS
-	}
-	return false
+	return a.prefix == "xmlns" || (a.prefix == "" && a.name == "xmlns")
 }
 
 // children converts the content of t (whose start tag was just read) as the
@@ -333,6 +328,13 @@ func (c *conv) child(obj *object, t *tag) {
 		c.out.b = append(c.out.b, '[')
 	}
 	c.item(obj, t)
+}
+
+func qualified(a *attr) string {
+	if a.prefix != "" {
+		return a.prefix + ":" + a.name
+	}
+	return a.name
 }
 
 func (c *conv) isResourceType(code string) bool {
@@ -494,7 +496,7 @@ func (c *conv) attributes(t *tag, obj *object, def *definitions.Element, isPrim 
 		a := &t.attrs[i]
 		if a.prefix != "" || a.name == "xmlns" {
 			if !c.xmlAttr(a) {
-				c.problem(a.nameOff, Error, "xml.attribute", fmt.Sprintf("the attribute '%s:%s' is not allowed on <%s>", a.prefix, a.name, t.name))
+				c.problem(a.nameOff, Error, "xml.attribute", fmt.Sprintf("the attribute '%s:%s' is not allowed on <%s>: FHIR XML has only value, id and url attributes (and namespace declarations)", a.prefix, a.name, t.name))
 			}
 			continue
 		}
@@ -692,7 +694,7 @@ func isJSONNumber(b []byte) bool {
 func (c *conv) wrapper(t *tag) {
 	for i := range t.attrs {
 		if a := &t.attrs[i]; !c.xmlAttr(a) {
-			c.problem(a.nameOff, Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on <%s>", a.name, t.name))
+			c.problem(a.nameOff, Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on <%s>", qualified(a), t.name))
 		}
 	}
 	if t.selfClosing {
