@@ -22,6 +22,11 @@ import (
 //	report(id, requestJSON, bytes)      → posts "conformance" (report.json, report.html; diffs when verifying)
 //	cancel(id)                          → posts "cancelled" for a job that had not finished
 //	info()                              → returns {version, go, fhirVersion, ...}
+//	addGuide(id, name, bytes)           → posts "guides": loads an IG package (.tgz)
+//	addGuideFiles(id, name, names, bytesList) → posts "guides": an IG from a folder's files
+//	removeGuide(id, key)                → posts "guides": drops the guide name#version
+//
+// validate's options may name a profile of a loaded guide: {record, profile}.
 //
 // Each function only copies its arguments and queues a job; it returns
 // undefined, or a string saying why the call was refused.
@@ -34,6 +39,7 @@ func register(svc *service) error {
 			}
 			if len(args) > 3 {
 				j.record = boolProp(args[3], "record")
+				j.profile = stringProp(args[3], "profile")
 			}
 			svc.enqueue(j)
 			return nil, nil
@@ -103,9 +109,47 @@ func register(svc *service) error {
 			return nil, nil
 		},
 		"info": func([]safejs.Value) (any, error) { return svc.info(), nil },
+		"addGuide": func(args []safejs.Value) (any, error) {
+			j, err := jobFromArgs(jobAddGuide, args)
+			if err != nil {
+				return nil, err
+			}
+			svc.enqueue(j)
+			return nil, nil
+		},
+		"addGuideFiles": func(args []safejs.Value) (any, error) {
+			if len(args) < 4 {
+				return nil, errors.New("addGuideFiles(id, name, names, bytesList) needs 4 arguments")
+			}
+			j, err := setJobFromArgs([]safejs.Value{args[0], args[2], args[3]})
+			if err != nil {
+				return nil, err
+			}
+			j.kind = jobAddGuide
+			if j.name, err = args[1].String(); err != nil {
+				return nil, fmt.Errorf("name: %w", err)
+			}
+			svc.enqueue(j)
+			return nil, nil
+		},
+		"removeGuide": func(args []safejs.Value) (any, error) {
+			if len(args) < 2 {
+				return nil, errors.New("removeGuide(id, key) needs 2 arguments")
+			}
+			id, err := args[0].Int()
+			if err != nil {
+				return nil, fmt.Errorf("id: %w", err)
+			}
+			key, err := args[1].String()
+			if err != nil {
+				return nil, fmt.Errorf("key: %w", err)
+			}
+			svc.enqueue(&job{id: id, kind: jobRemoveGuide, name: key})
+			return nil, nil
+		},
 	}
 	obj := map[string]any{}
-	for _, name := range []string{"validate", "summarize", "summarizeSet", "outcome", "convert", "report", "cancel", "info"} {
+	for _, name := range []string{"validate", "summarize", "summarizeSet", "outcome", "convert", "report", "cancel", "info", "addGuide", "addGuideFiles", "removeGuide"} {
 		call := api[name]
 		fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (result any) {
 			defer func() {
@@ -246,3 +290,18 @@ func jsOutbox(msg message) {
 // returns to the JS event loop, which delivers pending messages (a cancel)
 // before the timer resumes Go.
 func yieldToJS() { time.Sleep(time.Millisecond) }
+
+func stringProp(obj safejs.Value, name string) string {
+	if obj.IsUndefined() || obj.IsNull() {
+		return ""
+	}
+	v, err := obj.Get(name)
+	if err != nil || v.IsUndefined() || v.IsNull() {
+		return ""
+	}
+	str, err := v.String()
+	if err != nil {
+		return ""
+	}
+	return str
+}

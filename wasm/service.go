@@ -39,6 +39,8 @@ const (
 	jobSummarizeSet                // one record from several files
 	jobConvert                     // JSON ↔ XML (canonical), see xml.go
 	jobReport                      // inputs → conformance report (wasm/report.go)
+	jobAddGuide                    // load an implementation guide
+	jobRemoveGuide                 // drop a loaded guide
 )
 
 // job is one request from the page. Its data was copied out of JS once.
@@ -50,6 +52,7 @@ type job struct {
 	files    []record.File // jobSummarizeSet
 	to       string        // jobConvert: "json" or "xml"
 	record   bool          // also build the record view model (jobValidate)
+	profile  string        // validate against this profile of a loaded guide (jobValidate)
 	reported bool          // the report has been posted; only the record is owed
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -71,6 +74,8 @@ type service struct {
 	wake    chan struct{}
 	byID    map[int]*job
 	current *job
+
+	gs guideState // loaded implementation guides (touched by jobs only)
 
 	lastPost, lastYield time.Time
 	// validate and summarize do the work; tests replace them.
@@ -200,7 +205,7 @@ func (s *service) run(j *job) {
 		if p := recover(); p != nil {
 			// Answer with the message the page is waiting for.
 			switch {
-			case j.kind == jobOutcome || j.kind == jobConvert || j.kind == jobReport:
+			case j.kind == jobOutcome || j.kind == jobConvert || j.kind == jobReport || j.kind == jobAddGuide || j.kind == jobRemoveGuide:
 				s.post(message{"type": "error", "id": j.id, "message": fmt.Sprintf("internal error in fhirlens: %v", p)})
 			case j.kind == jobSummarize || j.kind == jobSummarizeSet || j.reported:
 				s.post(message{"type": "record", "id": j.id, "name": j.name, "error": fmt.Sprintf("internal error building the record view (please report it with the input): %v", p)})
@@ -228,6 +233,8 @@ func (s *service) run(j *job) {
 		s.runConvert(j)
 	case jobReport:
 		s.runReport(j)
+	case jobAddGuide, jobRemoveGuide:
+		s.runGuide(j)
 	}
 }
 
@@ -239,8 +246,21 @@ func (s *service) runValidate(j *job) {
 	}
 	s.lastPost, s.lastYield = time.Time{}, time.Now()
 	s.post(message{"type": "progress", "id": j.id, "phase": "validating", "done": 0, "total": 0})
+	// With guides loaded (or a profile chosen) their validator is used.
+	var guided func(ctx context.Context, name string, data []byte) *validator.Report
+	if v, err := s.validatorFor(j.profile); err != nil {
+		s.post(message{"type": "error", "id": j.id, "name": j.name, "message": err.Error()})
+		return
+	} else if v != nil {
+		guided = v.Validate
+	}
 	begin := time.Now()
-	rep := s.validateVersioned(j.ctx, j.name, j.data)
+	var rep *validator.Report
+	if guided != nil {
+		rep = guided(j.ctx, j.name, j.data)
+	} else {
+		rep = s.validateVersioned(j.ctx, j.name, j.data)
+	}
 	elapsed := time.Since(begin)
 	if j.ctx.Err() != nil {
 		s.post(message{"type": "cancelled", "id": j.id, "name": j.name})

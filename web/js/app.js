@@ -4,6 +4,7 @@ import { readFile, fromText, fetchSample, formatBytes } from './inputs.js';
 import { RawView, FormatSwitch } from './raw.js';
 import { renderIssues, LEVELS, level, fmt, plural, countLevels, findingCount, el } from './issues.js';
 import { loadRecordView, showRecord, navigateRecord } from './record-tab.js';
+import { Guides, isGuideFile } from './guides.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -35,6 +36,7 @@ const engine = new Engine({
     const defs = info.error ? `definitions failed to load: ${info.error}` : `FHIR ${info.fhirVersion} · ${(info.types || 0).toLocaleString()} types · ${(info.valueSets || 0).toLocaleString()} value sets`;
     $('engine-status').textContent = `Validator ready · ${defs}`;
     $('version').textContent = `fhirlens ${info.version}` + (info.commit ? ` (commit ${info.commit.slice(0, 12)})` : '');
+    guides.restore(); // a (re)started validator gets the stored guides
   },
   onFatal(message, wasReady) {
     document.body.dataset.engine = wasReady ? 'restarting' : 'failed';
@@ -42,7 +44,19 @@ const engine = new Engine({
   },
 });
 
+const guides = new Guides(engine);
+
 // ---- inputs ----------------------------------------------------------------
+
+// route sends IG packages to the guides and validates the rest.
+function route(files) {
+  const records = [];
+  for (const f of files) {
+    if (isGuideFile(f)) guides.addFile(f);
+    else records.push(f);
+  }
+  if (records.length) start(records.map((f) => () => readFile(f)), records.map((f) => f.name));
+}
 
 const dropzone = $('dropzone');
 const fileInput = $('file-input');
@@ -53,7 +67,7 @@ dropzone.addEventListener('keydown', (e) => {
 fileInput.addEventListener('change', () => {
   const files = [...fileInput.files];
   fileInput.value = '';
-  if (files.length) start(files.map((f) => () => readFile(f)), files.map((f) => f.name));
+  if (files.length) route(files);
 });
 
 let dragDepth = 0;
@@ -65,8 +79,7 @@ document.addEventListener('drop', (e) => {
   document.body.classList.remove('dragging');
   if (!e.dataTransfer || !e.dataTransfer.files.length) return;
   e.preventDefault();
-  const files = [...e.dataTransfer.files];
-  start(files.map((f) => () => readFile(f)), files.map((f) => f.name));
+  route([...e.dataTransfer.files]);
 });
 function hasFiles(e) { return e.dataTransfer && [...e.dataTransfer.types].includes('Files'); }
 
@@ -89,6 +102,7 @@ function notice(text) {
 }
 
 async function start(readers, names) {
+  await guides.busy; // guides being loaded apply to this batch
   // A finished batch with results: files that cannot be read are added to
   // it (with their failure) instead of throwing its results away.
   const previous = hasResults() && state.files.every((f) => ['done', 'failed', 'cancelled'].includes(f.status)) ? state.files : null;
@@ -146,6 +160,7 @@ function submit(file, bytes, withRecord) {
   file.bytes = null;
   file.jobId = engine.validate(file.name, own, {
     record: withRecord,
+    profile: guides.profile(),
     onBytes(b) { file.bytes = b; },
     onProgress(m) { file.status = 'running'; file.progress = m; renderProgress(); },
     onReport(m) {

@@ -76,6 +76,7 @@ export class Engine {
       case 'converted': job.onConverted?.(m.text); this.end(m.id); break;
       case 'conformance': job.onConformance?.(m); this.end(m.id); break;
       case 'cancelled': job.onCancelled?.(); this.end(m.id); break;
+      case 'guides': job.onGuides?.(m); this.end(m.id); break;
       case 'error': job.onError?.(m.message); this.end(m.id); break;
     }
   }
@@ -91,7 +92,7 @@ export class Engine {
       return id;
     }
     this.jobs.set(id, { ...handlers, awaitingBytes: true, held: [] });
-    this.worker.postMessage({ type: 'validate', id, name, bytes, record: !!handlers.record }, [bytes.buffer]);
+    this.worker.postMessage({ type: 'validate', id, name, bytes, record: !!handlers.record, profile: handlers.profile || '' }, [bytes.buffer]);
     return id;
   }
 
@@ -152,6 +153,24 @@ export class Engine {
       });
       const meta = JSON.stringify({ names: files.map((f) => f.name), sizes, verify: verifyJSON || '' });
       this.worker.postMessage({ type: 'report', id, meta, bytes: all }, [all.buffer]);
+    });
+  }
+
+  // guide loads an implementation guide (a .tgz as bytes, or a folder as
+  // files [{name, bytes}]; copies are sent) or, with remove, drops one by
+  // key. It resolves with {guides: [...], added, error}.
+  guide({ name, bytes, files, remove }) {
+    return new Promise((resolve, reject) => {
+      if (this.broken) { reject(new Error(this.broken)); return; }
+      const id = this.nextId++;
+      this.jobs.set(id, {
+        awaitingBytes: false, held: [],
+        onGuides: (m) => resolve({ guides: JSON.parse(m.guides || '[]'), added: m.added, error: m.error }),
+        onError: (msg) => reject(new Error(msg)),
+      });
+      if (remove) this.worker.postMessage({ type: 'removeGuide', id, key: remove });
+      else if (files) this.worker.postMessage({ type: 'addGuideFiles', id, name, names: files.map((f) => f.name), bytesList: files.map((f) => f.bytes.slice()) });
+      else this.worker.postMessage({ type: 'addGuide', id, name, bytes: bytes.slice() });
     });
   }
 

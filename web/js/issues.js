@@ -286,6 +286,7 @@ function issueButton(issue, res, rep, onClick) {
   if (res) meta.append(el('span', 'issue-res', res.id ? `${res.type}/${res.id}` : res.type));
   if (issue.expression) meta.append(el('span', 'issue-expr', issue.expression));
   if (issue.rule) meta.append(el('span', 'issue-rule', issue.rule));
+  if (issue.profile) meta.append(el('span', 'issue-profile', `profile ${issue.profile}`));
   body.append(meta);
   b.append(body);
   b.title = issue.line ? 'Show in the raw JSON' : 'A finding about the file as a whole';

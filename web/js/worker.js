@@ -52,7 +52,7 @@ function dispatch(m) {
   try {
     switch (m.type) {
       case 'validate':
-        refused = api.validate(m.id, m.name, m.bytes, { record: !!m.record });
+        refused = api.validate(m.id, m.name, m.bytes, { record: !!m.record, profile: m.profile || '' });
         break;
       case 'summarize':
         refused = api.summarize(m.id, m.name, m.bytes);
@@ -71,6 +71,15 @@ function dispatch(m) {
         break;
       case 'cancel':
         refused = api.cancel(m.id);
+        break;
+      case 'addGuide':
+        refused = api.addGuide(m.id, m.name, m.bytes);
+        break;
+      case 'addGuideFiles':
+        refused = api.addGuideFiles(m.id, m.name, m.names, m.bytesList);
+        break;
+      case 'removeGuide':
+        refused = api.removeGuide(m.id, m.key);
         break;
       case 'info':
         self.postMessage({ type: 'info', info: api.info() });
