@@ -71,6 +71,7 @@ func (v *Validator) walkDocument(ctx context.Context, rep *Report, data []byte, 
 	w.installHooks()
 	w.walkResource(root, "Resource", false, -1)
 	w.checkForms()
+	w.checkStructureDefinitions()
 	if ctx.Err() != nil {
 		rep.add(cancelled())
 	}

@@ -37,6 +37,9 @@ type walker struct {
 	scopes []refScope    // reference scopes open along the walk
 	graphs *fhirpath.GraphResolver
 	forms  *formState // questionnaires and responses, checked after the walk
+	// structDefs are differential-only StructureDefinitions, whose snapshots
+	// are generated after the walk (structdefs.go)
+	structDefs []formResource
 
 	// parents[i-parentBase] is the resource enclosing resource i (-1 for
 	// none), for resources this walker added (resourceAt).
@@ -198,6 +201,7 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 		w.checkContained(n)
 	}
 	w.afterResource(n, name)
+	w.noteStructureDefinition(n, name)
 	if scoped {
 		w.closeScope(name == "Bundle")
 	}

@@ -1,0 +1,79 @@
+package validator
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+	"github.com/fhirlens/fhirlens/validator/snapshot"
+	"github.com/fhirlens/fhirlens/validator/structure"
+)
+
+// noteStructureDefinition records a StructureDefinition that has a
+// differential and no snapshot, to be checked when the walk is done.
+func (w *walker) noteStructureDefinition(n jsontree.ID, typ string) {
+	if typ != "StructureDefinition" {
+		return
+	}
+	t := w.tree
+	if t.Get(n, "differential") == jsontree.None || t.Get(n, "snapshot") != jsontree.None {
+		return
+	}
+	w.structDefs = append(w.structDefs, formResource{node: n, path: w.pathString(), resource: w.resource})
+}
+
+// checkStructureDefinitions generates the snapshot of each differential-only
+// StructureDefinition of the input, as the reference validator does, and
+// reports what is wrong with its differential (a path not in the base, an
+// undefined slice, widened cardinality or types): at the StructureDefinition
+// (the reference validator's "Error generating Snapshot" location), with the
+// line and column of the differential element. A base or type that cannot be found says nothing about the
+// differential and is not reported.
+func (w *walker) checkStructureDefinitions() {
+	if len(w.structDefs) == 0 {
+		return
+	}
+	resolve := snapshot.Definitions(w.defs)
+	t := w.tree
+	for _, r := range w.structDefs {
+		sd, err := structure.Decode(t.Raw(r.node))
+		if err != nil {
+			continue // the walk has reported what is wrong with it
+		}
+		_, fs := snapshot.Generate(sd, resolve)
+		rep := w.reporterAt(r)
+		for _, f := range fs {
+			switch f.Rule {
+			case snapshot.RulePath, snapshot.RuleSlice, snapshot.RuleCardinality, snapshot.RuleType:
+			default:
+				continue
+			}
+			// located, as the reference validator does, at the
+			// StructureDefinition, with line:col of the differential element
+			n := differentialElement(t, r.node, f.Expression)
+			f.Expression = ""
+			rep(n, f)
+		}
+	}
+}
+
+// differentialElement finds the node of "StructureDefinition.differential.element[i]".
+func differentialElement(t *jsontree.Tree, sd jsontree.ID, expr string) jsontree.ID {
+	rest, ok := strings.CutPrefix(expr, "StructureDefinition.differential.element[")
+	if !ok {
+		return jsontree.None
+	}
+	i, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))
+	if err != nil {
+		return jsontree.None
+	}
+	d := t.Get(sd, "differential")
+	if d == jsontree.None {
+		return jsontree.None
+	}
+	els := t.Get(d, "element")
+	if els == jsontree.None || t.Kind(els) != jsontree.Array || i < 0 || i >= t.Count(els) {
+		return jsontree.None
+	}
+	return t.Item(els, i)
+}
