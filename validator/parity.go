@@ -160,6 +160,15 @@ var (
 	ruleLinkOnce = define(finding.Rule{ID: "bundle.link-once", Code: "invalid", Severity: finding.Error,
 		Summary: "a Bundle has at most one link of each relation self, first, previous, next and last",
 		Source:  "FHIR R4 bundle.html#Bundle.link and http.html#paging; graded as the HL7 reference validator"})
+	ruleLinkPaging = define(finding.Rule{ID: "bundle.link-paging", Code: "invalid", Severity: finding.Error,
+		Summary: "paging links (first, previous, next, last) belong to searchset and history Bundles",
+		Source:  "FHIR R4 http.html#paging and bundle.html#Bundle.link; graded as the HL7 reference validator"})
+	ruleSearchSelf = define(finding.Rule{ID: "bundle.search-self", Code: "informational", Severity: finding.Warning,
+		Summary: "a searchset Bundle has a self link saying what the search was",
+		Source:  "FHIR R4 search.html#conformance (self link); graded as the HL7 reference validator"})
+	ruleSearchEntry = define(finding.Rule{ID: "bundle.search-entry", Code: "invalid", Severity: finding.Error,
+		Summary: "searchset entries: outcome entries are OperationOutcomes, matches have ids and are of the searched types, entries say their mode",
+		Source:  "FHIR R4 bundle-definitions.html#Bundle.entry.search.mode and search.html; graded as the HL7 reference validator"})
 	ruleExtensionVersion = define(finding.Rule{ID: "extension.versioned-url", Code: "structure", Severity: finding.Error,
 		Summary: "Extension.url is the extension's canonical URL without a version",
 		Source:  "FHIR R4 extensibility-definitions.html#Extension.url"})
@@ -187,6 +196,7 @@ func (w *walker) afterResource(n jsontree.ID, typ string) {
 	switch typ {
 	case "Bundle":
 		w.checkBundleLinks(n)
+		w.checkSearchset(n)
 	case "CodeSystem":
 		w.checkCodeSystem(n)
 	case "ValueSet":
@@ -230,12 +240,18 @@ func (w *walker) checkBundleLinks(n jsontree.ID) {
 	if links == jsontree.None || t.Kind(links) != jsontree.Array {
 		return
 	}
+	btype := str(t, t.Get(n, "type"))
 	seen := map[string]bool{}
 	i := 0
 	for l := t.First(links); l != jsontree.None; l, i = t.Next(l), i+1 {
 		rel := str(t, t.Get(l, "relation"))
 		switch rel {
-		case "self", "first", "previous", "prev", "next", "last":
+		case "self":
+		case "first", "previous", "prev", "next", "last":
+			if btype != "" && btype != "searchset" && btype != "history" {
+				w.at(t.Get(l, "relation"), []string{"link", "[" + strconv.Itoa(i) + "]", "relation"}, ruleLinkPaging,
+					fmt.Sprintf("the paging link '%s' belongs to searchset and history bundles, not to a %s", rel, btype))
+			}
 		default:
 			continue
 		}
@@ -244,6 +260,120 @@ func (w *walker) checkBundleLinks(n jsontree.ID) {
 				fmt.Sprintf("a Bundle has at most one link with relation '%s'; this is another", rel))
 		}
 		seen[rel] = true
+	}
+}
+
+// checkSearchset holds a searchset's entries to its search: outcome entries
+// are OperationOutcomes, matches have ids and are of the searched types
+// (from the self link's path or _type), entries say their search mode.
+func (w *walker) checkSearchset(n jsontree.ID) {
+	t := w.tree
+	if str(t, t.Get(n, "type")) != "searchset" {
+		return
+	}
+	var types []string
+	self := ""
+	if links := t.Get(n, "link"); links != jsontree.None && t.Kind(links) == jsontree.Array {
+		for l := t.First(links); l != jsontree.None; l = t.Next(l) {
+			if str(t, t.Get(l, "relation")) == "self" {
+				self = str(t, t.Get(l, "url"))
+				break
+			}
+		}
+	}
+	if self == "" {
+		w.report(n, false, ruleSearchSelf, "a searchset Bundle should have a self link saying what the search was")
+	} else {
+		types = searchTypes(self, w.v.resourceTypes)
+	}
+	entries := t.Get(n, "entry")
+	if entries == jsontree.None || t.Kind(entries) != jsontree.Array {
+		return
+	}
+	noMode := false
+	i := 0
+	for e := t.First(entries); e != jsontree.None; e, i = t.Next(e), i+1 {
+		res := t.Get(e, "resource")
+		if res == jsontree.None || t.Kind(res) != jsontree.Object {
+			continue
+		}
+		rt := str(t, t.Get(res, "resourceType"))
+		mode := str(t, t.Get(t.Get(e, "search"), "mode"))
+		steps := []string{"entry", "[" + strconv.Itoa(i) + "]", "resource"}
+		switch mode {
+		case "outcome":
+			if rt != "OperationOutcome" {
+				w.at(res, steps, ruleSearchEntry, fmt.Sprintf("an entry with search mode 'outcome' must be an OperationOutcome, not a %s", rt))
+			}
+			continue
+		case "include":
+			continue
+		case "":
+			noMode = true
+		}
+		if mode == "match" && str(t, t.Get(res, "id")) == "" {
+			w.at(res, steps, ruleSearchEntry, "a search result (mode 'match') must have an id")
+		}
+		if len(types) > 0 && !contains(types, rt) {
+			if mode == "match" {
+				w.at(res, steps, ruleSearchEntry, fmt.Sprintf("a %s does not match the search, which is for %s", rt, strings.Join(types, ", ")))
+			} else {
+				w.atAs(res, steps, ruleSearchEntry, Warning, fmt.Sprintf("a %s does not match the search, which is for %s (is it an include? say so in search.mode)", rt, strings.Join(types, ", ")))
+			}
+		}
+	}
+	if noMode {
+		w.reportAs(n, false, ruleSearchEntry, Warning, "the entries of a searchset Bundle should say their search mode (match, include or outcome)")
+	}
+}
+
+// searchTypes reads the resource types a search URL asks for: the path
+// segment before '?' when it is a resource type, else the _type parameter.
+func searchTypes(url string, known map[string]bool) []string {
+	path, query, _ := strings.Cut(url, "?")
+	if i := strings.LastIndexByte(path, '/'); i >= 0 && known[path[i+1:]] {
+		return []string{path[i+1:]}
+	}
+	if known[path] {
+		return []string{path}
+	}
+	for _, kv := range strings.Split(query, "&") {
+		if v, ok := strings.CutPrefix(kv, "_type="); ok {
+			var out []string
+			for _, t := range strings.Split(v, ",") {
+				if known[t] {
+					out = append(out, t)
+				}
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// atAs is at with a severity of its own.
+func (w *walker) atAs(n jsontree.ID, steps []string, r rule, sev Severity, msg string) {
+	var marks []int
+	for _, s := range steps {
+		if strings.HasPrefix(s, "[") {
+			i, _ := strconv.Atoi(strings.Trim(s, "[]"))
+			marks = append(marks, w.pushIndex(i))
+		} else {
+			marks = append(marks, w.push(s))
+		}
+	}
+	w.reportAs(n, false, r, sev, msg)
+	for i := len(marks) - 1; i >= 0; i-- {
+		w.pop(marks[i])
 	}
 }
 

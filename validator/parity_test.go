@@ -76,6 +76,19 @@ func TestResourceRules(t *testing.T) {
 		{"bundle link twice", `{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://a/1"},{"relation":"next","url":"http://a/2"},{"relation":"self","url":"http://a/3"}]}`,
 			"error bundle.link-once Bundle.link[2]"},
 		{"bundle links once each", `{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://a/1"},{"relation":"next","url":"http://a/2"}]}`, ""},
+		{"searchset entries", `{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://a/fhir/Observation?code=x"}],"entry":[` +
+			`{"fullUrl":"http://a/fhir/Patient/1","resource":{"resourceType":"Patient","id":"1"},"search":{"mode":"outcome"}},` +
+			`{"fullUrl":"http://a/fhir/Observation/2","resource":{"resourceType":"Observation","status":"final","code":{"text":"x"}},"search":{"mode":"match"}},` +
+			`{"fullUrl":"http://a/fhir/Patient/3","resource":{"resourceType":"Patient","id":"3"},"search":{"mode":"match"}},` +
+			`{"fullUrl":"http://a/fhir/Patient/4","resource":{"resourceType":"Patient","id":"4"},"search":{"mode":"include"}}]}`,
+			"error bundle.search-entry Bundle.entry[0].resource; error bundle.search-entry Bundle.entry[1].resource; error bundle.search-entry Bundle.entry[2].resource"},
+		{"searchset by _type, no modes", `{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://a/fhir?_type=Patient,Group"}],"entry":[` +
+			`{"fullUrl":"http://a/fhir/Patient/1","resource":{"resourceType":"Patient","id":"1"}},` +
+			`{"fullUrl":"http://a/fhir/Device/2","resource":{"resourceType":"Device","id":"2"}}]}`,
+			"warning bundle.search-entry Bundle; warning bundle.search-entry Bundle.entry[1].resource"},
+		{"searchset without self", `{"resourceType":"Bundle","type":"searchset"}`, "warning bundle.search-self Bundle"},
+		{"paging link in a collection", `{"resourceType":"Bundle","type":"collection","link":[{"relation":"next","url":"http://a/2"}]}`,
+			"error bundle.link-paging Bundle.link[0].relation"},
 		{"versioned extension url", `{"resourceType":"Patient",` + narr + `,"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthPlace|4.0.1","valueAddress":{"city":"X"}}]}`,
 			"error extension.versioned-url Patient.extension[0]"},
 		{"code system count", `{"resourceType":"CodeSystem",` + narr + `,"url":"http://x.org/cs","status":"active","content":"complete","count":3,"concept":[{"code":"a","concept":[{"code":"b"}]}]}`,
@@ -94,7 +107,7 @@ func TestResourceRules(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := strings.Join(findingsOf(t, Options{}, tc.src, "bundle.link-once", "extension.versioned-url", "codesystem.count",
+			got := strings.Join(findingsOf(t, Options{}, tc.src, "bundle.link-once", "bundle.link-paging", "bundle.search-self", "bundle.search-entry", "extension.versioned-url", "codesystem.count",
 				"codesystem.supplement", "valueset.include-system", "canonical.absolute", "searchparameter.composite"), "; ")
 			if got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
