@@ -20,7 +20,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/fhirxml"
 	"github.com/tidwall/gjson"
 )
@@ -246,12 +245,9 @@ func (g *Guide) add(name string, data []byte) {
 			!bytes.Contains(data[:min(len(data), 4096)], []byte("Questionnaire")) {
 			return // not a conformance resource
 		}
-		defs, err := definitions.R4()
-		if err != nil {
-			g.Problems = append(g.Problems, fmt.Sprintf("%s: %v", name, err))
-			return
-		}
-		js, err := fhirxml.ToJSON(data, defs)
+		// The guide's FHIR version, else the one the resource declares
+		// (STU3 for the NHS assets), else R4.
+		js, err := fhirxml.ToJSONVersion(data, g.FHIRVersion)
 		if err != nil {
 			g.Problems = append(g.Problems, fmt.Sprintf("%s: not readable FHIR XML, skipped (%v)", name, err))
 			return
