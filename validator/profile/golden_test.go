@@ -75,35 +75,53 @@ func findingsText(rep *validator.Report) string {
 	return b.String()
 }
 
-// TestGoldenUSCore validates hand-made broken US Core instances (each
-// broken in known ways) against US Core 3.1.0 and compares the findings
-// with their .golden files. Run with -update to accept new output.
-func TestGoldenUSCore(t *testing.T) {
-	v, _ := usCoreValidator(t)
-	inputs, err := filepath.Glob("testdata/uscore/*.json")
-	if err != nil || len(inputs) == 0 {
-		t.Fatalf("no inputs: %v", err)
-	}
-	for _, in := range inputs {
-		t.Run(filepath.Base(in), func(t *testing.T) {
-			data, err := os.ReadFile(in)
+// TestGolden validates hand-made broken instances (each broken in known
+// ways) against their guide — US Core 3.1.0 from the shared reference data,
+// and a small differential-only guide folder in testdata (its snapshot is
+// generated) — and compares the findings with their .golden files. Run with
+// -update to accept new output.
+func TestGolden(t *testing.T) {
+	for _, tc := range []struct {
+		inputs string
+		guide  func(t *testing.T) *validator.Validator
+	}{
+		{"testdata/uscore", func(t *testing.T) *validator.Validator { v, _ := usCoreValidator(t); return v }},
+		{"testdata/closed", func(t *testing.T) *validator.Validator {
+			v, _, err := loadGuides("testdata/closed-guide")
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := findingsText(v.Validate(context.Background(), filepath.Base(in), data))
-			golden := strings.TrimSuffix(in, ".json") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
+			return v
+		}},
+	} {
+		t.Run(filepath.Base(tc.inputs), func(t *testing.T) {
+			v := tc.guide(t)
+			inputs, err := filepath.Glob(tc.inputs + "/*.json")
+			if err != nil || len(inputs) == 0 {
+				t.Fatalf("no inputs: %v", err)
 			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("findings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
+			for _, in := range inputs {
+				t.Run(filepath.Base(in), func(t *testing.T) {
+					data, err := os.ReadFile(in)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got := findingsText(v.Validate(context.Background(), filepath.Base(in), data))
+					golden := strings.TrimSuffix(in, ".json") + ".golden"
+					if *update {
+						if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+							t.Fatal(err)
+						}
+						return
+					}
+					want, err := os.ReadFile(golden)
+					if err != nil {
+						t.Fatalf("%v (run with -update)", err)
+					}
+					if got != string(want) {
+						t.Errorf("findings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
+					}
+				})
 			}
 		})
 	}

@@ -395,8 +395,15 @@ func (r *run) slice(parent jsontree.ID, c *Elem, items []item) {
 		l := r.push(it)
 		switch {
 		case len(names) > 1:
-			r.report(it.node, false, finding.Error, "structure", RuleAmbiguous,
-				fmt.Sprintf("%s: this element matches more than one slice of the profile %s: %s", c.Path, r.prof.Label(), strings.Join(names, ", ")))
+			// Conformance to a profile is judged without a terminology
+			// server, so profile slices that differ only in codes from
+			// external code systems can all match: a warning then.
+			sev, note := finding.Error, ""
+			if byProfile(c) {
+				sev, note = finding.Warning, " (slices told apart by profile: codes that need a terminology server were not checked)"
+			}
+			r.report(it.node, false, sev, "structure", RuleAmbiguous,
+				fmt.Sprintf("%s: this element matches more than one slice of the profile %s: %s%s", c.Path, r.prof.Label(), strings.Join(names, ", "), note))
 		case len(names) == 0 && rules == "closed":
 			r.report(it.node, false, finding.Error, "structure", RuleClosed,
 				fmt.Sprintf("%s: this element does not match any slice of the profile %s, whose slicing is closed (slices: %s)", c.Path, r.prof.Label(), sliceNames(c)))
@@ -501,4 +508,14 @@ func (r *run) checkConstraints(n jsontree.ID, typ string, e *Elem) {
 				fmt.Sprintf("Constraint failed: %s: '%s'%s", c.key, c.human, r.from()))
 		}
 	}
+}
+
+// byProfile reports whether a slicing has a profile discriminator.
+func byProfile(c *Elem) bool {
+	for _, d := range c.Slicing.Discriminator {
+		if d.Type == "profile" {
+			return true
+		}
+	}
+	return false
 }
