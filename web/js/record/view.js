@@ -855,7 +855,10 @@ class RecordView {
     const reports = Array.isArray(this.opts.reports) ? this.opts.reports : this.opts.report ? [this.opts.report] : null;
     let n = 0;
     if (reports) {
-      for (const r of reports) for (const i of (r && r.issues) || []) if (i && (i.severity === 'error' || i.severity === 'fatal')) n++;
+      for (const r of reports) {
+        if (r && r.summary) n += (r.summary.fatal || 0) + (r.summary.error || 0); // exact, kept or not
+        else for (const i of (r && r.findings) || []) if (i && (i.severity === 'error' || i.severity === 'fatal')) n++;
+      }
       return n;
     }
     for (const f of this.findings.values()) n += f.errors || 0;
