@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fhirlens/fhirlens/validator/bundle"
+
 	"github.com/tidwall/gjson"
 )
 
@@ -27,12 +29,15 @@ var sectionOrder = []struct{ id, title string }{
 }
 
 type builder struct {
-	in       *input
-	opts     Options
-	res      *resolver
-	byKey    map[string]*item
-	patients []*PatientRecord
-	byPat    map[string]*PatientRecord
+	in          *input
+	graph       *bundle.Graph // the validator's graph of a single Bundle input (Options.Graph)
+	entryItem   map[int]*item // Bundle.entry index -> item, with graph
+	reportIndex map[int]int   // resource offset -> index in the validator's report
+	opts        Options
+	res         *resolver
+	byKey       map[string]*item
+	patients    []*PatientRecord
+	byPat       map[string]*PatientRecord
 }
 
 func newBuilder(in *input, opts Options) *builder {
@@ -50,6 +55,7 @@ func (b *builder) build() *Model {
 		m.Skipped = []Skipped{}
 	}
 	b.res = newResolver(b.in.items)
+	b.useGraph()
 	for _, it := range b.in.items {
 		b.byKey[it.key] = it
 		b.startCard(it)
@@ -136,9 +142,12 @@ func (b *builder) startCard(it *item) {
 		Facts:        []Fact{},
 		Absent:       s.absent,
 	}
+	if i, ok := b.reportIndex[it.loc.Offset]; ok && it.loc.File == nil {
+		c.Resource = &i
+	}
 	for _, r := range s.refs {
 		ref := Ref{Path: r.path, Reference: r.reference, Display: r.display}
-		target, contained, why := b.res.resolve(it, r.reference)
+		target, contained, why := b.resolve(it, r.reference)
 		switch {
 		case target != nil:
 			ref.TargetKey = target.key
@@ -281,4 +290,55 @@ func newestFirst(cards []*Card, active bool) {
 		}
 		return a.date > b.date
 	})
+}
+
+// useGraph adopts the validator's reference graph when the input is the one
+// Bundle it indexed (its entries are the items' entries), and the report's
+// resource offsets.
+func (b *builder) useGraph() {
+	if len(b.opts.ResourceOffsets) > 0 {
+		b.reportIndex = make(map[int]int, len(b.opts.ResourceOffsets))
+		for i, off := range b.opts.ResourceOffsets {
+			if _, dup := b.reportIndex[off]; !dup {
+				b.reportIndex[off] = i
+			}
+		}
+	}
+	g := b.opts.Graph
+	if g == nil || b.in.kind != "bundle" || g.Type == "" {
+		return
+	}
+	entryItem := map[int]*item{}
+	for _, it := range b.in.items {
+		if it.loc.Entry == nil || *it.loc.Entry >= len(g.Entries) || g.Entries[*it.loc.Entry].Type != it.rtype {
+			return // not the same input: keep the record's own resolver
+		}
+		entryItem[*it.loc.Entry] = it
+	}
+	b.graph, b.entryItem = g, entryItem
+}
+
+// resolve follows a reference: with the validator's graph as the validator
+// did (bundle.Graph.Resolve), otherwise with the record's own resolver.
+func (b *builder) resolve(from *item, ref string) (target *item, contained string, unresolved string) {
+	if b.graph == nil || from.loc.Entry == nil {
+		return b.res.resolve(from, ref)
+	}
+	if ref == "" {
+		return nil, "", "no reference (identifier or display only)"
+	}
+	res := b.graph.Resolve(*from.loc.Entry, ref)
+	switch {
+	case res.Kind == bundle.KindContainer:
+		return from, "", ""
+	case res.Kind == bundle.KindContained && res.Target >= 0:
+		return from, strings.TrimPrefix(ref, "#"), ""
+	case res.Kind == bundle.KindContained:
+		return nil, "", "contained resource not found"
+	case res.Entry >= 0:
+		if t := b.entryItem[res.Entry]; t != nil {
+			return t, "", ""
+		}
+	}
+	return nil, "", "not in input"
 }

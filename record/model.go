@@ -166,14 +166,17 @@ type Card struct {
 	ResourceType string   `json:"resourceType"`
 	ID           string   `json:"id,omitempty"`
 	Location     Location `json:"location"`
-	Section      string   `json:"section"`          // section id the card is in ("banner" for a Patient)
-	Patient      string   `json:"patient"`          // key of the PatientRecord, "" when unlinked
-	Title        string   `json:"title"`            // what it is, in words
-	Code         *Concept `json:"code,omitempty"`   // the main code, with all codings
-	Status       string   `json:"status,omitempty"` // short status line, as written
-	Kind         string   `json:"kind"`             // what it is in clinical words: "Prescription", "Lab result", ...
-	Date         string   `json:"date,omitempty"`   // main clinical date, as written
-	DateEnd      string   `json:"dateEnd,omitempty"`
+	// Resource is the index of this resource in the validator's report
+	// (Options.ResourceOffsets), for joining findings to the card exactly.
+	Resource *int     `json:"resource,omitempty"`
+	Section  string   `json:"section"`          // section id the card is in ("banner" for a Patient)
+	Patient  string   `json:"patient"`          // key of the PatientRecord, "" when unlinked
+	Title    string   `json:"title"`            // what it is, in words
+	Code     *Concept `json:"code,omitempty"`   // the main code, with all codings
+	Status   string   `json:"status,omitempty"` // short status line, as written
+	Kind     string   `json:"kind"`             // what it is in clinical words: "Prescription", "Lab result", ...
+	Date     string   `json:"date,omitempty"`   // main clinical date, as written
+	DateEnd  string   `json:"dateEnd,omitempty"`
 	// DateInvalid says why Date is not a valid date (it is then shown as
 	// written, marked, and not used for sorting or the timeline).
 	DateInvalid string `json:"dateInvalid,omitempty"`

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fhirlens/fhirlens/validator/bundle"
 	"github.com/fhirlens/fhirlens/validator/xhtml"
 )
 
@@ -19,6 +20,16 @@ type Options struct {
 	// OmitAttachmentData leaves base64 attachment data out of the model
 	// (the UI then fetches it from the raw resource on demand).
 	OmitAttachmentData bool
+	// Graph is the validator's reference graph of this same input
+	// (validator.Report.Graph). With it, the references of a Bundle resolve
+	// exactly as the validator resolved them (one resolver: bundle.Graph);
+	// without it, and for ndjson and record sets (references across files),
+	// the record resolves them itself.
+	Graph *bundle.Graph
+	// ResourceOffsets are the byte offsets of the validator report's
+	// resources (validator.Report.Resources[i].Offset): a card whose resource
+	// starts there carries i in Card.Resource, so findings join exactly.
+	ResourceOffsets []int
 }
 
 // maxNesting bounds JSON nesting; deeper input is rejected before any

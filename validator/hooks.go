@@ -217,6 +217,9 @@ func (w *walker) closeScope(isBundle bool) {
 	s := w.scopes[len(w.scopes)-1]
 	w.scopes = w.scopes[:len(w.scopes)-1]
 	g := s.graph
+	if s.node == w.tree.Root() && w.offBase == 0 && w.rep.Format == "json" {
+		w.rep.graph = g // the input's own graph, for Report.Graph
+	}
 	if isBundle {
 		w.place(g.CheckEntries())
 	}

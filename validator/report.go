@@ -3,6 +3,7 @@ package validator
 import (
 	"fmt"
 
+	"github.com/fhirlens/fhirlens/validator/bundle"
 	"github.com/fhirlens/fhirlens/validator/finding"
 )
 
@@ -43,6 +44,7 @@ type Report struct {
 	// Summary has the exact counts, whatever was kept.
 	Summary Summary `json:"summary"`
 
+	graph      *bundle.Graph  // the reference graph of a single JSON input's root (see Graph)
 	list       finding.List   // collects the findings during validation
 	unverified map[string]int // codings per code system that cannot be checked offline
 	profiles   map[string]int // resources per claimed profile (meta.profile), not checked
@@ -63,6 +65,13 @@ type Summary struct {
 	// Omitted lists, per rule and severity, the findings counted but not kept.
 	Omitted []finding.Omitted `json:"omitted,omitempty"`
 }
+
+// Graph returns the reference graph the validator resolved the input's
+// references with, when the input is one JSON document (a Bundle or a
+// resource): its index of entries and, through Resolve, the same targets the
+// reference checks reported. It is nil for ndjson, XML and unreadable input.
+// The graph views the validated bytes, which must not change while it is used.
+func (r *Report) Graph() *bundle.Graph { return r.graph }
 
 // Counts returns the number of findings of each severity, indexed by
 // Severity: all of them, kept or not.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 
 	"github.com/fhirlens/fhirlens/record"
+	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/fhirxml"
 )
 
@@ -21,6 +22,24 @@ func summarizeRecord(data []byte) ([]byte, error) {
 	// Attachment data stays out of the model (smaller, faster to post and
 	// parse); the viewer reads it from the input bytes when it is shown.
 	model, err := record.Summarize(data, record.Options{OmitAttachmentData: true})
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(model)
+}
+
+// summarizeOnReport builds the record of a file just validated on the
+// validator's own work: its reference graph (one resolver) and its resource
+// list (cards carry their index in the report, so findings join exactly).
+func summarizeOnReport(data []byte, rep *validator.Report) ([]byte, error) {
+	if fhirxml.LooksLikeXML(data) || rep.Format != "json" && rep.Format != "ndjson" {
+		return summarizeRecord(data) // XML: the record reads the converted JSON
+	}
+	offsets := make([]int, len(rep.Resources))
+	for i, r := range rep.Resources {
+		offsets[i] = r.Offset
+	}
+	model, err := record.Summarize(data, record.Options{OmitAttachmentData: true, Graph: rep.Graph(), ResourceOffsets: offsets})
 	if err != nil {
 		return nil, err
 	}

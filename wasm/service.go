@@ -49,11 +49,12 @@ type job struct {
 	kind     jobKind
 	name     string
 	data     []byte
-	files    []record.File // jobSummarizeSet
-	to       string        // jobConvert: "json" or "xml"
-	record   bool          // also build the record view model (jobValidate)
-	profile  string        // validate against this profile of a loaded guide (jobValidate)
-	reported bool          // the report has been posted; only the record is owed
+	files    []record.File     // jobSummarizeSet
+	report   *validator.Report // the validation report, for the record (jobValidate)
+	to       string            // jobConvert: "json" or "xml"
+	record   bool              // also build the record view model (jobValidate)
+	profile  string            // validate against this profile of a loaded guide (jobValidate)
+	reported bool              // the report has been posted; only the record is owed
 	ctx      context.Context
 	cancel   context.CancelFunc
 }
@@ -82,6 +83,9 @@ type service struct {
 	validate     func(ctx context.Context, name string, data []byte) *validator.Report
 	summarize    func(data []byte) ([]byte, error)
 	summarizeSet func(files []record.File) ([]byte, error)
+	// summarizeOnReport builds the record on the report's graph and
+	// resources; nil (tests) falls back to summarize.
+	summarizeOnReport func(data []byte, rep *validator.Report) ([]byte, error)
 }
 
 func newService(post func(message), yield func()) *service {
@@ -93,6 +97,8 @@ func newService(post func(message), yield func()) *service {
 		byID:           map[int]*job{},
 		summarize:      summarizeRecord,
 		summarizeSet:   summarizeRecordSet,
+
+		summarizeOnReport: summarizeOnReport,
 	}
 }
 
@@ -195,6 +201,7 @@ func (s *service) finish(j *job) {
 	j.cancel()
 	j.data = nil
 	j.files = nil
+	j.report = nil
 }
 
 // run executes one job. A panic anywhere becomes a fatal finding (or an
@@ -276,6 +283,7 @@ func (s *service) runValidate(j *job) {
 	s.post(message{"type": "result", "id": j.id, "name": j.name, "report": string(out), "rules": string(rules),
 		"validateMs": ms(elapsed), "bytes": len(j.data)})
 	j.reported = true
+	j.report = rep
 	if j.record {
 		s.post(message{"type": "progress", "id": j.id, "phase": "summarizing", "done": 0, "total": 0})
 		s.yield() // let the page draw the findings before the record is built
@@ -291,9 +299,12 @@ func (s *service) runSummarize(j *job) {
 	begin := time.Now()
 	var model []byte
 	var err error
-	if j.kind == jobSummarizeSet {
+	switch {
+	case j.kind == jobSummarizeSet:
 		model, err = s.summarizeSet(j.files)
-	} else {
+	case j.report != nil && s.summarizeOnReport != nil:
+		model, err = s.summarizeOnReport(j.data, j.report)
+	default:
 		model, err = s.summarize(j.data)
 	}
 	msg := message{"type": "record", "id": j.id, "name": j.name, "summarizeMs": ms(time.Since(begin))}

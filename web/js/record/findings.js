@@ -35,14 +35,18 @@ export function findingsIndex(model, cards, opts) {
   }
   const report = opts.report;
   if (!report || !Array.isArray(report.resources) || !Array.isArray(report.findings)) return byCard;
-  const byOffset = new Map(), byEntry = new Map(), byLine = new Map();
+  const byOffset = new Map(), byEntry = new Map(), byLine = new Map(), byIndex = new Map();
   for (const c of cards) {
+    // A card built on the validator's report carries its resource index: exact.
+    if (typeof c.resource === 'number') byIndex.set(c.resource, c.key);
     const l = c.location || {};
     if (typeof l.offset === 'number') byOffset.set(l.offset, c.key);
     if (typeof l.entry === 'number') byEntry.set(l.entry, c.key);
     if (typeof l.line === 'number') byLine.set(l.line, c.key);
   }
-  const resourceKey = report.resources.map((res) => {
+  const resourceKey = report.resources.map((res, i) => {
+    if (byIndex.has(i)) return byIndex.get(i);
+    if (byIndex.size) return null; // the record was built on this report: no guessing
     if (!res) return null;
     if (byOffset.has(res.offset)) return byOffset.get(res.offset);
     const m = /^Bundle\.entry\[(\d+)\]/.exec(res.expression || '');
