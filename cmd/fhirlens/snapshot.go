@@ -14,12 +14,13 @@ import (
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/fhirxml"
 	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/snapshot"
 	"github.com/fhirlens/fhirlens/validator/structure"
 )
 
-const snapshotUsage = `usage: fhirlens snapshot [--core PKG.tgz] [--dep PKG.tgz]... [--out DIR|FILE.tgz] [--diff] [--all] INPUT...
+const snapshotUsage = `usage: fhirlens snapshot [--core PKG.tgz] [--dep PKG.tgz]... [--out DIR|FILE.tgz] [--format json|xml] [--diff] [--all] INPUT...
 
 Generates the snapshots of StructureDefinitions that carry only a
 differential. INPUT is a StructureDefinition file (JSON or XML), a folder of
@@ -32,8 +33,9 @@ packages resolve too.
 
 Without --out it prints, per profile, the elements generated and the
 findings about its differential. --out DIR writes one
-StructureDefinition-<id>.json per profile with its snapshot; --out FILE.tgz
-writes them as a FHIR package. A supplied snapshot is kept unless --all.
+StructureDefinition-<id>.json (--format xml: .xml) per profile with its
+snapshot; --out FILE.tgz writes them as a FHIR package. A supplied snapshot
+is kept unless --all.
 
 --diff regenerates the profiles that carry a snapshot and prints how each
 generated snapshot differs from the supplied one, element by element (paths,
@@ -50,10 +52,10 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 type snapshotOptions struct {
-	core      string
-	deps      listFlag
-	out       string
-	diff, all bool
+	core, format string
+	deps         listFlag
+	out          string
+	diff, all    bool
 }
 
 func snapshotFlags() (*flag.FlagSet, *snapshotOptions) {
@@ -64,6 +66,7 @@ func snapshotFlags() (*flag.FlagSet, *snapshotOptions) {
 	fs.StringVar(&o.out, "out", "", "write the StructureDefinitions with snapshots to `DIR` or to a package FILE.tgz")
 	fs.BoolVar(&o.diff, "diff", false, "regenerate supplied snapshots and print how they differ")
 	fs.BoolVar(&o.all, "all", false, "regenerate supplied snapshots too")
+	fs.StringVar(&o.format, "format", "json", "`format` of the files --out writes: json or xml")
 	return fs, o
 }
 
@@ -75,6 +78,9 @@ func runSnapshot(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(pos) == 0 {
 		return usageError(stderr, "snapshot", "no INPUT given")
+	}
+	if o.format != "json" && o.format != "xml" {
+		return usageError(stderr, "snapshot", "unknown format %q (use json or xml)", o.format)
 	}
 	r4, err := definitions.R4()
 	if err != nil {
@@ -177,7 +183,7 @@ func runSnapshot(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if o.out != "" {
-		if err := writeSnapshots(o.out, sds); err != nil {
+		if err := writeSnapshots(o.out, sds, o.format, xmlDefs); err != nil {
 			fmt.Fprintf(stderr, "fhirlens snapshot: %v\n", err)
 			return 2
 		}
@@ -278,7 +284,7 @@ func readSnapshotInputs(inputs []string, defs *definitions.Set, stderr io.Writer
 
 // writeSnapshots writes the definitions, one JSON file each, to a folder or
 // a package .tgz.
-func writeSnapshots(out string, sds []*structure.StructureDefinition) error {
+func writeSnapshots(out string, sds []*structure.StructureDefinition, format string, defs *definitions.Set) error {
 	type file struct {
 		name string
 		data []byte
@@ -296,17 +302,25 @@ func writeSnapshots(out string, sds []*structure.StructureDefinition) error {
 		if err != nil {
 			return fmt.Errorf("%s: %v", sd.URL, err)
 		}
-		var pretty bytes.Buffer
-		if json.Indent(&pretty, data, "", "  ") == nil {
-			data = pretty.Bytes()
+		ext := ".json"
+		if format == "xml" {
+			if data, err = fhirxml.ToXML(data, defs); err != nil {
+				return fmt.Errorf("%s: %v", sd.URL, err)
+			}
+			ext = ".xml"
+		} else {
+			var pretty bytes.Buffer
+			if json.Indent(&pretty, data, "", "  ") == nil {
+				data = pretty.Bytes()
+			}
 		}
 		id := sd.ID
 		if id == "" {
 			id = sd.Name
 		}
-		name := "StructureDefinition-" + safeName(id) + ".json"
+		name := "StructureDefinition-" + safeName(id) + ext
 		for i := 2; seen[name]; i++ {
-			name = fmt.Sprintf("StructureDefinition-%s-%d.json", safeName(id), i)
+			name = fmt.Sprintf("StructureDefinition-%s-%d%s", safeName(id), i, ext)
 		}
 		seen[name] = true
 		files = append(files, file{name, append(data, '\n')})
