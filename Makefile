@@ -70,7 +70,7 @@ fuzz-short:
 bench:
 	$(GO) test ./validator -run '^$$' -bench Synthea -benchmem -benchtime 5x
 	$(GO) test ./validator/bundle -run '^$$' -bench Bundle -benchtime 3x
-	$(GO) test ./validator -run '^$$' -bench Scaling -benchtime 1x | grep -E '^(Benchmark|ok)'
+	$(GO) test ./validator -run '^$$' -bench Scaling -benchtime 3x | grep -E '^(Benchmark|ok)'
 	$(GO) test ./validator/definitions -run '^$$' -bench DecodeR4 -benchmem
 	$(GO) test ./validator/fhirpath -run '^$$' -bench 'Compile|Invariants' -benchmem
 	$(GO) test ./record -run '^$$' -bench . -benchmem -benchtime 3x
