@@ -236,3 +236,70 @@ func setSearch(t *testing.T, ctx context.Context, q string) {
 	}
 	time.Sleep(300 * time.Millisecond) // the search waits 120 ms for typing to pause
 }
+
+// A report.json dropped on the page opens as a report; dropped with its
+// inputs it is verified: the same, or changed after an input was edited.
+func TestReportFileOpens(t *testing.T) {
+	requireBrowser(t)
+	srv := startApp(t)
+	ctx := newTab(t)
+	samples := filepath.Join(repoRoot(), "testdata", "samples")
+	dir := t.TempDir()
+	var inputs []string
+	for _, name := range []string{"broken-patient-bundle.json", "valid-patient-bundle.json"} {
+		data, err := os.ReadFile(filepath.Join(samples, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, data, 0o644)
+		inputs = append(inputs, p)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.body.dataset.engine === 'ready'`, 60*time.Second)
+	if err := chromedp.Do(ctx, dropFiles(inputs...)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.body.dataset.state === 'done'`, 2*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("download-report"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `!!(window.fhirlens.lastReport && window.fhirlens.lastReport.json)`, 2*time.Minute)
+	reportPath := filepath.Join(t.TempDir(), "report.json")
+	os.WriteFile(reportPath, []byte(evalString(t, ctx, `window.fhirlens.lastReport.json`)), 0o644)
+	verdict := evalString(t, ctx, `document.getElementById('verdict').textContent`)
+
+	// Alone: the report's inputs and findings, the same verdict.
+	if err := chromedp.Do(ctx, dropFiles(reportPath)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.body.dataset.state === 'done' && fhirlens.state.files.every(f => f.fromReport)`, 30*time.Second)
+	contains(t, "notice", evalString(t, ctx, `document.getElementById('notice').textContent`), "a conformance report by fhirlens")
+	if got := evalString(t, ctx, `document.getElementById('verdict').textContent`); got != verdict {
+		t.Errorf("verdict of the opened report %q, want the run's %q", got, verdict)
+	}
+	contains(t, "findings", evalString(t, ctx, `document.getElementById('issue-list').innerText`), "broken-patient-bundle.json")
+	screenshot(t, ctx, "34-report-opened")
+
+	// With its inputs: verified.
+	if err := chromedp.Do(ctx, dropFiles(append([]string{reportPath}, inputs...)...)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.body.dataset.verify === 'same'`, 2*time.Minute)
+	contains(t, "notice", evalString(t, ctx, `document.getElementById('notice').textContent`), "Verified")
+
+	// An input edited: changed, and said how.
+	data, _ := os.ReadFile(inputs[1])
+	os.WriteFile(inputs[1], append(data, ' '), 0o644)
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`delete document.body.dataset.verify`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, dropFiles(append([]string{reportPath}, inputs...)...)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.body.dataset.verify === 'changed'`, 2*time.Minute)
+	contains(t, "notice", evalString(t, ctx, `document.getElementById('notice').textContent`), "valid-patient-bundle.json: the input changed")
+	screenshot(t, ctx, "35-report-changed")
+}

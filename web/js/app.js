@@ -138,6 +138,15 @@ async function start(readers, names) {
     }
     renderProgress();
   }
+  // A report.json (fhirlens report, or the page's own) opens as a report;
+  // dropped with its inputs, the inputs are validated and the report verified.
+  const reportAt = read.findIndex(([, bytes]) => isReport(bytes));
+  if (reportAt >= 0) {
+    const [reportFile, reportBytes] = read.splice(reportAt, 1)[0];
+    state.files = batch.filter((f) => f !== reportFile);
+    openReport(reportFile.name, new TextDecoder().decode(reportBytes), read);
+    if (read.length === 0) return;
+  }
   if (read.length === 0 && previous) {
     state.files = [...previous, ...batch];
     state.set = previousSet;
@@ -149,6 +158,57 @@ async function start(readers, names) {
     file.status = 'queued';
     submit(file, bytes, readers.length === 1);
   }
+  settle();
+}
+
+// isReport tells a fhirlens report.json by its first member.
+function isReport(bytes) {
+  const head = new TextDecoder().decode(bytes.subarray(0, 200));
+  return /^\s*\{\s*"format"\s*:\s*"fhirlens-report\/1"/.test(head);
+}
+
+// openReport shows a report.json's inputs and findings as results (no raw
+// bytes, no record), with what the report says about itself; with inputs
+// dropped too, it re-runs the report in the worker and says whether the
+// verdicts and findings are the same (as `fhirlens verify`).
+function openReport(name, text, inputs) {
+  let r;
+  try {
+    r = JSON.parse(text);
+  } catch (err) {
+    notice(`${name} is not a readable report: ${err.message}`);
+    return;
+  }
+  const made = `${name}: a conformance report by fhirlens ${r.fhirlens.version}${r.fhirlens.commit ? ` (commit ${r.fhirlens.commit.slice(0, 12)})` : ''}` +
+    `${r.date ? ` of ${r.date}` : ''}, FHIR ${r.definitions.fhirVersion}${r.definitions.guides.length ? ` with ${r.definitions.guides.map((g) => `${g.name} ${g.version}`).join(', ')}` : ''}: ` +
+    `${plural(r.summary.inputs, 'input')}, ${fmt(r.summary.conform)} conform.`;
+  if (inputs.length) {
+    notice(`${made} Verifying it against the ${plural(inputs.length, 'file')} dropped with it…`);
+    engine.report(inputs.map(([f, bytes]) => ({ name: f.name, bytes: bytes.slice() })), text).then((fresh) => {
+      const diffs = JSON.parse(fresh.diffs || '[]') || [];
+      notice(diffs.length === 0
+        ? `${made} Verified: the same verdicts and findings for the files dropped with it.`
+        : `${made} Changed (${plural(diffs.length, 'difference')}): ${diffs.slice(0, 8).join(' · ')}${diffs.length > 8 ? ' …' : ''}`);
+      document.body.dataset.verify = diffs.length === 0 ? 'same' : 'changed';
+    }, (err) => {
+      notice(`${made} It could not be verified here: ${err.message}`);
+      document.body.dataset.verify = 'failed';
+    });
+    return; // the inputs are validated as usual and shown
+  }
+  notice(`${made} Drop its input files together with it to verify it.`);
+  state.files = r.inputs.map((input) => ({
+    id: ++fileSeq, name: input.name, size: input.size, status: 'done', fromReport: true,
+    rules: Object.fromEntries(r.rules.map((ru) => [ru.id, ru])),
+    report: {
+      source: input.name, resources: input.resources, findings: input.findings,
+      summary: { resources: input.counts.resources, fatal: 0, error: input.counts.errors, warning: input.counts.warnings,
+        information: input.counts.notes, omitted: (input.omitted || []).map((o) => ({ ...o })) },
+    },
+  }));
+  state.current = state.files.length ? state.files[0].id : null;
+  state.tab = 'issues';
+  if (!state.files.length) { setPhase('empty'); return; }
   settle();
 }
 
@@ -222,10 +282,11 @@ function settle() {
     return;
   }
   if (!done.some((f) => f.id === state.current)) state.current = done[0].id;
-  if (done.length > 1) buildRecordSet(done);
+  const withBytes = done.filter((f) => !f.fromReport);
+  if (withBytes.length > 1) buildRecordSet(withBytes);
   const errors = done.reduce((n, f) => n + countLevels(f.report).error, 0);
   const failedReads = state.files.some((f) => f.status === 'failed');
-  state.tab = errors === 0 && !failedReads && recordView.available() ? 'record' : 'issues';
+  state.tab = errors === 0 && !failedReads && withBytes.length && recordView.available() ? 'record' : 'issues';
   // A position in the URL (a reload, a shared link) wins once files are loaded.
   const fromURL = readHash();
   if (fromURL.tab) { state.tab = fromURL.tab; state.nav = fromURL.nav; }
