@@ -53,6 +53,8 @@ FUZZ_TARGETS := \
 	./validator/structure:FuzzDecode \
 	./validator/questionnaire:FuzzParse \
 	./validator/snapshot:FuzzGenerate \
+	./validator/profile:FuzzLoadPackage \
+	./validator/profile:FuzzLoadGuide \
 	./record:FuzzSummarize \
 	./web:FuzzHandler
 fuzz-short:

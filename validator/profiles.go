@@ -61,8 +61,11 @@ func (w *walker) applyProfiles(resource jsontree.ID, typeName string, contained 
 				fmt.Sprintf("Profile reference '%s' has not been checked because it is unknown", url), url)
 			continue
 		}
+		if w.profileMemo == nil || w.profileMemoTree != t {
+			w.profileMemo, w.profileMemoTree = &profile.Memo{}, t
+		}
 		set.Validate(&profile.Options{Ctx: w.ctx, Tree: t, Root: w.rootResource(), SkipInvariants: w.v.opts.SkipInvariants, Resolve: w.resolveID,
-			Emit: w.profileFinding}, resource, w.pathString(), p)
+			Emit: w.profileFinding, Memo: w.profileMemo}, resource, w.pathString(), p)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/fhirlens/fhirlens/validator/fhirpath"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 	"github.com/fhirlens/fhirlens/validator/primitive"
+	"github.com/fhirlens/fhirlens/validator/profile"
 )
 
 // walker checks one parsed document against the definitions. It keeps the
@@ -35,8 +36,11 @@ type walker struct {
 	hooks  walkHooks
 	env    *fhirpath.Env // reused for every invariant evaluation
 	scopes []refScope    // reference scopes open along the walk
-	graphs *fhirpath.GraphResolver
-	forms  *formState // questionnaires and responses, checked after the walk
+
+	profileMemo     *profile.Memo  // profile conformance of reference targets, per document tree
+	profileMemoTree *jsontree.Tree // the tree profileMemo is about
+	graphs          *fhirpath.GraphResolver
+	forms           *formState // questionnaires and responses, checked after the walk
 	// structDefs are differential-only StructureDefinitions, whose snapshots
 	// are generated after the walk (structdefs.go)
 	structDefs []formResource

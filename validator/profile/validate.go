@@ -52,7 +52,13 @@ type Options struct {
 	Root jsontree.ID
 	// SkipInvariants turns off the profile's FHIRPath invariants.
 	SkipInvariants bool
+	// Memo, shared by the calls of one document, remembers which reference
+	// targets conform to which profiles; nil makes one per call.
+	Memo *Memo
 }
+
+// Memo remembers conformance of resources to profiles within one document.
+type Memo struct{ conforms map[checkKey]bool }
 
 // run is one validation of a resource against one profile.
 type run struct {
@@ -75,6 +81,12 @@ type run struct {
 func (s *Set) Validate(o *Options, node jsontree.ID, path string, p *Profile) {
 	if o.Ctx == nil {
 		o.Ctx = context.Background()
+	}
+	if o.Memo == nil {
+		o.Memo = &Memo{}
+	}
+	if o.Memo.conforms == nil {
+		o.Memo.conforms = map[checkKey]bool{}
 	}
 	r := &run{s: s, o: o, t: o.Tree, prof: p, path: append(make([]byte, 0, 128), path...), resource: node}
 	r.env = &fhirpath.Env{Defs: s.Defs, Tree: o.Tree}

@@ -366,9 +366,13 @@ func (r *run) checkTarget(n jsontree.ID, e *Elem) {
 		if r.checking == nil {
 			r.checking = map[checkKey]bool{}
 		}
-		r.checking[key] = true
-		ok := r.conforms(item{node: target, index: -1, typ: rt}, p.Root, p)
-		delete(r.checking, key)
+		ok, known := r.o.Memo.conforms[key]
+		if !known {
+			r.checking[key] = true
+			ok = r.conforms(item{node: target, index: -1, typ: rt}, p.Root, p)
+			delete(r.checking, key)
+			r.o.Memo.conforms[key] = ok
+		}
 		if ok {
 			return
 		}
