@@ -26,7 +26,9 @@ import (
 //	addGuideFiles(id, name, names, bytesList) → posts "guides": an IG from a folder's files
 //	removeGuide(id, key)                → posts "guides": drops the guide name#version
 //
-// validate's options may name a profile of a loaded guide: {record, profile}.
+// validate's options may name a profile of a loaded guide and set the
+// reference validator's options: {record, profile, securityChecks,
+// noExampleUrls, allowComments, anyExtensions}.
 //
 // Each function only copies its arguments and queues a job; it returns
 // undefined, or a string saying why the call was refused.
@@ -40,6 +42,7 @@ func register(svc *service) error {
 			if len(args) > 3 {
 				j.record = boolProp(args[3], "record")
 				j.profile = stringProp(args[3], "profile")
+				j.settings = settingsFrom(args[3])
 			}
 			svc.enqueue(j)
 			return nil, nil

@@ -54,6 +54,7 @@ type job struct {
 	to       string            // jobConvert: "json" or "xml"
 	record   bool              // also build the record view model (jobValidate)
 	profile  string            // validate against this profile of a loaded guide (jobValidate)
+	settings settings          // the reference validator's options chosen on the page (jobValidate)
 	reported bool              // the report has been posted; only the record is owed
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -66,9 +67,11 @@ type service struct {
 	yield func() // lets the JS event loop run (so a cancel can arrive)
 
 	validatorReady chan struct{}
-	validator      *validator.Validator
-	validatorErr   error
-	loadTime       time.Duration
+	// settingsValidators holds the validators made for non-default settings.
+	settingsValidators map[string]*validator.Validator
+	validator          *validator.Validator
+	validatorErr       error
+	loadTime           time.Duration
 
 	mu      sync.Mutex
 	queue   []*job
@@ -259,6 +262,14 @@ func (s *service) runValidate(j *job) {
 		s.post(message{"type": "error", "id": j.id, "name": j.name, "message": err.Error()})
 		return
 	} else if v != nil {
+		guided = v.Validate
+	}
+	if j.settings != (settings{}) {
+		v, err := s.validatorWithSettings(j.profile, j.settings)
+		if err != nil {
+			s.post(message{"type": "error", "id": j.id, "name": j.name, "message": err.Error()})
+			return
+		}
 		guided = v.Validate
 	}
 	begin := time.Now()

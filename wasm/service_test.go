@@ -252,3 +252,32 @@ func TestCancelWhileValidating(t *testing.T) {
 	svc.enqueue(&job{id: 22, kind: jobValidate, name: "p.json", data: []byte(patientJSON)})
 	box.await(t, 22, "result")
 }
+
+// The page's settings reach the validator: with security checks on, HTML in
+// a string is an error; by default it is a note.
+func TestValidateSettings(t *testing.T) {
+	svc, box := startService(t, nil)
+	const html = `{"resourceType":"Patient","id":"p1","name":[{"text":"A <script>x</script>"}]}`
+	severityOf := func(id int, st settings) string {
+		svc.enqueue(&job{id: id, kind: jobValidate, name: "p.json", data: []byte(html), settings: st})
+		result := box.await(t, id, "result")
+		var rep struct {
+			Findings []struct{ Rule, Severity string } `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(result["report"].(string)), &rep); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range rep.Findings {
+			if f.Rule == "security.html-in-string" {
+				return f.Severity
+			}
+		}
+		return "none"
+	}
+	if got := severityOf(1, settings{}); got != "information" {
+		t.Errorf("default: %s, want information", got)
+	}
+	if got := severityOf(2, settings{securityChecks: true}); got != "error" {
+		t.Errorf("security checks: %s, want error", got)
+	}
+}

@@ -5,6 +5,7 @@ import { RawView, FormatSwitch } from './raw.js';
 import { renderIssues, LEVELS, level, fmt, plural, countLevels, findingCount, el } from './issues.js';
 import { loadRecordView, showRecord, navigateRecord } from './record-tab.js';
 import { Guides, isGuideFile } from './guides.js';
+import { initSettings, currentSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -45,6 +46,7 @@ const engine = new Engine({
 });
 
 const guides = new Guides(engine);
+initSettings();
 
 // ---- inputs ----------------------------------------------------------------
 
@@ -221,6 +223,7 @@ function submit(file, bytes, withRecord) {
   file.jobId = engine.validate(file.name, own, {
     record: withRecord,
     profile: guides.profile(),
+    settings: currentSettings(),
     onBytes(b) { file.bytes = b; },
     onProgress(m) { file.status = 'running'; file.progress = m; renderProgress(); },
     onReport(m) {

@@ -92,7 +92,7 @@ export class Engine {
       return id;
     }
     this.jobs.set(id, { ...handlers, awaitingBytes: true, held: [] });
-    this.worker.postMessage({ type: 'validate', id, name, bytes, record: !!handlers.record, profile: handlers.profile || '' }, [bytes.buffer]);
+    this.worker.postMessage({ type: 'validate', id, name, bytes, record: !!handlers.record, profile: handlers.profile || '', settings: handlers.settings || {} }, [bytes.buffer]);
     return id;
   }
 

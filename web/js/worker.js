@@ -52,7 +52,7 @@ function dispatch(m) {
   try {
     switch (m.type) {
       case 'validate':
-        refused = api.validate(m.id, m.name, m.bytes, { record: !!m.record, profile: m.profile || '' });
+        refused = api.validate(m.id, m.name, m.bytes, { record: !!m.record, profile: m.profile || '', ...(m.settings || {}) });
         break;
       case 'summarize':
         refused = api.summarize(m.id, m.name, m.bytes);
