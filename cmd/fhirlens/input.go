@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
@@ -24,23 +25,45 @@ type inputLimits struct {
 	MaxRatio int64
 	// Memory is the memory the process may use (cgroup, RLIMIT_AS or the
 	// machine's RAM; 0 when unknown): an input needing clearly more is
-	// refused up front instead of crashing half-way.
-	Memory int64
+	// refused up front instead of crashing half-way. MemoryKind names it
+	// and PerInputByte is what validating needs of it per input byte.
+	Memory       int64
+	MemoryKind   string
+	PerInputByte int64
 }
 
 const (
 	defaultMaxInput = 2 << 30 // a real 1 GB export passes with room
 	defaultMaxRatio = 200     // real FHIR JSON gzips 10–40×; the probe's bombs were 235–1000×
 	ratioFloor      = 64 << 20
-	// memoryPerInputByte is what validating needs per input byte: the input,
-	// its tree and the findings (about 4× live heap as measured on the
-	// Synthea bundle; see the README's performance table), kept low so only
-	// inputs that clearly cannot fit are refused.
-	memoryPerInputByte = 3
+)
+
+// What validating needs per input byte: the input, its tree and the
+// findings. Resident memory measured 11× on the Synthea bundle and 25× on
+// a bundle of a million tiny entries without a memory limit; with the
+// collector held to the limit (applyMemoryLimit) far less is resident, so
+// 8× refuses only what clearly cannot fit. An address-space limit (ulimit
+// -v) counts what the Go runtime reserves, not what it uses: a 73 MB input
+// failed under 2.5 GB with 650 MB resident, hence 40×.
+const (
+	memoryPerInputByte       = 8
+	addressSpacePerInputByte = 40
 )
 
 func defaultLimits() inputLimits {
-	return inputLimits{MaxBytes: defaultMaxInput, MaxRatio: defaultMaxRatio, Memory: memoryLimit()}
+	mem, kind, per := memoryLimit()
+	return inputLimits{MaxBytes: defaultMaxInput, MaxRatio: defaultMaxRatio, Memory: mem, MemoryKind: kind, PerInputByte: per}
+}
+
+// applyMemoryLimit makes the garbage collector work harder as the process
+// nears the memory it may use (90% of the cgroup limit, ulimit -v or RAM),
+// instead of growing past it and dying with Go's "fatal error: out of
+// memory". GOMEMLIMIT, when set, wins.
+func applyMemoryLimit(lim inputLimits) {
+	if lim.Memory <= 0 || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(lim.Memory / 10 * 9)
 }
 
 // limitError is a resource limit that was reached; its message names the
@@ -171,8 +194,13 @@ func checkSize(display string, size int64, lim inputLimits, what string) error {
 	if size > lim.MaxBytes {
 		return &limitError{fmt.Sprintf("%s %s %s, over the input limit of %s; raise --max-input if this is intended", safeText(display), what, sizeText(size), sizeText(lim.MaxBytes))}
 	}
-	if need := size * memoryPerInputByte; lim.Memory > 0 && need > lim.Memory {
-		return &limitError{fmt.Sprintf("%s %s %s; validating it needs about %s of memory and this process may use %s (a memory limit or the machine's RAM): split the file, or run where more memory is available", safeText(display), what, sizeText(size), sizeText(need), sizeText(lim.Memory))}
+	per := max(lim.PerInputByte, 1)
+	if need := size * per; lim.Memory > 0 && need > lim.Memory {
+		kind := lim.MemoryKind
+		if kind == "" {
+			kind = "a memory limit"
+		}
+		return &limitError{fmt.Sprintf("%s %s %s; validating it needs about %s and this process may use %s (%s): split the file, or run where more memory is available", safeText(display), what, sizeText(size), sizeText(need), sizeText(lim.Memory), kind)}
 	}
 	return nil
 }
@@ -302,33 +330,34 @@ func sizeText(n int64) string {
 }
 
 // memoryLimit is the least of the cgroup memory limit, the address-space
-// limit and the machine's RAM, in bytes; 0 when none is known.
-func memoryLimit() int64 {
-	var best int64
-	take := func(n int64) {
-		if n > 0 && (best == 0 || n < best) {
-			best = n
+// limit and the machine's RAM, in bytes (0 when none is known), what it is,
+// and what validating needs of it per input byte.
+func memoryLimit() (limit int64, kind string, perByte int64) {
+	take := func(n int64, k string, per int64) {
+		// Compare what each limit allows as input.
+		if n > 0 && (limit == 0 || n/per < limit/perByte) {
+			limit, kind, perByte = n, k, per
 		}
 	}
 	for _, p := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
 		if b, err := os.ReadFile(p); err == nil {
 			if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && n < 1<<60 {
-				take(n)
+				take(n, "the cgroup memory limit", memoryPerInputByte)
 			}
 		}
 	}
-	take(addressSpaceLimit())
+	take(addressSpaceLimit(), "the address-space limit, ulimit -v", addressSpacePerInputByte)
 	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
 			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
 				f := strings.Fields(rest)
 				if len(f) == 2 && f[1] == "kB" {
 					if n, err := strconv.ParseInt(f[0], 10, 64); err == nil {
-						take(n << 10)
+						take(n<<10, "the machine's RAM", memoryPerInputByte)
 					}
 				}
 			}
 		}
 	}
-	return best
+	return limit, kind, perByte
 }

@@ -52,7 +52,7 @@ func TestReadInputLimits(t *testing.T) {
 		{"over the size limit", write("big.json", make([]byte, 2000)), inputLimits{MaxBytes: 1000}, "", "big.json is 2.0 KB, over the input limit of 1000 bytes; raise --max-input"},
 		{"bomb past the size limit", write("bomb.json.gz", bomb(t, 8)), inputLimits{MaxBytes: 16 << 20}, "", "bomb.json.gz expands past 16.0 MB (the input limit)"},
 		{"bomb past the ratio", write("ratio.json.gz", bomb(t, 20)), inputLimits{MaxBytes: 1 << 30, MaxRatio: 200}, "", "ratio.json.gz expands more than 200× ("},
-		{"needs more memory than there is", write("mem.json", make([]byte, 4000)), inputLimits{MaxBytes: 1 << 30, Memory: 9000}, "", "validating it needs about 11.7 KB of memory and this process may use 8.8 KB"},
+		{"needs more memory than there is", write("mem.json", make([]byte, 4000)), inputLimits{MaxBytes: 1 << 30, Memory: 9000, MemoryKind: "the machine's RAM", PerInputByte: 3}, "", "mem.json is 3.9 KB; validating it needs about 11.7 KB and this process may use 8.8 KB (the machine's RAM): split the file"},
 		{"damaged gzip", write("bad.json.gz", gz(t, []byte(`{"a":1}`))[:15]), inputLimits{MaxBytes: 100}, "", "gzip data is damaged or truncated"},
 	}
 	for _, tc := range tests {

@@ -147,6 +147,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var reports []*validator.Report
 	ioFailed := false
+	applyMemoryLimit(o.lim)
 	names, err := expandInputs(inputs, func(note string) { fmt.Fprintln(stderr, "fhirlens validate: note:", note) })
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
