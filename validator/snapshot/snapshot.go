@@ -451,6 +451,8 @@ func (g *generator) apply(d *structure.ElementDefinition, segs []segment) {
 	where := d.ID
 	if where == "" {
 		where = d.Path
+	} else if d.Path != "" && stripSlices(d.ID) != d.Path {
+		where += " (path " + d.Path + ")"
 	}
 	if segs[0].name != g.root.name {
 		g.report(RulePath, g.diffIdx, where, fmt.Sprintf("%s: differential element %s is not in base %s (root %s)", g.name(), where, g.sd.BaseDefinition, g.root.name))
@@ -641,6 +643,20 @@ func (g *generator) typeInvariants(e *structure.ElementDefinition, baseTypes []s
 			}
 		}
 	}
+}
+
+// stripSlices removes the ":slice" parts of an element id.
+func stripSlices(id string) string {
+	if !strings.Contains(id, ":") {
+		return id
+	}
+	parts := strings.Split(id, ".")
+	for i, p := range parts {
+		if j := strings.IndexByte(p, ':'); j >= 0 {
+			parts[i] = p[:j]
+		}
+	}
+	return strings.Join(parts, ".")
 }
 
 func pathOf(segs []segment) string {
