@@ -457,6 +457,21 @@ func TestBrowserClinicalSummary(t *testing.T) {
 	card := eval[string](t, ctx, `(() => { document.querySelector('#rc-sec-allergies .rc-row-open').click(); return document.querySelector('#rc-sec-allergies .rc-sum-detail .rc-card').innerText; })()`)
 	mustContain(t, card, "Penicillin", "Eruption of skin")
 	screenshot(t, ctx, "clinical-summary-opened")
+
+	// Print summary: the tables print with their names, without the opened
+	// card, the timeline or the notes.
+	eval[any](t, ctx, `(document.querySelectorAll('.rc-sum-detail').forEach((d) => d.remove()), window.__view.printMode = 'summary', window.__view.expandForPrint(), null)`)
+	emulateMedia(t, ctx, "print", "")
+	printed := pageText(t, ctx)
+	mustContain(t, printed, "Penicillin", "Essential hypertension", "Simvastatin 20 MG Oral Tablet", "High (computed)")
+	for _, hidden := range []string{"Timeline", "Print summary", "earlier prescriptions", "Grouped by report"} {
+		if strings.Contains(printed, hidden) {
+			t.Errorf("the printed summary shows %q", hidden)
+		}
+	}
+	screenshot(t, ctx, "clinical-summary-print")
+	emulateMedia(t, ctx, "screen", "")
+	eval[any](t, ctx, `(window.__view.restoreAfterPrint(), null)`)
 }
 
 // TestBrowserIPSDocument renders an IPS example document: its sections in

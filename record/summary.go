@@ -404,7 +404,7 @@ func (b *builder) medicineRows(cards []*Card) (current, past []Row) {
 				break
 			}
 		}
-		dose := fact(latest, "Dosage", "Dose")
+		dose := withoutTag(fact(latest, "Dosage", "Dose"))
 		r := Row{CardKey: latest.Key, History: keys(g[1:]), Cells: []Cell{titleCell(latest), {Text: dose}, {Text: latest.Status}, since, dateCell(latest)}}
 		if currentMedication(latest.Status) {
 			current = append(current, r)

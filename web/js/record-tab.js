@@ -19,6 +19,7 @@ export function showRecord(container, file, actions) {
   if (container.dataset.file === String(file.id) && container.dataset.viewer === String(viewer !== null)) return;
   container.dataset.file = String(file.id);
   container.dataset.viewer = String(viewer !== null);
+  container._renderToken = null;
   container.replaceChildren();
   if (!viewer) {
     container.append(placeholder('The record view is not available in this build.',
@@ -34,6 +35,15 @@ export function showRecord(container, file, actions) {
     delete container.dataset.file;
     return;
   }
+  // The render runs as its own task, not in the one that drew the results
+  // and the Issues list, so no single main-thread task does both.
+  container.append(placeholder('Preparing the summary…', ''));
+  const token = {};
+  container._renderToken = token;
+  setTimeout(() => { if (container._renderToken === token) render(container, file, actions, isSet); }, 0);
+}
+
+function render(container, file, actions, isSet) {
   const t0 = performance.now();
   try {
     if (!file.record) {

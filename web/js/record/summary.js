@@ -103,7 +103,9 @@ function renderRow(view, s, r) {
         if ((r.history || []).length) {
           const n = r.history.length;
           const word = s.id.includes('medications') ? (n === 1 ? 'earlier prescription' : 'earlier prescriptions') : (n === 1 ? 'earlier entry' : 'earlier entries');
-          td.append(' ', listButton(view, `+${num(n)} ${word}`, r.history, tr, s.columns.length));
+          const more = listButton(view, `+${num(n)} ${word}`, r.history, tr, s.columns.length);
+          more.classList.add('rc-history');
+          td.append(' ', more);
         }
       }
     } else if (s.id === 'encounters' && i === r.cells.length - 1 && (r.related || []).length) {

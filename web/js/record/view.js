@@ -158,7 +158,7 @@ class RecordView {
       title.append(d);
     }
     const failed = (this.model.files || []).filter((f) => f.error);
-    for (const f of failed) title.append(h('p', 'rc-subtle rc-warning', `${f.name}: not part of the record (${String(f.error).replace(/^record: /, '')})`));
+    for (const f of failed) title.append(h('p', 'rc-subtle rc-warning rc-noprint', `${f.name}: not part of the record (${String(f.error).replace(/^record: /, '')})`));
     top.append(title);
     const controls = h('div', 'rc-top-controls');
     if (this.patients.length > 1) {
