@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fhirlens/fhirlens/validator/fhirpath"
 	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 	"github.com/fhirlens/fhirlens/validator/profile"
@@ -122,7 +123,38 @@ func (w *walker) checkExtensionContext(n jsontree.ID, elemPath string) {
 	if strings.Contains(typeName, ".") {
 		typeName = "BackboneElement"
 	}
-	msg, p := set.CheckContext(w.tree.Str(u), path, typeName)
+	t := w.tree
+	container := jsontree.None
+	if arr := t.Parent(n); arr != jsontree.None && t.Kind(arr) == jsontree.Array {
+		container = t.Parent(arr)
+	}
+	parentURL := ""
+	if typeName == "Extension" && container != jsontree.None {
+		if pu := t.Get(container, "url"); pu != jsontree.None && t.Kind(pu) == jsontree.String {
+			parentURL = t.Str(pu)
+		}
+	}
+	inPath := func(expr string) bool {
+		if container == jsontree.None {
+			return true
+		}
+		e, err := fhirpath.CompileCached(expr)
+		if err != nil {
+			return true // a context that does not compile is not held against the instance
+		}
+		env := &fhirpath.Env{Defs: w.defs, Tree: t, Focus: fr.node}
+		res, err := e.Evaluate(w.ctx, env)
+		if err != nil {
+			return true
+		}
+		for _, v := range res {
+			if nd, ok := v.(fhirpath.Node); ok && (nd.ID == container || nd.Ext == container) {
+				return true
+			}
+		}
+		return false
+	}
+	msg, p := set.CheckContext(t.Str(u), path, typeName, parentURL, inPath)
 	if msg == "" {
 		return
 	}

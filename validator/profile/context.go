@@ -10,7 +10,12 @@ import (
 // ("Patient.name"), typeName its data type ("HumanName"; the resource type
 // for the resource itself). It returns "" when the extension is allowed or
 // not held by the set, otherwise the message of the finding.
-func (s *Set) CheckContext(url, elemPath, typeName string) (msg string, p *Profile) {
+//
+// parentURL is the url of the extension that holds this one (typeName
+// "Extension"), and inPath evaluates a fhirpath context: whether the element
+// is among what the expression selects on the resource (nil: not checked,
+// allowed).
+func (s *Set) CheckContext(url, elemPath, typeName, parentURL string, inPath func(expr string) bool) (msg string, p *Profile) {
 	if s == nil {
 		return "", nil
 	}
@@ -27,11 +32,16 @@ func (s *Set) CheckContext(url, elemPath, typeName string) (msg string, p *Profi
 			}
 			allowed = append(allowed, "e:"+c.Expression)
 		case "extension":
-			if typeName == "Extension" {
+			if typeName == "Extension" && (parentURL == c.Expression || parentURL == "") {
 				return "", p
 			}
 			allowed = append(allowed, "x:"+c.Expression)
-		default: // fhirpath contexts are not evaluated: allowed
+		case "fhirpath":
+			if inPath == nil || inPath(c.Expression) {
+				return "", p
+			}
+			allowed = append(allowed, "p:"+c.Expression)
+		default:
 			return "", p
 		}
 	}
