@@ -28,11 +28,12 @@ web: wasm
 	@mkdir -p $(WEB_GEN)/samples
 	cp $(SAMPLES) $(WEB_GEN)/samples/
 	cp validator/definitions/stu3/stu3.bin $(WEB_GEN)/stu3.bin
+	cp validator/definitions/r4.bin $(WEB_GEN)/r4.bin
 	@mkdir -p $(WEB_GEN)/pdfjs
 	cp web/vendor/pdfjs/pdf.min.mjs $(WEB_GEN)/pdfjs/
 	cat web/vendor/pdfjs/pdf.worker.min.mjs.part1 web/vendor/pdfjs/pdf.worker.min.mjs.part2 > $(WEB_GEN)/pdfjs/pdf.worker.min.mjs
 	cd $(WEB_GEN)/pdfjs && sha256sum --quiet -c ../../vendor/pdfjs/SHA256SUMS
-	@for f in $(WEB_GEN)/wasm_exec.js $(WEB_GEN)/samples/*.json $(WEB_GEN)/pdfjs/*.mjs; do gzip -9 -n -k -f "$$f"; done
+	@for f in $(WEB_GEN)/wasm_exec.js $(WEB_GEN)/r4.bin $(WEB_GEN)/samples/*.json $(WEB_GEN)/pdfjs/*.mjs; do gzip -9 -n -k -f "$$f"; done
 	@$(MAKE) --no-print-directory gzip-wasm
 	@echo "web app built in web/ (wasm $$(du -k $(WASM_OUT) | cut -f1) KB, gzip $$(du -k $(WASM_OUT).gz | cut -f1) KB)"
 

@@ -108,7 +108,11 @@ func newService(post func(message), yield func()) *service {
 // start loads the definitions, announces readiness and then runs jobs forever.
 func (s *service) start() {
 	begin := time.Now()
-	s.validator, s.validatorErr = newValidatorSafely(s.progress)
+	if err := provideR4(); err != nil {
+		s.validatorErr = err
+	} else {
+		s.validator, s.validatorErr = newValidatorSafely(s.progress)
+	}
 	if s.validate == nil && s.validator != nil {
 		s.validate = s.validator.Validate
 	}

@@ -27,7 +27,7 @@ var ErrNotBuilt = errors.New("the web app is not built (web/" + WasmPath + " is 
 
 // CheckBuilt reports ErrNotBuilt when fsys lacks the compiled parts of the app.
 func CheckBuilt(fsys fs.FS) error {
-	for _, name := range []string{WasmPath, "gen/wasm_exec.js", "index.html"} {
+	for _, name := range []string{WasmPath, "gen/r4.bin", "gen/wasm_exec.js", "index.html"} {
 		if _, err := fs.Stat(fsys, name); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return ErrNotBuilt

@@ -35,7 +35,7 @@ var contentTypes = map[string]string{
 	".json": "application/json",
 	".svg":  "image/svg+xml",
 	".md":   "text/plain; charset=utf-8",
-	".bin":  "application/octet-stream", // gen/stu3.bin: compact STU3 definitions, fetched on first need
+	".bin":  "application/octet-stream", // gen/r4.bin (fetched with the wasm) and gen/stu3.bin (on first need): compact definitions
 }
 
 // Handler serves the app in fsys: GET and HEAD only, no directory listings,

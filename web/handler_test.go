@@ -20,6 +20,7 @@ func builtApp() fstest.MapFS {
 		"gen/fhirlens.wasm":    {Data: []byte("\x00asm plain")},
 		"gen/fhirlens.wasm.gz": {Data: []byte("gzipped bytes")},
 		"gen/wasm_exec.js":     {Data: []byte("// go")},
+		"gen/r4.bin":           {Data: []byte("definitions")},
 		"gen/README.md":        {Data: []byte("build output")},
 		"notes.txt":            {Data: []byte("not served")},
 	}

@@ -12,6 +12,14 @@ mark('workerStart');
 // Start downloading the validator before loading Go's glue script.
 const wasmURL = new URL('../gen/fhirlens.wasm', self.location.href);
 const wasmResponse = fetch(wasmURL);
+// The R4 definitions are a file of their own, downloaded in parallel with the
+// wasm (they are not linked into it); Go asks for them once it has started.
+const r4Response = fetch(new URL('../gen/r4.bin', self.location.href));
+self.fhirlensFetchR4 = async () => {
+  const response = await r4Response;
+  if (!response.ok) throw new Error(`gen/r4.bin: HTTP ${response.status} (was the app built with "make web"?)`);
+  return new Uint8Array(await response.arrayBuffer());
+};
 
 importScripts('../gen/wasm_exec.js');
 
