@@ -85,6 +85,17 @@ func TestRecordBulkExport(t *testing.T) {
 				banner: document.querySelector('.rc-banner').innerText,
 				allergies: rows('allergies'), conditions: rows('problems') + rows('past-problems') + rows('findings'),
 				medications: rows('medications') + rows('past-medications'),
+				// Active problems whose coding says finding or situation (social findings).
+				findingsAmongProblems: [...document.querySelectorAll('#rc-sec-problems tr.rc-sum-row')].filter((r) => {
+					const info = document.getElementById('record-root')._rcView.index.get(r.dataset.card);
+					const codes = (info && info.card.code && info.card.code.codes) || [];
+					return codes.some((c) => /\((finding|situation)\)$/.test(c.display || ''));
+				}).length,
+				findingRows: rows('findings'),
+				// A medicine listed twice among current medications.
+				repeatedMedicines: (() => { const seen = new Set(); let n = 0;
+					for (const r of document.querySelectorAll('#rc-sec-medications tr.rc-sum-row')) { const t = r.cells[0].querySelector('.rc-row-open').textContent; if (seen.has(t)) n++; seen.add(t); }
+					return n; })(),
 			};
 		}
 		return JSON.stringify({files: (m.files || []).length, seen});
@@ -92,8 +103,9 @@ func TestRecordBulkExport(t *testing.T) {
 	var got struct {
 		Files int
 		Seen  map[string]struct {
-			Banner                             string
-			Allergies, Conditions, Medications int
+			Banner                                                string
+			Allergies, Conditions, Medications                    int
+			FindingsAmongProblems, FindingRows, RepeatedMedicines int
 		}
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
@@ -104,6 +116,19 @@ func TestRecordBulkExport(t *testing.T) {
 	}
 	if len(got.Seen) != len(want) {
 		t.Errorf("%d patients in the record, want %d", len(got.Seen), len(want))
+	}
+	findings := 0
+	for id, g := range got.Seen {
+		findings += g.FindingRows
+		if g.FindingsAmongProblems > 0 {
+			t.Errorf("patient %s: %d social or other findings listed among the active problems", id, g.FindingsAmongProblems)
+		}
+		if g.RepeatedMedicines > 0 {
+			t.Errorf("patient %s: %d medicines listed twice among current medications", id, g.RepeatedMedicines)
+		}
+	}
+	if findings == 0 {
+		t.Error("no patient shows social and other findings: the Synthea findings went nowhere")
 	}
 	for id, w := range want {
 		g, ok := got.Seen[id]
