@@ -181,6 +181,12 @@ func addCoreSlices(els []*structure.ElementDefinition, data string) []*structure
 		return els
 	}
 	for _, x := range extra {
+		for i, c := range x.Constraint {
+			var full structure.Constraint
+			if js, ok := coreConstraints[c.Key]; ok && json.Unmarshal([]byte(js), &full) == nil {
+				x.Constraint[i] = full
+			}
+		}
 		if !strings.Contains(x.ID, ":") {
 			for _, e := range els {
 				if e.ID == x.ID {
@@ -211,12 +217,13 @@ func addCoreSlices(els []*structure.ElementDefinition, data string) []*structure
 		if at < 0 {
 			continue
 		}
-		if x.Base == nil {
-			for _, e := range els {
-				if e.Path == x.Path && e.Base != nil {
+		// base (not in the table) as the unsliced element's
+		for _, e := range els {
+			if e.Path == x.Path && !strings.Contains(e.ID, ":") {
+				if x.Base == nil {
 					x.Base = e.Base
-					break
 				}
+				break
 			}
 		}
 		els = append(els, nil)

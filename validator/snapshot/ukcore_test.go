@@ -135,3 +135,46 @@ func BenchmarkUKCoreFromXML(b *testing.B) {
 		NewGuide(sds, Definitions(set)).GenerateAll()
 	}
 }
+
+// TestUKCoreCompactAgainstFullCore generates UK Core twice — on the compact
+// embedded R4 and on the full core package — and compares the snapshots
+// element by element: how faithful the compact resolver is. Every
+// difference is logged; the test holds the share of identical profiles.
+func TestUKCoreCompactAgainstFullCore(t *testing.T) {
+	sds, set := ukCore(t)
+	compact := NewGuide(sds, Definitions(set))
+	compact.GenerateAll()
+	var again []*structure.StructureDefinition
+	for _, sd := range sds {
+		c := *sd
+		c.Snapshot = nil
+		again = append(again, &c)
+	}
+	full := NewGuide(again, corePackage(t, "fhir/hl7.fhir.r4.core-4.0.1.tgz"))
+	full.GenerateAll()
+	same := 0
+	classes := map[string]int{}
+	for i, sd := range sds {
+		if sd.Snapshot == nil || again[i].Snapshot == nil {
+			t.Errorf("%s: not generated", sd.URL)
+			continue
+		}
+		ds := Compare(again[i].Snapshot.Element, sd.Snapshot.Element)
+		if len(ds) == 0 {
+			same++
+			continue
+		}
+		seen := map[string]bool{}
+		for _, d := range ds {
+			if !seen[d.Class] {
+				classes[d.Class]++
+				seen[d.Class] = true
+			}
+		}
+		t.Logf("%s: %d differences, first %s", sd.URL, len(ds), ds[0])
+	}
+	t.Logf("UK Core on the compact R4 vs the core package: %d of %d profiles the same; classes %v", same, len(sds), classes)
+	if same*10 < len(sds)*9 {
+		t.Errorf("only %d of %d UK Core profiles are the same on the compact definitions", same, len(sds))
+	}
+}

@@ -38,6 +38,7 @@ func main() {
 		fail(err)
 	}
 	out := map[string][]*structure.ElementDefinition{}
+	constraints := map[string]structure.Constraint{}
 	tr := tar.NewReader(gz)
 	for {
 		h, err := tr.Next()
@@ -78,8 +79,15 @@ func main() {
 				s.Description = ""
 				m.Slicing = &s
 			}
-			// base and constraints are left out: the elements they sit on in
-			// the compact form, or their type, carry them
+			// invariants by key only; their text is written once (coreConstraints)
+			for _, c := range e.Constraint {
+				m.Constraint = append(m.Constraint, structure.Constraint{Key: c.Key})
+				key := c.Key + "|" + c.Source
+				if _, ok := constraints[key]; !ok {
+					constraints[key] = structure.Constraint{Key: c.Key, Severity: c.Severity, Human: c.Human,
+						Expression: c.Expression, Source: c.Source}
+				}
+			}
 			keep = append(keep, m)
 		}
 		if len(keep) > 0 {
@@ -100,11 +108,39 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
+		// invariants by key only: their texts are in coreConstraints
+		js = bytes.ReplaceAll(js, []byte(`,"severity":"","human":""`), nil)
 		lit := "`" + string(js) + "`"
 		if strings.Contains(string(js), "`") {
 			lit = strconv.Quote(string(js))
 		}
 		fmt.Fprintf(&b, "\t%s: %s,\n", strconv.Quote(u), lit)
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// coreConstraints holds the invariants coreSlices name by key, by key.\n")
+	b.WriteString("var coreConstraints = map[string]string{\n")
+	var keys []string
+	byKey := map[string]structure.Constraint{}
+	ckeys := make([]string, 0, len(constraints))
+	for k := range constraints {
+		ckeys = append(ckeys, k)
+	}
+	sort.Strings(ckeys)
+	for _, ck := range ckeys {
+		c := constraints[ck]
+		if _, dup := byKey[c.Key]; dup {
+			continue // one text per key (core keys are unique)
+		}
+		byKey[c.Key] = c
+		keys = append(keys, c.Key)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		js, err := json.Marshal(byKey[k])
+		if err != nil {
+			fail(err)
+		}
+		fmt.Fprintf(&b, "\t%s: %s,\n", strconv.Quote(k), strconv.Quote(string(js)))
 	}
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())
