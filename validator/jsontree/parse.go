@@ -18,7 +18,7 @@ var (
 	RuleSyntax       = define("json.syntax", finding.Fatal, "the input is not well-formed JSON (RFC 8259)")
 	RuleTrailing     = define("json.trailing", finding.Fatal, "more JSON (or other text) follows the end of the first JSON value")
 	RuleDuplicateKey = define("json.duplicate-key", finding.Error, "an object repeats a member name")
-	RuleBOM          = define("json.bom", finding.Error, "the input starts with a byte order mark, which JSON does not allow")
+	RuleBOM          = define("json.bom", finding.Warning, "the input starts with a byte order mark, which JSON text should not carry (RFC 8259 §8.1 lets readers ignore it, as the reference validator does)")
 	RuleUTF8         = define("json.utf8", finding.Error, "a string holds bytes that are not UTF-8")
 	RuleDepth        = define("json.depth", finding.Fatal, "the JSON nests deeper than the limit")
 	RuleSize         = define("json.size", finding.Fatal, "the input is larger than the reader can address (2 GB)")
@@ -91,7 +91,7 @@ func parse(data []byte, opts Options) (*Tree, []problem) {
 	// 24 avoids regrowth in the common case without tripling memory.
 	p.tree = &Tree{Data: data, nodes: make([]node, 0, len(data)/24+4)}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
-		p.add(None, 0, RuleBOM, finding.Error, "the input starts with a byte order mark (BOM), which JSON does not allow")
+		p.add(None, 0, RuleBOM, finding.Warning, "the input starts with a byte order mark (BOM): JSON text should not carry one (it is ignored)")
 		p.pos = 3
 	}
 	ok := p.parseDocument()

@@ -175,3 +175,26 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// enableWhen looks for its question in the same repetition of a repeating
+// group first.
+func TestEnableWhenInRepeatingGroup(t *testing.T) {
+	q, err := Parse([]byte(`{"resourceType":"Questionnaire","item":[{"linkId":"g","type":"group","repeats":true,"item":[
+	  {"linkId":"c","type":"boolean"},
+	  {"linkId":"e","type":"boolean","required":true,"enableWhen":[{"question":"c","operator":"=","answerBoolean":true}]}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	qr := `{"resourceType":"QuestionnaireResponse","status":"completed","item":[
+	  {"linkId":"g","item":[{"linkId":"c","answer":[{"valueBoolean":true}]},{"linkId":"e","answer":[{"valueBoolean":false}]}]},
+	  {"linkId":"g","item":[{"linkId":"c","answer":[{"valueBoolean":false}]},{"linkId":"e","answer":[{"valueBoolean":false}]}]},
+	  {"linkId":"g","item":[{"linkId":"c","answer":[{"valueBoolean":true}]}]},
+	  {"linkId":"g","item":[{"linkId":"c","answer":[{"valueBoolean":false}]}]}]}`
+	tree, _ := jsontree.Parse([]byte(qr), jsontree.Options{})
+	var got []string
+	CheckResponse(tree, tree.Root(), q, Env{}, func(n jsontree.ID, f finding.Finding) { got = append(got, f.Rule+" "+f.Expression) })
+	want := "questionnaire.disabled item[1].item[1]; questionnaire.required item[2]"
+	if strings.Join(got, "; ") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, "; "), want)
+	}
+}

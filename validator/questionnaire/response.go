@@ -38,6 +38,10 @@ type responseChecker struct {
 	// items in document order, for enableWhen.
 	answers map[string][]jsontree.ID
 	present map[string]bool
+	// stack holds the response items being checked, outermost first: an
+	// enableWhen looks for its question's answers in the nearest of them
+	// first (the same repetition of a repeating group), then further out.
+	stack []jsontree.ID
 }
 
 // CheckResponse checks the QuestionnaireResponse at node qr against q.
@@ -199,6 +203,8 @@ func textOf(qi *Item) string {
 
 // item checks one response item against its questionnaire item.
 func (c *responseChecker) item(qi *Item, it jsontree.ID, path string) {
+	c.stack = append(c.stack, it)
+	defer func() { c.stack = c.stack[:len(c.stack)-1] }()
 	t := c.t
 	ans := t.Get(it, "answer")
 	nAns := 0
@@ -612,9 +618,55 @@ func (c *responseChecker) enabled(qi *Item) bool {
 	return qi.Parent == nil || c.enabled(qi.Parent)
 }
 
+// answersIn collects the answers of the items with a linkId inside the
+// response item it (itself excluded); found says whether such an item is there.
+func (c *responseChecker) answersIn(it jsontree.ID, link string) (answers []jsontree.ID, found bool) {
+	t := c.t
+	var walk func(items jsontree.ID)
+	walk = func(items jsontree.ID) {
+		if items == jsontree.None || t.Kind(items) != jsontree.Array {
+			return
+		}
+		for x := t.First(items); x != jsontree.None; x = t.Next(x) {
+			if t.Kind(x) != jsontree.Object {
+				continue
+			}
+			here := str(t, t.Get(x, "linkId")) == link
+			found = found || here
+			if ans := t.Get(x, "answer"); ans != jsontree.None && t.Kind(ans) == jsontree.Array {
+				for a := t.First(ans); a != jsontree.None; a = t.Next(a) {
+					if v, _ := answerValue(t, a); v != jsontree.None && here {
+						answers = append(answers, v)
+					}
+					walk(t.Get(a, "item"))
+				}
+			}
+			walk(t.Get(x, "item"))
+		}
+	}
+	walk(t.Get(it, "item"))
+	if ans := t.Get(it, "answer"); ans != jsontree.None && t.Kind(ans) == jsontree.Array {
+		for a := t.First(ans); a != jsontree.None; a = t.Next(a) {
+			walk(t.Get(a, "item"))
+		}
+	}
+	return answers, found
+}
+
+// answersTo finds the answers to a question for an enableWhen: in the
+// nearest enclosing response item that holds the question, else anywhere.
+func (c *responseChecker) answersTo(link string) []jsontree.ID {
+	for k := len(c.stack) - 1; k >= 0; k-- {
+		if answers, found := c.answersIn(c.stack[k], link); found {
+			return answers
+		}
+	}
+	return c.answers[link]
+}
+
 func (c *responseChecker) condition(ew EnableWhen) bool {
 	t := c.t
-	answers := c.answers[ew.Question]
+	answers := c.answersTo(ew.Question)
 	if ew.Operator == "exists" {
 		want := ew.Answer.Text == "true"
 		return (len(answers) > 0) == want
