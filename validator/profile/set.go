@@ -23,8 +23,10 @@ type Set struct {
 	// dependencies, broken files), one line each, in guide order.
 	Problems []string
 
-	entries map[string]*entry // by canonical URL
-	urls    []string
+	entries  map[string]*entry // by canonical URL (the last version loaded)
+	versions map[string]*entry // by "url|version"
+	all      map[string][]*entry
+	urls     []string
 
 	coreOnce sync.Once
 	coreKeys map[string]bool // constraint keys of the base definitions
@@ -34,11 +36,12 @@ type Set struct {
 }
 
 type entry struct {
-	guide *Guide
-	file  *File
-	once  sync.Once
-	prof  *Profile
-	err   error
+	version string
+	guide   *Guide
+	file    *File
+	once    sync.Once
+	prof    *Profile
+	err     error
 }
 
 // coreIDs are the package names that stand for the FHIR core itself.
@@ -49,7 +52,7 @@ var coreIDs = map[string]bool{"hl7.fhir.r4.core": true, "hl7.fhir.r3.core": true
 // defs must already hold the guides' definitions (see AddToDefinitions) so
 // that their value sets and code systems are known.
 func NewSet(defs *definitions.Set, guides []*Guide) *Set {
-	s := &Set{Defs: defs, Guides: guides, entries: map[string]*entry{}}
+	s := &Set{Defs: defs, Guides: guides, entries: map[string]*entry{}, versions: map[string]*entry{}, all: map[string][]*entry{}}
 	have := map[string]bool{}
 	for _, g := range guides {
 		have[g.Name] = true
@@ -75,7 +78,13 @@ func NewSet(defs *definitions.Set, guides []*Guide) *Set {
 			if _, dup := s.entries[f.URL]; !dup {
 				s.urls = append(s.urls, f.URL)
 			}
-			s.entries[f.URL] = &entry{guide: g, file: f}
+			e := &entry{guide: g, file: f}
+			s.entries[f.URL] = e
+			if v := gjson.GetBytes(f.Data, "version").String(); v != "" {
+				s.versions[f.URL+"|"+v] = e
+				e.version = v
+			}
+			s.all[f.URL] = append(s.all[f.URL], e)
 		}
 	}
 	sort.Strings(s.urls)
@@ -137,7 +146,18 @@ func (s *Set) Profile(url string) (*Profile, error) {
 		return nil, nil
 	}
 	u, _, _ := strings.Cut(url, "|")
-	e := s.entries[u]
+	e := s.versions[url] // the version asked for, when the set has it
+	if _, v, ok := strings.Cut(url, "|"); ok && e == nil {
+		// "|0.2" matches 0.2.1: a version given to fewer parts.
+		for _, x := range s.all[u] {
+			if strings.HasPrefix(x.version, v+".") {
+				e = x
+			}
+		}
+	}
+	if e == nil {
+		e = s.entries[u]
+	}
 	if e == nil {
 		return nil, nil
 	}
@@ -148,7 +168,7 @@ func (s *Set) Profile(url string) (*Profile, error) {
 			return
 		}
 		if sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 {
-			sd, e.err = s.generate(u)
+			sd, e.err = s.generate(sd)
 			if e.err != nil {
 				return
 			}
@@ -164,7 +184,8 @@ func (s *Set) Profile(url string) (*Profile, error) {
 // generate makes the snapshot of a differential-only definition with
 // package snapshot, over every StructureDefinition of the guides and the
 // core definitions.
-func (s *Set) generate(url string) (*structure.StructureDefinition, error) {
+func (s *Set) generate(sd *structure.StructureDefinition) (*structure.StructureDefinition, error) {
+	url := sd.URL
 	s.snapOnce.Do(func() {
 		var sds []*structure.StructureDefinition
 		for _, g := range s.Guides {
@@ -180,10 +201,15 @@ func (s *Set) generate(url string) (*structure.StructureDefinition, error) {
 		}
 		s.snap = snapshot.NewGuide(sds, snapshot.Definitions(s.Defs))
 	})
-	sd := s.snap.Resolve(url)
-	if sd == nil || sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 {
+	// This very definition (several versions may share the url); its base
+	// and the extensions it names come from the guides and the core.
+	els, findings := snapshot.Generate(sd, s.snap.Resolve)
+	if len(els) > 0 {
+		sd.Snapshot = &structure.Elements{Element: els}
+	}
+	if sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 {
 		var why []string
-		for _, f := range s.snap.Findings[url] {
+		for _, f := range findings {
 			if f.Severity <= finding.Error {
 				why = append(why, f.Message)
 			}
