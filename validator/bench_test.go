@@ -24,13 +24,13 @@ func benchmarkValidate(b *testing.B, opts Options) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rep := v.Validate(context.Background(), "synthea.json", data)
+	rep := v.Validate(context.Background(), FileInput("synthea.json", data))
 	b.Logf("%d bytes, %d resources, %d issues", len(data), len(rep.Resources), len(rep.Findings))
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		v.Validate(context.Background(), "synthea.json", data)
+		v.Validate(context.Background(), FileInput("synthea.json", data))
 	}
 }
 

@@ -38,7 +38,7 @@ func TestUTF16And32AreNamed(t *testing.T) {
 		{encode(nil, 2, false), "this is UTF-16 text (little-endian, without a byte-order mark)"},
 		{encode(nil, 4, true), "this is UTF-32 text (big-endian, without a byte-order mark)"},
 	} {
-		rep := v.Validate(context.Background(), "x.json", tc.data)
+		rep := v.Validate(context.Background(), FileInput("x.json", tc.data))
 		if len(rep.Findings) != 1 || rep.Findings[0].Rule != "input.not-json" || !strings.Contains(rep.Findings[0].Message, tc.want) {
 			t.Errorf("% x…: %v, want one input.not-json finding saying %q", tc.data[:6], rep.Findings, tc.want)
 		}

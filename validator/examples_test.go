@@ -26,7 +26,7 @@ func TestR4ExamplesConformance(t *testing.T) {
 	allowed := readAllowlist(t)
 	clean, failing := 0, map[string]string{}
 	for _, f := range files {
-		rep := v.Validate(context.Background(), f.Name, f.Data)
+		rep := v.Validate(context.Background(), FileInput(f.Name, f.Data))
 		checkRulesRegistered(t, f.Name, rep)
 		var first *Finding
 		n := 0

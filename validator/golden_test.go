@@ -35,7 +35,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep := v.Validate(context.Background(), filepath.Base(in), data)
+			rep := v.Validate(context.Background(), FileInput(filepath.Base(in), data))
 			got := goldenText(rep)
 			golden := in + ".golden"
 			if *update {
@@ -85,7 +85,7 @@ func FuzzValidate(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rep := v.Validate(context.Background(), "fuzz.json", data)
+		rep := v.Validate(context.Background(), FileInput("fuzz.json", data))
 		for _, i := range rep.Findings {
 			if i.Rule == "engine.panic" {
 				t.Fatalf("panic on %q: %s", data, i.Message)

@@ -10,12 +10,12 @@ import (
 )
 
 // run detects what the input is and walks every resource in it.
-func (v *Validator) run(ctx context.Context, rep *Report, data []byte) {
+func (v *Validator) run(ctx context.Context, rep *Report, data []byte, format Format) {
 	body := bytes.TrimLeft(data, " \t\r\n")
 	if len(body) >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF {
 		body = bytes.TrimLeft(body[3:], " \t\r\n")
 	}
-	if len(body) > 0 && body[0] == '<' {
+	if format == FormatXML || format == FormatAuto && len(body) > 0 && body[0] == '<' {
 		v.runXML(ctx, rep, data)
 		return
 	}
@@ -24,12 +24,12 @@ func (v *Validator) run(ctx context.Context, rep *Report, data []byte) {
 			Line: 1, Col: 1, Offset: len(data) - len(body), Message: msg})
 		return
 	}
-	if strings.HasSuffix(strings.ToLower(rep.Source), ".ndjson") {
+	if format == FormatNDJSON {
 		v.runNDJSON(ctx, rep, data)
 		return
 	}
 	tree, probs := jsontree.Parse(data, jsontree.Options{AllowComments: v.opts.AllowComments})
-	if tree == nil && looksLikeNDJSON(data, probs) {
+	if tree == nil && format == FormatAuto && looksLikeNDJSON(data, probs) {
 		v.runNDJSON(ctx, rep, data)
 		return
 	}
@@ -99,8 +99,8 @@ func (v *Validator) runNDJSON(ctx context.Context, rep *Report, data []byte) {
 			tree, probs := jsontree.Parse(line, jsontree.Options{AllowComments: v.opts.AllowComments})
 			v.walkDocument(ctx, rep, line, tree, probs, start, lineNo)
 			done++
-			if v.opts.Progress != nil && done%64 == 0 {
-				v.opts.Progress(lineNo, lines)
+			if rep.progress != nil && done%64 == 0 {
+				rep.progress(lineNo, lines)
 			}
 		}
 		start = end + 1

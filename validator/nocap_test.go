@@ -49,7 +49,7 @@ func TestNoCapExactCounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep := v.Validate(context.Background(), "big.json", b.Bytes())
+		rep := v.Validate(context.Background(), FileInput("big.json", b.Bytes()))
 		got := perRule(rep)
 		if got["dom-6"] != withResource || got["bdl-5"] != empty {
 			t.Errorf("keep %d: dom-6 %d (want %d), bdl-5 %d (want %d); all: %v", keep, got["dom-6"], withResource, got["bdl-5"], empty, got)
@@ -84,7 +84,7 @@ func TestNarrativeFindingsAtTheirOwnPlace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := v.Validate(context.Background(), "narrative.json", []byte(src))
+	rep := v.Validate(context.Background(), FileInput("narrative.json", []byte(src)))
 	var got []Finding
 	for _, f := range rep.Findings {
 		if f.Rule == "xhtml.attribute" || f.Rule == "xhtml.element" {

@@ -18,12 +18,12 @@ func TestOperationOutcomeIsValidFHIR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := v.Validate(context.Background(), "patient-four-errors.json", data)
+	rep := v.Validate(context.Background(), FileInput("patient-four-errors.json", data))
 	oo, err := rep.OperationOutcome()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again := v.Validate(context.Background(), "oo.json", oo); again.HasErrors() {
+	if again := v.Validate(context.Background(), FileInput("oo.json", oo)); again.HasErrors() {
 		t.Fatalf("the OperationOutcome is not valid FHIR: %+v", again.Findings)
 	}
 	var parsed struct {
@@ -52,11 +52,11 @@ func TestOperationOutcomeIsValidFHIR(t *testing.T) {
 	if first.Expression[0] != "Patient.favouriteColour" || first.Extension[0].URL != extLine || first.Extension[0].ValueInteger != 4 {
 		t.Errorf("first issue = %+v", first)
 	}
-	b, err := OutcomeBundle([]*Report{rep, v.Validate(context.Background(), "ok.json", []byte(`{"resourceType":"Basic","code":{"text":"x"}}`))})
+	b, err := OutcomeBundle([]*Report{rep, v.Validate(context.Background(), FileInput("ok.json", []byte(`{"resourceType":"Basic","code":{"text":"x"}}`)))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again := v.Validate(context.Background(), "bundle.json", b); again.HasErrors() {
+	if again := v.Validate(context.Background(), FileInput("bundle.json", b)); again.HasErrors() {
 		t.Fatalf("the outcome Bundle is not valid FHIR: %+v", again.Findings)
 	}
 }

@@ -14,7 +14,7 @@ func findingsOf(t *testing.T, opts Options, src string, rules ...string) []strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := v.Validate(context.Background(), "test.json", []byte(src))
+	rep := v.Validate(context.Background(), FileInput("test.json", []byte(src)))
 	var out []string
 	for _, is := range rep.Findings {
 		for _, r := range rules {

@@ -44,8 +44,9 @@ type Report struct {
 	// Summary has the exact counts, whatever was kept.
 	Summary Summary `json:"summary"`
 
-	graph      *bundle.Graph  // the reference graph of a single JSON input's root (see Graph)
-	list       finding.List   // collects the findings during validation
+	graph      *bundle.Graph // the reference graph of a single JSON input's root (see Graph)
+	list       finding.List  // collects the findings during validation
+	progress   func(done, total int)
 	unverified map[string]int // codings per code system that cannot be checked offline
 	profiles   map[string]int // resources per claimed profile (meta.profile), not checked
 }

@@ -35,7 +35,7 @@ func TestEmittedRulesAreRegistered(t *testing.T) {
 			return err
 		}
 		n++
-		checkRulesRegistered(t, path, v.Validate(context.Background(), filepath.Base(path), data))
+		checkRulesRegistered(t, path, v.Validate(context.Background(), FileInput(filepath.Base(path), data)))
 		return nil
 	})
 	if err != nil {

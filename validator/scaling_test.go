@@ -31,10 +31,10 @@ func BenchmarkScaling(b *testing.B) {
 			var tSmall, tLarge time.Duration
 			for b.Loop() {
 				start := time.Now()
-				v.Validate(context.Background(), "small", small)
+				v.Validate(context.Background(), FileInput("small", small))
 				tSmall += time.Since(start)
 				start = time.Now()
-				v.Validate(context.Background(), "large", large)
+				v.Validate(context.Background(), FileInput("large", large))
 				tLarge += time.Since(start)
 			}
 			b.ReportMetric(float64(tSmall.Microseconds())/float64(b.N)/1000, "ms@N")

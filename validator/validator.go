@@ -1,12 +1,21 @@
-// Package validator checks FHIR JSON against the definitions of a FHIR
-// version: bytes → a tree with positions → a walk against the definitions →
-// a report of findings. Findings are collected, never thrown: a Go error from
-// this package means the engine itself could not run.
+// Package validator checks FHIR JSON (a resource, a Bundle, ndjson) and FHIR
+// XML against the definitions of a FHIR version: bytes → a tree with
+// positions → a walk against the definitions → a report of findings.
+// Findings are collected, never thrown: a Go error from this package means
+// the engine itself could not run.
+//
+//	v, err := validator.New(validator.Options{}) // embedded R4; reuse it, it is safe for concurrent use
+//	rep := v.Validate(ctx, validator.Input{Name: "p.json", Data: data, Format: validator.FormatJSON})
+//	for _, f := range rep.Findings { fmt.Println(f) } // rep.Summary has the exact counts
+//
+// Every finding names its rule (finding.Lookup describes it); beyond
+// Options.MaxPerRule findings of one rule are counted, not kept.
 package validator
 
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
@@ -40,8 +49,6 @@ type Options struct {
 	// AllowComments accepts comments in JSON (// and /* */) without a
 	// finding (the reference validator's -allow-comments).
 	AllowComments bool
-	// Progress, when set, is called now and then with resources done of total.
-	Progress func(done, total int)
 	// MaxPerRule bounds the findings kept per rule and severity; the rest
 	// are counted (Report.Summary) but not stored, so validation always runs
 	// to the end in bounded memory. 0 means finding.DefaultKeepPerRule, a
@@ -79,23 +86,85 @@ func New(opts Options) (*Validator, error) {
 	return v, nil
 }
 
-// Validate checks one input (a resource, a Bundle or ndjson) named source.
-// It never panics: an internal failure becomes a fatal finding in the report.
-func (v *Validator) Validate(ctx context.Context, source string, data []byte) (rep *Report) {
-	rep = &Report{Source: source, FHIRVersion: v.defs.FHIRVersion, Bytes: len(data)}
+// Format says how an input is written.
+type Format string
+
+const (
+	// FormatAuto detects the format: XML by its first character, ndjson when
+	// a complete JSON object is followed by more on the next lines, else JSON.
+	FormatAuto Format = ""
+	// FormatJSON is one FHIR JSON resource (a Bundle for several).
+	FormatJSON Format = "json"
+	// FormatNDJSON is newline-delimited JSON: one resource per line.
+	FormatNDJSON Format = "ndjson"
+	// FormatXML is one FHIR XML resource.
+	FormatXML Format = "xml"
+)
+
+// Input is one thing to validate: its bytes, a name for the report
+// (Report.Source: a file name, a URL, any label) and how it is written.
+type Input struct {
+	Name   string
+	Data   []byte
+	Format Format
+}
+
+// FileInput is an input named like a file, whose extension gives its
+// format: .ndjson (and .jsonl) ndjson, .xml XML, .json JSON; anything else
+// is detected (FormatAuto). A .gz suffix is ignored: decompress first.
+func FileInput(name string, data []byte) Input {
+	ext := strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".gz"))
+	f := FormatAuto
+	switch {
+	case strings.HasSuffix(ext, ".ndjson"), strings.HasSuffix(ext, ".jsonl"):
+		f = FormatNDJSON
+	case strings.HasSuffix(ext, ".xml"):
+		f = FormatXML
+	}
+	return Input{Name: name, Data: data, Format: f}
+}
+
+// A CallOption changes one Validate call.
+type CallOption func(*callOptions)
+
+type callOptions struct {
+	progress func(done, total int)
+}
+
+// WithProgress has Validate call fn now and then with the resources done
+// of the total expected (total may grow, or be 0 when unknown), from the
+// goroutine that called Validate.
+func WithProgress(fn func(done, total int)) CallOption {
+	return func(c *callOptions) { c.progress = fn }
+}
+
+// Validate checks one input: a resource, a Bundle, ndjson or FHIR XML. It
+// never panics: an internal failure becomes a fatal finding in the report.
+// The Validator may be used by several goroutines at once; each call has
+// its own options (progress).
+func (v *Validator) Validate(ctx context.Context, in Input, opts ...CallOption) (rep *Report) {
+	var c callOptions
+	for _, o := range opts {
+		o(&c)
+	}
+	data := in.Data
+	rep = &Report{Source: in.Name, FHIRVersion: v.defs.FHIRVersion, Bytes: len(data), progress: c.progress}
 	rep.list.KeepPerRule = v.opts.MaxPerRule
 	defer func() {
 		if p := recover(); p != nil {
-			rep.add(Finding{Severity: Fatal, Code: "exception", Rule: "engine.panic", Resource: -1,
+			rep.add(Finding{Severity: Fatal, Code: rulePanic.code, Rule: rulePanic.id, Resource: -1,
 				Message: fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p)})
 		}
 		rep.finish()
 	}()
-	v.run(ctx, rep, data)
+	v.run(ctx, rep, data, in.Format)
 	rep.reportUnverified()
 	rep.reportProfiles()
 	return rep
 }
+
+// Definitions are the definitions this validator checks against.
+func (v *Validator) Definitions() *definitions.Set { return v.defs }
 
 // FHIRVersion is the version of the definitions in use ("4.0.1").
 func (v *Validator) FHIRVersion() string { return v.defs.FHIRVersion }

@@ -216,8 +216,8 @@ func (w *walker) walkResource(n jsontree.ID, expected string, contained bool, en
 		w.pop(restore)
 	}
 	w.resourceCount++
-	if w.v.opts.Progress != nil && w.resourceCount%256 == 0 {
-		w.v.opts.Progress(w.resourceCount, w.progressTotal)
+	if w.rep.progress != nil && w.resourceCount%256 == 0 {
+		w.rep.progress(w.resourceCount, w.progressTotal)
 	}
 }
 

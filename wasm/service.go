@@ -111,10 +111,12 @@ func (s *service) start() {
 	if err := provideR4(); err != nil {
 		s.validatorErr = err
 	} else {
-		s.validator, s.validatorErr = newValidatorSafely(s.progress)
+		s.validator, s.validatorErr = newValidatorSafely()
 	}
 	if s.validate == nil && s.validator != nil {
-		s.validate = s.validator.Validate
+		s.validate = func(ctx context.Context, name string, data []byte) *validator.Report {
+			return s.validator.Validate(ctx, validator.FileInput(name, data), validator.WithProgress(s.progress))
+		}
 	}
 	s.loadTime = time.Since(begin)
 	close(s.validatorReady)
@@ -127,13 +129,13 @@ func (s *service) start() {
 	}
 }
 
-func newValidatorSafely(progress func(done, total int)) (v *validator.Validator, err error) {
+func newValidatorSafely() (v *validator.Validator, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			v, err = nil, fmt.Errorf("internal error loading the definitions: %v", p)
 		}
 	}()
-	return validator.New(validator.Options{Progress: progress})
+	return validator.New(validator.Options{})
 }
 
 // info describes this build and its definitions.

@@ -118,12 +118,12 @@ func (s *service) validateVersioned(ctx context.Context, name string, data []byt
 		return rep
 	}
 	stu3Core.vOnce.Do(func() {
-		stu3Core.v, stu3Core.vErr = validator.New(validator.Options{Definitions: s3, Progress: s.progress})
+		stu3Core.v, stu3Core.vErr = validator.New(validator.Options{Definitions: s3})
 	})
 	if stu3Core.vErr != nil {
 		return rep
 	}
-	return stu3Core.v.Validate(ctx, name, data)
+	return stu3Core.v.Validate(ctx, validator.FileInput(name, data), validator.WithProgress(s.progress))
 }
 
 func mayBeSTU3(rep *validator.Report, data []byte) bool {

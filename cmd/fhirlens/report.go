@@ -153,7 +153,7 @@ func makeReport(o *reportOptions, args []string, stdin io.Reader) (*report.Repor
 		if err != nil {
 			return nil, err
 		}
-		sources = append(sources, report.Source{Name: f.name, Data: data, Report: v.Validate(context.Background(), f.name, data)})
+		sources = append(sources, report.Source{Name: f.name, Data: data, Report: v.Validate(context.Background(), validator.FileInput(f.name, data))})
 	}
 	return report.Build(meta, sources), nil
 }

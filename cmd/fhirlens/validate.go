@@ -164,7 +164,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if defs == nil && o.fhirVersion == "" {
 			vv = pickValidator(data, v, o)
 		}
-		reports = append(reports, vv.Validate(context.Background(), name, data))
+		reports = append(reports, vv.Validate(context.Background(), validator.FileInput(name, data)))
 	}
 	if o.summary {
 		writeSummary(stdout, reports, minLevel)

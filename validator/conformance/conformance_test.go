@@ -88,7 +88,7 @@ func runCase(c *caseInfo, profile string) outcome {
 	if err != nil {
 		return outcome{unsupported: "validator: " + err.Error()}
 	}
-	rep := v.Validate(context.Background(), c.Instance, data)
+	rep := v.Validate(context.Background(), validator.FileInput(c.Instance, data))
 	for _, is := range rep.Findings {
 		if is.Rule == "input.not-json" && strings.HasSuffix(c.Instance, ".xml") {
 			return outcome{unsupported: "needs the FHIR XML reader"}

@@ -43,8 +43,8 @@ func TestR4ExamplesAsXML(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			return
 		}
-		rj := v.Validate(context.Background(), name, data)
-		rx := v.Validate(context.Background(), strings.TrimSuffix(name, ".json")+".xml", x)
+		rj := v.Validate(context.Background(), validator.FileInput(name, data))
+		rx := v.Validate(context.Background(), validator.FileInput(strings.TrimSuffix(name, ".json")+".xml", x))
 		if rx.Format != "xml" {
 			t.Fatalf("%s: read as %q", name, rx.Format)
 		}

@@ -106,7 +106,7 @@ func TestGolden(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					got := findingsText(v.Validate(context.Background(), filepath.Base(in), data))
+					got := findingsText(v.Validate(context.Background(), validator.FileInput(filepath.Base(in), data)))
 					golden := strings.TrimSuffix(in, ".json") + ".golden"
 					if *update {
 						if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {

@@ -43,10 +43,10 @@ func sampleReports(t *testing.T) map[string]*Report {
 			if err != nil {
 				t.Fatal(err)
 			}
-			flat = append(flat, Source{Name: e.Name(), Data: data, Report: v.Validate(context.Background(), e.Name(), data)})
+			flat = append(flat, Source{Name: e.Name(), Data: data, Report: v.Validate(context.Background(), validator.FileInput(e.Name(), data))})
 			sys := []string{"Supplier A", "Ünïcode & <Co>"}[i%2]
 			name := sys + "/sub dir/" + e.Name()
-			pf = append(pf, Source{Name: name, Data: data, Report: v.Validate(context.Background(), name, data)})
+			pf = append(pf, Source{Name: name, Data: data, Report: v.Validate(context.Background(), validator.FileInput(name, data))})
 		}
 		meta := Meta{Tool: Tool{Version: "test", Commit: "0123abc"}, Definitions: Definitions{FHIRVersion: "4.0.1", Core: EmbeddedR4()},
 			Options: Options{Invariants: true}}

@@ -49,7 +49,7 @@ func TestFindingsAtScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep := v.Validate(context.Background(), filepath.Base(f), data)
+		rep := v.Validate(context.Background(), validator.FileInput(filepath.Base(f), data))
 		resources += rep.Summary.Resources
 		if !rep.HasErrors() {
 			conform++
