@@ -55,7 +55,7 @@ func TestComplexInvariantsOnlyOnObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := `{"resourceType":"Basic","code":{"text":"x"},"extension":[["a"], "a", 1, true, {"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason"}],"modifierExtension":[[]]}`
-	rep := v.Validate(context.Background(), "x.json", []byte(data))
+	rep := v.Validate(context.Background(), FileInput("x.json", []byte(data)))
 	var ext1 []string
 	jsonType := 0
 	for _, f := range rep.Findings {

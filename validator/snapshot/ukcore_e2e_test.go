@@ -113,7 +113,7 @@ func TestUKCoreExamples(t *testing.T) {
 			t.Fatal(err)
 		}
 		files++
-		rep := v.Validate(context.Background(), e.Name(), data)
+		rep := v.Validate(context.Background(), validator.FileInput(e.Name(), data))
 		errs := 0
 		for _, f := range rep.Findings {
 			if !f.Severity.IsError() {
@@ -147,7 +147,7 @@ func TestUKCoreBrokenVariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := v.Validate(context.Background(), "ok.xml", orig)
+	rep := v.Validate(context.Background(), validator.FileInput("ok.xml", orig))
 	for _, f := range rep.Findings {
 		if f.Severity.IsError() {
 			t.Fatalf("the unbroken example has an error: %s %s", f.Rule, f.Message)
@@ -172,7 +172,7 @@ func TestUKCoreBrokenVariants(t *testing.T) {
 				t.Fatalf("the example no longer holds %q", tc.from)
 			}
 			broken := strings.Replace(string(orig), tc.from, tc.to, 1)
-			rep := v.Validate(context.Background(), "broken.xml", []byte(broken))
+			rep := v.Validate(context.Background(), validator.FileInput("broken.xml", []byte(broken)))
 			var got []string
 			found := false
 			for _, f := range rep.Findings {
