@@ -87,7 +87,7 @@ func TestHostileCorpus(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			rep := v.Validate(context.Background(), c.Name+".json", data)
+			rep := v.Validate(context.Background(), FileInput(c.Name+".json", data))
 			runtime.ReadMemStats(&after)
 			budget := uint64(want.perUnit*c.N) + 32<<20
 			alloc := after.TotalAlloc - before.TotalAlloc

@@ -31,7 +31,7 @@ func TestUSCoreExamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep := v.Validate(context.Background(), filepath.Base(f), data)
+		rep := v.Validate(context.Background(), validator.FileInput(filepath.Base(f), data))
 		for _, is := range rep.Findings {
 			if is.Profile != "" {
 				checked++
@@ -82,7 +82,7 @@ func TestIPSExamples(t *testing.T) {
 		if strings.Contains(string(data), "StructureDefinition/") {
 			claims++
 		}
-		rep := v.Validate(context.Background(), name, data)
+		rep := v.Validate(context.Background(), validator.FileInput(name, data))
 		for _, is := range rep.Findings {
 			if is.Severity.IsError() {
 				t.Errorf("%s: %s at %s: %s", name, is.Rule, is.Expression, is.Message)
