@@ -17,7 +17,7 @@ func summarizeOnReport(t *testing.T, name string, data []byte) (*Model, *validat
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := v.Validate(context.Background(), name, data)
+	rep := v.Validate(context.Background(), validator.FileInput(name, data))
 	offsets := make([]int, len(rep.Resources))
 	for i, r := range rep.Resources {
 		offsets[i] = r.Offset

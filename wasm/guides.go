@@ -105,7 +105,7 @@ func (s *service) validatorFor(profileURL string) (*validator.Validator, error) 
 	if v := s.gs.validators[profileURL]; v != nil {
 		return v, nil
 	}
-	opts := validator.Options{Definitions: s.gs.defs, Guides: s.gs.set, Progress: s.progress}
+	opts := validator.Options{Definitions: s.gs.defs, Guides: s.gs.set}
 	if profileURL != "" {
 		if p, err := s.gs.set.Profile(profileURL); p == nil {
 			if err == nil {

@@ -268,7 +268,9 @@ func (s *service) runValidate(j *job) {
 		s.post(message{"type": "error", "id": j.id, "name": j.name, "message": err.Error()})
 		return
 	} else if v != nil {
-		guided = v.Validate
+		guided = func(ctx context.Context, name string, data []byte) *validator.Report {
+			return v.Validate(ctx, validator.FileInput(name, data), validator.WithProgress(s.progress))
+		}
 	}
 	if j.settings != (settings{}) {
 		v, err := s.validatorWithSettings(j.profile, j.settings)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
+	"github.com/fhirlens/fhirlens/validator"
 )
 
 // TestUSCoreExamples validates the US Core 3.1.1 examples against US Core
