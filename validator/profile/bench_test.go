@@ -22,7 +22,7 @@ func syntheaBundle(b *testing.B) []byte {
 
 func benchmark(b *testing.B, v *validator.Validator) {
 	data := syntheaBundle(b)
-	rep := v.Validate(context.Background(), "synthea.json", data)
+	rep := v.Validate(context.Background(), validator.FileInput("synthea.json", data))
 	profiled := 0
 	for _, f := range rep.Findings {
 		if f.Profile != "" {
@@ -34,7 +34,7 @@ func benchmark(b *testing.B, v *validator.Validator) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		v.Validate(context.Background(), "synthea.json", data)
+		v.Validate(context.Background(), validator.FileInput("synthea.json", data))
 	}
 }
 

@@ -59,7 +59,7 @@ func FuzzLoadGuide(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		noPanic(t, v.Validate(context.Background(), "fuzz.json", instance))
+		noPanic(t, v.Validate(context.Background(), validator.FileInput("fuzz.json", instance)))
 	})
 }
 
