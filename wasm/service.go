@@ -278,7 +278,9 @@ func (s *service) runValidate(j *job) {
 			s.post(message{"type": "error", "id": j.id, "name": j.name, "message": err.Error()})
 			return
 		}
-		guided = v.Validate
+		guided = func(ctx context.Context, name string, data []byte) *validator.Report {
+			return v.Validate(ctx, validator.FileInput(name, data), validator.WithProgress(s.progress))
+		}
 	}
 	begin := time.Now()
 	var rep *validator.Report
