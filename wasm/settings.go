@@ -42,7 +42,7 @@ func (s *service) validatorWithSettings(profileURL string, st settings) (*valida
 	if v := s.settingsValidators[key]; v != nil {
 		return v, nil
 	}
-	opts := validator.Options{Progress: s.progress}
+	opts := validator.Options{}
 	if s.gs.set != nil {
 		opts.Definitions, opts.Guides = s.gs.defs, s.gs.set
 	}
