@@ -458,6 +458,16 @@ func TestBrowserClinicalSummary(t *testing.T) {
 	mustContain(t, card, "Penicillin", "Eruption of skin")
 	screenshot(t, ctx, "clinical-summary-opened")
 
+	// The timeline's date filter reads dates as the page writes them.
+	filtered := eval[string](t, ctx, `(() => {
+		const i = document.querySelector('.rc-timeline .rc-date-input input');
+		i.value = 'Jan 2024'; i.dispatchEvent(new Event('input'));
+		return document.querySelector('.rc-timeline-controls p.rc-subtle').textContent + ' | ' + document.querySelector('.rc-timeline .rc-date-echo').textContent;
+	})()`)
+	if !strings.HasPrefix(filtered, "6 of 17 dated entries") || !strings.Contains(filtered, "Jan 2024") {
+		t.Errorf("timeline from Jan 2024: %q, want 6 of 17 (the 2024 check-up: encounter, report, 3 results, prescription) and the date said back", filtered)
+	}
+
 	// Print summary: the tables print with their names, without the opened
 	// card, the timeline or the notes.
 	eval[any](t, ctx, `(document.querySelectorAll('.rc-sum-detail').forEach((d) => d.remove()), window.__view.printMode = 'summary', window.__view.expandForPrint(), null)`)

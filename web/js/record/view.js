@@ -968,13 +968,54 @@ function patientLabel(p) {
   return s;
 }
 
+// dateInput is a date filter in the page's one date format: it takes
+// "2020", "Mar 2020", "4 Mar 2020" or "2020-03-04" and says back what it
+// understood ("from 4 Mar 2020"), in the format the record uses. Its value
+// is an ISO prefix ("2020-03"), "" when empty, or null when not a date.
 function dateInput(labelText) {
   const label = h('label', 'rc-date-input');
   label.append(h('span', null, labelText + ' '));
   const input = h('input');
-  input.type = 'date';
-  label.append(input);
-  return { label, input };
+  input.type = 'text';
+  input.size = 11;
+  input.placeholder = 'e.g. Mar 2020';
+  input.setAttribute('inputmode', 'text');
+  const echo = h('span', 'rc-muted rc-date-echo');
+  echo.setAttribute('aria-live', 'polite');
+  label.append(input, echo);
+  const box = {
+    label,
+    input: {
+      addEventListener: (type, fn) => input.addEventListener(type === 'change' ? 'input' : type, fn),
+      get value() { const v = parseDateFilter(input.value); return v === null ? '' : v; },
+    },
+  };
+  input.addEventListener('input', () => {
+    const v = parseDateFilter(input.value);
+    echo.textContent = input.value.trim() === '' ? '' : v === null ? ' not a date' : ` ${dateText(v)}`;
+    input.setAttribute('aria-invalid', String(v === null));
+  });
+  return box;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+export function parseDateFilter(text) {
+  const t = String(text || '').trim().toLowerCase();
+  if (!t) return '';
+  let m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(t);
+  if (m) return valid(m[1], m[2], m[3]);
+  m = /^(?:(\d{1,2})\s+)?([a-z]{3})[a-z]*\.?\s+(\d{4})$/.exec(t);
+  if (m && MONTHS.includes(m[2])) return valid(m[3], String(MONTHS.indexOf(m[2]) + 1).padStart(2, '0'), m[1] && m[1].padStart(2, '0'));
+  return null;
+  function valid(y, mo, d) {
+    if (mo && (Number(mo) < 1 || Number(mo) > 12)) return null;
+    if (d) {
+      const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+      if (date.getUTCDate() !== Number(d)) return null;
+      return `${y}-${mo}-${d}`;
+    }
+    return mo ? `${y}-${mo}` : y;
+  }
 }
 
 // sparkline draws a series as an SVG polyline from numbers only.
