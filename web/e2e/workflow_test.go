@@ -214,7 +214,8 @@ func TestFindingsAtScale(t *testing.T) {
 	t.Run("a bad file joins the batch", func(t *testing.T) {
 		junk := filepath.Join(t.TempDir(), "scan.json")
 		os.WriteFile(junk, []byte{0x89, 'P', 'N', 'G', 0, 0, 0, 0}, 0o644)
-		if err := chromedp.Do(ctx, dropFiles(junk)); err != nil {
+		// The drop lands on the drop zone: bring it into view first.
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`), dropFiles(junk)); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, ctx, `document.body.dataset.state === 'done' && fhirlens.state.files.some(f => f.name === 'scan.json')`, 30*time.Second)
