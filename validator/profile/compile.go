@@ -25,6 +25,7 @@ type Profile struct {
 	Problems []string
 
 	guide *Guide
+	byID  map[string]*Elem
 }
 
 // Ref is "url|version" (or the url), as findings carry it.
@@ -141,6 +142,7 @@ func compile(sd *structure.StructureDefinition, g *Guide) (*Profile, error) {
 	if p.Root == nil {
 		return nil, fmt.Errorf("%s: empty snapshot", sd.URL)
 	}
+	p.byID = byID
 	return p, nil
 }
 

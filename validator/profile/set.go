@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -316,6 +317,48 @@ func (s *Set) baseElement(path string) *definitions.Element {
 		cur = next
 	}
 	return cur
+}
+
+// typeTarget is what a type's i-th profile points at: the profile, and the
+// element in it — its root, or the element the
+// elementdefinition-profile-element extension names (a "library" profile
+// whose slices other profiles use).
+func (s *Set) typeTarget(tr structure.TypeRef, i int) (*Profile, *Elem) {
+	p, err := s.Profile(tr.Profile[i])
+	if err != nil || p == nil {
+		return nil, nil
+	}
+	if id := profileElement(tr, i); id != "" {
+		if e := p.byID[id]; e != nil {
+			return p, e
+		}
+	}
+	return p, p.Root
+}
+
+// profileElement reads the elementdefinition-profile-element extension of
+// a type's i-th profile ("" when there is none).
+func profileElement(tr structure.TypeRef, i int) string {
+	for _, m := range tr.Other {
+		if m.Key != "_profile" {
+			continue
+		}
+		var list []struct {
+			Extension []struct {
+				URL         string `json:"url"`
+				ValueString string `json:"valueString"`
+			} `json:"extension"`
+		}
+		if json.Unmarshal(m.Value, &list) != nil || i >= len(list) {
+			return ""
+		}
+		for _, x := range list[i].Extension {
+			if x.URL == "http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element" {
+				return x.ValueString
+			}
+		}
+	}
+	return ""
 }
 
 // ExtensionContext returns the contexts of an extension definition of the

@@ -90,6 +90,16 @@ func (s *Set) compileDiscriminators(sliced, sl *Elem) []discriminator {
 			continue
 		}
 		def, rest, viaResolve := s.definitionAt(sl, steps)
+		if (d.Type == "value" || d.Type == "pattern") && len(sl.Types) == 1 && len(sl.Types[0].Profile) == 1 &&
+			(def == nil || def.fixed == nil && def.pattern == nil) {
+			// The value may be set in the profile the slice's type names
+			// (a section library's slice, an extension definition).
+			if _, e := s.typeTarget(sl.Types[0], 0); e != nil && e != sl {
+				if d2, r2, v2 := s.definitionAt(e, steps); d2 != nil && (d2.fixed != nil || d2.pattern != nil) {
+					def, rest, viaResolve = d2, r2, v2
+				}
+			}
+		}
 		switch d.Type {
 		case "value", "pattern":
 			if def != nil {
@@ -223,6 +233,13 @@ func (s *Set) definitionAt(sl *Elem, steps []step) (def *Elem, rest []step, viaR
 			cur = found
 		case stepName:
 			next := childNamed(cur, st.arg)
+			if next == nil && len(cur.Children) == 0 && len(cur.Types) == 1 && len(cur.Types[0].Profile) == 1 {
+				// Into the element a type profile points at.
+				if _, e := s.typeTarget(cur.Types[0], 0); e != nil {
+					cur = e
+					next = childNamed(cur, st.arg)
+				}
+			}
 			if next == nil {
 				if cur.fixed != nil || cur.pattern != nil || len(cur.Children) == 0 {
 					return cur, steps[i:], viaResolve

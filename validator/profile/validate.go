@@ -235,26 +235,27 @@ func (r *run) typeProfiles(it item, typ string, e *Elem) bool {
 		// Several profiles: the value must conform to one of them; the
 		// findings shown are those of the first when it conforms to none.
 		var known []*Profile
-		for _, url := range tr.Profile {
-			if p, err := r.s.Profile(url); err == nil && p != nil {
-				known = append(known, p)
+		var roots []*Elem
+		for i := range tr.Profile {
+			if p, root := r.s.typeTarget(tr, i); p != nil {
+				known, roots = append(known, p), append(roots, root)
 			}
 		}
 		if len(known) == 0 {
 			continue
 		}
-		chosen := known[0]
+		chosen := 0
 		if len(known) > 1 {
-			for _, p := range known {
-				if r.conforms(item{node: it.node, index: -1, typ: typ}, p.Root, p) {
-					chosen = p
+			for i, p := range known {
+				if r.conforms(item{node: it.node, index: -1, typ: typ}, roots[i], p) {
+					chosen = i
 					break
 				}
 			}
 		}
 		save := r.prof
-		r.prof = chosen
-		r.value(item{node: it.node, index: -1, typ: typ}, chosen.Root)
+		r.prof = known[chosen]
+		r.value(item{node: it.node, index: -1, typ: typ}, roots[chosen])
 		r.prof = save
 		return true
 	}
