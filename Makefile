@@ -56,7 +56,8 @@ FUZZ_TARGETS := \
 	./validator/profile:FuzzLoadPackage \
 	./validator/profile:FuzzLoadGuide \
 	./record:FuzzSummarize \
-	./web:FuzzHandler
+	./web:FuzzHandler \
+	./validator/report:FuzzRead
 fuzz-short:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

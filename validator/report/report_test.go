@@ -14,7 +14,7 @@ import (
 	"github.com/fhirlens/fhirlens/validator"
 )
 
-func testValidator(t *testing.T) *validator.Validator {
+func testValidator(t testing.TB) *validator.Validator {
 	t.Helper()
 	v, err := validator.New(validator.Options{})
 	if err != nil {
@@ -28,7 +28,7 @@ var samples map[string]*Report
 
 // sampleReports are reports of the repository's test inputs: the validate
 // fixtures, and a plugfest with awkward names, a date, a guide and a profile.
-func sampleReports(t *testing.T) map[string]*Report {
+func sampleReports(t testing.TB) map[string]*Report {
 	t.Helper()
 	sampleOnce.Do(func() {
 		v := testValidator(t)
