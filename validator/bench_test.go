@@ -25,7 +25,8 @@ func benchmarkValidate(b *testing.B, opts Options) {
 		b.Fatal(err)
 	}
 	rep := v.Validate(context.Background(), FileInput("synthea.json", data))
-	b.Logf("%d bytes, %d resources, %d issues", len(data), len(rep.Resources), len(rep.Findings))
+	c := rep.Counts()
+	b.Logf("%d bytes, %d resources, %d findings (%d kept)", len(data), rep.Summary.Resources, c[0]+c[1]+c[2]+c[3], len(rep.Findings))
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -9,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/fhirlens/fhirlens/validator"
 )
 
 // TestApp walks through the app as a user would, in one tab: load, drop a
@@ -48,7 +52,20 @@ func TestApp(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, ctx, `document.body.dataset.state === 'done'`, 60*time.Second)
-		contains(t, "verdict", evalString(t, ctx, `document.getElementById('verdict').textContent`), "No errors")
+		verdict := evalString(t, ctx, `document.getElementById('verdict').textContent`)
+		contains(t, "verdict", verdict, "No errors")
+		// The page prints the resource count the engine computed, the one the
+		// CLI prints for the same file (Summary.Resources).
+		data, err := os.ReadFile(filepath.Join(samples, "valid-patient-bundle.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := validator.New(validator.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := v.Validate(context.Background(), validator.FileInput("valid-patient-bundle.json", data)).Summary.Resources
+		contains(t, "verdict resource count", verdict, fmt.Sprintf("%d resources", n))
 		counts := evalString(t, ctx, `[...document.querySelectorAll('#counts .count')].map(b => b.dataset.severity + '=' + b.querySelector('.count-n').textContent).join(' ')`)
 		contains(t, "counts", counts, "error=0") // fatal findings count as errors: no pill of their own
 		if strings.Contains(counts, "fatal") {

@@ -23,7 +23,7 @@ export function showRecord(container, file, actions) {
   container.replaceChildren();
   if (!viewer) {
     container.append(placeholder('The record view is not available in this build.',
-      'The Issues and Raw JSON tabs show everything the validator found.'));
+      'The Findings and Raw JSON tabs show everything the validator found.'));
     return;
   }
   if (file.recordError) {
