@@ -352,3 +352,14 @@ func TestRegenerateNHSSTU3(t *testing.T) {
 	// list unconstrained datatype elements to different depths
 	res.check(t, "nhs-stu3", true, res.findings)
 }
+
+// TestRegenerateR4CoreProfiles does the same for the constraint profiles and
+// extensions of the R4 core package itself (vital signs, the core
+// extensions ...), reported and held to the skip list like the guides.
+func TestRegenerateR4CoreProfiles(t *testing.T) {
+	sds := guideSDs(t, "fhir/hl7.fhir.r4.core-4.0.1.tgz")
+	// the base types keep their snapshots; the resolver serves them
+	res := regenerate(t, sds, Map(sds))
+	res.report(t, "R4 core profiles and extensions")
+	res.check(t, "r4core", false, res.findings)
+}

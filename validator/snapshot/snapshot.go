@@ -85,6 +85,12 @@ type node struct {
 	touched bool
 	// renamed: a choice renamed for one type (STU3 style).
 	renamed bool
+	// typed: the differential stated the element's types.
+	typed bool
+	// listed: children listed only as the HL7 tools list a complex
+	// extension slice's nested extension element; dropped when the
+	// differential constrains that element itself.
+	listed bool
 }
 
 func (n *node) clone() *node {
@@ -880,13 +886,16 @@ func (g *generator) expand(n *node, where string) bool {
 	n.kids = t.kids
 	markFresh(n, false)
 	n.expanded = true
-	if first.Code == "Extension" && len(first.Profile) == 0 && n.el.SliceName != "" && n.name == "extension" && g.root.name == "Extension" {
+	if first.Code == "Extension" && len(first.Profile) == 0 && n.el.SliceName != "" && n.name == "extension" && g.root.name == "Extension" && n.typed {
 		// the HL7 tools also list the elements of the nested extension
-		// element of a complex extension's slice
+		// element of a complex extension's slice whose type the
+		// differential states, unless it constrains that element
+		// (US Core's race lists them, the core's proficiency not)
 		for _, k := range n.kids {
 			if k.name == "extension" && !k.expanded && len(k.kids) == 0 {
 				k.kids = cloneKids(t.kids)
 				k.expanded = true
+				k.listed = true
 			}
 		}
 	}
@@ -954,6 +963,9 @@ func findByRef(root *node, ref string) *node {
 
 // merge applies the differential element d to the tree element n.
 func (g *generator) merge(n *node, d *structure.ElementDefinition, where string) {
+	if n.listed {
+		n.kids, n.expanded, n.listed = nil, false, false
+	}
 	g.keepOrig(n)
 	e := n.el
 	// cardinality
@@ -997,6 +1009,7 @@ func (g *generator) merge(n *node, d *structure.ElementDefinition, where string)
 	}
 	// types
 	if len(d.Type) > 0 {
+		n.typed = true
 		g.mergeTypes(e, d, where)
 		g.profileConstraints(e, d)
 		if g.stu3 && d.Max == "" {
@@ -1112,7 +1125,9 @@ func (g *generator) mergeTypes(e *structure.ElementDefinition, d *structure.Elem
 		}
 		ok := false
 		for _, b := range e.Type {
-			if b.Code == t.Code || b.Code == "*" || (b.Code == "Resource" || b.Code == "DomainResource") && t.Code != "" && t.Code[0] >= 'A' && t.Code[0] <= 'Z' {
+			if b.Code == t.Code || b.Code == "*" || (b.Code == "Resource" || b.Code == "DomainResource") && t.Code != "" && t.Code[0] >= 'A' && t.Code[0] <= 'Z' ||
+				strings.HasPrefix(b.Code, "http://hl7.org/fhirpath/System.") && t.Code != "" && t.Code[0] >= 'a' && t.Code[0] <= 'z' {
+				// (a System type, as R4 gives id and Extension.url, constrained by the FHIR primitive it stands for)
 				ok = true
 				break
 			}
