@@ -330,6 +330,9 @@ func (r *run) object(n jsontree.ID, e *Elem) {
 				fmt.Sprintf("%s: max allowed = %d, but found %d%s", c.Path, c.Max, count, r.from()))
 		}
 		if count == 0 {
+			if len(c.Slices) > 0 && c.Slicing != nil {
+				r.slice(n, c, nil) // required slices are missing too
+			}
 			continue
 		}
 		if c.Choice && len(c.Types) > 0 {
