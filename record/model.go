@@ -20,6 +20,9 @@ type Model struct {
 	Skipped []Skipped `json:"skipped"`
 	// Counts summarises where every resource landed (for "nothing lost").
 	Counts Counts `json:"counts"`
+	// Lists are the List resources not linked to a patient (a List whose
+	// subject is not in the input), as summary sections.
+	Lists []SummarySection `json:"lists,omitempty"`
 	// Files lists the inputs of a record set (SummarizeFiles with more than
 	// one file); empty for a single input.
 	Files []FileInfo `json:"files,omitempty"`

@@ -126,6 +126,7 @@ class RecordView {
     } else {
       this.renderPatient();
     }
+    for (const l of this.model.lists || []) root.append(renderSummarySection(this, l, {}));
     if (this.unlinked.length) root.append(this.renderUnlinked());
     if (Array.isArray(this.model.skipped) && this.model.skipped.length) root.append(this.renderSkipped());
     this.container.replaceChildren(root);
