@@ -157,18 +157,6 @@ func TestGraphAPI(t *testing.T) {
 			t.Errorf("edge %d %s -> %d, want %d", i, e.Ref, e.ToEntry, want[i])
 		}
 	}
-	if in := g.Incoming(0); len(in) != 2 || in[0].FromEntry != 1 || in[1].FromEntry != 2 {
-		t.Errorf("Incoming(0) = %+v", in)
-	}
-	if out := g.Outgoing(2); len(out) != 3 {
-		t.Errorf("Outgoing(2) = %+v", out)
-	}
-	if got := g.ByTypeID("Patient", "p"); !slices.Equal(got, []int{0}) {
-		t.Errorf("ByTypeID = %v", got)
-	}
-	if got := g.ByFullURL("urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c002"); !slices.Equal(got, []int{1}) {
-		t.Errorf("ByFullURL = %v", got)
-	}
 	if got := g.EntryOf(g.Entries[2].Resource); got != 2 {
 		t.Errorf("EntryOf = %d", got)
 	}
@@ -190,21 +178,15 @@ func TestGraphAPI(t *testing.T) {
 func TestResolveContained(t *testing.T) {
 	tree := parse(t, `{"resourceType":"Patient","contained":[{"resourceType":"Organization","id":"o"}],"managingOrganization":{"reference":"#o"}}`)
 	root := tree.Root()
-	if n := ResolveContained(tree, root, "#o"); n == jsontree.None || str(tree, tree.Get(n, "resourceType")) != "Organization" {
-		t.Errorf("#o -> %d", n)
-	}
-	if n := ResolveContained(tree, root, "#"); n != root {
-		t.Errorf("# -> %d", n)
+	g := Index(tree, root)
+	if r := g.Resolve(-1, "#"); r.Target != root {
+		t.Errorf("# -> %+v", r)
 	}
 	for _, ref := range []string{"#x", "o", ""} {
-		if n := ResolveContained(tree, root, ref); n != jsontree.None {
-			t.Errorf("%q -> %d", ref, n)
+		if r := g.Resolve(-1, ref); r.Target != jsontree.None {
+			t.Errorf("%q -> %+v", ref, r)
 		}
 	}
-	if n := ResolveContained(nil, 0, "#o"); n != jsontree.None {
-		t.Errorf("nil tree -> %d", n)
-	}
-	g := Index(tree, root)
 	if r := g.Resolve(-1, "#o"); r.Kind != KindContained || r.Target == jsontree.None {
 		t.Errorf("graph of a lone resource: %+v", r)
 	}

@@ -41,7 +41,6 @@ type Graph struct {
 	types     map[string]bool // concrete resource type names of the FHIR version
 
 	edges     []Edge
-	out, in   *edgeIndex                             // built on first Outgoing / Incoming
 	contained map[jsontree.ID]map[string]jsontree.ID // container resource -> contained id -> node
 }
 
@@ -119,38 +118,12 @@ func (g *Graph) Tree() *jsontree.Tree { return g.tree }
 // Root is the Bundle node (or the lone resource) the graph was built from.
 func (g *Graph) Root() jsontree.ID { return g.root }
 
-// IsBundle reports whether the graph was built from a Bundle.
-func (g *Graph) IsBundle() bool { return g.isBundle }
-
 // EntryOf is the index of the entry whose resource is node resource, or -1.
 func (g *Graph) EntryOf(resource jsontree.ID) int {
 	if i, ok := g.byNode[resource]; ok {
 		return int(i)
 	}
 	return -1
-}
-
-// ByFullURL lists the entries whose fullUrl is exactly url, in document order.
-func (g *Graph) ByFullURL(url string) []int {
-	all, _ := g.byFullURL.get(url, "")
-	return ints(all.list(-1))
-}
-
-// ByTypeID lists the entries holding resource type/id, in document order.
-func (g *Graph) ByTypeID(typ, id string) []int {
-	all, _ := g.byTypeID.get(typeID{typ, id}, "")
-	return ints(all.list(-1))
-}
-
-func ints(xs []int32) []int {
-	if len(xs) == 0 {
-		return nil
-	}
-	out := make([]int, len(xs))
-	for i, x := range xs {
-		out[i] = int(x)
-	}
-	return out
 }
 
 // entryPath is the FHIRPath of entry i: Bundle.entry[i].

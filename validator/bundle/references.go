@@ -56,7 +56,6 @@ func (g *Graph) CheckReferences(refs []Ref, opts Options) []finding.Finding {
 	}
 	var out []finding.Finding
 	g.edges = make([]Edge, 0, len(refs))
-	g.out, g.in = nil, nil
 	for i := range refs {
 		ref := &refs[i]
 		if ref.Node < 0 || int(ref.Node) >= t.Len() || t.Kind(ref.Node) != jsontree.String {
@@ -83,72 +82,6 @@ func (g *Graph) CheckReferences(refs []Ref, opts Options) []finding.Finding {
 
 // Edges are the references of the last CheckReferences, in document order.
 func (g *Graph) Edges() []Edge { return g.edges }
-
-// Outgoing lists the edges from entry i, in document order.
-func (g *Graph) Outgoing(i int) []Edge {
-	if g.out == nil {
-		g.out = g.edgeIndex(func(e *Edge) int { return e.FromEntry })
-	}
-	return g.out.edges(g, i)
-}
-
-// Incoming lists the edges that resolve to entry i (what references it),
-// in document order; references from an entry to itself are left out.
-func (g *Graph) Incoming(i int) []Edge {
-	if g.in == nil {
-		g.in = g.edgeIndex(func(e *Edge) int {
-			if e.ToEntry == e.FromEntry {
-				return -1
-			}
-			return e.ToEntry
-		})
-	}
-	return g.in.edges(g, i)
-}
-
-// edgeIndex groups edge positions by entry (counting sort, document order
-// kept), so that Outgoing and Incoming cost the number of edges returned.
-type edgeIndex struct {
-	start []int32 // per entry, into pos; len(entries)+1
-	pos   []int32 // edge indices
-}
-
-func (g *Graph) edgeIndex(key func(*Edge) int) *edgeIndex {
-	n := len(g.Entries)
-	x := &edgeIndex{start: make([]int32, n+1)}
-	for k := range g.edges {
-		if e := key(&g.edges[k]); e >= 0 && e < n {
-			x.start[e+1]++
-		}
-	}
-	for i := 1; i <= n; i++ {
-		x.start[i] += x.start[i-1]
-	}
-	x.pos = make([]int32, x.start[n])
-	fill := make([]int32, n)
-	for k := range g.edges {
-		if e := key(&g.edges[k]); e >= 0 && e < n {
-			x.pos[x.start[e]+fill[e]] = int32(k)
-			fill[e]++
-		}
-	}
-	return x
-}
-
-func (x *edgeIndex) edges(g *Graph, i int) []Edge {
-	if i < 0 || i+1 >= len(x.start) {
-		return nil
-	}
-	ps := x.pos[x.start[i]:x.start[i+1]]
-	if len(ps) == 0 {
-		return nil
-	}
-	out := make([]Edge, len(ps))
-	for k, p := range ps {
-		out[k] = g.edges[p]
-	}
-	return out
-}
 
 // judge adds the findings about one resolved reference.
 func (g *Graph) judge(out []finding.Finding, ref *Ref, from int, s string, res *Resolution, opts Options) []finding.Finding {

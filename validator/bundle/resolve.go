@@ -199,25 +199,3 @@ func containedIndex(t *jsontree.Tree, container jsontree.ID) map[string]jsontree
 	}
 	return idx
 }
-
-// ResolveContained resolves a "#id" or "#" reference inside resource (the
-// top-level or entry resource, never a contained one): the contained
-// resource with that id, the resource itself for "#", or None.
-func ResolveContained(t *jsontree.Tree, resource jsontree.ID, ref string) jsontree.ID {
-	if t == nil || resource < 0 || int(resource) >= t.Len() || !strings.HasPrefix(ref, "#") {
-		return jsontree.None
-	}
-	if ref == "#" {
-		return resource
-	}
-	list := t.Get(resource, "contained")
-	if list == jsontree.None || t.Kind(list) != jsontree.Array {
-		return jsontree.None
-	}
-	for c := t.First(list); c != jsontree.None; c = t.Next(c) {
-		if str(t, t.Get(c, "id")) == ref[1:] {
-			return c
-		}
-	}
-	return jsontree.None
-}
