@@ -81,11 +81,11 @@ func (s *service) rebuildGuides(guides []*profile.Guide) error {
 		s.gs = guideState{}
 		return nil
 	}
-	r4, err := definitions.R4()
+	base, err := guidesCore(guides) // R4, or STU3 for STU3 guides (xml.go)
 	if err != nil {
 		return err
 	}
-	defs := r4.Clone()
+	defs := base.Clone()
 	if err := profile.AddToDefinitions(defs, guides); err != nil {
 		return err
 	}

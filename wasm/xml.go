@@ -7,15 +7,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/hack-pad/safejs"
+	"github.com/tidwall/gjson"
 
 	"github.com/fhirlens/fhirlens/record"
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/fhirxml"
 	"github.com/fhirlens/fhirlens/validator/finding"
+	"github.com/fhirlens/fhirlens/validator/profile"
 )
 
 // STU3 in the browser: the compact STU3 definitions are not in the wasm
@@ -194,4 +197,34 @@ func (s *service) runConvert(j *job) {
 		return
 	}
 	s.post(message{"type": "converted", "id": j.id, "name": j.name, "format": j.to, "text": string(out)})
+}
+
+// guidesCore is the core the guides are written against: STU3 when a guide
+// says so (its manifest, else its StructureDefinitions' fhirVersion; the
+// STU3 file is fetched then), else R4.
+func guidesCore(guides []*profile.Guide) (*definitions.Set, error) {
+	version := ""
+	for _, g := range guides {
+		if g.FHIRVersion != "" {
+			version = g.FHIRVersion
+			break
+		}
+	}
+	if version == "" {
+	search:
+		for _, g := range guides {
+			for _, f := range g.Files {
+				if f.Kind == "StructureDefinition" {
+					if v := gjson.GetBytes(f.Data, "fhirVersion").String(); v != "" {
+						version = v
+						break search
+					}
+				}
+			}
+		}
+	}
+	if strings.HasPrefix(version, "3.") {
+		return loadSTU3()
+	}
+	return definitions.R4()
 }
