@@ -15,6 +15,7 @@ package questionnaire
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 )
 
@@ -88,13 +89,20 @@ type Value struct {
 type rawValueHolder map[string]json.RawMessage
 
 // valueOf reads the first "value[x]" (or "prefix[x]") member of an object.
+// Keys are taken in sorted order, so that an object wrongly holding two
+// value[x] members is read the same way every time.
 func valueOf(m rawValueHolder, prefix string) (Value, bool) {
-	for k, raw := range m {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
 		suffix, ok := strings.CutPrefix(k, prefix)
 		if !ok || suffix == "" || suffix[0] < 'A' || suffix[0] > 'Z' {
 			continue
 		}
-		return decodeValue(suffix, raw), true
+		return decodeValue(suffix, m[k]), true
 	}
 	return Value{}, false
 }
