@@ -2,15 +2,13 @@ package validator
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/fhirlens/fhirlens/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // TestGolden validates every project-authored instance in
 // ../testdata/validate (each broken in one known way) and compares the
@@ -37,20 +35,7 @@ func TestGolden(t *testing.T) {
 			}
 			rep := v.Validate(context.Background(), FileInput(filepath.Base(in), data))
 			got := goldenText(rep)
-			golden := in + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./validator -run TestGolden -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("findings differ from %s (run with -update if the change is intended)\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.Check(t, in+".golden", got)
 		})
 	}
 	if n == 0 {

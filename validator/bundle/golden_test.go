@@ -1,7 +1,7 @@
 package bundle
 
 import (
-	"flag"
+	"github.com/fhirlens/fhirlens/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,8 +9,6 @@ import (
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/bundle")
 
 const goldenDir = "../../testdata/bundle"
 
@@ -29,20 +27,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := render(t, data)
-			golden := strings.TrimSuffix(in, ".json") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s:\n--- got\n%s--- want\n%s", name, golden, got, want)
-			}
+			golden.Check(t, strings.TrimSuffix(in, ".json")+".golden", got)
 		})
 	}
 }

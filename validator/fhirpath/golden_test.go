@@ -1,15 +1,12 @@
 package fhirpath
 
 import (
-	"flag"
-	"os"
+	"github.com/fhirlens/fhirlens/internal/golden"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata")
 
 // TestR4InvariantsCanonicalGolden records the canonical print of every
 // distinct R4 invariant expression, so parser or printer changes show up
@@ -34,18 +31,5 @@ func TestR4InvariantsCanonicalGolden(t *testing.T) {
 	}
 	sort.Strings(lines)
 	got := strings.Join(lines, "\n") + "\n"
-	path := filepath.Join("testdata", "r4-invariants.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("canonical forms differ from %s; run with -update and review the diff", path)
-	}
+	golden.Check(t, filepath.Join("testdata", "r4-invariants.golden"), got)
 }

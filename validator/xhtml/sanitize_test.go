@@ -1,13 +1,10 @@
 package xhtml
 
 import (
-	"flag"
-	"os"
+	"github.com/fhirlens/fhirlens/internal/golden"
 	"path/filepath"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // sanitizeCases are hostile and ordinary inputs; their outputs are in
 // testdata/sanitize/<name>.golden.
@@ -44,23 +41,7 @@ var sanitizeCases = []struct{ name, in string }{
 func TestSanitizeGolden(t *testing.T) {
 	for _, c := range sanitizeCases {
 		got := Sanitize(c.in)
-		path := filepath.Join("testdata", "sanitize", c.name+".golden")
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(got+"\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%s: %v (run go test -update)", c.name, err)
-		}
-		if got+"\n" != string(want) {
-			t.Errorf("%s:\n got %s\nwant %s", c.name, got, want)
-		}
+		golden.Check(t, filepath.Join("testdata", "sanitize", c.name+".golden"), got+"\n")
 		assertClean(t, c.name, got)
 	}
 }
