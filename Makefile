@@ -71,7 +71,8 @@ fuzz-short:
 	done
 
 bench:
-	$(GO) test ./validator -run '^$$' -bench Synthea -benchmem -benchtime 5x
+	$(GO) test ./validator -run '^$$' -bench 'Synthea(Structure)?$$' -benchmem -benchtime 5x
+	$(GO) test ./validator -run '^$$' -bench SyntheaNDJSON -benchmem -benchtime 3x
 	$(GO) test ./validator/bundle -run '^$$' -bench Bundle -benchtime 3x
 	$(GO) test ./validator -run '^$$' -bench Scaling -benchtime 3x | grep -E '^(Benchmark|ok)'
 	$(GO) test ./validator/definitions -run '^$$' -bench DecodeR4 -benchmem

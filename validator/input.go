@@ -81,6 +81,10 @@ func (v *Validator) walkDocument(ctx context.Context, rep *Report, data []byte, 
 // whole input.
 func (v *Validator) runNDJSON(ctx context.Context, rep *Report, data []byte) {
 	rep.Format = "ndjson"
+	if v.opts.Jobs > 1 && len(data) > 2*ndjsonChunk {
+		v.runNDJSONParallel(ctx, rep, data)
+		return
+	}
 	lines := bytes.Count(data, []byte{'\n'}) + 1
 	done := 0
 	for start, lineNo := 0, 0; start < len(data); lineNo++ {

@@ -49,6 +49,7 @@ type Report struct {
 	progress   func(done, total int)
 	unverified map[string]int // codings per code system that cannot be checked offline
 	profiles   map[string]int // resources per claimed profile (meta.profile), not checked
+	cancelled  bool           // a chunk of a parallel run stopped early (see runNDJSONParallel)
 }
 
 // Summary counts what a report found. The counts are exact: findings beyond

@@ -54,6 +54,10 @@ type Options struct {
 	// to the end in bounded memory. 0 means finding.DefaultKeepPerRule, a
 	// negative value keeps every finding.
 	MaxPerRule int
+	// Jobs is how many goroutines validate the records of one ndjson input
+	// at once (chunks of records, merged in order: the report is the same
+	// as a serial run's). 0 or 1 validates on the calling goroutine.
+	Jobs int
 }
 
 // Validator is safe for concurrent use; create it once and reuse it.

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
@@ -44,7 +46,7 @@ type validateOptions struct {
 	format, color, level, core string
 	fhirVersion                string
 	noInv, summary             bool
-	maxPerRule                 int
+	maxPerRule, jobs           int
 	igs, profiles              multiFlag
 	lim                        inputLimits
 	ref                        referenceOptions
@@ -93,6 +95,7 @@ func validateFlags() (*flag.FlagSet, *validateOptions) {
 	flags.Int64Var(&o.lim.MaxRatio, "max-ratio", o.lim.MaxRatio, "refuse a .gz input expanding more than this many times (past 64 MB)")
 	flags.IntVar(&o.maxPerRule, "max-per-rule", 0, fmt.Sprintf("list at most `N` findings per rule and severity in each input, counting the rest (0: %d, -1: all)", finding.DefaultKeepPerRule))
 	flags.BoolVar(&o.summary, "summary", false, "print the findings per rule with counts instead of one line each")
+	flags.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "validate on `N` cores: files, and the records of an ndjson file, in parallel (the output is the same as with --jobs 1)")
 	o.ref.register(flags)
 	return flags, o
 }
@@ -138,34 +141,23 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	vopts := validator.Options{SkipInvariants: o.noInv, Definitions: defs, Guides: guides, Profiles: o.profiles, MaxPerRule: o.maxPerRule}
+	if o.jobs < 1 {
+		return usageError(stderr, "validate", "--jobs must be at least 1")
+	}
+	vopts := validator.Options{SkipInvariants: o.noInv, Definitions: defs, Guides: guides, Profiles: o.profiles, MaxPerRule: o.maxPerRule, Jobs: o.jobs}
 	o.ref.apply(&vopts)
 	v, err := validator.New(vopts)
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}
-	var reports []*validator.Report
-	ioFailed := false
 	applyMemoryLimit(o.lim)
 	names, err := expandInputs(inputs, func(note string) { fmt.Fprintln(stderr, "fhirlens validate: note:", note) })
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}
-	for _, name := range names {
-		data, err := readInput(name, stdin, o.lim)
-		if err != nil {
-			fmt.Fprintln(stderr, "fhirlens validate:", err)
-			ioFailed = true
-			continue
-		}
-		vv := v
-		if defs == nil && o.fhirVersion == "" {
-			vv = pickValidator(data, v, o)
-		}
-		reports = append(reports, vv.Validate(context.Background(), validator.FileInput(name, data)))
-	}
+	reports, ioFailed := validateAll(names, stdin, stderr, v, o)
 	if o.summary {
 		writeSummary(stdout, reports, minLevel)
 	} else if err := writeReports(stdout, *format, reports, useColor(o.color, stdout), minLevel); err != nil {
@@ -179,6 +171,62 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// validateAll reads and validates the inputs, o.jobs at a time, and
+// returns their reports in input order; read errors are printed in input
+// order too, so the output is the same whatever o.jobs is.
+func validateAll(names []string, stdin io.Reader, stderr io.Writer, v *validator.Validator, o *validateOptions) ([]*validator.Report, bool) {
+	type result struct {
+		rep *validator.Report
+		err error
+	}
+	results := make([]result, len(names))
+	one := func(i int) {
+		data, err := readInput(names[i], stdin, o.lim)
+		if err != nil {
+			results[i].err = err
+			return
+		}
+		vv := v
+		if o.core == "" && len(o.igs) == 0 && o.fhirVersion == "" {
+			vv = pickValidator(data, v, o)
+		}
+		results[i].rep = vv.Validate(context.Background(), validator.FileInput(names[i], data))
+	}
+	if jobs := min(o.jobs, len(names)); jobs <= 1 {
+		for i := range names {
+			one(i)
+		}
+	} else {
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range jobs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					one(i)
+				}
+			}()
+		}
+		for i := range names {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+	}
+	var reports []*validator.Report
+	ioFailed := false
+	for _, r := range results {
+		if r.err != nil {
+			fmt.Fprintln(stderr, "fhirlens validate:", r.err)
+			ioFailed = true
+			continue
+		}
+		reports = append(reports, r.rep)
+	}
+	return reports, ioFailed
 }
 
 // loadDefinitions builds the definitions from packages given on the command

@@ -30,7 +30,7 @@ func pickValidator(data []byte, r4 *validator.Validator, o *validateOptions) *va
 		return r4
 	}
 	stu3Validator.once.Do(func() {
-		stu3Validator.v, stu3Validator.err = validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: s3})
+		stu3Validator.v, stu3Validator.err = validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: s3, Jobs: o.jobs})
 	})
 	if stu3Validator.err != nil {
 		return r4

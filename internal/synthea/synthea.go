@@ -19,6 +19,53 @@ import (
 // out). When the files hold fewer bytes than size, they are used again from
 // the start with fresh fullUrls and ids, so any size can be made.
 func Bundle(dir string, size int) ([]byte, error) {
+	lines, err := readLines(dir)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Grow(size + 1<<16)
+	b.WriteString(`{"resourceType":"Bundle","type":"collection","entry":[`)
+	for n := 0; b.Len() < size; n++ {
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"fullUrl":"urn:uuid:%08x-0000-4000-8000-%012x","resource":`, n, n)
+		b.Write(resource(lines, n))
+		b.WriteByte('}')
+	}
+	b.WriteString("]}")
+	return b.Bytes(), nil
+}
+
+// NDJSON returns ndjson of about size bytes: the resources Bundle holds, in
+// the same order and with the same ids, one per line.
+func NDJSON(dir string, size int) ([]byte, error) {
+	lines, err := readLines(dir)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Grow(size + 1<<16)
+	for n := 0; b.Len() < size; n++ {
+		b.Write(resource(lines, n))
+		b.WriteByte('\n')
+	}
+	return b.Bytes(), nil
+}
+
+// resource is the n-th resource: the lines again and again, a later round
+// under new ids so that ids and fullUrls stay unique.
+func resource(lines [][]byte, n int) []byte {
+	line := lines[n%len(lines)]
+	if round := n / len(lines); round > 0 {
+		line = bytes.Replace(line, []byte(`"id":"`), []byte(fmt.Sprintf(`"id":"r%d-`, round)), 1)
+	}
+	return line
+}
+
+// readLines reads the non-blank lines of the *.ndjson files of dir.
+func readLines(dir string) ([][]byte, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.ndjson"))
 	if err != nil {
 		return nil, err
@@ -48,23 +95,5 @@ func Bundle(dir string, size int) ([]byte, error) {
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("no Synthea ndjson in %s", dir)
 	}
-	var b bytes.Buffer
-	b.Grow(size + 1<<16)
-	b.WriteString(`{"resourceType":"Bundle","type":"collection","entry":[`)
-	for n := 0; b.Len() < size; n++ {
-		line := lines[n%len(lines)]
-		if round := n / len(lines); round > 0 {
-			// a later round: the same resource under a new id, so ids and
-			// fullUrls stay unique
-			line = bytes.Replace(line, []byte(`"id":"`), []byte(fmt.Sprintf(`"id":"r%d-`, round)), 1)
-		}
-		if n > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"fullUrl":"urn:uuid:%08x-0000-4000-8000-%012x","resource":`, n, n)
-		b.Write(line)
-		b.WriteByte('}')
-	}
-	b.WriteString("]}")
-	return b.Bytes(), nil
+	return lines, nil
 }

@@ -2,6 +2,8 @@ package finding
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"testing"
 )
 
@@ -145,5 +147,38 @@ func TestEnsureAndAdmit(t *testing.T) {
 	l.Keep(Finding{Rule: "r", Severity: Error})
 	if len(l.Findings) != 1 || l.Errors() != 2 || len(l.Omitted()) != 1 {
 		t.Errorf("kept %d, errors %d, omitted %+v", len(l.Findings), l.Errors(), l.Omitted())
+	}
+}
+
+// Merging the lists of consecutive parts gives exactly the list of the whole:
+// the same kept findings, counts and order of omitted rules (parallel
+// validation merges per-chunk lists and must match a serial run).
+func TestListMergeExact(t *testing.T) {
+	rules := []string{"a", "b", "c"}
+	for seed := 0; seed < 200; seed++ {
+		r := rand.New(rand.NewPCG(uint64(seed), 1))
+		var all []Finding
+		for i := r.IntN(40); i > 0; i-- {
+			all = append(all, Finding{Rule: rules[r.IntN(len(rules))], Severity: Severity(1 + r.IntN(2)), Offset: i})
+		}
+		var whole, merged List
+		whole.KeepPerRule, merged.KeepPerRule = 3, 3
+		for _, f := range all {
+			whole.Add(f)
+		}
+		for start := 0; start < len(all); {
+			end := min(len(all), start+1+r.IntN(8))
+			part := List{KeepPerRule: 3}
+			for _, f := range all[start:end] {
+				part.Add(f)
+			}
+			merged.Merge(&part)
+			start = end
+		}
+		if !reflect.DeepEqual(whole.Findings, merged.Findings) || whole.Counts() != merged.Counts() ||
+			!reflect.DeepEqual(whole.Omitted(), merged.Omitted()) {
+			t.Fatalf("seed %d: whole %v %v %v, merged %v %v %v", seed, whole.Findings, whole.Counts(), whole.Omitted(),
+				merged.Findings, merged.Counts(), merged.Omitted())
+		}
 	}
 }

@@ -27,6 +27,7 @@ type List struct {
 	perRule map[ruleKey]int
 	omitted map[ruleKey]int
 	order   []ruleKey // first appearance of each omitted (rule, severity), for stable output
+	orderAt []int     // len(Findings) when each of order was first omitted (for an exact Merge)
 }
 
 type ruleKey struct {
@@ -79,6 +80,7 @@ func (l *List) Admit(rule string, sev Severity) bool {
 		}
 		if l.omitted[k] == 0 {
 			l.order = append(l.order, k)
+			l.orderAt = append(l.orderAt, len(l.Findings))
 		}
 		l.omitted[k]++
 		return false
@@ -105,30 +107,44 @@ func (l *List) Omitted() []Omitted {
 	return out
 }
 
-// Merge appends other's findings and counts after l's, as if they had been
-// added to l in that order (the per-rule limit applies to the union).
+// Merge appends other's findings and counts after l's, exactly as if
+// other's findings had been added to l in the order other saw them: the
+// per-rule limit applies to the union, and the order of Omitted is the one a
+// single List would have had (other records where each rule was first
+// omitted among its kept findings). Parallel validation relies on this to
+// give output identical to a serial run.
 func (l *List) Merge(other *List) {
-	for _, f := range other.Findings {
+	next := 0 // other's next omitted (rule, severity), in order of first omission
+	flush := func(upTo int) {
+		for ; next < len(other.order) && other.orderAt[next] <= upTo; next++ {
+			k := other.order[next]
+			l.omitN(k, other.omitted[k])
+		}
+	}
+	for i, f := range other.Findings {
+		flush(i)
 		l.Add(f)
 	}
-	// what other counted but did not keep is counted here as omitted
-	for _, o := range other.Omitted() {
-		k := ruleKey{o.Rule, o.Severity}
-		if int(o.Severity) < len(l.counts) {
-			l.counts[o.Severity] += o.Count
-		}
-		if l.perRule == nil {
-			l.perRule = map[ruleKey]int{}
-		}
-		l.perRule[k] += o.Count
-		if l.omitted == nil {
-			l.omitted = map[ruleKey]int{}
-		}
-		if l.omitted[k] == 0 {
-			l.order = append(l.order, k)
-		}
-		l.omitted[k] += o.Count
+	flush(len(other.Findings))
+}
+
+// omitN counts n findings of k as counted and not kept.
+func (l *List) omitN(k ruleKey, n int) {
+	if int(k.sev) < len(l.counts) {
+		l.counts[k.sev] += n
 	}
+	if l.perRule == nil {
+		l.perRule = map[ruleKey]int{}
+	}
+	l.perRule[k] += n
+	if l.omitted == nil {
+		l.omitted = map[ruleKey]int{}
+	}
+	if l.omitted[k] == 0 {
+		l.order = append(l.order, k)
+		l.orderAt = append(l.orderAt, len(l.Findings))
+	}
+	l.omitted[k] += n
 }
 
 // Sort puts the kept findings in document order (by byte offset); ties keep
