@@ -32,9 +32,20 @@ func (w *walker) applyProfiles(resource jsontree.ID, typeName string, contained 
 	}
 	if !contained {
 		for _, u := range w.v.opts.Profiles {
-			if p, err := set.Profile(u); err == nil && p != nil && p.Type == typeName {
+			p, err := set.Profile(u)
+			switch {
+			case err == nil && p != nil && p.Type == typeName:
 				urls = append(urls, u)
 				nodes = append(nodes, resource)
+			case p == nil && len(w.frames) == 1 && !w.unknownProfileSaid:
+				// Requested but not held (the CLI refuses it up front; the
+				// library says so once per input, as the reference validator does).
+				w.unknownProfileSaid = true
+				msg := fmt.Sprintf("Profile '%s' was requested but is not in the loaded guides, so it was not checked", u)
+				if err != nil {
+					msg = fmt.Sprintf("Profile '%s' was requested but cannot be used: %v", u, err)
+				}
+				w.profileIssueAt(resource, 0, Warning, "not-found", profile.RuleUnknown, msg, u)
 			}
 		}
 	}

@@ -39,6 +39,8 @@ type walker struct {
 
 	profileMemo     *profile.Memo  // profile conformance of reference targets, per document tree
 	profileMemoTree *jsontree.Tree // the tree profileMemo is about
+
+	unknownProfileSaid bool // a requested profile the guides do not hold was reported
 	graphs          *fhirpath.GraphResolver
 	forms           *formState // questionnaires and responses, checked after the walk
 	// structDefs are differential-only StructureDefinitions, whose snapshots

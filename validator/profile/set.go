@@ -73,7 +73,7 @@ func NewSet(defs *definitions.Set, guides []*Guide) *Set {
 		}
 		for i := range g.Files {
 			f := &g.Files[i]
-			if f.Kind != "StructureDefinition" || gjson.GetBytes(f.Data, "derivation").String() != "constraint" {
+			if f.Kind != "StructureDefinition" || !isConstraint(f.Data) {
 				continue
 			}
 			if _, dup := s.entries[f.URL]; !dup {
@@ -372,4 +372,23 @@ func (s *Set) ExtensionContext(url string) (*Profile, bool) {
 		return nil, false
 	}
 	return p, true
+}
+
+// isConstraint reports whether a StructureDefinition profiles a type: its
+// derivation says so, or (derivation left out, as some authors do) it has a
+// base definition and is not a logical model, or it "specialises" a type
+// into the same type.
+func isConstraint(data []byte) bool {
+	r := gjson.GetManyBytes(data, "derivation", "baseDefinition", "kind", "type")
+	switch r[0].String() {
+	case "constraint":
+		return true
+	case "":
+		return r[1].String() != "" && r[2].String() != "logical"
+	case "specialization":
+		// A "specialization" of a type into the same type is a profile
+		// written with the wrong derivation.
+		return r[3].String() != "" && strings.HasSuffix(r[1].String(), "/StructureDefinition/"+r[3].String())
+	}
+	return false
 }
