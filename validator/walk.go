@@ -41,8 +41,8 @@ type walker struct {
 	profileMemoTree *jsontree.Tree // the tree profileMemo is about
 
 	unknownProfileSaid bool // a requested profile the guides do not hold was reported
-	graphs          *fhirpath.GraphResolver
-	forms           *formState // questionnaires and responses, checked after the walk
+	graphs             *fhirpath.GraphResolver
+	forms              *formState // questionnaires and responses, checked after the walk
 	// structDefs are differential-only StructureDefinitions, whose snapshots
 	// are generated after the walk (structdefs.go)
 	structDefs []formResource
