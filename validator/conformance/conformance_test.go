@@ -217,6 +217,9 @@ var (
 // reference validator's "value.ofType(integer)" becomes "valueInteger" (the
 // JSON name fhirlens uses) and its "/*Patient/1*/" comments go.
 func normalize(expr string) string {
+	if strings.HasPrefix(expr, "/f:") {
+		expr = fromXPath(expr)
+	}
 	expr = commentRE.ReplaceAllString(expr, "")
 	expr = filterRE.ReplaceAllString(expr, "") // the reference validator's [url='…'] after an extension's index
 	expr = strings.ReplaceAll(expr, "._", ".") // _valueX is the same element in FHIRPath
@@ -225,6 +228,34 @@ func normalize(expr string) string {
 		return strings.ToUpper(t[:1]) + t[1:]
 	})
 	return expr
+}
+
+// xpathStep is one step of the reference validator's XPath-style location
+// for XML input: "f:entry[2]" (positions from 1).
+var xpathStep = regexp.MustCompile(`^f:([A-Za-z0-9_]+)(?:\[(\d+)\])?$`)
+
+// fromXPath turns "/f:Bundle/f:entry[2]/f:resource" into the FHIRPath form
+// "Bundle.entry[1].resource"; a step it cannot read ends the conversion.
+func fromXPath(xp string) string {
+	var out []string
+	for _, step := range strings.Split(strings.TrimPrefix(xp, "/"), "/") {
+		m := xpathStep.FindStringSubmatch(step)
+		if m == nil {
+			break
+		}
+		seg := m[1]
+		if len(out) > 0 && (out[len(out)-1] == "resource" || strings.HasPrefix(out[len(out)-1], "contained") || strings.HasPrefix(out[len(out)-1], "outcome")) &&
+			seg[0] >= 'A' && seg[0] <= 'Z' {
+			continue // XML wraps a nested resource in an element named by its type
+		}
+		if m[2] != "" {
+			n := 0
+			fmt.Sscan(m[2], &n)
+			seg += fmt.Sprintf("[%d]", n-1)
+		}
+		out = append(out, seg)
+	}
+	return strings.Join(out, ".")
 }
 
 // steps splits an expression into its steps, indexes dropped.
