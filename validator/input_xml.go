@@ -20,7 +20,7 @@ func (v *Validator) runXML(ctx context.Context, rep *Report, data []byte) {
 	for _, p := range probs {
 		line, col := pos.Position(p.Offset)
 		rep.add(Finding{Severity: p.Severity, Code: p.Code, Rule: p.Rule, Offset: p.Offset,
-			Line: line, Col: col, Expression: p.Path, Message: p.Message, Resource: -1})
+			Line: line, Col: col, Expression: p.Expression, Message: p.Message, Resource: -1})
 	}
 	if tree == nil {
 		return

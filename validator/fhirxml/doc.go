@@ -11,7 +11,7 @@
 // ones and character references: a DOCTYPE is a fatal finding.
 //
 // XML's own rules (namespace, element order, text content, empty
-// primitives, wrong root) are reported as Problems by Parse.
+// primitives, wrong root) are reported as findings by Parse.
 //
 // ToJSON gives the JSON form of an XML resource (for loading XML conformance
 // resources); ToXML writes the canonical XML form of a JSON resource; and

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/fhirlens/fhirlens/validator/finding"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -16,7 +17,7 @@ import (
 // element they do not know is still placed in the tree (for the walk to
 // report). On a fatal problem (not well-formed, a DTD, not FHIR) the tree is
 // nil and the last problem says why.
-func Parse(xml []byte, defs *definitions.Set) (*jsontree.Tree, []Problem) {
+func Parse(xml []byte, defs *definitions.Set) (*jsontree.Tree, []finding.Finding) {
 	c := &conv{src: xml, defs: defs, out: &obuf{b: make([]byte, 0, len(xml)/2+16)}}
 	c.out.from = make([]int32, 0, len(xml)/24+4)
 	c.out.to = make([]int32, 0, len(xml)/24+4)
@@ -31,12 +32,12 @@ func Parse(xml []byte, defs *definitions.Set) (*jsontree.Tree, []Problem) {
 		if len(jprobs) > 0 {
 			msg += ": " + jprobs[len(jprobs)-1].Message
 		}
-		return nil, append(probs, Problem{Severity: Fatal, Code: "exception", Rule: "xml.syntax", Message: msg})
+		return nil, append(probs, finding.Finding{Resource: -1, Severity: Fatal, Code: "exception", Rule: "xml.syntax", Message: msg})
 	}
 	tree.SetSource(xml, c.out.from, c.out.to)
 	for _, p := range jprobs {
 		// Duplicate members (an id attribute and an id element, say).
-		probs = append(probs, Problem{Offset: tree.SourceOffset(p.Offset), Severity: Error, Code: "structure", Rule: "xml.repeated",
+		probs = append(probs, finding.Finding{Resource: -1, Offset: tree.SourceOffset(p.Offset), Severity: Error, Code: "structure", Rule: "xml.repeated",
 			Message: p.Message})
 	}
 	return tree, probs

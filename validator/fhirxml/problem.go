@@ -2,26 +2,13 @@ package fhirxml
 
 import "github.com/fhirlens/fhirlens/validator/finding"
 
-// Severity of a Problem: the engine's finding.Severity.
-type Severity = finding.Severity
-
+// The severities of the findings Parse reports (finding.Severity).
 const (
 	Fatal       = finding.Fatal
 	Error       = finding.Error
 	Warning     = finding.Warning
 	Information = finding.Information
 )
-
-// Problem is something wrong with the XML as XML or as FHIR XML. Fatal
-// problems stop the reading: the tree is then nil.
-type Problem struct {
-	Offset   int // byte offset in the XML
-	Severity Severity
-	Code     string // OperationOutcome issue type: structure, invalid, security, too-costly
-	Rule     string // stable id, see Rules
-	Path     string // FHIRPath location, when known
-	Message  string
-}
 
 // The rules of FHIR XML this package reports, registered with the engine's
 // rule registry.

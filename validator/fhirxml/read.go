@@ -2,6 +2,7 @@ package fhirxml
 
 import (
 	"fmt"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"math"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ type conv struct {
 	pos     int
 	defs    *definitions.Set
 	out     *obuf
-	probs   []Problem
+	probs   []finding.Finding
 	depth   int
 	ns      []nsDecl
 	path    []byte

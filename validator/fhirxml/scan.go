@@ -3,6 +3,7 @@ package fhirxml
 import (
 	"bytes"
 	"fmt"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"unicode/utf8"
 	"unsafe"
 
@@ -63,12 +64,12 @@ func (c *conv) fatal(off int, rule, format string, args ...any) {
 	case "xml.depth", "xml.size":
 		code = "too-costly"
 	}
-	c.probs = append(c.probs, Problem{Offset: off, Severity: Fatal, Code: code, Rule: rule, Message: fmt.Sprintf(format, args...), Path: c.pathString()})
+	c.probs = append(c.probs, finding.Finding{Resource: -1, Offset: off, Severity: Fatal, Code: code, Rule: rule, Message: fmt.Sprintf(format, args...), Expression: c.pathString()})
 	panic(errFatal{})
 }
 
-func (c *conv) problem(off int, sev Severity, rule, msg string) {
-	c.probs = append(c.probs, Problem{Offset: off, Severity: sev, Code: "structure", Rule: rule, Message: msg, Path: c.pathString()})
+func (c *conv) problem(off int, sev finding.Severity, rule, msg string) {
+	c.probs = append(c.probs, finding.Finding{Resource: -1, Offset: off, Severity: sev, Code: "structure", Rule: rule, Message: msg, Expression: c.pathString()})
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
