@@ -2,6 +2,7 @@ package profile
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -289,7 +290,11 @@ func (r *run) object(n jsontree.ID, e *Elem) {
 	} else {
 		buckets = make([][]item, len(e.Children))
 	}
-	var companions []int // children present only through _name
+	type companionAt struct {
+		idx  int
+		node jsontree.ID
+	}
+	var companions []companionAt // children present only through _name
 	for c := t.First(n); c != jsontree.None; c = t.Next(c) {
 		key := t.Key(c)
 		if key == "resourceType" {
@@ -306,7 +311,7 @@ func (r *run) object(n jsontree.ID, e *Elem) {
 		idx := indexOf(e.Children, child)
 		if companion {
 			if t.Get(n, key) == jsontree.None {
-				companions = append(companions, idx)
+				companions = append(companions, companionAt{idx, c})
 			}
 			continue
 		}
@@ -316,9 +321,20 @@ func (r *run) object(n jsontree.ID, e *Elem) {
 		items := buckets[i]
 		count := len(items)
 		for _, ci := range companions {
-			if ci == i {
-				count++
+			if ci.idx != i {
+				continue
 			}
+			if alts := valueAlternatives(c); len(alts) > 0 && !hasExtension(t, ci.node, alts) {
+				// Without a value only the listed extensions stand in for it.
+				r.report(n, false, finding.Error, "required", RuleMin,
+					fmt.Sprintf("%s: the profile %s requires that if a value is not present, the extension '%s' must be present", c.Path, r.prof.Label(), strings.Join(alts, "' or '")))
+				count = -1 // reported
+				break
+			}
+			count++
+		}
+		if count < 0 {
+			continue
 		}
 		if c.Min > c.BaseMin && count < c.Min {
 			r.report(n, false, finding.Error, "required", RuleMin,
@@ -531,6 +547,57 @@ func byProfile(c *Elem) bool {
 	for _, d := range c.Slicing.Discriminator {
 		if d.Type == "profile" {
 			return true
+		}
+	}
+	return false
+}
+
+// valueAlternatives lists the extensions that may stand in for a missing
+// primitive value (the R5 ElementDefinition.valueAlternatives, as an
+// extension in R4).
+func valueAlternatives(e *Elem) []string {
+	var out []string
+	for _, m := range e.Def.Other {
+		if m.Key != "extension" {
+			continue
+		}
+		var exts []struct {
+			URL            string `json:"url"`
+			ValueCanonical string `json:"valueCanonical"`
+		}
+		if json.Unmarshal(m.Value, &exts) != nil {
+			continue
+		}
+		for _, x := range exts {
+			if strings.HasSuffix(x.URL, "StructureDefinition/extension-ElementDefinition.valueAlternatives") && x.ValueCanonical != "" {
+				out = append(out, x.ValueCanonical)
+			}
+		}
+	}
+	return out
+}
+
+// hasExtension reports whether the `_name` object (or array of them) has
+// an extension with one of the urls.
+func hasExtension(t *jsontree.Tree, n jsontree.ID, urls []string) bool {
+	if t.Kind(n) == jsontree.Array {
+		for c := t.First(n); c != jsontree.None; c = t.Next(c) {
+			if hasExtension(t, c, urls) {
+				return true
+			}
+		}
+		return false
+	}
+	exts := t.Get(n, "extension")
+	if exts == jsontree.None || t.Kind(exts) != jsontree.Array {
+		return false
+	}
+	for x := t.First(exts); x != jsontree.None; x = t.Next(x) {
+		u := str(t, x, "url")
+		for _, want := range urls {
+			if u == want {
+				return true
+			}
 		}
 	}
 	return false
