@@ -57,7 +57,8 @@ FUZZ_TARGETS := \
 	./validator/profile:FuzzLoadGuide \
 	./record:FuzzSummarize \
 	./web:FuzzHandler \
-	./validator/report:FuzzRead
+	./validator/report:FuzzRead \
+	./internal/jsonindent:FuzzIndent
 fuzz-short:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

@@ -4,6 +4,9 @@ import (
 	"crypto/sha1"
 	"encoding/json"
 	"fmt"
+	"io"
+
+	"github.com/fhirlens/fhirlens/internal/jsonindent"
 )
 
 // Standard extensions that carry a finding's position, so an outcome can be
@@ -78,13 +81,55 @@ func (r *Report) OperationOutcome() ([]byte, error) {
 	return json.MarshalIndent(r.outcome(), "", "  ")
 }
 
+// WriteOperationOutcome writes what OperationOutcome returns, and a
+// newline, to w, streamed: no indented copy of the whole outcome is built.
+func (r *Report) WriteOperationOutcome(w io.Writer) error {
+	b, err := json.Marshal(r.outcome())
+	if err != nil {
+		return err
+	}
+	x := jsonindent.New(w, "  ")
+	x.Write(b)
+	x.WriteString("\n")
+	return x.Flush()
+}
+
+// WriteOutcomeBundle writes what OutcomeBundle returns, and a newline, to
+// w, streamed one entry at a time.
+func WriteOutcomeBundle(w io.Writer, reports []*Report) error {
+	if len(reports) == 0 {
+		b, err := OutcomeBundle(reports)
+		if err == nil {
+			_, err = w.Write(append(b, '\n'))
+		}
+		return err
+	}
+	x := jsonindent.New(w, "  ")
+	x.WriteString(`{"resourceType":"Bundle","type":"collection","entry":[`)
+	for i, r := range reports {
+		if i > 0 {
+			x.WriteString(",")
+		}
+		b, err := json.Marshal(outcomeEntry{FullURL: nameUUID(fmt.Sprintf("%d:%s", i, r.Source)), Resource: r.outcome()})
+		if err != nil {
+			return err
+		}
+		x.Write(b)
+	}
+	x.WriteString("]}\n")
+	return x.Flush()
+}
+
+// outcomeEntry is an entry of OutcomeBundle.
+type outcomeEntry struct {
+	FullURL  string  `json:"fullUrl"`
+	Resource outcome `json:"resource"`
+}
+
 // OutcomeBundle renders several reports as a collection Bundle whose entries
 // are their OperationOutcomes, in input order.
 func OutcomeBundle(reports []*Report) ([]byte, error) {
-	type entry struct {
-		FullURL  string  `json:"fullUrl"`
-		Resource outcome `json:"resource"`
-	}
+	type entry = outcomeEntry
 	b := struct {
 		ResourceType string  `json:"resourceType"`
 		Type         string  `json:"type"`

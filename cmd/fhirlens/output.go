@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fhirlens/fhirlens/internal/jsonindent"
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/report"
@@ -26,25 +27,27 @@ func writeReports(w io.Writer, format string, reports []*validator.Report, color
 	}
 	switch format {
 	case "json":
-		b, err := json.MarshalIndent(reports, "", "  ")
-		if err != nil {
-			return err
+		// streamed: each report marshalled compact and indented on the way
+		// out (json.MarshalIndent's bytes, without its second copy)
+		x := jsonindent.New(w, "  ")
+		x.WriteString("[")
+		for i, r := range reports {
+			if i > 0 {
+				x.WriteString(",")
+			}
+			b, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			x.Write(b)
 		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
-		return err
+		x.WriteString("]\n")
+		return x.Flush()
 	case "outcome":
-		var b []byte
-		var err error
 		if len(reports) == 1 {
-			b, err = reports[0].OperationOutcome()
-		} else {
-			b, err = validator.OutcomeBundle(reports)
+			return reports[0].WriteOperationOutcome(w)
 		}
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
-		return err
+		return validator.WriteOutcomeBundle(w, reports)
 	}
 	for _, r := range reports {
 		writeText(w, r, color, minLevel)

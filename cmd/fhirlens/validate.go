@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -158,9 +159,15 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	reports, ioFailed := validateAll(names, stdin, stderr, v, o)
+	out := bufio.NewWriterSize(stdout, 64<<10) // the text output is many small writes
 	if o.summary {
-		writeSummary(stdout, reports, minLevel)
-	} else if err := writeReports(stdout, *format, reports, useColor(o.color, stdout), minLevel); err != nil {
+		writeSummary(out, reports, minLevel)
+	} else if err := writeReports(out, *format, reports, useColor(o.color, stdout), minLevel); err != nil {
+		out.Flush()
+		fmt.Fprintln(stderr, "fhirlens validate:", err)
+		return 2
+	}
+	if err := out.Flush(); err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}
