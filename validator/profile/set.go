@@ -239,6 +239,10 @@ func (s *Set) prepare(p *Profile, e *Elem) {
 		if e.Slicing == nil && e.Choice {
 			// Type slices of a choice element need no declared slicing.
 			e.Slicing = &structure.Slicing{Discriminator: []structure.Discriminator{{Type: "type", Path: "$this"}}, Rules: "open"}
+		} else if e.Slicing == nil {
+			// Slices without a slicing (a broken profile; found by fuzzing):
+			// open, and each value belongs to the slices it conforms to.
+			e.Slicing = &structure.Slicing{Rules: "open"}
 		}
 		for _, sl := range e.Slices {
 			sl.disc = s.compileDiscriminators(e, sl)
