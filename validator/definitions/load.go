@@ -84,7 +84,7 @@ func (s *Set) addFiles(manifest []byte, files []packageFile) {
 		case "CodeSystem":
 			var cs rawCodeSystem
 			if err := json.Unmarshal(f.data, &cs); err != nil {
-				s.Problems = append(s.Problems, fmt.Sprintf("%s: %v", f.name, err))
+				s.Problems = append(s.Problems, problem(ruleUnreadable, fmt.Sprintf("%s: %v", f.name, err)))
 				continue
 			}
 			if cs.URL != "" {
@@ -93,7 +93,7 @@ func (s *Set) addFiles(manifest []byte, files []packageFile) {
 		case "ValueSet":
 			vs := new(rawValueSet)
 			if err := json.Unmarshal(f.data, vs); err != nil {
-				s.Problems = append(s.Problems, fmt.Sprintf("%s: %v", f.name, err))
+				s.Problems = append(s.Problems, problem(ruleUnreadable, fmt.Sprintf("%s: %v", f.name, err)))
 				continue
 			}
 			if vs.URL != "" {
@@ -112,7 +112,7 @@ func (s *Set) addFiles(manifest []byte, files []packageFile) {
 		case "StructureDefinition":
 			sd := new(rawStructureDefinition)
 			if err := json.Unmarshal(f.data, sd); err != nil {
-				s.Problems = append(s.Problems, fmt.Sprintf("%s: %v", f.name, err))
+				s.Problems = append(s.Problems, problem(ruleUnreadable, fmt.Sprintf("%s: %v", f.name, err)))
 				continue
 			}
 			sds = append(sds, sd)
@@ -121,7 +121,9 @@ func (s *Set) addFiles(manifest []byte, files []packageFile) {
 	var added []*Type
 	for _, sd := range sds {
 		t, problems := buildType(sd)
-		s.Problems = append(s.Problems, problems...)
+		for _, p := range problems {
+			s.Problems = append(s.Problems, problem(ruleUnusable, p))
+		}
 		if t == nil {
 			continue
 		}

@@ -205,7 +205,7 @@ func TestR4TypesAndProfiles(t *testing.T) {
 		t.Error("TypeNames not the sorted keys of Types")
 	}
 	// The two example definitions without snapshots are the only problems.
-	if len(s.Problems) != 2 || !strings.Contains(strings.Join(s.Problems, "\n"), "example-composition: no snapshot") {
+	if len(s.Problems) != 2 || !strings.Contains(s.Problems[0].Message+"\n"+s.Problems[1].Message, "example-composition: no snapshot") {
 		t.Errorf("problems loading R4: %q", s.Problems)
 	}
 	// Every content reference resolves, in types and profiles alike.

@@ -5,7 +5,11 @@
 // R4 core package and embedded in the binary.
 package definitions
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
+)
 
 // Set is every definition of one FHIR version, optionally extended by IG packages.
 type Set struct {
@@ -20,7 +24,7 @@ type Set struct {
 
 	// Problems lists definitions that could not be loaded, with the reason,
 	// in package order. A bad definition does not stop the rest loading.
-	Problems []string
+	Problems []finding.Finding
 
 	// Questionnaires holds the Questionnaire resources of loaded packages as
 	// JSON, by canonical URL (and by "url|version" when versioned), for
