@@ -9,7 +9,7 @@ import (
 )
 
 // passiveTypes are content types that cannot run script or load resources
-// when shown as text, in an <img> or in a sandboxed PDF frame. Anything else
+// when shown as text, in an <img> or drawn to canvas by pdf.js. Anything else
 // (HTML, SVG, XML, unknown) is "active" and never rendered in the page origin.
 var passiveTypes = []string{
 	"text/plain", "text/csv", "text/markdown", "application/json", "application/fhir+json",
