@@ -70,7 +70,9 @@ func TestGzipInputs(t *testing.T) {
 	dir := t.TempDir()
 	// A fresh page for each drop: a file dropped after results joins them
 	// instead of replacing them.
+	// A new tab, not a navigation: the page may ask before it is left.
 	reload := func(t *testing.T) {
+		ctx = newTab(t)
 		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 			t.Fatal(err)
 		}
