@@ -65,26 +65,12 @@ func (l *List) Add(f Finding) bool {
 // message cost something) calls Admit first and Keep only when it returns
 // true; everyone else calls Add.
 func (l *List) Admit(rule string, sev Severity) bool {
-	if int(sev) < len(l.counts) {
-		l.counts[sev]++
-	}
 	k := ruleKey{rule, sev}
-	if l.perRule == nil {
-		l.perRule = map[ruleKey]int{}
-	}
-	n := l.perRule[k]
-	l.perRule[k] = n + 1
-	if lim := l.keep(); lim >= 0 && n >= lim {
-		if l.omitted == nil {
-			l.omitted = map[ruleKey]int{}
-		}
-		if l.omitted[k] == 0 {
-			l.order = append(l.order, k)
-			l.orderAt = append(l.orderAt, len(l.Findings))
-		}
-		l.omitted[k]++
+	if lim := l.keep(); lim >= 0 && l.perRule[k] >= lim {
+		l.omitN(k, 1)
 		return false
 	}
+	l.count(k, 1)
 	return true
 }
 
@@ -128,8 +114,8 @@ func (l *List) Merge(other *List) {
 	flush(len(other.Findings))
 }
 
-// omitN counts n findings of k as counted and not kept.
-func (l *List) omitN(k ruleKey, n int) {
+// count counts n findings of k.
+func (l *List) count(k ruleKey, n int) {
 	if int(k.sev) < len(l.counts) {
 		l.counts[k.sev] += n
 	}
@@ -137,6 +123,11 @@ func (l *List) omitN(k ruleKey, n int) {
 		l.perRule = map[ruleKey]int{}
 	}
 	l.perRule[k] += n
+}
+
+// omitN counts n findings of k as counted and not kept.
+func (l *List) omitN(k ruleKey, n int) {
+	l.count(k, n)
 	if l.omitted == nil {
 		l.omitted = map[ruleKey]int{}
 	}
