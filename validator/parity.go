@@ -212,19 +212,7 @@ func (w *walker) afterResource(n jsontree.ID, typ string) {
 // at reports finding r at node n, located at the current path plus the
 // given steps (member names or "[i]" indexes).
 func (w *walker) at(n jsontree.ID, steps []string, r rule, msg string) {
-	var marks []int
-	for _, s := range steps {
-		if strings.HasPrefix(s, "[") {
-			i, _ := strconv.Atoi(strings.Trim(s, "[]"))
-			marks = append(marks, w.pushIndex(i))
-		} else {
-			marks = append(marks, w.push(s))
-		}
-	}
-	w.report(n, false, r, msg)
-	for i := len(marks) - 1; i >= 0; i-- {
-		w.pop(marks[i])
-	}
+	w.atAs(n, steps, r, r.sev, msg)
 }
 
 func str(t *jsontree.Tree, n jsontree.ID) string {
@@ -362,19 +350,17 @@ func contains(list []string, s string) bool {
 
 // atAs is at with a severity of its own.
 func (w *walker) atAs(n jsontree.ID, steps []string, r rule, sev Severity, msg string) {
-	var marks []int
+	mark := len(w.path)
 	for _, s := range steps {
 		if strings.HasPrefix(s, "[") {
 			i, _ := strconv.Atoi(strings.Trim(s, "[]"))
-			marks = append(marks, w.pushIndex(i))
+			w.pushIndex(i)
 		} else {
-			marks = append(marks, w.push(s))
+			w.push(s)
 		}
 	}
 	w.reportAs(n, false, r, sev, msg)
-	for i := len(marks) - 1; i >= 0; i-- {
-		w.pop(marks[i])
-	}
+	w.pop(mark)
 }
 
 func (w *walker) checkCodeSystem(n jsontree.ID) {
@@ -433,18 +419,7 @@ func (w *walker) checkValueSetSystems(n jsontree.ID) {
 				// specification's own example (ValueSet-example-hierarchical)
 				// names a contained code system so, and fhirlens keeps the
 				// published examples valid: a warning.
-				var marks []int
-				for _, s := range steps {
-					if strings.HasPrefix(s, "[") {
-						marks = append(marks, w.pushIndex(i))
-					} else {
-						marks = append(marks, w.push(s))
-					}
-				}
-				w.reportAs(inc, false, ruleIncludeSystem, Warning, msg)
-				for k := len(marks) - 1; k >= 0; k-- {
-					w.pop(marks[k])
-				}
+				w.atAs(inc, steps, ruleIncludeSystem, Warning, msg)
 				continue
 			}
 			w.at(inc, steps, ruleIncludeSystem, msg)
