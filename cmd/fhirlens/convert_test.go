@@ -62,3 +62,19 @@ func TestFHIRVersionCLI(t *testing.T) {
 		t.Errorf("convert STU3: exit %d: %s %s", code, out.String(), errOut.String())
 	}
 }
+
+// The reference validator's settings apply to an input detected as STU3 as
+// they do to R4 input: the STU3 validator is made with the same options.
+func TestFHIRVersionDetectedKeepsOptions(t *testing.T) {
+	const stu3Input = "{\"resourceType\": \"ProcedureRequest\", // a comment\n\"status\": \"active\", \"intent\": \"order\", \"code\": {\"text\": \"x\"}, \"subject\": {\"reference\": \"Patient/1\"}}"
+	var out, errOut bytes.Buffer
+	code := run([]string{"validate", "--allow-comments", "--format", "json", "-"}, strings.NewReader(stu3Input), &out, &errOut)
+	if code != 0 || !strings.Contains(out.String(), `"fhirVersion": "3.0.1"`) || strings.Contains(out.String(), "comment") {
+		t.Errorf("--allow-comments, STU3 input: exit %d: %s %s", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	code = run([]string{"validate", "--format", "json", "-"}, strings.NewReader(stu3Input), &out, &errOut)
+	if !strings.Contains(out.String(), `"fhirVersion": "3.0.1"`) || !strings.Contains(out.String(), "comment") {
+		t.Errorf("STU3 input with a comment: exit %d: %s %s", code, out.String(), errOut.String())
+	}
+}

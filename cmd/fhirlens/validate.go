@@ -158,7 +158,11 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}
-	reports, ioFailed := validateAll(names, stdin, stderr, v, o)
+	pick := func([]byte) *validator.Validator { return v }
+	if *core == "" && len(igs) == 0 && o.fhirVersion == "" {
+		pick = (&versionPicker{r4: v, opts: vopts}).pick
+	}
+	reports, ioFailed := validateAll(names, stdin, stderr, pick, o)
 	out := bufio.NewWriterSize(stdout, 64<<10) // the text output is many small writes
 	if o.summary {
 		writeSummary(out, reports, minLevel)
@@ -180,10 +184,11 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// validateAll reads and validates the inputs, o.jobs at a time, and
-// returns their reports in input order; read errors are printed in input
-// order too, so the output is the same whatever o.jobs is.
-func validateAll(names []string, stdin io.Reader, stderr io.Writer, v *validator.Validator, o *validateOptions) ([]*validator.Report, bool) {
+// validateAll reads and validates the inputs, o.jobs at a time, each with
+// the validator pick gives for it, and returns their reports in input
+// order; read errors are printed in input order too, so the output is the
+// same whatever o.jobs is.
+func validateAll(names []string, stdin io.Reader, stderr io.Writer, pick func(data []byte) *validator.Validator, o *validateOptions) ([]*validator.Report, bool) {
 	type result struct {
 		rep *validator.Report
 		err error
@@ -195,11 +200,7 @@ func validateAll(names []string, stdin io.Reader, stderr io.Writer, v *validator
 			results[i].err = err
 			return
 		}
-		vv := v
-		if o.core == "" && len(o.igs) == 0 && o.fhirVersion == "" {
-			vv = pickValidator(data, v, o)
-		}
-		results[i].rep = vv.Validate(context.Background(), validator.FileInput(names[i], data))
+		results[i].rep = pick(data).Validate(context.Background(), validator.FileInput(names[i], data))
 	}
 	if jobs := min(o.jobs, len(names)); jobs <= 1 {
 		for i := range names {

@@ -11,31 +11,35 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// The FHIR version of an input, when neither --core, --ig nor --fhir-version
-// fixes it: validator.DetectVersion chooses between R4 and STU3 by what the
-// input shows, and a validator per version is made on first need.
-var stu3Validator struct {
+// versionPicker chooses the validator of an input's FHIR version when
+// neither --core, --ig nor --fhir-version fixes it: validator.DetectVersion
+// chooses between R4 and STU3 by what the input shows. The STU3 validator is
+// made on first need, with the same options as the R4 one.
+type versionPicker struct {
+	r4   *validator.Validator
+	opts validator.Options // the R4 validator's
 	once sync.Once
-	v    *validator.Validator
-	err  error
+	stu3 *validator.Validator // nil when it cannot be made
 }
 
-func pickValidator(data []byte, r4 *validator.Validator, o *validateOptions) *validator.Validator {
+func (p *versionPicker) pick(data []byte) *validator.Validator {
 	r4defs, err := definitions.R4()
 	if err != nil {
-		return r4
+		return p.r4
 	}
 	s3, err := stu3.Load()
 	if err != nil || validator.DetectVersion(data, r4defs, s3) != 1 {
-		return r4
+		return p.r4
 	}
-	stu3Validator.once.Do(func() {
-		stu3Validator.v, stu3Validator.err = validator.New(validator.Options{SkipInvariants: o.noInv, Definitions: s3, Jobs: o.jobs})
+	p.once.Do(func() {
+		opts := p.opts
+		opts.Definitions = s3
+		p.stu3, _ = validator.New(opts)
 	})
-	if stu3Validator.err != nil {
-		return r4
+	if p.stu3 == nil {
+		return p.r4
 	}
-	return stu3Validator.v
+	return p.stu3
 }
 
 // guidesVersion is the FHIR version the guides declare: a manifest's
