@@ -87,7 +87,22 @@ func (v *Validator) runNDJSON(ctx context.Context, rep *Report, data []byte) {
 	}
 	lines := bytes.Count(data, []byte{'\n'}) + 1
 	done := 0
-	for start, lineNo := 0, 0; start < len(data); lineNo++ {
+	if !v.validateLines(ctx, rep, data, 0, 0, func(lineNo int) {
+		done++
+		if rep.progress != nil && done%64 == 0 {
+			rep.progress(lineNo, lines)
+		}
+	}) {
+		rep.add(cancelled())
+	}
+}
+
+// validateLines validates each non-blank line of data (an ndjson record)
+// into rep, as a document of its own; base and firstLine place data in the
+// whole input. validated is called with the line index of each line done.
+// It returns false when ctx was cancelled before all lines were validated.
+func (v *Validator) validateLines(ctx context.Context, rep *Report, data []byte, base, firstLine int, validated func(lineNo int)) bool {
+	for start, lineNo := 0, firstLine; start < len(data); lineNo++ {
 		end := bytes.IndexByte(data[start:], '\n')
 		if end < 0 {
 			end = len(data)
@@ -97,18 +112,15 @@ func (v *Validator) runNDJSON(ctx context.Context, rep *Report, data []byte) {
 		line := data[start:end]
 		if len(bytes.TrimSpace(line)) > 0 {
 			if ctx.Err() != nil {
-				rep.add(cancelled())
-				return
+				return false
 			}
 			tree, probs := jsontree.Parse(line, jsontree.Options{AllowComments: v.opts.AllowComments})
-			v.walkDocument(ctx, rep, line, tree, probs, start, lineNo)
-			done++
-			if rep.progress != nil && done%64 == 0 {
-				rep.progress(lineNo, lines)
-			}
+			v.walkDocument(ctx, rep, line, tree, probs, base+start, lineNo)
+			validated(lineNo)
 		}
 		start = end + 1
 	}
+	return true
 }
 
 // cancelled is the finding that says validation stopped early.

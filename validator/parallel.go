@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-
-	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
 // ndjsonChunk is about how many bytes of ndjson records one goroutine
@@ -97,26 +95,11 @@ func (v *Validator) validateChunk(ctx context.Context, c *chunk) {
 		}
 		c.rep = rep
 	}()
-	data := c.data
-	for start, lineNo := 0, c.lineNo; start < len(data); lineNo++ {
-		end := bytes.IndexByte(data[start:], '\n')
-		if end < 0 {
-			end = len(data)
-		} else {
-			end += start
-		}
-		line := data[start:end]
-		if len(bytes.TrimSpace(line)) > 0 {
-			if ctx.Err() != nil {
-				rep.cancelled = true
-				return
-			}
-			tree, probs := jsontree.Parse(line, jsontree.Options{AllowComments: v.opts.AllowComments})
-			v.walkDocument(ctx, rep, line, tree, probs, c.start+start, lineNo)
-			c.lines++
-			c.lastLine = lineNo
-		}
-		start = end + 1
+	if !v.validateLines(ctx, rep, c.data, c.start, c.lineNo, func(lineNo int) {
+		c.lines++
+		c.lastLine = lineNo
+	}) {
+		rep.cancelled = true
 	}
 }
 
