@@ -46,6 +46,20 @@ type packageFile struct {
 // Definitions already in s with the same canonical URL are replaced.
 // FHIRVersion is set from the package manifest when s has none yet.
 func (s *Set) AddPackage(r io.Reader) error {
+	if err := s.beginAdd(); err != nil {
+		return err
+	}
+	manifest, files, err := readPackage(r)
+	if err != nil {
+		return err
+	}
+	s.addFiles(manifest, files)
+	return nil
+}
+
+// beginAdd refuses the shared embedded set and makes the maps a package is
+// added to.
+func (s *Set) beginAdd() error {
 	if s.shared {
 		return errors.New("definitions: the embedded R4 set is shared and read-only: use WithPackages for a new set with packages added")
 	}
@@ -58,11 +72,6 @@ func (s *Set) AddPackage(r io.Reader) error {
 	if s.ValueSets == nil {
 		s.ValueSets = map[string]*ValueSet{}
 	}
-	manifest, files, err := readPackage(r)
-	if err != nil {
-		return err
-	}
-	s.addFiles(manifest, files)
 	return nil
 }
 

@@ -298,7 +298,7 @@ func (g *Guide) readManifest() {
 
 // Package returns the guide as a FHIR package (.tgz): the bytes given when
 // it was loaded from one, otherwise a package made of its conformance
-// resources (for definitions.Set.AddPackage and for keeping in the browser).
+// resources (for keeping in the browser).
 func (g *Guide) Package() []byte {
 	if g.tgz != nil {
 		return g.tgz
@@ -306,10 +306,7 @@ func (g *Guide) Package() []byte {
 	var buf bytes.Buffer
 	gz := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(gz)
-	manifest := g.manifest
-	if manifest == nil {
-		manifest = fmt.Appendf(nil, `{"name":%q,"version":%q,"fhirVersions":[%q]}`, g.Name, g.Version, g.FHIRVersion)
-	}
+	manifest := g.manifestJSON()
 	put := func(name string, data []byte) {
 		tw.WriteHeader(&tar.Header{Name: "package/" + name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg})
 		tw.Write(data)
@@ -323,4 +320,11 @@ func (g *Guide) Package() []byte {
 	return buf.Bytes()
 }
 
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+// manifestJSON is the guide's package.json, or one made from its name,
+// version and FHIR version when it has none.
+func (g *Guide) manifestJSON() []byte {
+	if g.manifest != nil {
+		return g.manifest
+	}
+	return fmt.Appendf(nil, `{"name":%q,"version":%q,"fhirVersions":[%q]}`, g.Name, g.Version, g.FHIRVersion)
+}

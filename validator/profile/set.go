@@ -94,10 +94,15 @@ func NewSet(defs *definitions.Set, guides []*Guide) *Set {
 
 // AddToDefinitions adds the guides' StructureDefinitions, ValueSets and
 // CodeSystems to defs (for base validation of their extensions and for
-// value set expansion).
+// value set expansion). The files already read are handed over as they are:
+// the package is not unzipped (or, for a folder, zipped) again.
 func AddToDefinitions(defs *definitions.Set, guides []*Guide) error {
 	for _, g := range guides {
-		if err := defs.AddPackage(bytesReader(g.Package())); err != nil {
+		res := make([]definitions.Resource, len(g.Files))
+		for i, f := range g.Files {
+			res[i] = definitions.Resource{Name: f.Name, Kind: f.Kind, Data: f.Data}
+		}
+		if err := defs.AddResources(g.manifestJSON(), res); err != nil {
 			return fmt.Errorf("%s: %w", g.Source, err)
 		}
 	}
