@@ -30,6 +30,7 @@ package snapshot
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -636,17 +637,16 @@ func (g *generator) typeInvariants(e *structure.ElementDefinition, baseTypes []s
 		if sd == nil || sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 || sd.Snapshot.Element[0] == nil {
 			continue
 		}
-		for _, c := range sd.Snapshot.Element[0].Constraint {
-			have := false
-			for _, x := range e.Constraint {
-				if x.Key == c.Key {
-					have = true
-					break
-				}
-			}
-			if !have {
-				e.Constraint = append(e.Constraint, c)
-			}
+		addMissingConstraints(e, sd.Snapshot.Element[0].Constraint)
+	}
+}
+
+// addMissingConstraints appends to e the constraints of cs whose key it
+// does not carry yet.
+func addMissingConstraints(e *structure.ElementDefinition, cs []structure.Constraint) {
+	for _, c := range cs {
+		if !slices.ContainsFunc(e.Constraint, func(x structure.Constraint) bool { return x.Key == c.Key }) {
+			e.Constraint = append(e.Constraint, c)
 		}
 	}
 }
@@ -1163,18 +1163,7 @@ func (g *generator) profileConstraints(e, d *structure.ElementDefinition) {
 	if p == nil || p.Kind == "resource" || p.Snapshot == nil || len(p.Snapshot.Element) == 0 || p.Snapshot.Element[0] == nil {
 		return // a resource profile's invariants apply to the resource, not to the element holding it
 	}
-	for _, c := range p.Snapshot.Element[0].Constraint {
-		have := false
-		for _, x := range e.Constraint {
-			if x.Key == c.Key {
-				have = true
-				break
-			}
-		}
-		if !have {
-			e.Constraint = append(e.Constraint, c)
-		}
-	}
+	addMissingConstraints(e, p.Snapshot.Element[0].Constraint)
 }
 
 // profileMax narrows an element's max to the root max of the one profile
