@@ -616,29 +616,22 @@ func isComplex(code string) bool {
 // carry yet — what the STU3 tools (Forge) did, even when the differential
 // narrowed or renamed the choice.
 func (g *generator) typeInvariants(e *structure.ElementDefinition, baseTypes []structure.TypeRef) {
-	seen := map[string]bool{}
-	types := baseTypes
-	if len(types) > 1 {
-		types = types[:1]
+	if len(baseTypes) == 0 || baseTypes[0].Code == "" || g.resolve == nil {
+		return
 	}
-	for _, t := range types {
-		if t.Code == "" || seen[t.Code] || g.resolve == nil {
-			continue
-		}
-		seen[t.Code] = true
-		url := typeURL(t.Code)
-		if len(t.Profile) == 1 {
-			url = t.Profile[0]
-		}
-		sd := g.resolve(url)
-		if sd == nil {
-			sd = g.resolve(typeURL(t.Code))
-		}
-		if sd == nil || sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 || sd.Snapshot.Element[0] == nil {
-			continue
-		}
-		addMissingConstraints(e, sd.Snapshot.Element[0].Constraint)
+	t := baseTypes[0]
+	url := typeURL(t.Code)
+	if len(t.Profile) == 1 {
+		url = t.Profile[0]
 	}
+	sd := g.resolve(url)
+	if sd == nil {
+		sd = g.resolve(typeURL(t.Code))
+	}
+	if sd == nil || sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 || sd.Snapshot.Element[0] == nil {
+		return
+	}
+	addMissingConstraints(e, sd.Snapshot.Element[0].Constraint)
 }
 
 // addMissingConstraints appends to e the constraints of cs whose key it
