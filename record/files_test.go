@@ -3,30 +3,9 @@ package record
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 )
-
-// syntheaFiles reads the Synthea bulk export as separate files, as a user
-// drops them.
-func syntheaFiles(t testing.TB) []File {
-	t.Helper()
-	names, err := filepath.Glob(filepath.Join(sharedDir(t), "corpus", "synthea-10-patients", "*.ndjson"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no Synthea ndjson files: %v", err)
-	}
-	sort.Strings(names)
-	var files []File
-	for _, n := range names {
-		data, err := os.ReadFile(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, File{Name: filepath.Base(n), Data: data})
-	}
-	return files
-}
 
 // TestSummarizeFilesBulkExport: the 14 ndjson files of a bulk export dropped
 // together are one record — every patient has their problems, medications

@@ -13,22 +13,33 @@ import (
 // sharedDir is the reference data folder (see package sharedtest).
 func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
-// syntheaNDJSON concatenates every ndjson file of the Synthea corpus, in name order.
-func syntheaNDJSON(t testing.TB) []byte {
+// syntheaFiles reads the Synthea bulk export as separate files, in name
+// order, as a user drops them.
+func syntheaFiles(t testing.TB) []File {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(sharedDir(t), "corpus", "synthea-10-patients", "*.ndjson"))
-	if err != nil || len(files) == 0 {
+	names, err := filepath.Glob(filepath.Join(sharedDir(t), "corpus", "synthea-10-patients", "*.ndjson"))
+	if err != nil || len(names) == 0 {
 		t.Fatalf("no Synthea ndjson files: %v", err)
 	}
-	sort.Strings(files)
-	var buf bytes.Buffer
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	sort.Strings(names)
+	var files []File
+	for _, n := range names {
+		data, err := os.ReadFile(n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		buf.Write(data)
-		if len(data) > 0 && data[len(data)-1] != '\n' {
+		files = append(files, File{Name: filepath.Base(n), Data: data})
+	}
+	return files
+}
+
+// syntheaNDJSON concatenates every ndjson file of the Synthea corpus, in name order.
+func syntheaNDJSON(t testing.TB) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	for _, f := range syntheaFiles(t) {
+		buf.Write(f.Data)
+		if len(f.Data) > 0 && f.Data[len(f.Data)-1] != '\n' {
 			buf.WriteByte('\n')
 		}
 	}
