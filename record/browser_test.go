@@ -120,7 +120,7 @@ func viewerServer(t *testing.T, model *Model, findings map[string]int, input []b
 }
 
 // openViewer starts Chromium on the harness and waits for the render.
-func openViewer(t *testing.T, srv *httptest.Server, dark bool) (context.Context, func()) {
+func openViewer(t *testing.T, srv *httptest.Server) (context.Context, func()) {
 	t.Helper()
 	browser := browserOrSkip(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -136,9 +136,6 @@ func openViewer(t *testing.T, srv *httptest.Server, dark bool) (context.Context,
 		cancel()
 		t.Fatalf("browser did not start: %v", err)
 	}
-	if dark {
-		emulateMedia(t, ctx, "", "dark")
-	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 		cancel()
 		t.Fatal(err)
@@ -148,6 +145,19 @@ func openViewer(t *testing.T, srv *httptest.Server, dark bool) (context.Context,
 		t.Fatalf("viewer did not render: %v", err)
 	}
 	return ctx, cancel
+}
+
+// openRecord summarises data as of goldenNow and opens the viewer on its
+// model, with findings counted per card key (nil: none).
+func openRecord(t *testing.T, data []byte, findings map[string]int) (*Model, context.Context) {
+	t.Helper()
+	m, err := Summarize(data, Options{Now: goldenNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := openViewer(t, viewerServer(t, m, findings, nil))
+	t.Cleanup(cancel)
+	return m, ctx
 }
 
 func emulateMedia(t *testing.T, ctx context.Context, media, colorScheme string) {
@@ -240,7 +250,7 @@ func TestBrowserSyntheaPatient(t *testing.T) {
 	}
 	m.Patients = append([]*PatientRecord{rec}, without(m.Patients, rec)...)
 	srv := viewerServer(t, m, map[string]int{rec.Key: 2}, input)
-	ctx, cancel := openViewer(t, srv, false)
+	ctx, cancel := openViewer(t, srv)
 	defer cancel()
 	text := pageText(t, ctx)
 	name := rec.Banner.Names[0].Text
@@ -284,13 +294,7 @@ func TestBrowserDocumentBundle(t *testing.T) {
 	if !ok {
 		t.Skip("Bundle-father.json not in the examples package")
 	}
-	m, err := Summarize(data, Options{Now: goldenNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := viewerServer(t, m, nil, nil)
-	ctx, cancel := openViewer(t, srv, false)
-	defer cancel()
+	m, ctx := openRecord(t, data, nil)
 	text := pageText(t, ctx)
 	if m.Document == nil {
 		t.Fatal("no document")
@@ -305,18 +309,7 @@ func TestBrowserDocumentBundle(t *testing.T) {
 // TestBrowserRecordFacts renders testdata/record/patient-bundle.json: flags,
 // absent values, findings badges, raw links and reference navigation.
 func TestBrowserRecordFacts(t *testing.T) {
-	browserOrSkip(t)
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "record", "patient-bundle.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Summarize(data, Options{Now: goldenNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := viewerServer(t, m, map[string]int{"entry:10": 3}, nil)
-	ctx, cancel := openViewer(t, srv, false)
-	defer cancel()
+	_, ctx := openRecord(t, recordTestdata(t, "patient-bundle.json"), map[string]int{"entry:10": 3})
 	// Every entry as a card: the full record below the summary.
 	eval[any](t, ctx, `(document.getElementById('rc-full').open = true, window.__view.fillFull(), null)`)
 	text := pageText(t, ctx)
@@ -352,18 +345,7 @@ func TestBrowserRecordFacts(t *testing.T) {
 // TestBrowserXSS loads a bundle seeded with script payloads, opens every
 // narrative, attachment and sandbox, and checks that nothing ran.
 func TestBrowserXSS(t *testing.T) {
-	browserOrSkip(t)
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "record", "xss-bundle.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Summarize(data, Options{Now: goldenNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := viewerServer(t, m, nil, nil)
-	ctx, cancel := openViewer(t, srv, false)
-	defer cancel()
+	_, ctx := openRecord(t, recordTestdata(t, "xss-bundle.json"), nil)
 	js := func(expr string) { eval[any](t, ctx, "("+expr+", null)") }
 	js(`document.querySelectorAll('#root details').forEach(d => d.open = true)`)
 	time.Sleep(100 * time.Millisecond)
@@ -401,18 +383,7 @@ func TestBrowserXSS(t *testing.T) {
 // checks the summary's clinical facts (issue 14): order, grouping, flags and
 // honest invalid data.
 func TestBrowserClinicalSummary(t *testing.T) {
-	browserOrSkip(t)
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "record", "clinical-bundle.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Summarize(data, Options{Now: goldenNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := viewerServer(t, m, nil, nil)
-	ctx, cancel := openViewer(t, srv, false)
-	defer cancel()
+	_, ctx := openRecord(t, recordTestdata(t, "clinical-bundle.json"), nil)
 	screenshot(t, ctx, "clinical-summary")
 	text := pageText(t, ctx)
 	// Allergies come before problems, on screen and in reading order.
@@ -497,16 +468,10 @@ func TestBrowserIPSDocument(t *testing.T) {
 	if data == nil {
 		t.Fatal("Bundle-IPS-examples-Bundle-01.json not in the IPS package")
 	}
-	m, err := Summarize(data, Options{Now: goldenNow})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, ctx := openRecord(t, data, nil)
 	if m.Document == nil || len(m.Document.Sections) < 3 {
 		t.Fatal("the IPS example is not read as a document with sections")
 	}
-	srv := viewerServer(t, m, nil, nil)
-	ctx, cancel := openViewer(t, srv, false)
-	defer cancel()
 	got := eval[[]string](t, ctx, `[...document.querySelectorAll('.rc-document > .rc-doc-section > .rc-doc-section-title')].map(e => e.textContent)`)
 	var want []string
 	for _, s := range m.Document.Sections {
@@ -527,13 +492,7 @@ func TestBrowserListSections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := Summarize(data, Options{Now: goldenNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := viewerServer(t, m, nil, nil)
-	ctx, cancel := openViewer(t, srv, false)
-	defer cancel()
+	_, ctx := openRecord(t, data, nil)
 	lists := eval[[]string](t, ctx, `[...document.querySelectorAll('section[data-section^="list-"]')].map(s => s.querySelector('.rc-section-title').firstChild.textContent + '=' + s.querySelectorAll('tr.rc-sum-row').length)`)
 	if strings.Join(lists, "|") != "Medication Active List=2|Medication Discontinued List=1" {
 		t.Errorf("list sections %q, want the two Lists with 2 and 1 entries", lists)

@@ -1,8 +1,6 @@
 package record
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -65,10 +63,7 @@ func TestSummarizeFilesBulkExport(t *testing.T) {
 
 // TestSummarizeFilesDuplicates: the same resource in two files is said once.
 func TestSummarizeFilesDuplicates(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "record", "clinical-bundle.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := recordTestdata(t, "clinical-bundle.json")
 	m, err := SummarizeFiles([]File{{Name: "a.json", Data: data}, {Name: "b.json", Data: data}}, Options{Now: goldenNow})
 	if err != nil {
 		t.Fatal(err)

@@ -2,8 +2,6 @@ package record
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator"
@@ -66,10 +64,7 @@ func TestRecordOnValidatorGraph(t *testing.T) {
 // index of its resource in the validator's report.
 func TestCardsCarryReportIndex(t *testing.T) {
 	for _, name := range []string{"clinical-bundle.json", "patient-bundle.json", "document-bundle.json", "small.ndjson"} {
-		data, err := os.ReadFile(filepath.Join("..", "testdata", "record", name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := recordTestdata(t, name)
 		m, rep := summarizeOnReport(t, name, data)
 		checkAccounted(t, m)
 		for _, c := range allCards(m) {

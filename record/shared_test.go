@@ -13,6 +13,16 @@ import (
 // sharedDir is the reference data folder (see package sharedtest).
 func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
+// recordTestdata reads an input under testdata/record.
+func recordTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "record", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // syntheaFiles reads the Synthea bulk export as separate files, in name
 // order, as a user drops them.
 func syntheaFiles(t testing.TB) []File {
