@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,6 +64,10 @@ func TestR4ExamplesConformance(t *testing.T) {
 		case !fails && listed:
 			t.Errorf("%s is now error-free: remove it from %s", f.Name, allowlistFile)
 		}
+		delete(allowed, f.Name)
+	}
+	for _, name := range slices.Sorted(maps.Keys(allowed)) {
+		t.Errorf("%s is listed in %s but is not an R4 example: remove it", name, allowlistFile)
 	}
 	if rate < 99 {
 		t.Errorf("only %.2f%% of the R4 examples are error-free; at least 99%% must be", rate)
