@@ -15,12 +15,12 @@ import (
 )
 
 // guideState is what the loaded implementation guides make: the core plus
-// their definitions, their profiles, and a validator per chosen profile.
+// their definitions, their profiles, and a validator per chosen profile and settings.
 type guideState struct {
 	guides     []*profile.Guide
 	defs       *definitions.Set
 	set        *profile.Set
-	validators map[string]*validator.Validator // by --profile URL, "" for claims only
+	validators map[string]*validator.Validator // by profile URL ("" for claims only) and settings
 }
 
 // runGuide loads a guide (a .tgz in j.data, or files in j.files) or removes
@@ -93,20 +93,26 @@ func (s *service) rebuildGuides(guides []*profile.Guide) error {
 	return nil
 }
 
-// validatorFor returns the validator for a chosen profile ("" for the
-// meta.profile claims only), or nil when no guide is loaded and no profile chosen.
-func (s *service) validatorFor(profileURL string) (*validator.Validator, error) {
-	if s.gs.set == nil {
-		if profileURL != "" {
-			return nil, fmt.Errorf("the profile %s is not in a loaded guide", profileURL)
-		}
+// validatorFor returns the validator for the loaded guides, a chosen profile
+// ("" for the meta.profile claims only) and the page's settings, made once per
+// combination and kept until the guides change; nil when no guide is loaded,
+// no profile chosen and the settings are the defaults (the core validator).
+func (s *service) validatorFor(profileURL string, st settings) (*validator.Validator, error) {
+	if s.gs.set == nil && profileURL == "" && st == (settings{}) {
 		return nil, nil
 	}
-	if v := s.gs.validators[profileURL]; v != nil {
+	key := fmt.Sprintf("%s|%+v", profileURL, st)
+	if v := s.gs.validators[key]; v != nil {
 		return v, nil
 	}
-	opts := validator.Options{Definitions: s.gs.defs, Guides: s.gs.set}
+	opts := validator.Options{}
+	if s.gs.set != nil {
+		opts.Definitions, opts.Guides = s.gs.defs, s.gs.set
+	}
 	if profileURL != "" {
+		if s.gs.set == nil {
+			return nil, fmt.Errorf("the profile %s is not in a loaded guide", profileURL)
+		}
 		if p, err := s.gs.set.Profile(profileURL); p == nil {
 			if err == nil {
 				err = fmt.Errorf("the profile %s is not in a loaded guide", profileURL)
@@ -115,11 +121,15 @@ func (s *service) validatorFor(profileURL string) (*validator.Validator, error) 
 		}
 		opts.Profiles = []string{profileURL}
 	}
+	st.apply(&opts)
 	v, err := validator.New(opts)
 	if err != nil {
 		return nil, err
 	}
-	s.gs.validators[profileURL] = v
+	if s.gs.validators == nil {
+		s.gs.validators = map[string]*validator.Validator{}
+	}
+	s.gs.validators[key] = v
 	return v, nil
 }
 

@@ -67,11 +67,9 @@ type service struct {
 	yield func() // lets the JS event loop run (so a cancel can arrive)
 
 	validatorReady chan struct{}
-	// settingsValidators holds the validators made for non-default settings.
-	settingsValidators map[string]*validator.Validator
-	validator          *validator.Validator
-	validatorErr       error
-	loadTime           time.Duration
+	validator      *validator.Validator
+	validatorErr   error
+	loadTime       time.Duration
 
 	mu      sync.Mutex
 	queue   []*job
@@ -262,30 +260,17 @@ func (s *service) runValidate(j *job) {
 	}
 	s.lastPost, s.lastYield = time.Time{}, time.Now()
 	s.post(message{"type": "progress", "id": j.id, "phase": "validating", "done": 0, "total": 0})
-	// With guides loaded (or a profile chosen) their validator is used.
-	var guided func(ctx context.Context, name string, data []byte) *validator.Report
-	if v, err := s.validatorFor(j.profile); err != nil {
+	// With guides loaded, a profile chosen or settings changed, their
+	// validator is used; otherwise the core one (which also tries STU3).
+	v, err := s.validatorFor(j.profile, j.settings)
+	if err != nil {
 		s.post(message{"type": "error", "id": j.id, "name": j.name, "message": err.Error()})
 		return
-	} else if v != nil {
-		guided = func(ctx context.Context, name string, data []byte) *validator.Report {
-			return v.Validate(ctx, validator.FileInput(name, data), validator.WithProgress(s.progress))
-		}
-	}
-	if j.settings != (settings{}) {
-		v, err := s.validatorWithSettings(j.profile, j.settings)
-		if err != nil {
-			s.post(message{"type": "error", "id": j.id, "name": j.name, "message": err.Error()})
-			return
-		}
-		guided = func(ctx context.Context, name string, data []byte) *validator.Report {
-			return v.Validate(ctx, validator.FileInput(name, data), validator.WithProgress(s.progress))
-		}
 	}
 	begin := time.Now()
 	var rep *validator.Report
-	if guided != nil {
-		rep = guided(j.ctx, j.name, j.data)
+	if v != nil {
+		rep = v.Validate(j.ctx, validator.FileInput(j.name, j.data), validator.WithProgress(s.progress))
 	} else {
 		rep = s.validateVersioned(j.ctx, j.name, j.data)
 	}

@@ -3,8 +3,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/hack-pad/safejs"
 )
@@ -32,40 +30,4 @@ func (st settings) apply(o *validator.Options) {
 	if st.anyExtensions {
 		o.ExtensionDomains = append(o.ExtensionDomains, "any")
 	}
-}
-
-// validatorWithSettings is the validator for non-default settings (with the
-// loaded guides and the chosen profile, when there are), made once per
-// combination and kept.
-func (s *service) validatorWithSettings(profileURL string, st settings) (*validator.Validator, error) {
-	key := fmt.Sprintf("%p|%s|%+v", s.gs.set, profileURL, st)
-	if v := s.settingsValidators[key]; v != nil {
-		return v, nil
-	}
-	opts := validator.Options{}
-	if s.gs.set != nil {
-		opts.Definitions, opts.Guides = s.gs.defs, s.gs.set
-	}
-	if profileURL != "" {
-		if s.gs.set == nil {
-			return nil, fmt.Errorf("the profile %s is not in a loaded guide", profileURL)
-		}
-		if p, err := s.gs.set.Profile(profileURL); p == nil {
-			if err == nil {
-				err = fmt.Errorf("the profile %s is not in a loaded guide", profileURL)
-			}
-			return nil, err
-		}
-		opts.Profiles = []string{profileURL}
-	}
-	st.apply(&opts)
-	v, err := validator.New(opts)
-	if err != nil {
-		return nil, err
-	}
-	if s.settingsValidators == nil {
-		s.settingsValidators = map[string]*validator.Validator{}
-	}
-	s.settingsValidators[key] = v
-	return v, nil
 }
