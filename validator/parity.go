@@ -97,11 +97,15 @@ func (w *walker) checkAttachment(n jsontree.ID) {
 	if data == jsontree.None || t.Kind(data) != jsontree.String {
 		return
 	}
+	size, hash := t.Get(n, "size"), t.Get(n, "hash")
+	if size == jsontree.None && hash == jsontree.None {
+		return // nothing to hold the data to: do not decode it
+	}
 	raw, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(t.Str(data)), ""))
 	if err != nil {
 		return // the base64Binary check reports it
 	}
-	if size := t.Get(n, "size"); size != jsontree.None {
+	if size != jsontree.None {
 		var stated string
 		switch t.Kind(size) {
 		case jsontree.Number:
@@ -114,7 +118,7 @@ func (w *walker) checkAttachment(n jsontree.ID) {
 				"Attachment.size says %d bytes, but the data decodes to %d bytes", v, len(raw)))
 		}
 	}
-	if hash := t.Get(n, "hash"); hash != jsontree.None && t.Kind(hash) == jsontree.String {
+	if hash != jsontree.None && t.Kind(hash) == jsontree.String {
 		sum := sha1.Sum(raw)
 		got := base64.StdEncoding.EncodeToString(sum[:])
 		if stated, err := base64.StdEncoding.DecodeString(strings.TrimSpace(t.Str(hash))); err != nil || len(stated) != sha1.Size {
