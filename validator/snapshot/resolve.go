@@ -90,6 +90,22 @@ func Package(r io.Reader) (Resolver, error) {
 			raw[head.URL] = data
 		}
 	}
+	return memo(func(url string) *structure.StructureDefinition {
+		data, ok := raw[url]
+		if !ok {
+			return nil
+		}
+		sd, err := structure.Decode(data)
+		if err != nil {
+			return nil
+		}
+		return sd
+	}), nil
+}
+
+// memo is a Resolver that calls load once per URL (without |version) and
+// keeps its answer, nil included; safe for concurrent use.
+func memo(load func(url string) *structure.StructureDefinition) Resolver {
 	var mu sync.Mutex
 	done := map[string]*structure.StructureDefinition{}
 	return func(url string) *structure.StructureDefinition {
@@ -99,17 +115,10 @@ func Package(r io.Reader) (Resolver, error) {
 		if sd, ok := done[url]; ok {
 			return sd
 		}
-		data, ok := raw[url]
-		if !ok {
-			return nil
-		}
-		sd, err := structure.Decode(data)
-		if err != nil {
-			sd = nil
-		}
+		sd := load(url)
 		done[url] = sd
 		return sd
-	}, nil
+	}
 }
 
 // Definitions returns a resolver over the compact definitions of package
@@ -127,23 +136,12 @@ func Package(r io.Reader) (Resolver, error) {
 // validation, not for publishing. Results
 // are cached (safe for concurrent use).
 func Definitions(set *definitions.Set) Resolver {
-	var mu sync.Mutex
-	done := map[string]*structure.StructureDefinition{}
-	return func(url string) *structure.StructureDefinition {
-		url = stripVersion(url)
-		mu.Lock()
-		defer mu.Unlock()
-		if sd, ok := done[url]; ok {
-			return sd
+	return memo(func(url string) *structure.StructureDefinition {
+		if t := set.Profile(url); t != nil && t.Root != nil {
+			return fromType(set, t)
 		}
-		t := set.Profile(url)
-		var sd *structure.StructureDefinition
-		if t != nil && t.Root != nil {
-			sd = fromType(set, t)
-		}
-		done[url] = sd
-		return sd
-	}
+		return nil
+	})
 }
 
 const coreBase = "http://hl7.org/fhir/StructureDefinition/"
