@@ -115,14 +115,6 @@ func stripXMLDecl(b []byte) []byte {
 // by els (put before the differential, where FHIR orders it), every other
 // member kept as it was, in its order.
 func Splice(raw []byte, els []*structure.ElementDefinition) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("not a JSON object")
-	}
 	snap, err := json.Marshal(structure.Elements{Element: els})
 	if err != nil {
 		return nil, err
@@ -139,19 +131,10 @@ func Splice(raw []byte, els []*structure.ElementDefinition) ([]byte, error) {
 		buf.Write(v)
 	}
 	done := false
-	for dec.More() {
-		kt, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		k, _ := kt.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
+	err = structure.EachMember(raw, func(k string, v json.RawMessage) error {
 		switch k {
 		case "snapshot":
-			continue
+			return nil
 		case "differential":
 			if !done {
 				put("snapshot", snap)
@@ -159,6 +142,10 @@ func Splice(raw []byte, els []*structure.ElementDefinition) ([]byte, error) {
 			}
 		}
 		put(k, v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !done {
 		put("snapshot", snap)

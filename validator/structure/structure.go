@@ -249,7 +249,7 @@ func (e *ElementDefinition) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*e = ElementDefinition(a)
-	return eachMember(data, func(k string, v json.RawMessage) error {
+	return EachMember(data, func(k string, v json.RawMessage) error {
 		if namedKeys[k] {
 			return nil
 		}
@@ -291,7 +291,7 @@ func (e *ElementDefinition) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	named := map[string]json.RawMessage{}
-	if err := eachMember(base, func(k string, v json.RawMessage) error { named[k] = v; return nil }); err != nil {
+	if err := EachMember(base, func(k string, v json.RawMessage) error { named[k] = v; return nil }); err != nil {
 		return nil, err
 	}
 	choices := map[string]*Value{"defaultValue": e.DefaultValue, "fixed": e.Fixed, "pattern": e.Pattern,
@@ -346,7 +346,7 @@ type typeAlias TypeRef
 // targetProfile, and keeps unnamed members in Other.
 func (t *TypeRef) UnmarshalJSON(data []byte) error {
 	*t = TypeRef{}
-	return eachMember(data, func(k string, v json.RawMessage) error {
+	return EachMember(data, func(k string, v json.RawMessage) error {
 		switch k {
 		case "code":
 			return json.Unmarshal(v, &t.Code)
@@ -421,8 +421,9 @@ func stringOrList(v json.RawMessage, out *[]string) error {
 	return json.Unmarshal(v, out)
 }
 
-// eachMember calls fn for each member of a JSON object, in order.
-func eachMember(data []byte, fn func(k string, v json.RawMessage) error) error {
+// EachMember calls fn for each member of a JSON object, in order (an error
+// from fn stops it and comes back prefixed with the member name).
+func EachMember(data []byte, fn func(k string, v json.RawMessage) error) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {
