@@ -102,14 +102,8 @@ func (b *builder) build() *Model {
 	for _, sec := range m.Unlinked {
 		for _, c := range sec.Cards {
 			if c.ResourceType == "List" {
-				ls := b.listSection(c, len(m.Lists))
+				ls := counted(b.listSection(c, len(m.Lists)))
 				ls.ID = "unlinked-" + ls.ID
-				for _, g := range ls.Groups {
-					ls.Rows += len(g.Rows)
-				}
-				if ls.Groups == nil {
-					ls.Groups = []RowGroup{}
-				}
 				m.Lists = append(m.Lists, ls)
 			}
 		}

@@ -102,28 +102,19 @@ func (b *builder) summary(rec *PatientRecord) Summary {
 	}
 	sum := Summary{Alerts: []Alert{}, Sections: []SummarySection{}}
 	add := func(s SummarySection) {
-		for _, g := range s.Groups {
-			s.Rows += len(g.Rows)
+		if s = counted(s); s.Rows > 0 || s.Empty != "" {
+			sum.Sections = append(sum.Sections, s)
 		}
-		if s.Rows == 0 && s.Empty == "" {
-			return
-		}
-		if s.Groups == nil {
-			s.Groups = []RowGroup{}
-		}
-		sum.Sections = append(sum.Sections, s)
 	}
 
 	// Lists are sections as their author structured them (a GP Connect
 	// structured record: "Problems", "Medications and medical devices", …):
 	// they come first, in input order, with their empty reasons and notes.
 	n := 0
-	for _, sec := range []string{"other"} {
-		for _, c := range cards[sec] {
-			if c.ResourceType == "List" {
-				add(b.listSection(c, n))
-				n++
-			}
+	for _, c := range cards["other"] {
+		if c.ResourceType == "List" {
+			add(b.listSection(c, n))
+			n++
 		}
 	}
 
@@ -169,6 +160,19 @@ func (b *builder) summary(rec *PatientRecord) Summary {
 	add(SummarySection{ID: "documents", Title: "Documents", Columns: []string{"Document", "Date", "Status"},
 		Groups: one(b.simpleRows(cards["documents"], false)), Show: 10})
 	return sum
+}
+
+// counted sets a section's row count from its groups (and gives it an empty,
+// not a null, list of groups).
+func counted(s SummarySection) SummarySection {
+	s.Rows = 0
+	for _, g := range s.Groups {
+		s.Rows += len(g.Rows)
+	}
+	if s.Groups == nil {
+		s.Groups = []RowGroup{}
+	}
+	return s
 }
 
 func one(rows []Row) []RowGroup {
@@ -291,10 +295,7 @@ func allergyAlert(b *builder, cards []*Card) Alert {
 	if n == 0 {
 		return Alert{Kind: "no-allergies", Text: "No allergies recorded"}
 	}
-	a := Alert{Kind: "allergies", Text: plural(n, "allergy")}
-	if n != 1 {
-		a.Text = strconv.Itoa(n) + " allergies"
-	}
+	a := Alert{Kind: "allergies", Text: countOf(n, "allergy")}
 	if worst != "" {
 		a.Text += " · criticality " + worst
 		if worstName != "" && worst == "high" {
