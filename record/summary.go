@@ -350,6 +350,17 @@ func grouped(cards []*Card) [][]*Card {
 	return groups
 }
 
+// earliestDated returns the oldest card of a group (ordered newest first)
+// that has a valid date, or nil.
+func earliestDated(g []*Card) *Card {
+	for i := len(g) - 1; i >= 0; i-- {
+		if g[i].Date != "" && g[i].DateInvalid == "" {
+			return g[i]
+		}
+	}
+	return nil
+}
+
 func keys(cards []*Card) []string {
 	out := make([]string, len(cards))
 	for i, c := range cards {
@@ -362,12 +373,9 @@ func keys(cards []*Card) []string {
 func (b *builder) groupedConditionRows(cards []*Card, findings bool) []Row {
 	rows := []Row{}
 	for _, g := range grouped(cards) {
-		latest, first := g[0], g[len(g)-1]
-		for i := len(g) - 1; i >= 0; i-- {
-			if g[i].Date != "" && g[i].DateInvalid == "" {
-				first = g[i]
-				break
-			}
+		latest, first := g[0], earliestDated(g)
+		if first == nil {
+			first = g[len(g)-1]
 		}
 		r := Row{CardKey: latest.Key, History: keys(g[1:])}
 		times := Cell{Text: strconv.Itoa(len(g))}
@@ -399,11 +407,8 @@ func (b *builder) medicineRows(cards []*Card) (current, past []Row) {
 	for _, g := range grouped(cards) {
 		latest := g[0]
 		since := Cell{}
-		for i := len(g) - 1; i >= 0; i-- {
-			if g[i].Date != "" && g[i].DateInvalid == "" {
-				since = Cell{Date: g[i].Date}
-				break
-			}
+		if first := earliestDated(g); first != nil {
+			since = dateCell(first)
 		}
 		dose := withoutTag(fact(latest, "Dosage", "Dose"))
 		r := Row{CardKey: latest.Key, History: keys(g[1:]), Cells: []Cell{titleCell(latest), {Text: dose}, {Text: latest.Status}, since, dateCell(latest)}}
