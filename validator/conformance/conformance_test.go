@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,14 +12,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/golden"
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/profile"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/disagreements.txt from this run (keeps the reasons of entries still listed)")
-
+// disagreementsFile is rewritten from the run with -update (internal/golden's
+// flag), keeping the reasons written by hand of entries still listed.
 const disagreementsFile = "testdata/disagreements.txt"
 
 // caseInfo is one case.json.
@@ -550,7 +550,7 @@ func TestConformance(t *testing.T) {
 	}
 
 	listed := readDisagreements(t)
-	if *update {
+	if golden.Update() {
 		var b strings.Builder
 		b.WriteString("# Conformance cases where fhirlens and the HL7 reference validator disagree (verdict or error\n")
 		b.WriteString("# locations), one per line: case name (\"#profile\" for its profile step), a tab, the reason.\n")
