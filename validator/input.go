@@ -9,8 +9,18 @@ import (
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
-// run detects what the input is and walks every resource in it.
-func (v *Validator) run(ctx context.Context, rep *Report, data []byte, format Format) {
+// parsedJSON is an input's JSON parsed ahead of validation (by
+// DetectInputVersion), so that run need not parse it again.
+type parsedJSON struct {
+	data          []byte
+	tree          *jsontree.Tree
+	probs         []Finding
+	allowComments bool
+}
+
+// run detects what the input is and walks every resource in it; parsed, when
+// not nil, may hold the JSON parse of data.
+func (v *Validator) run(ctx context.Context, rep *Report, data []byte, format Format, parsed *parsedJSON) {
 	body := bytes.TrimLeft(data, " \t\r\n")
 	if len(body) >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF {
 		body = bytes.TrimLeft(body[3:], " \t\r\n")
@@ -28,7 +38,13 @@ func (v *Validator) run(ctx context.Context, rep *Report, data []byte, format Fo
 		v.runNDJSON(ctx, rep, data)
 		return
 	}
-	tree, probs := jsontree.Parse(data, jsontree.Options{AllowComments: v.opts.AllowComments})
+	var tree *jsontree.Tree
+	var probs []Finding
+	if parsed != nil && parsed.allowComments == v.opts.AllowComments && sameBytes(parsed.data, data) {
+		tree, probs = parsed.tree, parsed.probs
+	} else {
+		tree, probs = jsontree.Parse(data, jsontree.Options{AllowComments: v.opts.AllowComments})
+	}
 	if tree == nil && format == FormatAuto && looksLikeNDJSON(data, probs) {
 		v.runNDJSON(ctx, rep, data)
 		return
@@ -121,6 +137,12 @@ func (v *Validator) validateLines(ctx context.Context, rep *Report, data []byte,
 		start = end + 1
 	}
 	return true
+}
+
+// sameBytes says whether a and b are the same slice of memory (not merely
+// equal content: an Input's Data may be replaced after it was parsed).
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // cancelled is the finding that says validation stopped early.

@@ -111,6 +111,8 @@ type Input struct {
 	Name   string
 	Data   []byte
 	Format Format
+
+	parsed *parsedJSON // set by DetectInputVersion
 }
 
 // FileInput is an input named like a file, whose extension gives its
@@ -161,7 +163,7 @@ func (v *Validator) Validate(ctx context.Context, in Input, opts ...CallOption) 
 		}
 		rep.finish()
 	}()
-	v.run(ctx, rep, data, in.Format)
+	v.run(ctx, rep, data, in.Format, in.parsed)
 	rep.reportUnverified()
 	rep.reportProfiles()
 	return rep

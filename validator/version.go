@@ -17,26 +17,44 @@ import (
 // of the best candidate; ties, and inputs that cannot be read, go to the
 // first.
 func DetectVersion(data []byte, candidates ...*definitions.Set) int {
+	i, _ := DetectInputVersion(Input{Data: data}, false, candidates...)
+	return i
+}
+
+// DetectInputVersion is DetectVersion for an input about to be validated:
+// the input it returns keeps the JSON parse, which Validate then uses
+// instead of parsing the same bytes again, when the validator's
+// AllowComments is allowComments.
+func DetectInputVersion(in Input, allowComments bool, candidates ...*definitions.Set) (int, Input) {
 	if len(candidates) < 2 {
-		return 0
+		return 0, in
 	}
+	data := in.Data
 	var tree *jsontree.Tree
 	if fhirxml.LooksLikeXML(data) {
 		tree, _ = fhirxml.Parse(data, candidates[0])
 	} else {
-		if nl := bytes.IndexByte(data, '\n'); nl > 0 && bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
-			// ndjson: the first line decides
-			if t, _ := jsontree.Parse(data[:nl], jsontree.Options{}); t != nil {
-				tree = t
-			}
+		if in.Format == FormatAuto || in.Format == FormatJSON {
+			var probs []Finding
+			tree, probs = jsontree.Parse(data, jsontree.Options{AllowComments: allowComments})
+			in.parsed = &parsedJSON{data: data, tree: tree, probs: probs, allowComments: allowComments}
 		}
-		if tree == nil {
-			tree, _ = jsontree.Parse(data, jsontree.Options{})
+		if nl := bytes.IndexByte(data, '\n'); tree == nil && nl > 0 && bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+			// ndjson: the first line decides
+			tree, _ = jsontree.Parse(data[:nl], jsontree.Options{AllowComments: allowComments})
+		}
+		if tree == nil && in.parsed == nil {
+			tree, _ = jsontree.Parse(data, jsontree.Options{AllowComments: allowComments})
 		}
 	}
 	if tree == nil {
-		return 0
+		return 0, in
 	}
+	return versionOf(tree, candidates), in
+}
+
+// versionOf scores a parsed input against each candidate: see DetectVersion.
+func versionOf(tree *jsontree.Tree, candidates []*definitions.Set) int {
 	scores := make([]int, len(candidates))
 	for n := jsontree.ID(0); int(n) < tree.Len(); n++ {
 		if tree.Kind(n) != jsontree.Object {

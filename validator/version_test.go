@@ -1,6 +1,9 @@
 package validator
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
@@ -34,5 +37,63 @@ func TestDetectVersion(t *testing.T) {
 		if got := DetectVersion([]byte(c.input), r4, s3); got != c.want {
 			t.Errorf("%s: got %d, want %d", c.name, got, c.want)
 		}
+	}
+}
+
+// DetectInputVersion picks what DetectVersion picks, and the input it
+// returns validates to the same report as the input it was given, whether
+// its parse is used (JSON, same AllowComments) or not (other settings,
+// ndjson, XML, Data replaced afterwards).
+func TestDetectInputVersion(t *testing.T) {
+	r4, err := definitions.R4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3, err := stu3.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := []Input{
+		{Name: "r4.json", Data: []byte(`{"resourceType":"Observation","status":"final","code":{"text":"x"},"encounter":{"reference":"Encounter/1"}}`)},
+		{Name: "stu3.json", Data: []byte("{\"resourceType\": \"ProcedureRequest\", // a comment\n\"status\": \"active\", \"intent\": \"order\"}")},
+		{Name: "broken.json", Data: []byte(`{"resourceType":"Patient","gender":`)},
+		{Name: "lines", Data: []byte("{\"resourceType\":\"Patient\",\"gender\":\"x\"}\n{\"resourceType\":\"ProcedureRequest\"}\n")},
+		{Name: "lines.ndjson", Format: FormatNDJSON, Data: []byte("{\"resourceType\":\"ProcedureRequest\",\"status\":\"draft\"}\n{\"resourceType\":\"Patient\"}\n")},
+		{Name: "p.xml", Data: []byte(`<ProcedureRequest xmlns="http://hl7.org/fhir"><status value="active"/></ProcedureRequest>`)},
+		{Name: "empty", Data: nil},
+	}
+	for _, in := range inputs {
+		for _, comments := range []bool{false, true} {
+			got, parsed := DetectInputVersion(in, comments, r4, s3)
+			if want := DetectVersion(in.Data, r4, s3); got != want && !comments {
+				t.Errorf("%s: DetectInputVersion %d, DetectVersion %d", in.Name, got, want)
+			}
+			if json := in.Format != FormatNDJSON && !bytes.HasPrefix(in.Data, []byte("<")); json != (parsed.parsed != nil) {
+				t.Errorf("%s: parse kept %v, want %v", in.Name, parsed.parsed != nil, json)
+			}
+			for _, vComments := range []bool{false, true} {
+				v, err := New(Options{Definitions: []*definitions.Set{r4, s3}[got], AllowComments: vComments})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := json.Marshal(v.Validate(context.Background(), in))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rep, _ := json.Marshal(v.Validate(context.Background(), parsed)); !bytes.Equal(rep, want) {
+					t.Errorf("%s (parsed with comments %v, validated with %v): report\n%s\nwant\n%s", in.Name, comments, vComments, rep, want)
+				}
+			}
+		}
+	}
+	// Data replaced after the parse: the new bytes are validated.
+	_, in := DetectInputVersion(inputs[0], false, r4, s3)
+	in.Data = append([]byte(nil), inputs[2].Data...)
+	v, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := v.Validate(context.Background(), in); !rep.HasErrors() {
+		t.Errorf("replaced Data: the kept parse of other bytes was used: %+v", rep.Findings)
 	}
 }

@@ -158,7 +158,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}
-	pick := func([]byte) *validator.Validator { return v }
+	pick := func(in validator.Input) (*validator.Validator, validator.Input) { return v, in }
 	if *core == "" && len(igs) == 0 && o.fhirVersion == "" {
 		pick = (&versionPicker{r4: v, opts: vopts}).pick
 	}
@@ -188,7 +188,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // the validator pick gives for it, and returns their reports in input
 // order; read errors are printed in input order too, so the output is the
 // same whatever o.jobs is.
-func validateAll(names []string, stdin io.Reader, stderr io.Writer, pick func(data []byte) *validator.Validator, o *validateOptions) ([]*validator.Report, bool) {
+func validateAll(names []string, stdin io.Reader, stderr io.Writer, pick func(validator.Input) (*validator.Validator, validator.Input), o *validateOptions) ([]*validator.Report, bool) {
 	type result struct {
 		rep *validator.Report
 		err error
@@ -200,7 +200,8 @@ func validateAll(names []string, stdin io.Reader, stderr io.Writer, pick func(da
 			results[i].err = err
 			return
 		}
-		results[i].rep = pick(data).Validate(context.Background(), validator.FileInput(names[i], data))
+		vv, in := pick(validator.FileInput(names[i], data))
+		results[i].rep = vv.Validate(context.Background(), in)
 	}
 	if jobs := min(o.jobs, len(names)); jobs <= 1 {
 		for i := range names {

@@ -22,14 +22,19 @@ type versionPicker struct {
 	stu3 *validator.Validator // nil when it cannot be made
 }
 
-func (p *versionPicker) pick(data []byte) *validator.Validator {
+func (p *versionPicker) pick(in validator.Input) (*validator.Validator, validator.Input) {
 	r4defs, err := definitions.R4()
 	if err != nil {
-		return p.r4
+		return p.r4, in
 	}
 	s3, err := stu3.Load()
-	if err != nil || validator.DetectVersion(data, r4defs, s3) != 1 {
-		return p.r4
+	if err != nil {
+		return p.r4, in
+	}
+	// in keeps the JSON parse, which Validate uses: the input is parsed once.
+	version, in := validator.DetectInputVersion(in, p.opts.AllowComments, r4defs, s3)
+	if version != 1 {
+		return p.r4, in
 	}
 	p.once.Do(func() {
 		opts := p.opts
@@ -37,9 +42,9 @@ func (p *versionPicker) pick(data []byte) *validator.Validator {
 		p.stu3, _ = validator.New(opts)
 	})
 	if p.stu3 == nil {
-		return p.r4
+		return p.r4, in
 	}
-	return p.stu3
+	return p.stu3, in
 }
 
 // guidesVersion is the FHIR version the guides declare: a manifest's
