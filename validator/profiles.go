@@ -106,7 +106,10 @@ func (w *walker) noteProfile(url string) {
 	if w.rep.profiles == nil {
 		w.rep.profiles = map[string]int{}
 	}
-	w.rep.profiles[strings.Clone(url)]++
+	if _, seen := w.rep.profiles[url]; !seen {
+		url = strings.Clone(url) // the key outlives the input it points into
+	}
+	w.rep.profiles[url]++
 }
 
 // checkExtensionContext reports an extension of a loaded guide used where
