@@ -3,9 +3,11 @@ package validator
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,12 +118,22 @@ func head(fs []Finding) []Finding {
 }
 
 // TestHostileExamplesUpToDate: testdata/hostile holds what the generator
-// writes (go generate ./validator/hostile).
+// writes (go generate ./validator/hostile), README included, and nothing else.
 func TestHostileExamplesUpToDate(t *testing.T) {
-	for name, want := range hostile.Examples() {
+	examples := hostile.Examples()
+	for _, name := range slices.Sorted(maps.Keys(examples)) {
 		got, err := os.ReadFile(filepath.Join("..", "testdata", "hostile", name))
-		if err != nil || !bytes.Equal(got, want) {
+		if err != nil || !bytes.Equal(got, examples[name]) {
 			t.Errorf("testdata/hostile/%s is stale or missing (%v): run go generate ./validator/hostile", name, err)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join("..", "testdata", "hostile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if _, ok := examples[e.Name()]; !ok {
+			t.Errorf("testdata/hostile/%s is not made by the generator: remove it", e.Name())
 		}
 	}
 }

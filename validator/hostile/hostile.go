@@ -135,17 +135,21 @@ func UTF16(int) []byte {
 // FileName is the name of a case's example in testdata/hostile.
 func FileName(c Case) string { return c.Name + ".json" }
 
-// Examples are the committed small examples, by file name.
+// Examples are the committed files of testdata/hostile by name: the small
+// example of every case and the README listing them.
 func Examples() map[string][]byte {
 	out := map[string][]byte{}
+	readme := []byte(readmeHead)
 	for _, c := range Cases() {
 		out[FileName(c)] = c.Make(c.Example)
+		readme = fmt.Appendf(readme, "| `%s` | %s | %d |\n", FileName(c), c.About, c.N)
 	}
+	out["README.md"] = readme
 	return out
 }
 
-// ReadmeHead starts testdata/hostile/README.md.
-const ReadmeHead = `# Hostile inputs (generated — do not edit)
+// readmeHead starts testdata/hostile/README.md.
+const readmeHead = `# Hostile inputs (generated — do not edit)
 
 Small examples of the shapes a security probe used against fhirlens (issue
 17), written by ` + "`go generate ./validator/hostile`" + ` from package
