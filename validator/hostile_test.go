@@ -28,20 +28,7 @@ func TestHostileCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	type check func(t *testing.T, rep *Report, n int)
-	count := func(rep *Report, rule string) int {
-		k := 0
-		for _, f := range rep.Findings {
-			if f.Rule == rule {
-				k++
-			}
-		}
-		for _, o := range rep.Summary.Omitted {
-			if o.Rule == rule {
-				k += o.Count
-			}
-		}
-		return k
-	}
+	count := func(rep *Report, rule string) int { return perRule(rep)[rule] }
 	exactly := func(rule string, delta int) check {
 		return func(t *testing.T, rep *Report, n int) {
 			if got := count(rep, rule); got != n+delta {
