@@ -15,26 +15,19 @@ export function findingsIndex(model, cards, opts) {
     // A record set: one report per file; cards say which file they are in.
     const lists = new Map();
     opts.reports.forEach((report, fileIndex) => {
-      if (!report || !Array.isArray(report.resources) || !Array.isArray(report.findings)) return;
+      if (!usable(report)) return;
       const byOffset = new Map();
       for (const c of cards) {
         const l = c.location || {};
         if (l.file === fileIndex && typeof l.offset === 'number') byOffset.set(l.offset, c.key);
       }
-      const resourceKey = report.resources.map((res) => (res ? byOffset.get(res.offset) || null : null));
-      for (const issue of report.findings) {
-        if (!issue || typeof issue.resource !== 'number' || issue.resource < 0) continue;
-        const key = resourceKey[issue.resource];
-        if (!key) continue;
-        if (!lists.has(key)) lists.set(key, []);
-        lists.get(key).push(issue);
-      }
+      collect(lists, report, report.resources.map((res) => (res ? byOffset.get(res.offset) || null : null)));
     });
     for (const [key, list] of lists) byCard.set(key, summarize(list));
     return byCard;
   }
   const report = opts.report;
-  if (!report || !Array.isArray(report.resources) || !Array.isArray(report.findings)) return byCard;
+  if (!usable(report)) return byCard;
   const byOffset = new Map(), byEntry = new Map(), byLine = new Map(), byIndex = new Map();
   for (const c of cards) {
     // A card built on the validator's report carries its resource index: exact.
@@ -56,6 +49,18 @@ export function findingsIndex(model, cards, opts) {
     return null;
   });
   const lists = new Map();
+  collect(lists, report, resourceKey);
+  for (const [key, list] of lists) byCard.set(key, summarize(list));
+  return byCard;
+}
+
+function usable(report) {
+  return report && Array.isArray(report.resources) && Array.isArray(report.findings);
+}
+
+// collect adds each finding of a report to its card's list in lists;
+// resourceKey maps the report's resource index to a card key (or null).
+function collect(lists, report, resourceKey) {
   for (const f of report.findings) {
     if (!f || typeof f.resource !== 'number' || f.resource < 0) continue;
     const key = resourceKey[f.resource];
@@ -63,8 +68,6 @@ export function findingsIndex(model, cards, opts) {
     if (!lists.has(key)) lists.set(key, []);
     lists.get(key).push(f);
   }
-  for (const [key, list] of lists) byCard.set(key, summarize(list));
-  return byCard;
 }
 
 // summarize reduces findings to {count, worst, errors}.
