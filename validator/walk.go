@@ -413,7 +413,7 @@ func (w *walker) nullAllowed(obj jsontree.ID, key string, i int) bool {
 
 // walkValue checks a single value against elem with the given type.
 func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode string) {
-	typeCode = normalizeType(elem, typeCode)
+	typeCode = definitions.NormalizeType(elem, typeCode)
 	if typeCode == "" {
 		if len(elem.Types) == 0 && (len(elem.Children) > 0 || elem.Ref != nil) {
 			typeCode = "BackboneElement"
@@ -467,38 +467,6 @@ func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode st
 	if elem.Binding != nil && elem.Binding.Strength == "required" {
 		w.checkCodedBinding(n, elem, typeCode)
 	}
-}
-
-// normalizeType maps the System types used for ids and urls in snapshots to
-// the FHIR primitive they stand for.
-func normalizeType(elem *definitions.Element, typeCode string) string {
-	if typeCode == "" && len(elem.Types) == 1 {
-		typeCode = elem.Types[0].Code
-	}
-	if !strings.HasPrefix(typeCode, "http://hl7.org/fhirpath/System.") {
-		return typeCode
-	}
-	switch {
-	case strings.HasSuffix(elem.Path, ".url") && strings.HasPrefix(elem.Path, "Extension"):
-		return "uri"
-	}
-	switch typeCode[len("http://hl7.org/fhirpath/System."):] {
-	case "String":
-		return "string"
-	case "Boolean":
-		return "boolean"
-	case "Integer":
-		return "integer"
-	case "Decimal":
-		return "decimal"
-	case "Date":
-		return "date"
-	case "DateTime":
-		return "dateTime"
-	case "Time":
-		return "time"
-	}
-	return "string"
 }
 
 func describeKind(t *jsontree.Tree, n jsontree.ID) string {

@@ -87,7 +87,7 @@ func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definit
 			fmt.Sprintf("unknown element '_%s': there is no primitive element '%s' here", name, name))
 		return
 	}
-	typeCode = normalizeType(elem, typeCode)
+	typeCode = definitions.NormalizeType(elem, typeCode)
 	if !isPrimitiveType(typeCode) {
 		w.report(c, true, ruleElementCompanion,
 			fmt.Sprintf("'_%s' is only allowed for primitive elements, but %s is a %s", name, name, typeCode))

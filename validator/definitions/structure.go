@@ -187,6 +187,37 @@ func stu3SystemType(x *rawPrimEx) string {
 	return ""
 }
 
+// NormalizeType is the type code of elem as the walk and the XML reader
+// treat it: typeCode, or elem's only type when typeCode is empty, with the
+// System types snapshots give ids, urls and primitive values mapped to the
+// FHIR primitive they stand for (Extension.url to uri, the rest by name).
+func NormalizeType(elem *Element, typeCode string) string {
+	if typeCode == "" && len(elem.Types) == 1 {
+		typeCode = elem.Types[0].Code
+	}
+	if !strings.HasPrefix(typeCode, systemTypes) {
+		return typeCode
+	}
+	if strings.HasSuffix(elem.Path, ".url") && strings.HasPrefix(elem.Path, "Extension") {
+		return "uri"
+	}
+	switch typeCode[len(systemTypes):] {
+	case "Boolean":
+		return "boolean"
+	case "Integer":
+		return "integer"
+	case "Decimal":
+		return "decimal"
+	case "Date":
+		return "date"
+	case "DateTime":
+		return "dateTime"
+	case "Time":
+		return "time"
+	}
+	return "string"
+}
+
 func parseMax(s string) int {
 	if s == "*" || s == "" {
 		return -1

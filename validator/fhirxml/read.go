@@ -299,7 +299,7 @@ func (c *conv) child(obj *object, t *tag) {
 		if elem != nil {
 			r.elem = elem
 			r.array = elem.Max != 1
-			typeCode = normalizeType(elem, typeCode)
+			typeCode = definitions.NormalizeType(elem, typeCode)
 			r.typeCode = typeCode
 			switch {
 			case typeCode == "xhtml":
@@ -758,33 +758,6 @@ func (c *conv) unknown(t *tag) {
 	c.out.mark(t.start)
 	c.out.b = append(c.out.b, "{}"...)
 	c.skip(t)
-}
-
-// normalizeType maps the System types R4 snapshots give some elements
-// (Resource.id, Element.id, Extension.url) to FHIR primitive types.
-func normalizeType(elem *definitions.Element, typeCode string) string {
-	if typeCode == "" && len(elem.Types) == 1 {
-		typeCode = elem.Types[0].Code
-	}
-	const sys = "http://hl7.org/fhirpath/System."
-	if !strings.HasPrefix(typeCode, sys) {
-		return typeCode
-	}
-	switch typeCode[len(sys):] {
-	case "Boolean":
-		return "boolean"
-	case "Integer":
-		return "integer"
-	case "Decimal":
-		return "decimal"
-	case "Date":
-		return "date"
-	case "DateTime":
-		return "dateTime"
-	case "Time":
-		return "time"
-	}
-	return "string"
 }
 
 const hexDigits = "0123456789abcdef"

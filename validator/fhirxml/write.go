@@ -141,7 +141,7 @@ func (w *writer) content(obj jsontree.ID, def *definitions.Element, typeName str
 			m := member{name: base, value: jsontree.None, companion: jsontree.None, order: 1 << 30}
 			if def != nil {
 				if elem, code := def.ChoiceType(base); elem != nil {
-					m.elem, m.typeCode = elem, normalizeType(elem, code)
+					m.elem, m.typeCode = elem, definitions.NormalizeType(elem, code)
 					m.order = childIndex(def, elem)
 				}
 			}
