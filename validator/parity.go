@@ -219,24 +219,17 @@ func (w *walker) at(n jsontree.ID, steps []string, r rule, msg string) {
 	w.atAs(n, steps, r, r.sev, msg)
 }
 
-func str(t *jsontree.Tree, n jsontree.ID) string {
-	if n == jsontree.None || t.Kind(n) != jsontree.String {
-		return ""
-	}
-	return t.Str(n)
-}
-
 func (w *walker) checkBundleLinks(n jsontree.ID) {
 	t := w.tree
 	links := t.Get(n, "link")
 	if links == jsontree.None || t.Kind(links) != jsontree.Array {
 		return
 	}
-	btype := str(t, t.Get(n, "type"))
+	btype := t.Text(t.Get(n, "type"))
 	seen := map[string]bool{}
 	i := 0
 	for l := t.First(links); l != jsontree.None; l, i = t.Next(l), i+1 {
-		rel := str(t, t.Get(l, "relation"))
+		rel := t.Text(t.Get(l, "relation"))
 		switch rel {
 		case "self":
 		case "first", "previous", "prev", "next", "last":
@@ -260,15 +253,15 @@ func (w *walker) checkBundleLinks(n jsontree.ID) {
 // (from the self link's path or _type), entries say their search mode.
 func (w *walker) checkSearchset(n jsontree.ID) {
 	t := w.tree
-	if str(t, t.Get(n, "type")) != "searchset" {
+	if t.Text(t.Get(n, "type")) != "searchset" {
 		return
 	}
 	var types []string
 	self := ""
 	if links := t.Get(n, "link"); links != jsontree.None && t.Kind(links) == jsontree.Array {
 		for l := t.First(links); l != jsontree.None; l = t.Next(l) {
-			if str(t, t.Get(l, "relation")) == "self" {
-				self = str(t, t.Get(l, "url"))
+			if t.Text(t.Get(l, "relation")) == "self" {
+				self = t.Text(t.Get(l, "url"))
 				break
 			}
 		}
@@ -289,8 +282,8 @@ func (w *walker) checkSearchset(n jsontree.ID) {
 		if res == jsontree.None || t.Kind(res) != jsontree.Object {
 			continue
 		}
-		rt := str(t, t.Get(res, "resourceType"))
-		mode := str(t, t.Get(t.Get(e, "search"), "mode"))
+		rt := t.Text(t.Get(res, "resourceType"))
+		mode := t.Text(t.Get(t.Get(e, "search"), "mode"))
 		steps := []string{"entry", "[" + strconv.Itoa(i) + "]", "resource"}
 		switch mode {
 		case "outcome":
@@ -303,7 +296,7 @@ func (w *walker) checkSearchset(n jsontree.ID) {
 		case "":
 			noMode = true
 		}
-		if mode == "match" && str(t, t.Get(res, "id")) == "" {
+		if mode == "match" && t.Text(t.Get(res, "id")) == "" {
 			w.at(res, steps, ruleSearchEntry, "a search result (mode 'match') must have an id")
 		}
 		if len(types) > 0 && !contains(types, rt) {
@@ -369,10 +362,10 @@ func (w *walker) atAs(n jsontree.ID, steps []string, r rule, sev Severity, msg s
 
 func (w *walker) checkCodeSystem(n jsontree.ID) {
 	t := w.tree
-	content := str(t, t.Get(n, "content"))
+	content := t.Text(t.Get(n, "content"))
 	if sup := t.Get(n, "supplements"); sup != jsontree.None && content != "" && content != "supplement" {
 		w.at(t.Get(n, "content"), []string{"content"}, ruleSupplementContent,
-			fmt.Sprintf("this CodeSystem supplements %s, so its content must be 'supplement', not '%s'", str(t, sup), content))
+			fmt.Sprintf("this CodeSystem supplements %s, so its content must be 'supplement', not '%s'", t.Text(sup), content))
 	}
 	count := t.Get(n, "count")
 	if content != "complete" || count == jsontree.None || t.Kind(count) != jsontree.Number {
@@ -412,7 +405,7 @@ func (w *walker) checkValueSetSystems(n jsontree.ID) {
 		}
 		i := 0
 		for inc := t.First(arr); inc != jsontree.None; inc, i = t.Next(inc), i+1 {
-			sys := str(t, t.Get(inc, "system"))
+			sys := t.Text(t.Get(inc, "system"))
 			if sys == "" || strings.Contains(sys, ":") {
 				continue
 			}
@@ -433,7 +426,7 @@ func (w *walker) checkValueSetSystems(n jsontree.ID) {
 
 func (w *walker) checkSearchParameter(n jsontree.ID) {
 	t := w.tree
-	if str(t, t.Get(n, "type")) != "composite" {
+	if t.Text(t.Get(n, "type")) != "composite" {
 		return
 	}
 	if c := t.Get(n, "component"); c == jsontree.None || t.Kind(c) != jsontree.Array || t.Count(c) < 2 {
@@ -454,13 +447,13 @@ var canonicalResources = setOf("ActivityDefinition", "CapabilityStatement", "Cha
 func (w *walker) checkCanonicalURL(n jsontree.ID) {
 	t := w.tree
 	u := t.Get(n, "url")
-	url := str(t, u)
+	url := t.Text(u)
 	if url == "" || strings.Contains(url, ":") {
 		return
 	}
-	msg := fmt.Sprintf("the url '%s' of this %s is not absolute: a canonical URL must be an absolute URI", url, str(t, t.Get(n, "resourceType")))
+	msg := fmt.Sprintf("the url '%s' of this %s is not absolute: a canonical URL must be an absolute URI", url, t.Text(t.Get(n, "resourceType")))
 	if len(w.frames) > 0 && w.frames[len(w.frames)-1].contained {
-		msg = fmt.Sprintf("the url '%s' of this contained %s is not absolute: when a contained resource has a canonical URL, it must be absolute", url, str(t, t.Get(n, "resourceType")))
+		msg = fmt.Sprintf("the url '%s' of this contained %s is not absolute: when a contained resource has a canonical URL, it must be absolute", url, t.Text(t.Get(n, "resourceType")))
 	}
 	w.at(u, []string{"url"}, ruleCanonicalAbsolute, msg)
 }
@@ -472,7 +465,7 @@ func containsResource(t *jsontree.Tree, n jsontree.ID, typ, id string) bool {
 		return false
 	}
 	for r := t.First(c); r != jsontree.None; r = t.Next(r) {
-		if str(t, t.Get(r, "resourceType")) == typ && str(t, t.Get(r, "id")) == id {
+		if t.Text(t.Get(r, "resourceType")) == typ && t.Text(t.Get(r, "id")) == id {
 			return true
 		}
 	}

@@ -102,7 +102,7 @@ func (w *walker) findQuestionnaire(qr jsontree.ID, canonical string) *questionna
 	if id, ok := strings.CutPrefix(canonical, "#"); ok {
 		if c := t.Get(qr, "contained"); c != jsontree.None && t.Kind(c) == jsontree.Array {
 			for n := t.First(c); n != jsontree.None; n = t.Next(n) {
-				if t.Kind(n) == jsontree.Object && str(t, t.Get(n, "resourceType")) == "Questionnaire" && str(t, t.Get(n, "id")) == id {
+				if t.Kind(n) == jsontree.Object && t.Text(t.Get(n, "resourceType")) == "Questionnaire" && t.Text(t.Get(n, "id")) == id {
 					return parse(n)
 				}
 			}
@@ -111,7 +111,7 @@ func (w *walker) findQuestionnaire(qr jsontree.ID, canonical string) *questionna
 	}
 	url, version, _ := strings.Cut(canonical, "|")
 	for _, q := range w.forms.questionnaires {
-		if str(t, t.Get(q.node, "url")) == url && (version == "" || str(t, t.Get(q.node, "version")) == version) {
+		if t.Text(t.Get(q.node, "url")) == url && (version == "" || t.Text(t.Get(q.node, "version")) == version) {
 			return parse(q.node)
 		}
 	}

@@ -19,7 +19,7 @@ func CollectReferences(t *jsontree.Tree, root jsontree.ID) []Ref {
 		return nil
 	}
 	c := collector{t: t}
-	rt := str(t, t.Get(root, "resourceType"))
+	rt := t.Text(t.Get(root, "resourceType"))
 	if rt != "Bundle" {
 		c.resource, c.entry = root, -1
 		c.path = append(c.path[:0], orResource(rt)...)
@@ -34,7 +34,7 @@ func CollectReferences(t *jsontree.Tree, root jsontree.ID) []Ref {
 	for e := t.First(entries); e != jsontree.None; e = t.Next(e) {
 		if r := t.Get(e, "resource"); r != jsontree.None && t.Kind(r) == jsontree.Object {
 			c.resource, c.entry = r, i
-			if str(t, t.Get(r, "resourceType")) != "Bundle" {
+			if t.Text(t.Get(r, "resourceType")) != "Bundle" {
 				c.path = append(strconv.AppendInt(append(c.path[:0], "Bundle.entry["...), int64(i), 10), "].resource"...)
 				c.walk(r, 0)
 			}
@@ -59,7 +59,7 @@ func (c *collector) walk(n jsontree.ID, depth int) {
 	}
 	switch t.Kind(n) {
 	case jsontree.Object:
-		if n != c.resource && str(t, t.Get(n, "resourceType")) == "Bundle" {
+		if n != c.resource && t.Text(t.Get(n, "resourceType")) == "Bundle" {
 			return // a nested Bundle's references belong to its own graph
 		}
 		for m := t.First(n); m != jsontree.None; m = t.Next(m) {

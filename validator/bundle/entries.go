@@ -45,7 +45,7 @@ func (c *entryChecker) bundleLevel() {
 	switch g.Type {
 	case "document":
 		id := t.Get(g.root, "identifier")
-		if str(t, t.Get(id, "system")) == "" || str(t, t.Get(id, "value")) == "" {
+		if t.Text(t.Get(id, "system")) == "" || t.Text(t.Get(id, "value")) == "" {
 			at, path := id, g.Path+".identifier"
 			if id == jsontree.None {
 				at, path = g.root, g.Path
@@ -187,7 +187,7 @@ func fullURLRequired(bundleType string, e *Entry, t *jsontree.Tree) bool {
 	case "transaction", "batch", "transaction-response", "batch-response", "":
 		return false
 	case "searchset":
-		mode := str(t, t.Get(t.Get(e.Node, "search"), "mode"))
+		mode := t.Text(t.Get(t.Get(e.Node, "search"), "mode"))
 		return e.Type != "OperationOutcome" && mode != "outcome"
 	}
 	return true

@@ -50,7 +50,7 @@ func render(t *testing.T, data []byte) string {
 		to := "unresolved"
 		switch {
 		case e.Kind == KindContained && e.Target >= 0:
-			to = "contained " + str(tree, tree.Get(e.Target, "resourceType")) + "/" + str(tree, tree.Get(e.Target, "id"))
+			to = "contained " + tree.Text(tree.Get(e.Target, "resourceType")) + "/" + tree.Text(tree.Get(e.Target, "id"))
 		case e.ToEntry >= 0:
 			to = "entry[" + itoa(e.ToEntry) + "]"
 		}

@@ -62,12 +62,12 @@ func IndexTypes(tree *jsontree.Tree, root jsontree.ID, types map[string]bool) *G
 		g.root = jsontree.None
 		return g
 	}
-	if rt := str(tree, tree.Get(root, "resourceType")); rt != "Bundle" {
+	if rt := tree.Text(tree.Get(root, "resourceType")); rt != "Bundle" {
 		g.Path = orResource(rt)
 		return g
 	}
 	g.isBundle = true
-	g.Type = str(tree, tree.Get(root, "type"))
+	g.Type = tree.Text(tree.Get(root, "type"))
 	entries := tree.Get(root, "entry")
 	if entries == jsontree.None || tree.Kind(entries) != jsontree.Array {
 		return g
@@ -82,16 +82,16 @@ func IndexTypes(tree *jsontree.Tree, root jsontree.ID, types map[string]bool) *G
 		i := int32(len(g.Entries))
 		en := Entry{Index: int(i), Node: e, Resource: jsontree.None}
 		if tree.Kind(e) == jsontree.Object {
-			en.FullURL = str(tree, tree.Get(e, "fullUrl"))
+			en.FullURL = tree.Text(tree.Get(e, "fullUrl"))
 			if r := tree.Get(e, "resource"); r != jsontree.None && tree.Kind(r) == jsontree.Object {
 				en.Resource = r
-				en.Type = str(tree, tree.Get(r, "resourceType"))
-				en.ID = str(tree, tree.Get(r, "id"))
-				en.Version = str(tree, tree.Get(tree.Get(r, "meta"), "versionId"))
+				en.Type = tree.Text(tree.Get(r, "resourceType"))
+				en.ID = tree.Text(tree.Get(r, "id"))
+				en.Version = tree.Text(tree.Get(tree.Get(r, "meta"), "versionId"))
 			}
 			if req := tree.Get(e, "request"); req != jsontree.None {
-				en.Method = str(tree, tree.Get(req, "method"))
-				en.Request = str(tree, tree.Get(req, "url"))
+				en.Method = tree.Text(tree.Get(req, "method"))
+				en.Request = tree.Text(tree.Get(req, "url"))
 			}
 		}
 		if u, ok := parseREST(en.FullURL, g.types); ok && u.Base != "" && u.Version == "" {
@@ -128,14 +128,6 @@ func (g *Graph) EntryOf(resource jsontree.ID) int {
 
 // entryPath is the FHIRPath of entry i: Bundle.entry[i].
 func (g *Graph) entryPath(i int) string { return g.Path + ".entry[" + strconv.Itoa(i) + "]" }
-
-// str is the value of a string node, "" for anything else.
-func str(t *jsontree.Tree, n jsontree.ID) string {
-	if n == jsontree.None || t.Kind(n) != jsontree.String {
-		return ""
-	}
-	return t.Str(n)
-}
 
 // kind is the JSON kind of n, Invalid for the absent node.
 func kind(t *jsontree.Tree, n jsontree.ID) jsontree.Kind {

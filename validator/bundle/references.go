@@ -150,7 +150,7 @@ func (g *Graph) judge(out []finding.Finding, ref *Ref, from int, s string, res *
 	}
 	typ := target.Type
 	if res.Target != target.Resource {
-		typ = str(t, t.Get(res.Target, "resourceType"))
+		typ = t.Text(t.Get(res.Target, "resourceType"))
 	}
 	return g.checkTargetType(out, ref, path, s, typ)
 }

@@ -85,7 +85,7 @@ func (g *Graph) resolve(from int, container jsontree.ID, ref string) Resolution 
 			r.Entry = -1
 		} else {
 			r.Matches = 1
-			r.Type = str(g.tree, g.tree.Get(r.Target, "resourceType"))
+			r.Type = g.tree.Text(g.tree.Get(r.Target, "resourceType"))
 		}
 		return r
 	}
@@ -191,7 +191,7 @@ func containedIndex(t *jsontree.Tree, container jsontree.ID) map[string]jsontree
 	}
 	idx := make(map[string]jsontree.ID, t.Count(list))
 	for c := t.First(list); c != jsontree.None; c = t.Next(c) {
-		if id := str(t, t.Get(c, "id")); id != "" {
+		if id := t.Text(t.Get(c, "id")); id != "" {
 			if _, dup := idx[id]; !dup {
 				idx[id] = c
 			}

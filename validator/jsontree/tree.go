@@ -150,6 +150,16 @@ func (t *Tree) Str(n ID) string {
 	return view(raw)
 }
 
+// Text is the decoded value of n when it is a string node, and "" when it
+// is not (or is None): how a check reads an optional string member,
+// t.Text(t.Get(obj, "id")).
+func (t *Tree) Text(n ID) string {
+	if n == None || t.Kind(n) != String {
+		return ""
+	}
+	return t.Str(n)
+}
+
 // StrOffset is the offset (in Source) of byte i of string n's decoded value:
 // where the character or escape that produced it is written, so a finding
 // inside a string value (a narrative's tag) points at its own line and
