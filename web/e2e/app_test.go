@@ -32,8 +32,12 @@ func TestApp(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, ctx, `document.body.dataset.engine === 'ready'`, 60*time.Second)
-		// The record viewer module is imported at start-up; let it settle.
+		// The record viewer's modules are imported once the validator is
+		// ready; they are part of start-up.
 		waitFor(t, ctx, `document.readyState === 'complete'`, 10*time.Second)
+		if recordViewPresent() {
+			waitFor(t, ctx, `fhirlens.recordView.available()`, 10*time.Second)
+		}
 		time.Sleep(300 * time.Millisecond)
 		contains(t, "privacy note", evalString(t, ctx, `document.getElementById('privacy-note').innerText`), "Nothing leaves this browser")
 		contains(t, "engine status", evalString(t, ctx, `document.getElementById('engine-status').textContent`), "FHIR 4.0.1")

@@ -38,6 +38,7 @@ const engine = new Engine({
     $('engine-status').textContent = `Validator ready · ${defs}`;
     $('version').textContent = `fhirlens ${info.version}` + (info.commit ? ` (commit ${info.commit.slice(0, 12)})` : '');
     guides.restore(); // a (re)started validator gets the stored guides
+    recordView.load(); // ready for the first results, without slowing start-up
   },
   onFatal(message, wasReady) {
     document.body.dataset.engine = wasReady ? 'restarting' : 'failed';
@@ -140,6 +141,10 @@ async function start(readers, names) {
     }
     renderProgress();
   }
+  // Results wait for the record viewer (loaded once), so the tab chosen
+  // for them and the Record tab are right.
+  await recordView.load();
+  if (state.files !== batch) return;
   // A report.json (fhirlens report, or the page's own) opens as a report;
   // dropped with its inputs, the inputs are validated and the report verified.
   const reportAt = read.findIndex(([, bytes]) => isReport(bytes));
@@ -684,4 +689,4 @@ function buildPrintReport() {
 }
 
 // For tests and benchmarks.
-window.fhirlens = { state, engine };
+window.fhirlens = { state, engine, recordView };

@@ -3,13 +3,22 @@
 import { el } from './issues.js';
 
 let viewer = null;
+let loading = null;
 
+// loadRecordView gives the viewer's state; load() imports it once (the app
+// starts it when the validator is ready, not during start-up, where its
+// modules would delay the worker's start) and resolves when it has loaded
+// or failed to.
 export function loadRecordView() {
-  // Loaded at start-up, so showing a record later needs no request.
-  const ready = import('./record/view.js')
-    .then((m) => { if (typeof m.renderRecord === 'function') viewer = m; })
-    .catch(() => { viewer = null; });
-  return { available: () => viewer !== null, ready };
+  return {
+    available: () => viewer !== null,
+    load() {
+      loading ||= import('./record/view.js')
+        .then((m) => { if (typeof m.renderRecord === 'function') viewer = m; })
+        .catch(() => { viewer = null; });
+      return loading;
+    },
+  };
 }
 
 // showRecord renders the record of a file, or of a set of files dropped
