@@ -68,23 +68,25 @@ func registerStrings() {
 	strPred("startsWith", strings.HasPrefix)
 	strPred("endsWith", strings.HasSuffix)
 	strPred("contains", strings.Contains)
-	strFn := func(name string, f func(s string) Value) {
+	// strFn registers a function of the input string; grow is the most bytes
+	// of new string it builds per input byte, charged to the byte budget
+	// (0: it builds none).
+	strFn := func(name string, grow int, f func(s string) Value) {
 		register(name, 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 			s, ok := ev.stringInput(c, in)
 			if !ok {
 				return nil
 			}
-			if name == "upper" || name == "lower" {
-				ev.spendBytes(c, 3*len(s))
+			if grow > 0 {
+				ev.spendBytes(c, grow*len(s))
 			}
 			return Collection{f(s)}
 		})
 	}
-	strFn("upper", func(s string) Value { return String(strings.ToUpper(s)) })
-	strFn("lower", func(s string) Value { return String(strings.ToLower(s)) })
-	// (upper and lower are charged in strFn: at most 3 bytes per input byte.)
-	strFn("length", func(s string) Value { return Integer(utf8.RuneCountInString(s)) })
-	strFn("trim", func(s string) Value { return String(strings.TrimSpace(s)) })
+	strFn("upper", 3, func(s string) Value { return String(strings.ToUpper(s)) })
+	strFn("lower", 3, func(s string) Value { return String(strings.ToLower(s)) })
+	strFn("length", 0, func(s string) Value { return Integer(utf8.RuneCountInString(s)) })
+	strFn("trim", 0, func(s string) Value { return String(strings.TrimSpace(s)) })
 	register("toChars", 0, 0, func(ev *evaluator, c *callNode, in, focus Collection, fr *frame) Collection {
 		s, ok := ev.stringInput(c, in)
 		if !ok {
