@@ -17,6 +17,16 @@ export function button(label, className, onClick, title) {
   return b;
 }
 
+// safeClass makes a record value (a status, a flag) usable in a class name.
+export function safeClass(s) {
+  return String(s || '').toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
+}
+
+// num writes a count in the reader's locale ("1,234").
+export function num(n) {
+  return Number(n || 0).toLocaleString();
+}
+
 // A stable DOM id for a card key ("entry:3" -> "rc-card-entry-3").
 export function cardDomId(key) {
   return 'rc-card-' + String(key).replace(/[^A-Za-z0-9_-]/g, '-');

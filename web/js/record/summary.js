@@ -7,10 +7,10 @@
 //
 // Every value is inserted as text (see dom.js). Keyboard: each table is one
 // tab stop; arrow keys move between its row buttons (roving tabindex).
-import { h, button, codingsTitle, absentText, dateEl } from './dom.js';
+import { h, button, codingsTitle, absentText, dateEl, safeClass, num } from './dom.js';
 
 export function renderSummarySection(view, s, rec) {
-  const sec = h('section', `rc-section rc-sum rc-sum-${safe(s.id)}`);
+  const sec = h('section', `rc-section rc-sum rc-sum-${safeClass(s.id)}`);
   sec.id = `rc-sec-${s.id}`;
   sec.tabIndex = -1;
   sec.dataset.section = s.id;
@@ -113,7 +113,7 @@ function renderRow(view, s, r) {
     } else {
       td.append(cellContent(c));
     }
-    if (c.flag) td.classList.add('rc-flag-cell', `rc-flag-${safe(c.flag)}`);
+    if (c.flag) td.classList.add('rc-flag-cell', `rc-flag-${safeClass(c.flag)}`);
     tr.append(td);
   });
   const f = view.findings.get(r.cardKey);
@@ -230,12 +230,4 @@ export function roving(box) {
     if (!e.target.matches('.rc-row-open, .rc-row-list')) return;
     for (const x of box.querySelectorAll('.rc-row-open, .rc-row-list')) x.tabIndex = x === e.target ? 0 : -1;
   });
-}
-
-function safe(s) {
-  return String(s || '').toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
-}
-
-function num(n) {
-  return Number(n || 0).toLocaleString();
 }

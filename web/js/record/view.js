@@ -15,7 +15,7 @@
 //     loadAttachment(cardKey, index) -> Promise<base64>, or bytes (the input
 //     as a Uint8Array): where attachment data was omitted from the model
 //   })
-import { h, button, cardDomId, codingsTitle, absentText, dateText, dateEl } from './dom.js';
+import { h, button, cardDomId, codingsTitle, absentText, dateText, dateEl, safeClass, num } from './dom.js';
 import { renderNarrative } from './narrative.js';
 import { renderAttachments } from './attachments.js';
 import { findingsIndex } from './findings.js';
@@ -1042,12 +1042,4 @@ function sparkline(points) {
   line.setAttribute('stroke-width', '1.5');
   svg.append(line);
   return svg;
-}
-
-function safeClass(s) {
-  return String(s || '').toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
-}
-
-function num(n) {
-  return Number(n || 0).toLocaleString();
 }
