@@ -18,6 +18,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/tidwall/gjson"
 )
 
 // StructureDefinition is one profile, extension, logical model or base type.
@@ -422,31 +424,28 @@ func stringOrList(v json.RawMessage, out *[]string) error {
 }
 
 // EachMember calls fn for each member of a JSON object, in order (an error
-// from fn stops it and comes back prefixed with the member name).
+// from fn stops it and comes back prefixed with the member name). It runs
+// for every element decoded, so it walks the object with gjson rather than
+// a json.Decoder, which allocated several times as much (a decoder, its
+// buffer, every token and a syntax error after every value).
 func EachMember(data []byte, fn func(k string, v json.RawMessage) error) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, err := dec.Token()
-	if err != nil {
-		return err
+	if !json.Valid(data) {
+		var v json.RawMessage
+		return json.Unmarshal(data, &v) // the syntax error
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
+	obj := gjson.Parse(string(data))
+	if !obj.IsObject() {
 		return fmt.Errorf("expected an object")
 	}
-	for dec.More() {
-		kt, err := dec.Token()
-		if err != nil {
-			return err
+	var err error
+	obj.ForEach(func(k, v gjson.Result) bool {
+		if e := fn(k.Str, json.RawMessage(v.Raw)); e != nil {
+			err = fmt.Errorf("%s: %w", k.Str, e)
+			return false
 		}
-		k, _ := kt.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return err
-		}
-		if err := fn(k, v); err != nil {
-			return fmt.Errorf("%s: %w", k, err)
-		}
-	}
-	return nil
+		return true
+	})
+	return err
 }
 
 // MinOr returns Min, or def when not said.
