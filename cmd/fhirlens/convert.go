@@ -41,9 +41,11 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if done {
 		return code
 	}
-	to, version, out := &o.to, &o.version, &o.out
 	if len(pos) != 1 {
 		return usageError(stderr, "convert", "want one input FILE (or -), got %d arguments", len(pos))
+	}
+	if o.to != "" && o.to != "json" && o.to != "xml" {
+		return usageError(stderr, "convert", "unknown format %q (json or xml)", o.to)
 	}
 	name := pos[0]
 	data, err := readInput(name, stdin, defaultLimits())
@@ -52,19 +54,14 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	isXML := fhirxml.LooksLikeXML(data)
-	target := *to
-	switch target {
-	case "":
+	target := o.to
+	if target == "" {
 		target = "xml"
 		if isXML {
 			target = "json"
 		}
-	case "json", "xml":
-	default:
-		fmt.Fprintf(stderr, "fhirlens convert: unknown format %q (json or xml)\n", target)
-		return 2
 	}
-	defs, err := coreFor(*version, data)
+	defs, err := coreFor(o.version, data)
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens convert:", err)
 		return 2
@@ -74,8 +71,8 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fhirlens convert: %s: %v\n", name, err)
 		return 2
 	}
-	if *out != "" {
-		if err := os.WriteFile(*out, result, 0o644); err != nil {
+	if o.out != "" {
+		if err := os.WriteFile(o.out, result, 0o644); err != nil {
 			fmt.Fprintln(stderr, "fhirlens convert:", err)
 			return 2
 		}

@@ -40,6 +40,11 @@ func TestConvertCLI(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", bad, code)
 		}
 	}
+	// A bad --to is a usage error found before the input is read.
+	errOut.Reset()
+	if code := run([]string{"convert", "--to", "yaml", filepath.Join(dir, "missing.json")}, nil, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), `unknown format "yaml"`) || !strings.Contains(errOut.String(), "--help") {
+		t.Errorf("--to yaml: exit %d: %s", code, errOut.String())
+	}
 	if code := run([]string{"convert", "-"}, strings.NewReader("<!DOCTYPE x><x/>"), &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "DOCTYPE") {
 		t.Errorf("DTD input: exit %d: %s", code, errOut.String())
 	}

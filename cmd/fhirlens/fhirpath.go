@@ -49,13 +49,11 @@ func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if done {
 		return code
 	}
-	format, strict, trace := &o.format, &o.strict, &o.trace
 	if len(pos) != 2 {
 		return usageError(stderr, "fhirpath", "want an EXPRESSION and a FILE (or -), got %d arguments", len(pos))
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "fhirlens fhirpath: unknown format %q (use text or json)\n", *format)
-		return 2
+	if o.format != "text" && o.format != "json" {
+		return usageError(stderr, "fhirpath", "unknown format %q (use text or json)", o.format)
 	}
 	src, file := pos[0], pos[1]
 
@@ -82,8 +80,8 @@ func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fhirlens fhirpath: loading definitions: %v\n", err)
 		return 1
 	}
-	env := &fhirpath.Env{Defs: defs, Tree: tree, Focus: tree.Root(), Strict: *strict}
-	if *trace {
+	env := &fhirpath.Env{Defs: defs, Tree: tree, Focus: tree.Root(), Strict: o.strict}
+	if o.trace {
 		env.Trace = func(name string, values fhirpath.Collection) {
 			fmt.Fprintf(stderr, "trace %s:", name)
 			for _, v := range values {
@@ -97,7 +95,7 @@ func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		printExprError(stderr, "evaluation failed", err)
 		return 2
 	}
-	if *format == "json" {
+	if o.format == "json" {
 		return writeJSONResult(stdout, stderr, result)
 	}
 	for _, v := range result {

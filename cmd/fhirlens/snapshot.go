@@ -46,14 +46,9 @@ Exit status: 0 no errors, 1 error findings or (--diff) differences, 2 usage or
 I/O error.
 `
 
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
 type snapshotOptions struct {
 	core, format string
-	deps         listFlag
+	deps         multiFlag
 	out          string
 	diff, all    bool
 }

@@ -107,23 +107,22 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if done {
 		return code
 	}
-	format, core, igs := &o.format, &o.core, o.igs
 	if len(inputs) == 0 {
 		return usageError(stderr, "validate", "no input files (use - for standard input)")
 	}
-	switch *format {
+	switch o.format {
 	case "text", "json", "outcome":
 	default:
-		return usageError(stderr, "validate", "unknown format %q (text, json or outcome)", *format)
+		return usageError(stderr, "validate", "unknown format %q (text, json or outcome)", o.format)
 	}
-	if o.summary && *format != "text" {
-		return usageError(stderr, "validate", "--summary is a text format; it cannot be combined with --format %s", *format)
+	if o.summary && o.format != "text" {
+		return usageError(stderr, "validate", "--summary is a text format; it cannot be combined with --format %s", o.format)
 	}
 	var minLevel validator.Severity
 	if err := minLevel.UnmarshalText([]byte(o.level)); err != nil || minLevel == validator.Fatal {
 		return usageError(stderr, "validate", "unknown level %q (error, warning or information)", o.level)
 	}
-	defs, guides, err := loadDefinitions(*core, o.fhirVersion, igs)
+	defs, guides, err := loadDefinitions(o.core, o.fhirVersion, o.igs)
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
@@ -159,14 +158,14 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	pick := func(in validator.Input) (*validator.Validator, validator.Input) { return v, in }
-	if *core == "" && len(igs) == 0 && o.fhirVersion == "" {
+	if o.core == "" && len(o.igs) == 0 && o.fhirVersion == "" {
 		pick = (&versionPicker{r4: v, opts: vopts}).pick
 	}
 	reports, ioFailed := validateAll(names, stdin, stderr, pick, o)
 	out := bufio.NewWriterSize(stdout, 64<<10) // the text output is many small writes
 	if o.summary {
 		writeSummary(out, reports, minLevel)
-	} else if err := writeReports(out, *format, reports, useColor(o.color, stdout), minLevel); err != nil {
+	} else if err := writeReports(out, o.format, reports, useColor(o.color, stdout), minLevel); err != nil {
 		out.Flush()
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
