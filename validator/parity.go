@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -299,7 +300,7 @@ func (w *walker) checkSearchset(n jsontree.ID) {
 		if mode == "match" && t.Text(t.Get(res, "id")) == "" {
 			w.at(res, steps, ruleSearchEntry, "a search result (mode 'match') must have an id")
 		}
-		if len(types) > 0 && !contains(types, rt) {
+		if len(types) > 0 && !slices.Contains(types, rt) {
 			if mode == "match" {
 				w.at(res, steps, ruleSearchEntry, fmt.Sprintf("a %s does not match the search, which is for %s", rt, strings.Join(types, ", ")))
 			} else {
@@ -334,15 +335,6 @@ func searchTypes(url string, known map[string]bool) []string {
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // atAs is at with a severity of its own.
