@@ -145,6 +145,12 @@ func sameBytes(a, b []byte) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
+// panicked is the finding that says the engine failed (a recovered panic).
+func panicked(p any) Finding {
+	return Finding{Severity: Fatal, Code: rulePanic.code, Rule: rulePanic.id, Resource: -1,
+		Message: fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p)}
+}
+
 // cancelled is the finding that says validation stopped early.
 func cancelled() Finding {
 	return Finding{Severity: Fatal, Code: ruleCancelled.code, Rule: ruleCancelled.id, Resource: -1,

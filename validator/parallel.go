@@ -3,7 +3,6 @@ package validator
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"sync"
 )
 
@@ -90,8 +89,7 @@ func (v *Validator) validateChunk(ctx context.Context, c *chunk) {
 	rep.list.KeepPerRule = v.opts.MaxPerRule
 	defer func() {
 		if p := recover(); p != nil {
-			rep.add(Finding{Severity: Fatal, Code: rulePanic.code, Rule: rulePanic.id, Resource: -1,
-				Message: fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p)})
+			rep.add(panicked(p))
 		}
 		c.rep = rep
 	}()

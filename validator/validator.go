@@ -158,8 +158,7 @@ func (v *Validator) Validate(ctx context.Context, in Input, opts ...CallOption) 
 	rep.list.KeepPerRule = v.opts.MaxPerRule
 	defer func() {
 		if p := recover(); p != nil {
-			rep.add(Finding{Severity: Fatal, Code: rulePanic.code, Rule: rulePanic.id, Resource: -1,
-				Message: fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p)})
+			rep.add(panicked(p))
 		}
 		rep.finish()
 	}()
