@@ -29,10 +29,8 @@ func CheckDefinition(t *jsontree.Tree, qn jsontree.ID, report Reporter) {
 			ipath := join(path, "item["+strconv.Itoa(i)+"]")
 			if it.LinkID != "" {
 				if seen[it.LinkID] {
-					l := t.Get(n, "linkId")
-					r, _ := finding.Lookup(ruleDupLink)
-					report(l, finding.Finding{Severity: finding.Error, Code: r.Code, Rule: ruleDupLink, Expression: join(ipath, "linkId"),
-						Message: fmt.Sprintf("linkId '%s' is used by more than one item: each item needs its own linkId", it.LinkID)})
+					report(t.Get(n, "linkId"), newFinding(finding.Error, ruleDupLink, join(ipath, "linkId"),
+						fmt.Sprintf("linkId '%s' is used by more than one item: each item needs its own linkId", it.LinkID)))
 				}
 				seen[it.LinkID] = true
 			}
@@ -58,8 +56,7 @@ func CheckDefinition(t *jsontree.Tree, qn jsontree.ID, report Reporter) {
 					msg = fmt.Sprintf("enableWhen of item '%s' compares question '%s' (%s) with answer%s", it.LinkID, ew.Question, target.Type, ew.Answer.Type)
 				}
 				if msg != "" {
-					r, _ := finding.Lookup(ruleEnableWhen)
-					report(en, finding.Finding{Severity: finding.Error, Code: r.Code, Rule: ruleEnableWhen, Expression: epath, Message: msg})
+					report(en, newFinding(finding.Error, ruleEnableWhen, epath, msg))
 				}
 			}
 			walk(t.Get(n, "item"), ipath, it.Items)

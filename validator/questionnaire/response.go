@@ -62,8 +62,13 @@ func CheckResponse(t *jsontree.Tree, qr jsontree.ID, q *Questionnaire, env Env, 
 }
 
 func (c *responseChecker) emit(n jsontree.ID, path string, sev finding.Severity, rule, msg string) {
+	c.report(n, newFinding(sev, rule, path, msg))
+}
+
+// newFinding is a finding of a registered rule, with the rule's issue code.
+func newFinding(sev finding.Severity, rule, path, msg string) finding.Finding {
 	r, _ := finding.Lookup(rule)
-	c.report(n, finding.Finding{Severity: sev, Code: r.Code, Rule: rule, Expression: path, Message: msg})
+	return finding.Finding{Severity: sev, Code: r.Code, Rule: rule, Expression: path, Message: msg}
 }
 
 // collect indexes the answers of every item of the response by linkId.
