@@ -283,6 +283,13 @@ func TestReportFileOpens(t *testing.T) {
 	}
 	contains(t, "findings", evalString(t, ctx, `document.getElementById('issue-list').innerText`), "broken-patient-bundle.json")
 	screenshot(t, ctx, "34-report-opened")
+	// Its findings have no input bytes: the downloads say so instead of doing nothing.
+	for _, id := range []string{"download-report", "download"} {
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('notice').textContent = ''`), chromedp.Click(chromedp.ID(id))); err != nil {
+			t.Fatal(err)
+		}
+		contains(t, id+" notice", evalString(t, ctx, `document.getElementById('notice').textContent`), "without its input files")
+	}
 
 	// With its inputs: verified.
 	if err := chromedp.Do(ctx, dropFiles(append([]string{reportPath}, inputs...)...)); err != nil {

@@ -603,19 +603,15 @@ window.addEventListener('beforeunload', (e) => {
 
 // ---- output ------------------------------------------------------------------
 
+// Findings opened from a report.json have no bytes to report on again.
+const NO_INPUTS = 'The findings shown come from a report.json, without its input files: drop them together with it to validate them here.';
+
 $('download').addEventListener('click', async () => {
   const files = state.files.filter((f) => f.reportJSON);
-  if (!files.length) return;
+  if (!files.length) { notice(NO_INPUTS); return; }
   try {
     const json = await engine.outcome(files.map((f) => f.reportJSON));
-    const url = URL.createObjectURL(new Blob([json], { type: 'application/fhir+json' }));
-    const a = el('a');
-    a.href = url;
-    a.download = files.length === 1 ? `${files[0].name.replace(/\.(nd)?json$/i, '')}.outcome.json` : 'fhirlens-outcomes.json';
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    save(files.length === 1 ? `${files[0].name.replace(/\.(nd)?json$/i, '')}.outcome.json` : 'fhirlens-outcomes.json', json, 'application/fhir+json');
   } catch (err) {
     alert(`The report could not be converted: ${err.message}`);
   }
@@ -636,7 +632,7 @@ function save(name, text, type) {
 
 $('download-report').addEventListener('click', async () => {
   const files = state.files.filter((f) => f.status === 'done' && f.bytes);
-  if (!files.length) return;
+  if (!files.length) { notice(NO_INPUTS); return; }
   const button = $('download-report');
   button.disabled = true;
   const label = button.textContent;
