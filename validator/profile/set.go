@@ -69,7 +69,7 @@ func NewSet(defs *definitions.Set, guides []*Guide) *Set {
 				continue
 			}
 			reported[d.Name+"#"+d.Version] = true
-			s.Problems = append(s.Problems, fmt.Sprintf("%s: dependency %s#%s is not loaded (not given with --ig and not in the local package cache): profiles, extensions and value sets from it are unknown", g.ID(), d.Name, d.Version))
+			s.Problems = append(s.Problems, fmt.Sprintf("%s: dependency %s#%s is not loaded, so its profiles, extensions and value sets are unknown: load its package too (in the page, drop it with the guides; on the command line, another --ig, or put it in the local package cache ~/.fhir/packages)", g.ID(), d.Name, d.Version))
 		}
 		for i := range g.Files {
 			f := &g.Files[i]
