@@ -128,7 +128,7 @@ func compile(sd *structure.StructureDefinition, g *Guide) (*Profile, error) {
 				b.Slices = append(b.Slices, e)
 				continue
 			}
-			// No element with the base id: fall back to the last one at the path.
+			// No element with the base id: the slice is left out, and said.
 			p.Problems = append(p.Problems, fmt.Sprintf("%s: the sliced element %s is not in the snapshot", e.ID, base))
 			continue
 		}
