@@ -91,22 +91,19 @@ function renderRow(view, s, r) {
   const tr = h('tr', 'rc-sum-row');
   tr.dataset.card = r.cardKey;
   if (r.inactive) tr.classList.add('rc-inactive');
+  const titleAt = s.id === 'encounters' ? 1 : 0; // an encounter row starts with its date
   r.cells.forEach((c, i) => {
     const td = h('td');
     if (!r.cardKey) {
       td.append(cellContent(c));
-    } else if (i === 0 || (s.id === 'encounters' && i === 1)) {
-      if (i === 0 && s.id === 'encounters') {
-        td.append(cellContent(c));
-      } else {
-        td.append(rowButton(view, r.cardKey, c.text || view.titleOf(r.cardKey), tr, c.codes));
-        if ((r.history || []).length) {
-          const n = r.history.length;
-          const word = s.id.includes('medications') ? (n === 1 ? 'earlier prescription' : 'earlier prescriptions') : (n === 1 ? 'earlier entry' : 'earlier entries');
-          const more = listButton(view, `+${num(n)} ${word}`, r.history, tr, s.columns.length);
-          more.classList.add('rc-history');
-          td.append(' ', more);
-        }
+    } else if (i === titleAt) {
+      td.append(rowButton(view, r.cardKey, c.text || view.titleOf(r.cardKey), tr, c.codes));
+      if ((r.history || []).length) {
+        const n = r.history.length;
+        const word = s.id.includes('medications') ? (n === 1 ? 'earlier prescription' : 'earlier prescriptions') : (n === 1 ? 'earlier entry' : 'earlier entries');
+        const more = listButton(view, `+${num(n)} ${word}`, r.history, tr, s.columns.length);
+        more.classList.add('rc-history');
+        td.append(' ', more);
       }
     } else if (s.id === 'encounters' && i === r.cells.length - 1 && (r.related || []).length) {
       td.append(listButton(view, c.text || `${num(r.related.length)} entries`, r.related, tr, s.columns.length));
@@ -210,13 +207,12 @@ function toggleDetail(view, tr, keys, btn, span, asList) {
 
 // roving makes a table one tab stop: arrow keys move between its buttons.
 export function roving(box) {
-  const items = () => [...box.querySelectorAll('.rc-row-open, .rc-row-list')].filter((e) => e.offsetParent !== null || !e.closest('.rc-collapsed'));
   const first = box.querySelector('.rc-row-open, .rc-row-list');
   if (first) first.tabIndex = 0;
   box.addEventListener('keydown', (e) => {
     const keysMap = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, Home: -Infinity, End: Infinity };
     if (!(e.key in keysMap)) return;
-    const list = items().filter((x) => !x.closest('.rc-collapsed'));
+    const list = [...box.querySelectorAll('.rc-row-open, .rc-row-list')].filter((x) => !x.closest('.rc-collapsed'));
     const i = list.indexOf(document.activeElement);
     if (i < 0) return;
     e.preventDefault();
