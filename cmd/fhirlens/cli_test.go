@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -127,5 +129,25 @@ func TestSummaryPerRule(t *testing.T) {
 	}
 	if errRow < 0 || warnRow < 0 || errRow > warnRow {
 		t.Errorf("want error rules before warnings:\n%s", got)
+	}
+}
+
+// A folder with no FHIR files in it is said so; when nothing at all is left
+// to validate, that is an error, not a silent pass.
+func TestValidateEmptyFolder(t *testing.T) {
+	empty := t.TempDir()
+	if err := os.WriteFile(filepath.Join(empty, "readme.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := run([]string{"validate", empty}, nil, &out, &errOut)
+	if code != 2 || !strings.Contains(errOut.String(), "holds no .json, .ndjson or .xml files") || !strings.Contains(errOut.String(), "nothing to validate") {
+		t.Errorf("empty folder: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	errOut.Reset()
+	code = run([]string{"validate", "--color", "never", empty, "../../testdata/validate/valid-patient.json"}, nil, &out, &errOut)
+	if code != 0 || !strings.Contains(errOut.String(), "holds no .json") || strings.Contains(errOut.String(), "nothing to validate") {
+		t.Errorf("empty folder and a file: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
 	}
 }

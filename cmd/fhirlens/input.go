@@ -210,7 +210,7 @@ func checkSize(display string, size int64, lim inputLimits, what string) error {
 // taken: a symbolic link is followed only to a regular file, and devices,
 // FIFOs, sockets and links to them are skipped with a note (reading
 // /dev/zero would never end; opening a FIFO would wait forever). Links to
-// folders are not followed.
+// folders are not followed. A folder holding none of these files is noted.
 func expandInputs(args []string, note func(string)) ([]string, error) {
 	var out []string
 	for _, a := range args {
@@ -219,6 +219,7 @@ func expandInputs(args []string, note func(string)) ([]string, error) {
 			out = append(out, a) // named explicitly: read as asked, within the limits
 			continue
 		}
+		before := len(out)
 		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -250,6 +251,9 @@ func expandInputs(args []string, note func(string)) ([]string, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+		if len(out) == before {
+			note(fmt.Sprintf("%s holds no .json, .ndjson or .xml files (nor .gz of them)", safeText(a)))
 		}
 	}
 	return out, nil

@@ -146,6 +146,9 @@ func makeReport(o *reportOptions, args []string, stdin io.Reader) (*report.Repor
 	if err != nil {
 		return nil, err
 	}
+	if len(files) == 0 {
+		return nil, errors.New("nothing to validate: the folders given hold no .json, .ndjson or .xml files (nor .gz of them)")
+	}
 	meta.Plugfest = plugfest
 	sources := make([]report.Source, 0, len(files))
 	for _, f := range files {

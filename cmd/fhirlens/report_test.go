@@ -224,3 +224,12 @@ func TestReportPlugfest(t *testing.T) {
 		t.Errorf("verify with another guide version: exit %d\n%.2000s", code, msg)
 	}
 }
+
+// A report over folders with no FHIR files is an error, not an empty report.
+func TestReportEmptyFolder(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run([]string{"report", "--out", filepath.Join(t.TempDir(), "r"), t.TempDir()}, nil, &out, &errOut)
+	if code != 2 || !strings.Contains(errOut.String(), "nothing to validate") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+}

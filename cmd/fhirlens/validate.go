@@ -157,6 +157,10 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "fhirlens validate:", err)
 		return 2
 	}
+	if len(names) == 0 {
+		fmt.Fprintln(stderr, "fhirlens validate: nothing to validate: the folders given hold no FHIR files")
+		return 2
+	}
 	pick := func(in validator.Input) (*validator.Validator, validator.Input) { return v, in }
 	if o.core == "" && len(o.igs) == 0 && o.fhirVersion == "" {
 		pick = (&versionPicker{r4: v, opts: vopts}).pick
