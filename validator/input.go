@@ -30,8 +30,9 @@ func (v *Validator) run(ctx context.Context, rep *Report, data []byte, format Fo
 		return
 	}
 	if msg := notJSON(body); msg != "" {
-		rep.add(Finding{Severity: Fatal, Code: ruleInputNotJSON.code, Rule: ruleInputNotJSON.id, Resource: -1,
-			Line: 1, Col: 1, Offset: len(data) - len(body), Message: msg})
+		f := ruleInputNotJSON.about(msg)
+		f.Line, f.Col, f.Offset = 1, 1, len(data)-len(body)
+		rep.add(f)
 		return
 	}
 	if format == FormatNDJSON {
@@ -147,14 +148,12 @@ func sameBytes(a, b []byte) bool {
 
 // panicked is the finding that says the engine failed (a recovered panic).
 func panicked(p any) Finding {
-	return Finding{Severity: Fatal, Code: rulePanic.code, Rule: rulePanic.id, Resource: -1,
-		Message: fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p)}
+	return rulePanic.about(fmt.Sprintf("internal error in fhirlens (please report it with the input): %v", p))
 }
 
 // cancelled is the finding that says validation stopped early.
 func cancelled() Finding {
-	return Finding{Severity: Fatal, Code: ruleCancelled.code, Rule: ruleCancelled.id, Resource: -1,
-		Message: "validation was cancelled before it finished; the findings are incomplete"}
+	return ruleCancelled.about("validation was cancelled before it finished; the findings are incomplete")
 }
 
 // looksLikeNDJSON: the first line is a complete object and the parse failed

@@ -200,9 +200,7 @@ func (r *Report) reportProfiles() {
 		return
 	}
 	_, list := countList(r.profiles, profileName)
-	r.add(Finding{Severity: Information, Code: "informational", Rule: "profile.not-checked",
-		Resource: -1,
-		Message:  fmt.Sprintf("resources claim profiles in meta.profile that were not checked (resources were checked against the base FHIR %s definitions only): %s", r.FHIRVersion, list)})
+	r.add(ruleProfileNotChecked.about(fmt.Sprintf("resources claim profiles in meta.profile that were not checked (resources were checked against the base FHIR %s definitions only): %s", r.FHIRVersion, list)))
 }
 
 // profileName shortens a canonical URL to its last segment for the list.

@@ -9,6 +9,12 @@ type rule struct {
 	sev      Severity
 }
 
+// about is a finding of r about the input as a whole (no resource), with
+// the rule's code and default severity.
+func (r rule) about(msg string) Finding {
+	return Finding{Severity: r.sev, Code: r.code, Rule: r.id, Resource: -1, Message: msg}
+}
+
 // define registers r (finding.Define) and returns it in the walk's form.
 func define(r finding.Rule) rule {
 	return rule{id: finding.Define(r), code: r.Code, sev: r.Severity}

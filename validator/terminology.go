@@ -45,9 +45,7 @@ func (r *Report) reportUnverified() {
 	if total == 1 {
 		what = "1 code was"
 	}
-	r.add(Finding{Severity: Information, Code: "informational", Rule: "code.not-verified",
-		Resource: -1,
-		Message:  fmt.Sprintf("%s not checked: their code systems need a terminology server (%s)", what, list)})
+	r.add(ruleCodeNotVerified.about(fmt.Sprintf("%s not checked: their code systems need a terminology server (%s)", what, list)))
 }
 
 // countList renders counts as "name (n), ...", most first, at most six, and
