@@ -1,13 +1,11 @@
 package validator
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"maps"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
@@ -25,7 +23,7 @@ func TestR4ExamplesConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	allowed := readAllowlist(t)
+	allowed := sharedtest.ReadReasons(t, allowlistFile, "#")
 	clean, failing := 0, map[string]string{}
 	for _, f := range files {
 		rep := v.Validate(context.Background(), FileInput(f.Name, f.Data))
@@ -72,27 +70,4 @@ func TestR4ExamplesConformance(t *testing.T) {
 	if rate < 99 {
 		t.Errorf("only %.2f%% of the R4 examples are error-free; at least 99%% must be", rate)
 	}
-}
-
-// readAllowlist reads "file  # reason" lines; every entry needs a reason.
-func readAllowlist(t *testing.T) map[string]string {
-	f, err := os.Open(allowlistFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, reason, ok := strings.Cut(line, "#")
-		if !ok || strings.TrimSpace(reason) == "" {
-			t.Fatalf("%s: %q has no reason", allowlistFile, line)
-		}
-		out[strings.TrimSpace(name)] = strings.TrimSpace(reason)
-	}
-	return out
 }

@@ -94,3 +94,34 @@ func PackageJSON(t testing.TB, rel string) []File {
 	})
 	return out
 }
+
+// ReadReasons reads a list of known differences kept beside a test (skip
+// lists, allowlists, disagreements): one entry a line, its key and its
+// reason separated by the first sep; blank lines and lines starting with
+// "#" are comments. Every entry needs a reason and is listed once, or the
+// test fails. The result maps key to reason, both trimmed.
+func ReadReasons(t testing.TB, path, sep string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, reason, _ := strings.Cut(line, sep)
+		key, reason = strings.TrimSpace(key), strings.TrimSpace(reason)
+		if reason == "" {
+			t.Errorf("%s: %q has no reason", path, line)
+			continue
+		}
+		if _, dup := out[key]; dup {
+			t.Errorf("%s: %q is listed twice", path, key)
+		}
+		out[key] = reason
+	}
+	return out
+}

@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -440,28 +439,6 @@ func loadCases(t *testing.T) []*caseInfo {
 	return cases
 }
 
-func readDisagreements(t *testing.T) map[string]string {
-	f, err := os.Open(disagreementsFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, reason, _ := strings.Cut(line, "\t")
-		if strings.TrimSpace(reason) == "" {
-			t.Errorf("%s: %q has no reason", disagreementsFile, name)
-		}
-		out[name] = reason
-	}
-	return out
-}
-
 type tally struct{ runs, verdict, locCases, javaLocs, locMatched, extra int }
 
 func (s *tally) add(r *run) {
@@ -549,7 +526,7 @@ func TestConformance(t *testing.T) {
 		}
 	}
 
-	listed := readDisagreements(t)
+	listed := sharedtest.ReadReasons(t, disagreementsFile, "\t")
 	if golden.Update() {
 		var b strings.Builder
 		b.WriteString("# Conformance cases where fhirlens and the HL7 reference validator disagree (verdict or error\n")
