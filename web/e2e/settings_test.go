@@ -38,9 +38,15 @@ func TestSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	contains(t, "saved settings", evalString(t, ctx, `localStorage.getItem('fhirlens.settings') || ''`), `"securityChecks":true`)
+	// The results shown were made before: the page says so and validates them again on request.
+	contains(t, "notice", evalString(t, ctx, `document.getElementById('notice').textContent`), "A validation setting changed")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("validate-again"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.body.dataset.state === 'done' && fhirlens.state.files[0].name === 'html-default.json' && document.getElementById('verdict').classList.contains('is-bad')`, 60*time.Second)
 	if err := chromedp.Do(ctx, dropFiles(second)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, `document.body.dataset.state === 'done' && document.getElementById('verdict').textContent.includes('error')`, 60*time.Second)
+	waitFor(t, ctx, `document.body.dataset.state === 'done' && document.getElementById('verdict').classList.contains('is-bad')`, 60*time.Second)
 	screenshot(t, ctx, "settings-security-checks")
 }

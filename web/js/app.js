@@ -47,7 +47,22 @@ const engine = new Engine({
 });
 
 const guides = new Guides(engine);
-initSettings();
+initSettings(() => resultsOutdated('A validation setting'));
+$('profile-select').addEventListener('change', () => resultsOutdated('The profile to validate against'));
+
+// resultsOutdated says, when a setting or the profile changes while results
+// are shown, that they were made before the change, with a way to validate
+// the same files again (otherwise the change showed nothing until the next drop).
+function resultsOutdated(what) {
+  const files = state.files.filter((f) => f.status === 'done' && f.bytes);
+  if (!files.length || state.files.some((f) => !['done', 'failed', 'cancelled'].includes(f.status))) return;
+  notice(`${what} changed after these files were validated; the findings shown were made before. `);
+  const again = el('button', 'quiet', 'Validate them again');
+  again.type = 'button';
+  again.id = 'validate-again';
+  again.addEventListener('click', () => start(files.map((f) => async () => ({ name: f.name, bytes: f.bytes })), files.map((f) => f.name)));
+  $('notice').append(again);
+}
 
 // ---- inputs ----------------------------------------------------------------
 
