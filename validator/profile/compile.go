@@ -61,6 +61,7 @@ type Elem struct {
 	Slices           []*Elem // the slices of this element, in definition order
 
 	prof        *Profile
+	pos         int // index in the parent's Children
 	byKey       map[string]*Elem
 	choices     []*Elem
 	fixed       any
@@ -196,7 +197,8 @@ func parseJSON(b []byte) (any, error) {
 // index builds the lookups of the element and its descendants.
 func (e *Elem) index() {
 	e.byKey = map[string]*Elem{}
-	for _, c := range e.Children {
+	for i, c := range e.Children {
+		c.pos = i
 		if c.Choice {
 			e.choices = append(e.choices, c)
 		} else {

@@ -311,7 +311,7 @@ func (r *run) object(n jsontree.ID, e *Elem) {
 		if child == nil {
 			continue // the base walk reports unknown elements
 		}
-		idx := indexOf(e.Children, child)
+		idx := child.pos
 		if companion {
 			if t.Get(n, key) == jsontree.None {
 				companions = append(companions, companionAt{idx, c})
@@ -378,15 +378,6 @@ func (r *run) object(n jsontree.ID, e *Elem) {
 			r.pop(l)
 		}
 	}
-}
-
-func indexOf(list []*Elem, e *Elem) int {
-	for i, x := range list {
-		if x == e {
-			return i
-		}
-	}
-	return -1
 }
 
 func hasType(e *Elem, typ string) bool {
