@@ -13,19 +13,11 @@ import (
 // summarizeRecord builds the record view model (issue 6) as JSON.
 func summarizeRecord(data []byte) ([]byte, error) {
 	if fhirxml.LooksLikeXML(data) {
-		model, err := summarizeXML(data)
-		if err != nil {
-			return nil, err
-		}
-		return json.Marshal(model)
+		return modelJSON(summarizeXML(data))
 	}
 	// Attachment data stays out of the model (smaller, faster to post and
 	// parse); the viewer reads it from the input bytes when it is shown.
-	model, err := record.Summarize(data, record.Options{OmitAttachmentData: true})
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(model)
+	return modelJSON(record.Summarize(data, record.Options{OmitAttachmentData: true}))
 }
 
 // summarizeOnReport builds the record of a file just validated on the
@@ -39,17 +31,17 @@ func summarizeOnReport(data []byte, rep *validator.Report) ([]byte, error) {
 	for i, r := range rep.Resources {
 		offsets[i] = r.Offset
 	}
-	model, err := record.Summarize(data, record.Options{OmitAttachmentData: true, Graph: rep.Graph(), ResourceOffsets: offsets})
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(model)
+	return modelJSON(record.Summarize(data, record.Options{OmitAttachmentData: true, Graph: rep.Graph(), ResourceOffsets: offsets}))
 }
 
 // summarizeRecordSet builds one record from several files dropped together
 // (resources merged per patient, references resolved across files).
 func summarizeRecordSet(files []record.File) ([]byte, error) {
-	model, err := record.SummarizeFiles(files, record.Options{OmitAttachmentData: true})
+	return modelJSON(record.SummarizeFiles(files, record.Options{OmitAttachmentData: true}))
+}
+
+// modelJSON marshals a record model, or passes on the error that stopped it.
+func modelJSON(model *record.Model, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
