@@ -1,4 +1,5 @@
-// Command fhirlens validates FHIR R4 JSON and serves the browser app.
+// Command fhirlens validates FHIR (R4 or STU3, JSON or XML), writes
+// conformance reports and serves the browser app.
 // Each subcommand lives in its own file; this one only dispatches and
 // writes the top-level help, generated from the subcommands' flag sets.
 package main
@@ -96,7 +97,7 @@ func runHelp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // writeHelp writes the top-level help: every command with its flags.
 func writeHelp(w io.Writer) {
-	fmt.Fprint(w, "fhirlens — FHIR R4 validator, conformance reports and record viewer\n\nusage: fhirlens COMMAND [FLAGS] [ARGUMENTS]   (flags may also follow the arguments)\n\n")
+	fmt.Fprint(w, "fhirlens — FHIR validator (R4 and STU3, JSON and XML), conformance reports and record viewer\n\nusage: fhirlens COMMAND [FLAGS] [ARGUMENTS]   (flags may also follow the arguments)\n\n")
 	for _, c := range commands {
 		fmt.Fprintf(w, "fhirlens %s", c.name)
 		if c.args != "" {

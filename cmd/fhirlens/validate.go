@@ -19,9 +19,12 @@ import (
 
 const validateUsage = `usage: fhirlens validate [FLAGS] FILE|FOLDER...|-
 
-Validates FHIR R4 JSON: a resource, a Bundle, or ndjson (one resource per
-line) or FHIR XML. A folder stands for its regular .json, .ndjson and .xml
-files (.gz files are decompressed, all members); "-" reads standard input.
+Validates FHIR JSON (a resource, a Bundle, or ndjson: one resource per
+line) or FHIR XML, R4 or STU3: the version is detected per input (from its
+resource types and elements, a declared fhirVersion, STU3 profile URLs) or
+from the guides; --fhir-version fixes it. A folder stands for its regular
+.json, .ndjson and .xml files (.gz files are decompressed, all members);
+"-" reads standard input.
 An input over --max-input (default 2 GB, after decompression) or needing
 more memory than the process may use is refused with a message. Formats:
   text     findings grouped by file and resource, with a summary (default)
@@ -93,7 +96,7 @@ func validateFlags() (*flag.FlagSet, *validateOptions) {
 	flags.Var(&o.igs, "ig", "load an implementation `guide` (.tgz, folder or name#version from the package cache); its profiles are enforced (repeatable)")
 	flags.Var(&o.profiles, "profile", "check each resource of the profile's type against this profile `URL` of a loaded guide (repeatable)")
 	flags.Var(sizeFlag{&o.lim.MaxBytes}, "max-input", "refuse an input larger than this `size` after decompression (e.g. 512MB, 4GB)")
-	flags.Int64Var(&o.lim.MaxRatio, "max-ratio", o.lim.MaxRatio, "refuse a .gz input expanding more than this many times (past 64 MB)")
+	flags.Int64Var(&o.lim.MaxRatio, "max-ratio", o.lim.MaxRatio, "refuse a .gz input expanding more than `N` times its compressed size (past 64 MB)")
 	flags.IntVar(&o.maxPerRule, "max-per-rule", 0, fmt.Sprintf("list at most `N` findings per rule and severity in each input, counting the rest (0: %d, -1: all)", finding.DefaultKeepPerRule))
 	flags.BoolVar(&o.summary, "summary", false, "print the findings per rule with counts instead of one line each")
 	flags.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "validate on `N` cores: files, and the records of an ndjson file, in parallel (the output is the same as with --jobs 1)")
