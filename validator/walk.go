@@ -106,9 +106,7 @@ func (w *walker) reportAs(n jsontree.ID, atKey bool, r rule, sev Severity, msg s
 	if atKey {
 		off = w.tree.KeyOffset(n)
 	}
-	line, col := w.tree.Position(off)
-	w.rep.list.Keep(Finding{Severity: sev, Code: r.code, Rule: r.id, Expression: w.pathString(),
-		Line: line + w.lineBase, Col: col, Offset: off + w.offBase, Message: msg, Resource: w.resource})
+	w.keepAt(off, Finding{Severity: sev, Code: r.code, Rule: r.id, Message: msg})
 }
 
 // reportFinding records a finding another stage made about node n (its
