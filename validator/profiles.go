@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/fhirpath"
-	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 	"github.com/fhirlens/fhirlens/validator/profile"
 )
@@ -77,28 +76,21 @@ func (w *walker) applyProfiles(resource jsontree.ID, typeName string, contained 
 			w.profileMemo, w.profileMemoTree = &profile.Memo{}, t
 		}
 		set.Validate(&profile.Options{Ctx: w.ctx, Tree: t, Root: w.rootResource(), SkipInvariants: w.v.opts.SkipInvariants, Resolve: w.resolveID,
-			Emit: w.profileFinding, Memo: w.profileMemo}, resource, w.pathString(), p)
+			Emit: w.reportFinding, Memo: w.profileMemo}, resource, w.pathString(), p)
 	}
 }
 
 // profileIssueAt reports a finding about meta.profile[i] (or the resource
 // when the profile was requested, not claimed).
 func (w *walker) profileIssueAt(n jsontree.ID, i int, sev Severity, code, rule, msg, url string) {
-	var l1, l2, l3 int = -1, -1, -1
+	mark := len(w.path)
 	if w.tree.Kind(n) == jsontree.String {
-		l1, l2, l3 = w.push("meta"), w.push("profile"), w.pushIndex(i)
+		w.push("meta")
+		w.push("profile")
+		w.pushIndex(i)
 	}
 	w.reportFinding(n, false, Finding{Severity: sev, Code: code, Rule: rule, Message: msg, Profile: url})
-	if l1 >= 0 {
-		w.pop(l3)
-		w.pop(l2)
-		w.pop(l1)
-	}
-}
-
-// profileFinding places a finding of package profile in the report.
-func (w *walker) profileFinding(n jsontree.ID, atKey bool, f finding.Finding) {
-	w.reportFinding(n, atKey, f)
+	w.pop(mark)
 }
 
 // noteProfile counts a claimed profile that was not checked.
