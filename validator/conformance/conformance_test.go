@@ -351,7 +351,7 @@ func (r *run) reason() string {
 // generatedReason: the reason is one runCase or reason() wrote, not one
 // written by hand after looking at the case.
 func generatedReason(s string) bool {
-	for _, p := range []string{"missed: ", "extra errors: ", "locations: ", "needs ", "profile ", "ig", "instance unreadable", "validator: "} {
+	for _, p := range []string{"missed: ", "extra errors: ", "locations: ", "needs ", "ig: ", "ig file unreadable: ", "instance unreadable: ", "validator: "} {
 		if strings.HasPrefix(s, p) {
 			return true
 		}
