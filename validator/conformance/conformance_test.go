@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -559,7 +561,7 @@ func TestConformance(t *testing.T) {
 			t.Errorf("%s now agrees with the reference validator: remove it from %s", r.key, disagreementsFile)
 		}
 	}
-	for name := range listed {
+	for _, name := range slices.Sorted(maps.Keys(listed)) {
 		if !seen[name] {
 			t.Errorf("%s is listed in %s but is not a conformance case", name, disagreementsFile)
 		}
