@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
+	"github.com/fhirlens/fhirlens/validator/structure"
 )
 
 // step is one segment of a discriminator path.
@@ -309,7 +310,7 @@ func (r *run) navigate(start item, steps []step) []item {
 						if len(k) <= len(st.arg) || !strings.HasPrefix(k, st.arg) || k[len(st.arg)] < 'A' || k[len(st.arg)] > 'Z' {
 							continue
 						}
-						typ = typeOfSuffix(k[len(st.arg):])
+						typ = structure.TypeFromSuffix(k[len(st.arg):])
 					}
 					next = appendValues(t, next, c, k, typ)
 				}
@@ -368,19 +369,6 @@ func resourceType(t *jsontree.Tree, n jsontree.ID) string {
 		return t.Str(rt)
 	}
 	return ""
-}
-
-// typeOfSuffix reads a choice suffix ("Quantity", "String") as a type name.
-func typeOfSuffix(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s {
-	case "Base64Binary", "Boolean", "Canonical", "Code", "Date", "DateTime", "Decimal", "Id", "Instant", "Integer",
-		"Markdown", "Oid", "PositiveInt", "String", "Time", "UnsignedInt", "Uri", "Url", "Uuid", "Integer64":
-		return strings.ToLower(s[:1]) + s[1:]
-	}
-	return s
 }
 
 // matches reports whether an item belongs to slice sl.
