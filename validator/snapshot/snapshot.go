@@ -550,7 +550,7 @@ func (g *generator) renameChoice(n *node, suffix, renamed string, where string) 
 func (g *generator) stu3Finish(n *node, outer []string, deep bool) {
 	deep = deep || n.touched
 	code := singleCode(n.el.Type)
-	if deep && code != "" && !n.expanded && len(n.kids) == 0 && isComplex(code) && !hasString(outer, code) &&
+	if deep && code != "" && !n.expanded && len(n.kids) == 0 && isComplex(code) && !slices.Contains(outer, code) &&
 		!(code == "Identifier" && len(outer) > 0 && outer[len(outer)-1] == "Reference" && !n.touched) {
 		g.expandQuiet(n)
 	}
@@ -990,7 +990,7 @@ func (g *generator) merge(n *node, d *structure.ElementDefinition, where string)
 	setStr(&e.OrderMeaning, d.OrderMeaning)
 	setStr(&e.IsModifierReason, d.IsModifierReason)
 	for _, a := range d.Alias {
-		if !hasString(e.Alias, a) {
+		if !slices.Contains(e.Alias, a) {
 			e.Alias = append(e.Alias, a)
 		}
 	}
@@ -1032,7 +1032,7 @@ func (g *generator) merge(n *node, d *structure.ElementDefinition, where string)
 		e.MaxLength = d.MaxLength
 	}
 	for _, c := range d.Condition {
-		if !hasString(e.Condition, c) {
+		if !slices.Contains(e.Condition, c) {
 			e.Condition = append(e.Condition, c)
 		}
 	}
@@ -1203,15 +1203,6 @@ func setStr(dst *string, v string) {
 	if v != "" {
 		*dst = v
 	}
-}
-
-func hasString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // mergeMappings appends the differential's mappings to the base's (both JSON
