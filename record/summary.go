@@ -468,11 +468,9 @@ func countOf(n int, kind string) string {
 	if n == 1 {
 		return "1 " + kind
 	}
+	// The noun is the first word when a participle or a note follows it.
 	head, tail, found := strings.Cut(kind, " ")
-	if found && (tail == "given" || tail == "taken" || tail == "dispensed" || tail == "result" || strings.HasPrefix(tail, "(")) {
-		if tail == "result" {
-			return strconv.Itoa(n) + " " + head + " results"
-		}
+	if found && (tail == "given" || tail == "taken" || tail == "dispensed" || strings.HasPrefix(tail, "(")) {
 		return strconv.Itoa(n) + " " + pluralWord(head) + " " + tail
 	}
 	return strconv.Itoa(n) + " " + pluralWord(kind)

@@ -48,6 +48,31 @@ func TestAgeText(t *testing.T) {
 	}
 }
 
+// TestCountOf: what happened in an encounter, counted in clinical words.
+func TestCountOf(t *testing.T) {
+	tests := []struct {
+		n          int
+		kind, want string
+	}{
+		{1, "prescription", "1 prescription"},
+		{3, "prescription", "3 prescriptions"},
+		{2, "allergy", "2 allergies"},
+		{2, "lab result", "2 lab results"},
+		{2, "vital sign", "2 vital signs"},
+		{2, "medication given", "2 medications given"},
+		{4, "medication taken", "4 medications taken"},
+		{2, "medication dispensed", "2 medications dispensed"},
+		{2, "claim (billing)", "2 claims (billing)"},
+		{2, "questionnaire answers", "2 questionnaire answers"},
+		{2, "care plan", "2 care plans"},
+	}
+	for _, tt := range tests {
+		if got := countOf(tt.n, tt.kind); got != tt.want {
+			t.Errorf("countOf(%d, %q) = %q, want %q", tt.n, tt.kind, got, tt.want)
+		}
+	}
+}
+
 func TestSystemName(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"http://snomed.info/sct", "SNOMED CT"},
