@@ -84,7 +84,7 @@ func (w *walker) checkExampleURL(n jsontree.ID, url, key string) {
 	if key != "" {
 		l = w.push(key)
 	}
-	w.report(n, false, ruleExampleURL, fmt.Sprintf("example URLs are not allowed here (%s): example URLs are disallowed", url))
+	w.report(n, false, ruleExampleURL, fmt.Sprintf("%s is an example URL (example.org, acme.com): example URLs are disallowed in this validation, so use the real URL", url))
 	if l >= 0 {
 		w.pop(l)
 	}
