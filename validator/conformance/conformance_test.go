@@ -451,13 +451,13 @@ func (s *tally) add(r *run) {
 	if r.locationsAgree() {
 		s.locCases++
 	}
-	if r.java.locations != nil && r.us.unsupported == "" {
-		m, extra := matchLocations(r.java.locations, r.us.locations)
+	if r.java.locations != nil {
 		s.javaLocs += len(r.java.locations)
-		s.locMatched += m
-		s.extra += extra
-	} else if r.java.locations != nil {
-		s.javaLocs += len(r.java.locations)
+		if r.us.unsupported == "" {
+			m, extra := matchLocations(r.java.locations, r.us.locations)
+			s.locMatched += m
+			s.extra += extra
+		}
 	}
 }
 
