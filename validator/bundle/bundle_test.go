@@ -1,17 +1,14 @@
 package bundle
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"encoding/json"
-	"github.com/fhirlens/fhirlens/validator/finding"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
@@ -219,37 +216,19 @@ func TestParseREST(t *testing.T) {
 
 // The built-in list of resource types must be exactly R4's.
 func TestResourceTypesMatchCore(t *testing.T) {
-	f, err := os.Open(filepath.Join(sharedDir(t), "fhir", "hl7.fhir.r4.core-4.0.1.tgz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	core := map[string]bool{}
-	tr := tar.NewReader(gz)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(filepath.Base(h.Name), "StructureDefinition-") {
-			continue
+	sharedtest.EachJSON(t, "fhir/hl7.fhir.r4.core-4.0.1.tgz", func(name string, data []byte) {
+		if !strings.HasPrefix(filepath.Base(name), "StructureDefinition-") {
+			return
 		}
 		var sd struct {
 			Kind, Derivation, Name string
 			Abstract               bool
 		}
-		data, _ := io.ReadAll(tr)
 		if json.Unmarshal(data, &sd) == nil && sd.Kind == "resource" && sd.Derivation == "specialization" && !sd.Abstract {
 			core[sd.Name] = true
 		}
-	}
+	})
 	for n := range core {
 		if !r4ResourceTypes[n] {
 			t.Errorf("missing %s", n)
