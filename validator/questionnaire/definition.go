@@ -35,7 +35,15 @@ func CheckDefinition(t *jsontree.Tree, qn jsontree.ID, report Reporter) {
 				seen[it.LinkID] = true
 			}
 			ews := t.Get(n, "enableWhen")
+			if ews == jsontree.None || t.Kind(ews) != jsontree.Array {
+				// The model decodes keys case-insensitively ("enABleWhen"); the
+				// tree does not: nothing to locate here, and the walk reports the key.
+				ews = jsontree.None
+			}
 			for k, ew := range it.EnableWhen {
+				if ews == jsontree.None {
+					break
+				}
 				en := t.Item(ews, k)
 				if en == jsontree.None {
 					break
