@@ -62,6 +62,9 @@ var (
 	RuleExpand = finding.Define(finding.Rule{ID: "snapshot.expand", Code: "not-found", Severity: finding.Error,
 		Summary: "a differential constrains inside an element whose type cannot be expanded (unknown type or profile, several types)",
 		Source:  "FHIR profiling §profiling.html#snapshot"})
+	RuleTypeProfile = finding.Define(finding.Rule{ID: "snapshot.type-profile", Code: "not-found", Severity: finding.Warning,
+		Summary: "a differential constrains inside an element whose type profile cannot be found; its elements come from the base type, as the HL7 generator does",
+		Source:  "HL7 reference implementation ProfileUtilities.getProfileForDataType"})
 	RuleCycle = finding.Define(finding.Rule{ID: "snapshot.cycle", Code: "processing", Severity: finding.Error,
 		Summary: "profiles derive from each other in a cycle", Source: "fhirlens"})
 )
@@ -867,8 +870,18 @@ func (g *generator) expand(n *node, where string) bool {
 	}
 	if g.resolve != nil {
 		src = g.resolve(url)
+		if !usable(src) && len(first.Profile) == 1 && first.Code != "" {
+			// The HL7 generator (ProfileUtilities.getProfileForDataType)
+			// falls back to the type's own definition when the profile a
+			// type names cannot be found: the children come from the base
+			// type and the differential applies to them.
+			if alt := g.resolve(typeURL(first.Code)); usable(alt) {
+				g.report(RuleTypeProfile, g.diffIdx, where, fmt.Sprintf("%s: differential element %s: the profile %s of %s is not available; its elements are taken from the type %s, so what that profile says inside them is missing from the snapshot", g.name(), where, url, n.name, first.Code))
+				src = alt
+			}
+		}
 	}
-	if src == nil || src.Snapshot == nil || len(src.Snapshot.Element) == 0 {
+	if !usable(src) {
 		g.report(RuleExpand, g.diffIdx, where, fmt.Sprintf("%s: differential element %s: the definition %s of type %s of %s is not available", g.name(), where, url, first.Code, n.name))
 		return false
 	}
@@ -893,6 +906,11 @@ func (g *generator) expand(n *node, where string) bool {
 		}
 	}
 	return true
+}
+
+// usable reports whether sd can serve as a source of elements.
+func usable(sd *structure.StructureDefinition) bool {
+	return sd != nil && sd.Snapshot != nil && len(sd.Snapshot.Element) > 0
 }
 
 func cloneKids(ks []*node) []*node {
