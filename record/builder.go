@@ -348,6 +348,12 @@ func (b *builder) resolve(from *item, ref string) (target *item, contained strin
 		if t := b.entryItem[res.Entry]; t != nil {
 			return t, "", ""
 		}
+	case res.Apparent >= 0:
+		// Not a match by the Bundle rules (the validator says so), but the
+		// only resource of that type and id: what the sender meant.
+		if t := b.entryItem[res.Apparent]; t != nil {
+			return t, "", ""
+		}
 	}
 	return nil, "", "not in input"
 }

@@ -12,7 +12,8 @@ import (
 // generateBundle writes a collection of n entries with two references each:
 // even entries have urn:uuid fullUrls, odd ones RESTful URLs; every entry
 // references an even entry by urn:uuid and an odd one by Type/id (resolved
-// against the base from odd entries, by type and id from even ones).
+// against the base) from odd entries, by its fullUrl from even ones (where
+// Type/id would mean urn:uuid:id).
 func generateBundle(n int) []byte {
 	var b strings.Builder
 	b.Grow(n * 330)
@@ -37,9 +38,13 @@ func generateBundle(n int) []byte {
 		if odd%2 == 0 { // n == 1
 			odd = 0
 		}
+		focus := typeOf(odd) + "/r" + strconv.Itoa(odd)
+		if i%2 == 0 {
+			focus = "http://example.org/fhir/" + focus
+		}
 		fmt.Fprintf(&b, "\n{\"fullUrl\":%q,\"resource\":{\"resourceType\":%q,\"id\":%q,\"status\":\"final\",\"code\":{\"text\":\"generated\"},"+
-			"\"subject\":{\"reference\":\"urn:uuid:%s\"},\"focus\":[{\"reference\":\"%s/r%d\"}]}}",
-			full, typ, id, uuidFor(even), typeOf(odd), odd)
+			"\"subject\":{\"reference\":\"urn:uuid:%s\"},\"focus\":[{\"reference\":%q}]}}",
+			full, typ, id, uuidFor(even), focus)
 	}
 	b.WriteString("]}")
 	return []byte(b.String())

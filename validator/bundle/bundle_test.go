@@ -148,7 +148,9 @@ func TestGraphAPI(t *testing.T) {
 	if len(edges) != 4 {
 		t.Fatalf("edges = %+v", edges)
 	}
-	want := []int{0, 0, 1, -1}
+	// "Patient/p" from a urn:uuid: entry means urn:uuid:p (as the reference
+	// validator reads it), which no entry has: entry 0 is only apparent.
+	want := []int{0, -1, 1, -1}
 	for i, e := range edges {
 		if e.ToEntry != want[i] {
 			t.Errorf("edge %d %s -> %d, want %d", i, e.Ref, e.ToEntry, want[i])
@@ -158,8 +160,16 @@ func TestGraphAPI(t *testing.T) {
 		t.Errorf("EntryOf = %d", got)
 	}
 	r := g.Resolve(2, "Patient/p")
-	if r.Entry != 0 || !r.ByTypeID || r.Kind != KindRelative || r.Target != g.Entries[0].Resource {
-		t.Errorf("Resolve = %+v", r)
+	if r.Entry != -1 || r.Apparent != 0 || r.ByTypeID || r.Kind != KindRelative {
+		t.Errorf("Resolve(Patient/p) = %+v", r)
+	}
+	r = g.Resolve(2, "Patient/9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c001")
+	if r.Entry != 0 || r.Kind != KindRelative || r.Target != g.Entries[0].Resource {
+		t.Errorf("Resolve(Patient/<uuid>) = %+v", r)
+	}
+	r = g.Resolve(-1, "Patient/p")
+	if r.Entry != 0 || !r.ByTypeID || r.Target != g.Entries[0].Resource {
+		t.Errorf("Resolve from outside the entries = %+v", r)
 	}
 	// The graph is JSON for the viewer.
 	b, err := json.Marshal(struct {

@@ -127,7 +127,7 @@ func (g *Graph) judge(out []finding.Finding, ref *Ref, from int, s string, res *
 			if g.Entries[res.Apparent].FullURL == "" {
 				where = "but has no fullUrl to reference it by"
 			}
-			add(sev, "not-found", "ref.base-mismatch", "relative reference "+quote(s)+" resolves against the base of this entry's fullUrl to "+quote(g.Entries[from].Base+res.Type+"/"+res.ID)+
+			add(sev, "not-found", "ref.base-mismatch", "relative reference "+quote(s)+" resolves against the base of this entry's fullUrl to "+quote(g.relativeTarget(from, res))+
 				", which no entry has; entry "+strconv.Itoa(res.Apparent)+" holds "+res.Type+"/"+res.ID+" "+where)
 		} else if sev != noFinding {
 			add(sev, "not-found", "ref.unresolved", g.unresolvedMessage(from, s, res))
@@ -195,7 +195,7 @@ func (g *Graph) unresolvedMessage(from int, s string, res *Resolution) string {
 	case res.Kind == KindURN:
 		return msg + ": a urn: reference can only point inside the bundle, so an entry with fullUrl " + quote(s) + " is missing"
 	case res.Kind == KindRelative && from >= 0 && g.Entries[from].Base != "":
-		return msg + " (it resolves to " + quote(g.Entries[from].Base+res.Type+"/"+res.ID) + ")"
+		return msg + " (it resolves to " + quote(g.relativeTarget(from, res)) + ")"
 	case res.Kind == KindRelative:
 		return msg + " (no entry holds " + res.Type + "/" + res.ID + ")"
 	}
@@ -215,4 +215,14 @@ func (g *Graph) listMatches(res *Resolution) string {
 		b.WriteString("entry " + strconv.Itoa(int(c)))
 	}
 	return b.String()
+}
+
+// relativeTarget is the full URL a relative reference written in entry from
+// resolves to: the base of a RESTful fullUrl with type/id, or the URN of the
+// entry's scheme with the id.
+func (g *Graph) relativeTarget(from int, res *Resolution) string {
+	if b := urnBase(g.Entries[from].FullURL); b != "" {
+		return b + res.ID
+	}
+	return g.Entries[from].Base + res.Type + "/" + res.ID
 }

@@ -33,8 +33,8 @@ type Resolution struct {
 	Type    string `json:"type,omitempty"`
 	ID      string `json:"id,omitempty"`
 	Version string `json:"version,omitempty"`
-	// ByTypeID marks a relative reference from an entry without a RESTful
-	// fullUrl (a urn:uuid: or none), which the Bundle rules give no meaning,
+	// ByTypeID marks a relative reference from an entry without fullUrl,
+	// which the Bundle rules give no meaning,
 	// resolved by resource type and id as most readers do.
 	ByTypeID bool `json:"byTypeId,omitempty"`
 	// Apparent is, for a relative reference that does not resolve against
@@ -55,8 +55,9 @@ type Resolution struct {
 
 // Resolve finds what ref, written in entry from (-1: not in an entry),
 // points at. Relative references resolve against the base of that entry's
-// fullUrl, as the Bundle rules say; failing that, by resource type and id
-// (ByTypeID). "#id" looks in the contained resources of the entry's resource.
+// fullUrl, as the Bundle rules say; from an entry with a URN fullUrl, to the
+// URN of the same scheme with the reference's id, as the reference validator
+// does; from an entry without fullUrl, by resource type and id (ByTypeID). "#id" looks in the contained resources of the entry's resource.
 func (g *Graph) Resolve(from int, ref string) Resolution {
 	container := jsontree.None
 	if from >= 0 && from < len(g.Entries) {
@@ -128,6 +129,22 @@ func (g *Graph) resolve(from int, container jsontree.ID, ref string) Resolution 
 		}
 		return r
 	}
+	if from >= 0 && from < len(g.Entries) {
+		if base := urnBase(g.Entries[from].FullURL); base != "" {
+			// The Bundle rules give a relative reference from an entry whose
+			// fullUrl is a URN no meaning. The reference validator resolves it
+			// as the URN of the same scheme with the reference's id
+			// ("Patient/1234" from a urn:uuid: entry is urn:uuid:1234, its
+			// type then checked); we follow it, and a resource of that type
+			// and id under another fullUrl is no match, as there.
+			if uall, uver := g.byFullURL.get(base+u.ID, u.Version); uall.count > 0 {
+				g.pick(&r)(uall, uver)
+			} else if all.count > 0 {
+				r.Apparent = int(all.first)
+			}
+			return r
+		}
+	}
 	if all.count > 0 {
 		r.ByTypeID = true
 		g.pick(&r)(all, atVersion)
@@ -198,4 +215,13 @@ func containedIndex(t *jsontree.Tree, container jsontree.ID) map[string]jsontree
 		}
 	}
 	return idx
+}
+
+// urnBase is the scheme part of a URN fullUrl up to its last colon
+// ("urn:uuid:" for "urn:uuid:1234"), "" for any other fullUrl.
+func urnBase(fullURL string) string {
+	if !strings.HasPrefix(fullURL, "urn:") {
+		return ""
+	}
+	return fullURL[:strings.LastIndexByte(fullURL, ':')+1]
 }
