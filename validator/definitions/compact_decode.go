@@ -14,7 +14,8 @@ import (
 // maxCompactSize bounds the decompressed compact form, against gzip bombs.
 const maxCompactSize = 256 << 20
 
-// DecodeCompact reads the form EncodeCompact writes, as it is or
+// DecodeCompact reads the compact form of definitions (what R4 embeds,
+// stu3.Data holds and the browser fetches as gen/*.bin), as it is or
 // gzip-compressed. It never panics on malformed input; it returns an error
 // instead.
 func DecodeCompact(data []byte) (*Set, error) {
@@ -423,7 +424,7 @@ func (lz *lazyTree) decode() *Element {
 const maxDepth = 64
 
 // element decodes an element and its children. The root's path is given;
-// a child's path is its parent's path plus its name (see EncodeCompact).
+// a child's path is its parent's path plus its name (see compact_encode.go).
 func (d *compactDecoder) element(path string, depth int) *Element {
 	if depth > maxDepth {
 		d.fail()

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"sync"
+
+	"github.com/fhirlens/fhirlens/validator/internal/compact"
 )
 
 // The compact form is a binary stream (embedded uncompressed: the binary or
@@ -48,40 +50,12 @@ const (
 	vsDisplays
 )
 
-// CompactOptions chooses what the compact form keeps of value sets.
-type CompactOptions struct {
-	// CodesFor lists binding strengths whose value sets keep their codes;
-	// value sets bound only more weakly keep name, title and systems and are
-	// marked not enumerable. Value sets named in constraints keep codes.
-	CodesFor []string
-	// DisplaysFor lists binding strengths whose value sets keep code displays.
-	DisplaysFor []string
-	// AllValueSets keeps every value set of the set, not only the referenced
-	// ones (with codes and displays as for a required binding).
-	AllValueSets bool
-	// CodeSystems keeps the complete code systems, so that value sets of
-	// packages added later can be expanded and codes looked up by system.
-	CodeSystems bool
-}
-
-// DefaultCompactOptions is what the embedded R4 form is generated with.
-var DefaultCompactOptions = CompactOptions{
-	CodesFor:     []string{"required", "extensible", "preferred", "example"},
-	DisplaysFor:  []string{"required", "extensible", "preferred", "example"},
-	AllValueSets: true,
-	CodeSystems:  true,
-}
-
-// EncodeCompact serialises the definitions validation needs: every type and
+// encodeRaw serialises the definitions validation needs: every type and
 // profile, and the value sets bound from any element or named in a
 // constraint (memberOf('…'), %vs-…). The output is uncompressed and
-// byte-for-byte reproducible.
-func EncodeCompact(s *Set, opt CompactOptions) ([]byte, error) {
-	return encodeRaw(s, opt), nil
-}
-
-// encodeRaw is EncodeCompact.
-func encodeRaw(s *Set, opt CompactOptions) []byte {
+// byte-for-byte reproducible. The generator reaches it through
+// validator/internal/compact (see generate.go).
+func encodeRaw(s *Set, opt compact.Options) []byte {
 	e := &compactEncoder{
 		strIndex:  map[string]int{},
 		conIndex:  map[Constraint]int{},
@@ -101,7 +75,7 @@ func encodeRaw(s *Set, opt CompactOptions) []byte {
 	urls := sortedKeys(strength)
 	e.putUvarint(uint64(len(urls)))
 	for _, url := range urls {
-		codes, displays := opt.keeps(strength[url])
+		codes, displays := opt.Keeps(strength[url])
 		e.putValueSet(s.ValueSets[url], codes, displays)
 	}
 	var csURLs []string
@@ -147,7 +121,7 @@ func encodeRaw(s *Set, opt CompactOptions) []byte {
 
 // compactValueSets chooses the value sets the compact form keeps, each with
 // the binding strength that decides how much of it is kept.
-func compactValueSets(s *Set, opt CompactOptions) map[string]string {
+func compactValueSets(s *Set, opt compact.Options) map[string]string {
 	strength := referencedValueSets(s)
 	for url := range strength {
 		if s.ValueSets[url] == nil {
@@ -162,22 +136,6 @@ func compactValueSets(s *Set, opt CompactOptions) map[string]string {
 		}
 	}
 	return strength
-}
-
-// keeps tells whether value sets used with a binding strength keep their
-// codes and their displays.
-func (opt CompactOptions) keeps(strength string) (codes, displays bool) {
-	codes = strength == "constraint" || contains(opt.CodesFor, strength)
-	return codes, codes && contains(opt.DisplaysFor, strength)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 var (

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/internal/compact"
 )
 
 // TestEmbeddedR4UpToDate regenerates the compact form from the R4 package in
@@ -21,17 +23,17 @@ func TestEmbeddedR4UpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	fresh, err := GenerateR4(f)
+	fresh, err := compact.GenerateR4(f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(fresh) != r4Compact {
 		t.Fatalf("embedded %s is stale (%d bytes, fresh %d bytes): run make generate (go generate ./validator/definitions)",
-			R4DataFile, len(r4Compact), len(fresh))
+			compact.R4DataFile, len(r4Compact), len(fresh))
 	}
-	src, err := os.ReadFile(R4GoFile)
-	if err != nil || string(src) != R4GoSource {
-		t.Fatalf("%s is stale: run make generate (go generate ./validator/definitions)", R4GoFile)
+	src, err := os.ReadFile(compact.R4GoFile)
+	if err != nil || string(src) != compact.R4GoSource {
+		t.Fatalf("%s is stale: run make generate (go generate ./validator/definitions)", compact.R4GoFile)
 	}
 	// The browser downloads this at page load inside the gzip-compressed
 	// wasm: keep its compressed size within budget.
@@ -89,14 +91,8 @@ func TestDecodeCompactGzip(t *testing.T) {
 // must be identical.
 func TestEncodeDeterministic(t *testing.T) {
 	s := sharedR4(t)
-	a, err := EncodeCompact(s, DefaultCompactOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := EncodeCompact(s, DefaultCompactOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := encodeRaw(s, compact.Default)
+	b := encodeRaw(s, compact.Default)
 	if !bytes.Equal(a, b) {
 		t.Fatal("two encodings of the same Set differ")
 	}
@@ -134,13 +130,13 @@ func TestEmbeddedR4RoundTrip(t *testing.T) {
 			t.Errorf("bound value set %s not embedded", url)
 		}
 	}
-	strength := compactValueSets(fresh, DefaultCompactOptions)
+	strength := compactValueSets(fresh, compact.Default)
 	if len(emb.ValueSets) != len(strength) {
 		t.Errorf("%d value sets embedded, want %d", len(emb.ValueSets), len(strength))
 	}
 	for _, url := range emb.ValueSetURLs {
 		got, want := emb.ValueSet(url), fresh.ValueSets[url]
-		keepCodes, keepDisplays := DefaultCompactOptions.keeps(strength[url])
+		keepCodes, keepDisplays := compact.Default.Keeps(strength[url])
 		if got.Name != want.Name || got.Title != want.Title || strings.Join(got.Systems, " ") != strings.Join(want.Systems, " ") {
 			t.Errorf("value set %s header differs: %+v vs %+v", url, got, want)
 		}
@@ -410,10 +406,10 @@ func FuzzDecodeCompact(f *testing.F) {
 	if small.Profile("http://sd/ThingProfile") == nil {
 		f.Fatal("seed has no profile")
 	}
-	f.Add(encodeRaw(small, DefaultCompactOptions))
-	f.Add(encodeRaw(&Set{FHIRVersion: "4.0.1"}, DefaultCompactOptions))
+	f.Add(encodeRaw(small, compact.Default))
+	f.Add(encodeRaw(&Set{FHIRVersion: "4.0.1"}, compact.Default))
 	f.Add([]byte(r4Compact[:min(len(r4Compact), 2048)]))
-	f.Add(gzipped(f, encodeRaw(small, DefaultCompactOptions)))
+	f.Add(gzipped(f, encodeRaw(small, compact.Default)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if s, err := decodeRaw(string(data)); err == nil {
 			if s == nil {

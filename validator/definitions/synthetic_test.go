@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/internal/compact"
 )
 
 // makePackage builds a FHIR package .tgz in memory from file name -> JSON.
@@ -265,7 +267,7 @@ func FuzzLoadPackage(f *testing.F) {
 		}
 		// Whatever loaded must survive the compact round trip. (The raw
 		// form: compressing in a fuzz body is very slow under coverage.)
-		if _, err := decodeRaw(string(encodeRaw(s, DefaultCompactOptions))); err != nil {
+		if _, err := decodeRaw(string(encodeRaw(s, compact.Default))); err != nil {
 			t.Fatalf("decoding what was just encoded: %v", err)
 		}
 	})
@@ -304,7 +306,7 @@ func loadAndRoundTrip(t *testing.T, files []packageFile) {
 	for _, url := range s.ValueSetURLs {
 		s.ValueSets[url].Contains("", "a")
 	}
-	if _, err := decodeRaw(string(encodeRaw(s, DefaultCompactOptions))); err != nil {
+	if _, err := decodeRaw(string(encodeRaw(s, compact.Default))); err != nil {
 		t.Fatalf("decoding what was just encoded: %v", err)
 	}
 }

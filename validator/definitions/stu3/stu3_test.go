@@ -8,6 +8,7 @@ import (
 
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	compactform "github.com/fhirlens/fhirlens/validator/internal/compact"
 )
 
 // TestGeneratedUpToDate: the committed stu3.bin is what the generator makes
@@ -18,7 +19,7 @@ func TestGeneratedUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	fresh, err := definitions.GenerateSTU3(f)
+	fresh, err := compactform.GenerateSTU3(f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,5 @@
 // Command gendefs generates the compact embedded definitions of package
-// definitions from the official core packages: R4 (r4.bin, the default) and,
+// validator/definitions from the official core packages: R4 (r4.bin, the default) and,
 // with -version 3.0, STU3 (stu3.bin in package definitions/stu3). Run it
 // through `go generate ./validator/definitions/...` (or `make generate`).
 package main
@@ -12,7 +12,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/fhirlens/fhirlens/validator/definitions"
+	_ "github.com/fhirlens/fhirlens/validator/definitions" // sets compact.Encode
+	"github.com/fhirlens/fhirlens/validator/internal/compact"
 )
 
 func main() {
@@ -51,9 +52,9 @@ func run(version, pkg, out string) error {
 	)
 	switch version {
 	case "4.0":
-		gen, dataFile, goFile, goSource, coreName = definitions.GenerateR4, definitions.R4DataFile, definitions.R4GoFile, definitions.R4GoSource, "hl7.fhir.r4.core-4.0.1.tgz"
+		gen, dataFile, goFile, goSource, coreName = compact.GenerateR4, compact.R4DataFile, compact.R4GoFile, compact.R4GoSource, "hl7.fhir.r4.core-4.0.1.tgz"
 	case "3.0":
-		gen, dataFile, goFile, goSource, coreName = definitions.GenerateSTU3, definitions.STU3DataFile, definitions.STU3GoFile, definitions.STU3GoSource, "hl7.fhir.r3.core-3.0.1.tgz"
+		gen, dataFile, goFile, goSource, coreName = compact.GenerateSTU3, compact.STU3DataFile, compact.STU3GoFile, compact.STU3GoSource, "hl7.fhir.r3.core-3.0.1.tgz"
 	default:
 		return fmt.Errorf("unknown -version %q (4.0 or 3.0)", version)
 	}
