@@ -112,7 +112,7 @@ func (v *Validator) constraintsFor(elem *definitions.Element, typeCode string) [
 			continue
 		}
 		seen[c.Key] = true
-		expr, err := fhirpath.CompileCached(c.Expression)
+		expr, err := fhirpath.CompileCached(fhirpath.CorrectInvariant(c.Expression))
 		r := constraintRule(c)
 		cs = append(cs, compiledConstraint{Constraint: c, expr: expr, err: err, severity: r.sev,
 			message: fmt.Sprintf("%s: %s", c.Key, strings.TrimSpace(c.Human)), rule: r})

@@ -189,8 +189,15 @@ func TestInvariantsOnData(t *testing.T) {
 			`{"resourceType":"Encounter","period":{"start":"2020-01-02T10:00:00Z","end":"2020-01-01"}}`,
 			"start.hasValue().not() or end.hasValue().not() or (start <= end)",
 			func(t *jsontree.Tree) jsontree.ID { return t.Get(t.Root(), "period") }, "Period", false},
-		{"per-1 holds for same-day precision mismatch (empty comparison)",
+		// The comparison of a dateTime with a date of the same day is
+		// empty, and an empty result fails an invariant (as in the HL7
+		// reference validator: conformance case test-ndjson).
+		{"per-1 fails for same-day precision mismatch (empty comparison)",
 			`{"resourceType":"Encounter","period":{"start":"2020-01-01T10:00:00Z","end":"2020-01-01"}}`,
+			"start.hasValue().not() or end.hasValue().not() or (start <= end)",
+			func(t *jsontree.Tree) jsontree.ID { return t.Get(t.Root(), "period") }, "Period", false},
+		{"per-1 holds when both are of the same precision",
+			`{"resourceType":"Encounter","period":{"start":"2020-01-01","end":"2020-01-01"}}`,
 			"start.hasValue().not() or end.hasValue().not() or (start <= end)",
 			func(t *jsontree.Tree) jsontree.ID { return t.Get(t.Root(), "period") }, "Period", true},
 		{"ref-1 fails on a dangling local reference",
@@ -224,13 +231,41 @@ func TestInvariantsOnData(t *testing.T) {
 			env.FocusCompanion = tree.Get(tree.Root(), "_birthDate")
 			env.FocusType = "date"
 		}
-		got, err := MustCompile(tt.expr).EvaluateBool(context.Background(), env)
+		// What the validator evaluates: the expression with its correction
+		// (CorrectInvariant), when it has one.
+		got, err := MustCompile(CorrectInvariant(tt.expr)).EvaluateBool(context.Background(), env)
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 			continue
 		}
 		if got != tt.want {
 			t.Errorf("%s: got %v", tt.name, got)
+		}
+	}
+}
+
+// TestCorrectInvariant: a published expression that relies on an empty
+// result passing fails as written and holds once corrected.
+func TestCorrectInvariant(t *testing.T) {
+	defs := r4(t)
+	tests := []struct{ name, doc, member, typ, expr string }{
+		{"ras-2 without a probability", `{"resourceType":"RiskAssessment","prediction":[{"outcome":{"text":"x"}}]}`,
+			"prediction", "RiskAssessment.prediction", "probability is decimal implies (probability as decimal) <= 100"},
+		{"ref-1 without a reference", `{"resourceType":"Patient","generalPractitioner":[{"display":"Dr X"}]}`,
+			"generalPractitioner", "Reference", "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))"},
+	}
+	for _, tt := range tests {
+		tree := parseDoc(t, tt.doc)
+		env := &Env{Defs: defs, Tree: tree, FocusType: tt.typ, Focus: tree.Item(tree.Get(tree.Root(), tt.member), 0)}
+		if CorrectInvariant(tt.expr) == tt.expr {
+			t.Fatalf("%s: no correction", tt.name)
+		}
+		slow := &Expr{src: tt.expr, root: MustCompile(tt.expr).root, slots: MustCompile(tt.expr).slots}
+		if got, err := slow.EvaluateBool(context.Background(), env); err != nil || got {
+			t.Errorf("%s: as published got %v, %v; want false (empty result)", tt.name, got, err)
+		}
+		if got, err := MustCompile(CorrectInvariant(tt.expr)).EvaluateBool(context.Background(), env); err != nil || !got {
+			t.Errorf("%s: corrected got %v, %v; want true", tt.name, got, err)
 		}
 	}
 }

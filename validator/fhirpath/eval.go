@@ -129,10 +129,12 @@ func (e *Expr) Evaluate(ctx context.Context, env *Env) (result Collection, err e
 	return ev.eval(e.root, in, &ev.top), nil
 }
 
-// EvaluateBool runs an invariant: true when the result is a single true,
-// false for a single false, and an error for anything else except the
-// empty collection, which counts as true (FHIR: a constraint that cannot be
-// evaluated to false does not fail).
+// EvaluateBool runs an invariant: true when the result is a single true (or
+// a single item that is not a boolean), false for a single false and for the
+// empty collection, and an error for several items. An invariant is a
+// "condition that must evaluate to true" (FHIR R4 ElementDefinition.constraint),
+// so an empty result fails it, as in the HL7 reference validator; published
+// expressions that rely on empty passing are corrected by CorrectInvariant.
 func (e *Expr) EvaluateBool(ctx context.Context, env *Env) (bool, error) {
 	if e.fast != nil && env != nil && env.Tree != nil && !env.Strict && env.nodesValid() {
 		// A primitive with a value needs no companion lookup for ele-1.
@@ -154,7 +156,7 @@ func (e *Expr) EvaluateBool(ctx context.Context, env *Env) (bool, error) {
 	}
 	switch len(res) {
 	case 0:
-		return true, nil
+		return false, nil
 	case 1:
 		if b, ok := res[0].(Boolean); ok {
 			return bool(b), nil

@@ -72,7 +72,7 @@ func (r *invariantRun) check(t *testing.T, defs *definitions.Set, name string, d
 	for _, v := range append(Collection{root}, ev.descendantsOf(root)...) {
 		n := v.(Node)
 		for _, c := range applicable(defs, n) {
-			e, err := CompileCached(c.Expression)
+			e, err := CompileCached(CorrectInvariant(c.Expression))
 			if err != nil {
 				t.Fatalf("%s: %v", c.Key, err)
 			}

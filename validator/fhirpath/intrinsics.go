@@ -20,8 +20,9 @@ var intrinsics = map[string]func(focus Node) (ok, done bool){
 	"contained.where((('#' + id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()": withoutContained,
 	// dom-6: narrative present.
 	"text.`div`.exists()": dom6,
-	// ref-1: only local references ("#id") need the generic evaluation.
-	"reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))": ref1,
+	// ref-1 (as CorrectInvariant gives it): only local references ("#id")
+	// need the generic evaluation.
+	"reference.exists() implies (reference = '#' or (reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))))": ref1,
 }
 
 // plainMember returns obj's member name when no other member could be

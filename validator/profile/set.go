@@ -262,7 +262,7 @@ func (s *Set) prepareConstraints(e *Elem) {
 		if c.Expression == "" || s.coreKeys[c.Key] {
 			continue
 		}
-		expr, err := fhirpath.CompileCached(c.Expression)
+		expr, err := fhirpath.CompileCached(fhirpath.CorrectInvariant(c.Expression))
 		if e.baseDef == nil {
 			e.baseDef = s.baseElement(e.Path)
 		}
