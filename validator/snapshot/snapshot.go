@@ -95,10 +95,13 @@ type node struct {
 	// extension slice's nested extension element; dropped when the
 	// differential constrains that element itself.
 	listed bool
+	// profiled: the element comes from the snapshot of a profile the
+	// type names (an extension's, SimpleQuantity).
+	profiled bool
 }
 
 func (n *node) clone() *node {
-	c := &node{name: n.name, el: cloneElement(n.el), expanded: n.expanded, fresh: n.fresh}
+	c := &node{name: n.name, el: cloneElement(n.el), expanded: n.expanded, fresh: n.fresh, profiled: n.profiled}
 	for _, k := range n.kids {
 		c.kids = append(c.kids, k.clone())
 	}
@@ -567,11 +570,17 @@ func (g *generator) stu3Finish(n *node, outer []string, deep bool) {
 	for _, sl := range n.slices {
 		g.stu3Finish(sl, outer, deep)
 	}
-	first := n.el.Type
-	if n.orig != nil {
-		first = n.orig.el.Type
+	// An element copied from a profile's snapshot that carries invariants
+	// keeps them as that profile's generation gave them (an extension's
+	// valueReference keeps ele-1, not Reference's ref-1); one that carries
+	// none (SimpleQuantity's, from the core) gets its type's, as any other.
+	if !n.profiled || len(n.el.Constraint) == 0 {
+		first := n.el.Type
+		if n.orig != nil {
+			first = n.orig.el.Type
+		}
+		g.typeInvariants(n.el, first)
 	}
-	g.typeInvariants(n.el, first)
 	if n.name == "extension" && n.el.SliceName == "" && n.el.Slicing == nil {
 		n.el.Slicing = urlSlicing()
 	}
@@ -631,10 +640,15 @@ func (g *generator) typeInvariants(e *structure.ElementDefinition, baseTypes []s
 	if sd == nil {
 		sd = g.resolve(typeURL(t.Code))
 	}
-	if sd == nil || sd.Snapshot == nil || len(sd.Snapshot.Element) == 0 || sd.Snapshot.Element[0] == nil {
-		return
+	// the type's root and those of the types it derives from (STU3's
+	// Duration root lacks Quantity's ele-1, which the STU3 tools listed)
+	for depth := 0; depth < 8 && usable(sd) && sd.Snapshot.Element[0] != nil; depth++ {
+		addMissingConstraints(e, sd.Snapshot.Element[0].Constraint)
+		if sd.BaseDefinition == "" {
+			break
+		}
+		sd = g.resolve(sd.BaseDefinition)
 	}
-	addMissingConstraints(e, sd.Snapshot.Element[0].Constraint)
 }
 
 // addMissingConstraints appends to e the constraints of cs whose key it
@@ -891,6 +905,9 @@ func (g *generator) expand(n *node, where string) bool {
 	}
 	n.kids = t.kids
 	markFresh(n, false)
+	if src.Derivation == "constraint" {
+		markProfiled(n)
+	}
 	n.expanded = true
 	if first.Code == "Extension" && len(first.Profile) == 0 && n.el.SliceName != "" && n.name == "extension" && g.root.name == "Extension" && n.typed {
 		// the HL7 tools also list the elements of the nested extension
@@ -930,6 +947,17 @@ func allDatatypes(ts []structure.TypeRef) bool {
 		}
 	}
 	return true
+}
+
+func markProfiled(n *node) {
+	for _, k := range n.kids {
+		k.profiled = true
+		markProfiled(k)
+	}
+	for _, sl := range n.slices {
+		sl.profiled = true
+		markProfiled(sl)
+	}
 }
 
 func markFresh(n *node, fresh bool) {
