@@ -1,17 +1,15 @@
 package record
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/record")
+	"github.com/fhirlens/fhirlens/internal/golden"
+)
 
 // goldenNow fixes "today" so ages in golden files never drift.
 var goldenNow = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -44,20 +42,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			golden := strings.TrimSuffix(in, filepath.Ext(in)) + ".model.json"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("model differs from %s (run go test ./record -update and review the diff)", golden)
-			}
+			golden.Check(t, strings.TrimSuffix(in, filepath.Ext(in))+".model.json", string(got))
 		})
 	}
 	if n == 0 {

@@ -4,16 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/golden"
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 func TestValidateCLI(t *testing.T) {
 	const four = "../../testdata/validate/patient-four-errors.json"
@@ -47,20 +45,7 @@ func TestValidateCLI(t *testing.T) {
 			if tc.golden == "" {
 				return
 			}
-			path := "../../testdata/cli/" + tc.golden
-			if *update {
-				if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out.String() != string(want) {
-				t.Errorf("output differs from %s (-update to accept)\n--- got\n%s--- want\n%s", path, out.String(), want)
-			}
+			golden.Check(t, "../../testdata/cli/"+tc.golden, out.String())
 		})
 	}
 }

@@ -6,8 +6,10 @@ package golden
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -34,6 +36,29 @@ func Check(t testing.TB, path, got string) {
 		t.Fatalf("%v (run the test with -update to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("output differs from %s (run with -update if the change is intended, and review the diff)\n--- got\n%s--- want\n%s", path, got, want)
+		t.Errorf("output differs from %s (run with -update if the change is intended, and review the diff)\n%s", path, firstDifference(got, string(want)))
 	}
+}
+
+// firstDifference shows the first line where got and want differ, with two
+// lines of context, instead of both outputs whole (some are megabytes).
+func firstDifference(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	i := 0
+	for i < len(g) && i < len(w) && g[i] == w[i] {
+		i++
+	}
+	from := max(i-2, 0)
+	var b strings.Builder
+	fmt.Fprintf(&b, "first difference at line %d (got %d lines, want %d)\n", i+1, len(g), len(w))
+	for _, side := range []struct {
+		name  string
+		lines []string
+	}{{"got", g}, {"want", w}} {
+		fmt.Fprintf(&b, "--- %s\n", side.name)
+		for j := from; j < min(i+3, len(side.lines)); j++ {
+			fmt.Fprintf(&b, "%5d  %s\n", j+1, side.lines[j])
+		}
+	}
+	return b.String()
 }

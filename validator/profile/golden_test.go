@@ -2,7 +2,6 @@ package profile_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,13 +9,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/golden"
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
 	"github.com/fhirlens/fhirlens/validator"
 	"github.com/fhirlens/fhirlens/validator/definitions"
 	"github.com/fhirlens/fhirlens/validator/profile"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 var usCore struct {
 	once sync.Once
@@ -107,20 +105,7 @@ func TestGolden(t *testing.T) {
 						t.Fatal(err)
 					}
 					got := findingsText(v.Validate(context.Background(), validator.FileInput(filepath.Base(in), data)))
-					golden := strings.TrimSuffix(in, ".json") + ".golden"
-					if *update {
-						if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-							t.Fatal(err)
-						}
-						return
-					}
-					want, err := os.ReadFile(golden)
-					if err != nil {
-						t.Fatalf("%v (run with -update)", err)
-					}
-					if got != string(want) {
-						t.Errorf("findings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-					}
+					golden.Check(t, strings.TrimSuffix(in, ".json")+".golden", got)
 				})
 			}
 		})

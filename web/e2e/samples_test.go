@@ -1,16 +1,13 @@
 package e2e
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/tidwall/gjson"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/samples/valid-patient-bundle.json from the Synthea corpus")
+	"github.com/fhirlens/fhirlens/internal/golden"
+)
 
 // The valid sample is one Synthea patient (the one with the least history)
 // as a transaction bundle. It is committed so the app and its tests do not
@@ -24,18 +21,7 @@ func TestValidSampleIsBuiltFromSynthea(t *testing.T) {
 	}
 	got := corpus.bundle([]string{samplePatient})
 	path := filepath.Join(repoRoot(), "testdata", "samples", "valid-patient-bundle.json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s differs from the builder's output; run: go test ./web/e2e -run TestValidSample -update", path)
-	}
+	golden.Check(t, path, string(got)) // go test ./web/e2e -run TestValidSample -update rewrites it
 	if len(got) > 300<<10 {
 		t.Errorf("valid sample is %d bytes; keep it under 300 KB", len(got))
 	}
