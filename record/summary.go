@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tidwall/gjson"
 )
@@ -183,11 +184,14 @@ func one(rows []Row) []RowGroup {
 }
 
 // snomedTag matches a SNOMED CT semantic tag at the end of a display.
-var snomedTag = regexp.MustCompile(` \((disorder|finding|situation|procedure|substance|product|medicinal product|clinical drug|observable entity|body structure|morphologic abnormality|regime/therapy|qualifier value|event|person|social concept|life style|physical object|record artifact|environment|specimen|organism)\)$`)
+// Compiled on first use: package init runs before the browser worker is ready.
+var snomedTag = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(` \((disorder|finding|situation|procedure|substance|product|medicinal product|clinical drug|observable entity|body structure|morphologic abnormality|regime/therapy|qualifier value|event|person|social concept|life style|physical object|record artifact|environment|specimen|organism)\)$`)
+})
 
 // withoutTag reads "Essential hypertension (disorder)" as "Essential
 // hypertension"; the coded display stays available on hover.
-func withoutTag(s string) string { return snomedTag.ReplaceAllString(s, "") }
+func withoutTag(s string) string { return snomedTag().ReplaceAllString(s, "") }
 
 // titleCell is the first cell of a row: the card's title with its codes.
 func titleCell(c *Card) Cell {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -32,7 +33,9 @@ var (
 
 // xverExtension matches the cross-version extensions of FHIR (an element of
 // another version used as an extension: .../fhir/5.0/StructureDefinition/extension-Path).
-var xverExtension = regexp.MustCompile(`^http://hl7\.org/fhir/(1\.0|1\.4|3\.0|4\.0|4\.3|5\.0|6\.0)/StructureDefinition/extension-`)
+var xverExtension = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^http://hl7\.org/fhir/(1\.0|1\.4|3\.0|4\.0|4\.3|5\.0|6\.0)/StructureDefinition/extension-`)
+})
 
 // isExampleURL: the domains the reference validator treats as examples.
 func isExampleURL(url string) bool {
@@ -64,7 +67,7 @@ func (w *walker) unknownExtension(n jsontree.ID, url string) {
 	if w.v.opts.Guides != nil && w.v.opts.Guides.Known(url) {
 		return
 	}
-	if xverExtension.MatchString(url) {
+	if xverExtension().MatchString(url) {
 		return // cross-version extensions are defined by rule, not by a package: not checked here
 	}
 	if w.v.extensionAllowed(url) {
@@ -143,13 +146,15 @@ var ruleHTMLInString = define(finding.Rule{ID: "security.html-in-string", Code: 
 // htmlTag matches an opening or closing tag of an HTML element that can
 // carry active content or change a page: what a string should not smuggle
 // into a page that shows it without escaping.
-var htmlTag = regexp.MustCompile(`(?i)</?(a|abbr|applet|area|audio|b|base|body|br|button|canvas|div|embed|font|form|frame|frameset|h[1-6]|head|html|i|iframe|img|input|link|math|meta|object|option|p|script|select|span|style|svg|table|td|textarea|th|title|tr|u|video)(\s[^<>]*)?/?>`)
+var htmlTag = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)</?(a|abbr|applet|area|audio|b|base|body|br|button|canvas|div|embed|font|form|frame|frameset|h[1-6]|head|html|i|iframe|img|input|link|math|meta|object|option|p|script|select|span|style|svg|table|td|textarea|th|title|tr|u|video)(\s[^<>]*)?/?>`)
+})
 
 // checkHTMLInString reports a string value that contains HTML tags: a note
 // by default, an error when Options.SecurityChecks is on (the reference
 // validator's -security-checks).
 func (w *walker) checkHTMLInString(n jsontree.ID, s string) {
-	if !strings.Contains(s, "<") || !htmlTag.MatchString(s) {
+	if !strings.Contains(s, "<") || !htmlTag().MatchString(s) {
 		return
 	}
 	if w.v.opts.SecurityChecks {

@@ -30,6 +30,10 @@ import (
 // reference validator's options: {record, profile, securityChecks,
 // noExampleUrls, allowComments, anyExtensions}.
 //
+// "ready" is posted once these are registered, before the definitions are
+// decoded; "definitions" follows with what was loaded ({fhirVersion, types,
+// loadMs, …} or {error}). Jobs sent in between wait for the definitions.
+//
 // Each function only copies its arguments and queues a job; it returns
 // undefined, or a string saying why the call was refused.
 func register(svc *service) error {

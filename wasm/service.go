@@ -103,8 +103,15 @@ func newService(post func(message), yield func()) *service {
 	}
 }
 
-// start loads the definitions, announces readiness and then runs jobs forever.
+// start announces readiness, loads the definitions and then runs jobs
+// forever. "ready" goes out first: the page can hand over work while the
+// definitions decode (jobs queue until they are), so neither the download of
+// gen/r4.bin nor its decode delays the page; "definitions" follows with
+// what was loaded, or why it failed.
 func (s *service) start() {
+	msg := s.info()
+	msg["type"] = "ready"
+	s.post(msg)
 	begin := time.Now()
 	if err := provideR4(); err != nil {
 		s.validatorErr = err
@@ -118,8 +125,8 @@ func (s *service) start() {
 	}
 	s.loadTime = time.Since(begin)
 	close(s.validatorReady)
-	msg := s.info()
-	msg["type"] = "ready"
+	msg = s.info()
+	msg["type"] = "definitions"
 	s.post(msg)
 	for {
 		j := s.next()
@@ -139,6 +146,9 @@ func newValidatorSafely() (v *validator.Validator, err error) {
 // info describes this build and its definitions.
 func (s *service) info() message {
 	msg := message{"version": version, "commit": commit, "go": runtime.Version()}
+	if !mainAt.IsZero() {
+		msg["mainAtEpochMs"] = float64(mainAt.UnixMicro()) / 1000
+	}
 	select {
 	case <-s.validatorReady:
 	default:
@@ -146,9 +156,6 @@ func (s *service) info() message {
 		return msg
 	}
 	msg["loadMs"] = float64(s.loadTime.Microseconds()) / 1000
-	if !mainAt.IsZero() {
-		msg["mainAtEpochMs"] = float64(mainAt.UnixMicro()) / 1000
-	}
 	if s.validatorErr != nil {
 		msg["error"] = s.validatorErr.Error()
 		return msg

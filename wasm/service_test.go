@@ -56,9 +56,10 @@ func startService(t *testing.T, summarize func([]byte) ([]byte, error)) (*servic
 		svc.summarizeOnReport = nil // the stub stands for every record build
 	}
 	go svc.start()
-	ready := box.await(t, 0, "ready")
-	if ready["error"] != nil {
-		t.Fatalf("validator failed to start: %v", ready["error"])
+	box.await(t, 0, "ready") // first: the page may send work
+	defs := box.await(t, 0, "definitions")
+	if defs["error"] != nil || defs["fhirVersion"] != "4.0.1" {
+		t.Fatalf("validator failed to start: %v", defs)
 	}
 	return svc, box
 }
@@ -186,6 +187,8 @@ func TestJSAPI(t *testing.T) {
 	if err := safejs.Global().Set("fhirlensPost", post); err != nil {
 		t.Fatal(err)
 	}
+	// Work sent as soon as "ready" arrives, before the definitions are
+	// decoded, waits for them and is done.
 	box.await(t, 0, "ready")
 
 	api, err := safejs.Global().Get("fhirlens")

@@ -4,12 +4,15 @@ import (
 	"math/big"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 var (
-	integerText  = regexp.MustCompile(`^[+-]?[0-9]+$`)
-	decimalText  = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
-	quantityText = regexp.MustCompile(`^([+-]?[0-9]+(?:\.[0-9]+)?)\s*(?:'([^']+)'|([a-zA-Z]+))?$`)
+	integerText  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[+-]?[0-9]+$`) })
+	decimalText  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`) })
+	quantityText = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([+-]?[0-9]+(?:\.[0-9]+)?)\s*(?:'([^']+)'|([a-zA-Z]+))?$`)
+	})
 )
 
 // convert is a to/convertsTo function pair: conv returns the converted
@@ -68,7 +71,7 @@ func registerConversion() {
 			}
 			return Integer(0), true
 		case String:
-			if integerText.MatchString(string(v)) {
+			if integerText().MatchString(string(v)) {
 				d, ok := parseDecimal(string(v))
 				if i, fits := d.Int64(); ok && fits && i <= 2147483647 && i >= -2147483648 {
 					return Integer(i), true
@@ -89,7 +92,7 @@ func registerConversion() {
 			}
 			return decimalFromInt(0), true
 		case String:
-			if decimalText.MatchString(string(v)) {
+			if decimalText().MatchString(string(v)) {
 				return parseDecimal(string(v))
 			}
 		}
@@ -161,7 +164,7 @@ func registerConversion() {
 				q.Value = Decimal{unscaled: big.NewInt(10), scale: 1}
 			}
 		case String:
-			m := quantityText.FindStringSubmatch(strings.TrimSpace(string(v)))
+			m := quantityText().FindStringSubmatch(strings.TrimSpace(string(v)))
 			if m == nil {
 				return nil, false
 			}

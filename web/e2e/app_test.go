@@ -40,6 +40,7 @@ func TestApp(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 		contains(t, "privacy note", evalString(t, ctx, `document.getElementById('privacy-note').innerText`), "Nothing leaves this browser")
+		waitFor(t, ctx, `document.body.dataset.definitions === 'loaded'`, 60*time.Second)
 		contains(t, "engine status", evalString(t, ctx, `document.getElementById('engine-status').textContent`), "FHIR 4.0.1")
 		contains(t, "state", evalString(t, ctx, `document.body.dataset.state`), "empty")
 		for _, u := range netlog.snapshot() {

@@ -34,11 +34,15 @@ const engine = new Engine({
   onReady(info) {
     document.body.dataset.engine = 'ready';
     if (window.fhirlensReadyAt === undefined) window.fhirlensReadyAt = performance.now();
-    const defs = info.error ? `definitions failed to load: ${info.error}` : `FHIR ${info.fhirVersion} · ${(info.types || 0).toLocaleString()} types · ${(info.valueSets || 0).toLocaleString()} value sets`;
-    $('engine-status').textContent = `Validator ready · ${defs}`;
+    $('engine-status').textContent = 'Validator ready · loading the FHIR R4 definitions…';
     $('version').textContent = `fhirlens ${info.version}` + (info.commit ? ` (commit ${info.commit.slice(0, 12)})` : '');
     guides.restore(); // a (re)started validator gets the stored guides
     recordView.load(); // ready for the first results, without slowing start-up
+  },
+  onDefinitions(info) {
+    const defs = info.error ? `definitions failed to load: ${info.error}` : `FHIR ${info.fhirVersion} · ${(info.types || 0).toLocaleString()} types · ${(info.valueSets || 0).toLocaleString()} value sets`;
+    $('engine-status').textContent = `Validator ready · ${defs}`;
+    document.body.dataset.definitions = info.error ? 'failed' : 'loaded';
   },
   onFatal(message, wasReady) {
     document.body.dataset.engine = wasReady ? 'restarting' : 'failed';

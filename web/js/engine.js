@@ -2,8 +2,9 @@
 // restarts it if it dies, and turns its messages into callbacks per job.
 
 export class Engine {
-  constructor({ onReady, onFatal } = {}) {
+  constructor({ onReady, onDefinitions, onFatal } = {}) {
     this.onReady = onReady || (() => {});
+    this.onDefinitions = onDefinitions || (() => {});
     this.onFatal = onFatal || (() => {});
     this.jobs = new Map(); // id → handlers
     this.nextId = 1;
@@ -13,14 +14,26 @@ export class Engine {
 
   start() {
     this.ready = false;
-    // The first worker was started by boot.js while the page loaded.
-    this.worker = window.fhirlensWorker || new Worker(new URL('./worker.js', import.meta.url));
+    // The first worker was started by boot.js while the page loaded; what it
+    // said before this module ran is replayed in order.
+    const boot = window.fhirlensWorker;
     window.fhirlensWorker = null;
+    this.worker = boot ? boot.worker : new Worker(new URL('./worker.js', import.meta.url));
     this.worker.onmessage = (e) => this.receive(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault();
       this.die(e.message || 'The validator worker failed.');
     };
+    // After the caller's module has run: its callbacks may use what it defines later.
+    if (boot) {
+      queueMicrotask(() => {
+        for (const e of boot.early.splice(0)) {
+          if (this.broken || this.worker !== boot.worker) break;
+          if (e.type === 'error') this.worker.onerror(e);
+          else this.receive(e.data);
+        }
+      });
+    }
   }
 
   // die fails every job in flight. A worker that had been working is
@@ -43,6 +56,13 @@ export class Engine {
       if (m.mainAtEpochMs) m.mainAt = m.mainAtEpochMs - performance.timeOrigin;
       this.info = m;
       this.onReady(m);
+      return;
+    }
+    if (m.type === 'definitions') {
+      // After "ready": the definitions are decoded (or failed to load).
+      this.info = { ...this.info, ...m, type: 'ready' };
+      this.definitionsAt = performance.now();
+      this.onDefinitions(this.info);
       return;
     }
     if (m.type === 'marks') {
