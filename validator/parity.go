@@ -213,6 +213,7 @@ func (w *walker) afterResource(n jsontree.ID, typ string) {
 		w.checkValueSetSystems(n)
 	case "SearchParameter":
 		w.checkSearchParameter(n)
+		w.checkSearchParameterDefinition(n)
 	}
 	if canonicalResources[typ] {
 		w.checkCanonicalURL(n)

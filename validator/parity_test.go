@@ -1,9 +1,15 @@
 package validator
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/internal/sharedtest"
+	"github.com/fhirlens/fhirlens/validator/internal/searchparams"
 )
 
 // findingsOf validates src with opts and lists "rule expression" of every
@@ -104,14 +110,44 @@ func TestResourceRules(t *testing.T) {
 			"error canonical.absolute ValueSet.url"},
 		{"composite search parameter", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"x","base":["Patient"],"type":"composite","expression":"Patient"}`,
 			"error searchparameter.composite SearchParameter"},
+		{"derived search parameter on another base, of another type", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"name","base":["Patient"],"type":"token","expression":"Patient.name","derivedFrom":"http://hl7.org/fhir/SearchParameter/Organization-name|4.0.1"}`,
+			"error searchparameter.derived-base SearchParameter; error searchparameter.derived-type SearchParameter"},
+		{"derived search parameter of its base and type", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"name","base":["Organization"],"type":"string","expression":"Organization.name","derivedFrom":"http://hl7.org/fhir/SearchParameter/Organization-name"}`, ""},
+		{"derived from a multi-base search parameter", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"code","base":["Condition"],"type":"token","expression":"Condition.code","derivedFrom":"http://hl7.org/fhir/SearchParameter/clinical-code"}`, ""},
+		{"derived from an unknown search parameter", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"code","base":["Condition"],"type":"token","expression":"Condition.code","derivedFrom":"http://x.org/SearchParameter/other"}`, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := strings.Join(findingsOf(t, Options{}, tc.src, "bundle.link-once", "bundle.link-paging", "bundle.search-self", "bundle.search-entry", "extension.versioned-url", "codesystem.count",
-				"codesystem.supplement", "valueset.include-system", "canonical.absolute", "searchparameter.composite"), "; ")
+				"codesystem.supplement", "valueset.include-system", "canonical.absolute", "searchparameter.composite",
+				"searchparameter.derived-base", "searchparameter.derived-type"), "; ")
 			if got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSearchParamsGenerated: searchparams_gen.go is what the generator makes
+// from the R4 core package (regenerate: see validator/internal/gensearch).
+func TestSearchParamsGenerated(t *testing.T) {
+	f, err := os.Open(filepath.Join(sharedtest.Dir(t), "fhir", "hl7.fhir.r4.core-4.0.1.tgz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want, err := searchparams.Generate(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("searchparams_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("searchparams_gen.go is stale: go run ./validator/internal/gensearch ../shared/fhir/hl7.fhir.r4.core-4.0.1.tgz > validator/searchparams_gen.go")
+	}
+	if sp, ok := coreSearchParam("http://hl7.org/fhir/SearchParameter/clinical-code|4.0.1"); !ok || sp.typ != "token" || len(sp.bases) < 5 {
+		t.Errorf("clinical-code: %+v %v", sp, ok)
 	}
 }
