@@ -34,7 +34,10 @@ func (s *service) runGuide(j *job) {
 		var g *profile.Guide
 		var err error
 		if j.files != nil {
-			g = &profile.Guide{Name: j.name, Source: j.name, FHIRVersion: "4.0.1"}
+			// No FHIR version yet: a package.json among the files names it,
+			// else each XML resource is read as the version it declares and
+			// guidesCore picks the core from the profiles' fhirVersion.
+			g = &profile.Guide{Name: j.name, Source: j.name}
 			for _, f := range j.files {
 				g.AddFile(f.Name, f.Data)
 			}

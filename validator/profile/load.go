@@ -77,7 +77,8 @@ func (g *Guide) ProfileCount() int {
 	return n
 }
 
-// LoadPackage reads a FHIR package (.tgz).
+// LoadPackage reads a FHIR package (.tgz): the conformance resources in
+// package/, JSON or FHIR XML (read as the version each declares).
 func LoadPackage(r io.Reader, source string) (*Guide, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, 1<<30))
 	if err != nil {
@@ -103,7 +104,8 @@ func LoadPackage(r io.Reader, source string) (*Guide, error) {
 		}
 		name := strings.TrimPrefix(hdr.Name, "./")
 		dir, base := path.Split(name)
-		if dir != "package/" || !strings.HasSuffix(base, ".json") || base == ".index.json" {
+		lower := strings.ToLower(base)
+		if dir != "package/" || !strings.HasSuffix(lower, ".json") && !strings.HasSuffix(lower, ".xml") || base == ".index.json" {
 			continue // examples and other material live in subfolders
 		}
 		if hdr.Size > maxFile {
