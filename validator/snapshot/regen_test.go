@@ -298,9 +298,10 @@ func skipReason(ds []Difference, fs []finding.Finding) string {
 			}
 			if i := strings.Index(f.Message, "differential element "); i >= 0 {
 				where := strings.TrimSuffix(strings.Fields(f.Message[i+len("differential element "):])[0], ":")
-				if j := strings.LastIndexByte(where, '.'); j > 0 {
-					inside = append(inside, normalizeID(where[:j])+".")
+				if j := strings.LastIndexByte(where, '.'); j > 0 && strings.Contains(f.Message, "its elements are taken") {
+					where = where[:j] // a child of the element with the profile
 				}
+				inside = append(inside, normalizeID(where))
 			}
 		}
 		if url != "" && !slices.Contains(needs, url) {
@@ -311,7 +312,7 @@ func skipReason(ds []Difference, fs []finding.Finding) string {
 	var classes []string
 	var first *Difference
 	for i, d := range ds {
-		if d.Class == "expansion" || slices.ContainsFunc(inside, func(p string) bool { return strings.HasPrefix(d.ID, p) }) {
+		if d.Class == "expansion" || slices.ContainsFunc(inside, func(p string) bool { return d.ID == p || strings.HasPrefix(d.ID, p+".") }) {
 			continue
 		}
 		if first == nil {

@@ -1050,9 +1050,9 @@ func (g *generator) merge(n *node, d *structure.ElementDefinition, where string)
 	if len(d.Type) > 0 {
 		n.typed = true
 		g.mergeTypes(e, d, where)
-		g.profileConstraints(e, d)
-		if g.stu3 && d.Max == "" {
-			g.profileMax(e, d)
+		g.profileConstraints(e, d, where)
+		if g.stu3 {
+			g.profileCardinality(e, d)
 		}
 	}
 	// values
@@ -1106,7 +1106,8 @@ func (g *generator) merge(n *node, d *structure.ElementDefinition, where string)
 	if d.IsSummary != nil {
 		e.IsSummary = d.IsSummary
 	}
-	if d.Binding != nil && bindable(e.Type) {
+	if d.Binding != nil && (g.stu3 || bindable(e.Type)) {
+		// (the STU3 tools kept a binding wherever the differential put it)
 		b := *d.Binding
 		if e.Binding != nil {
 			if b.ValueSet == "" {
@@ -1194,30 +1195,41 @@ func (g *generator) mergeTypes(e *structure.ElementDefinition, d *structure.Elem
 // profileConstraints adds to e the constraints of the root element of the
 // profile the differential's one type names (qty-3 for a Quantity profile),
 // as the HL7 tools do.
-func (g *generator) profileConstraints(e, d *structure.ElementDefinition) {
+func (g *generator) profileConstraints(e, d *structure.ElementDefinition, where string) {
 	if len(d.Type) != 1 || len(d.Type[0].Profile) != 1 || g.resolve == nil {
 		return
 	}
 	p := g.resolve(d.Type[0].Profile[0])
+	if !usable(p) {
+		g.report(RuleTypeProfile, g.diffIdx, where, fmt.Sprintf("%s: differential element %s: the profile %s is not available; what its root says of the element (cardinality, invariants) is missing from the snapshot", g.name(), where, d.Type[0].Profile[0]))
+	}
 	if p == nil || p.Kind == "resource" || p.Snapshot == nil || len(p.Snapshot.Element) == 0 || p.Snapshot.Element[0] == nil {
 		return // a resource profile's invariants apply to the resource, not to the element holding it
 	}
 	addMissingConstraints(e, p.Snapshot.Element[0].Constraint)
 }
 
-// profileMax narrows an element's max to the root max of the one profile
-// its type names (an extension defined 0..1), as the STU3 tools did.
-func (g *generator) profileMax(e, d *structure.ElementDefinition) {
+// profileCardinality narrows an element's cardinality to the root's of the
+// one profile its type names (an extension defined 0..1 or 1..1) where the
+// differential does not state it, as the STU3 tools did.
+func (g *generator) profileCardinality(e, d *structure.ElementDefinition) {
 	if len(d.Type) != 1 || len(d.Type[0].Profile) != 1 || g.resolve == nil {
 		return
 	}
 	p := g.resolve(d.Type[0].Profile[0])
-	if p == nil || p.Snapshot == nil || len(p.Snapshot.Element) == 0 || p.Snapshot.Element[0] == nil {
+	if !usable(p) || p.Snapshot.Element[0] == nil {
 		return
 	}
-	pm := p.Snapshot.Element[0].MaxInt(-1)
-	if em := e.MaxInt(-1); pm >= 0 && (em < 0 || pm < em) {
-		e.Max = p.Snapshot.Element[0].Max
+	root := p.Snapshot.Element[0]
+	if d.Max == "" {
+		pm := root.MaxInt(-1)
+		if em := e.MaxInt(-1); pm >= 0 && (em < 0 || pm < em) {
+			e.Max = root.Max
+		}
+	}
+	if d.Min == nil && root.Min != nil && *root.Min > e.MinOr(0) {
+		m := *root.Min
+		e.Min = &m
 	}
 }
 
