@@ -7,11 +7,22 @@ import (
 
 	"github.com/fhirlens/fhirlens/record"
 	"github.com/fhirlens/fhirlens/validator"
+	"github.com/fhirlens/fhirlens/validator/bundle"
 	"github.com/fhirlens/fhirlens/validator/fhirxml"
+	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
+// recordJSON is a record view model as the page receives it: the model
+// with each patient reduced to a header (key, id, banner), and each
+// patient's full record as its own JSON, which the page parses only when
+// the patient is shown. Patients is nil when the model is whole (tests).
+type recordJSON struct {
+	model    []byte
+	patients []any // one string per patient, in the model's order
+}
+
 // summarizeRecord builds the record view model (issue 6) as JSON.
-func summarizeRecord(data []byte) ([]byte, error) {
+func summarizeRecord(data []byte) (*recordJSON, error) {
 	if fhirxml.LooksLikeXML(data) {
 		return modelJSON(summarizeXML(data))
 	}
@@ -23,7 +34,7 @@ func summarizeRecord(data []byte) ([]byte, error) {
 // summarizeOnReport builds the record of a file just validated on the
 // validator's own work: its reference graph (one resolver) and its resource
 // list (cards carry their index in the report, so findings join exactly).
-func summarizeOnReport(data []byte, rep *validator.Report) ([]byte, error) {
+func summarizeOnReport(data []byte, rep *validator.Report) (*recordJSON, error) {
 	if fhirxml.LooksLikeXML(data) || rep.Format != "json" && rep.Format != "ndjson" {
 		return summarizeRecord(data) // XML: the record reads the converted JSON
 	}
@@ -34,16 +45,61 @@ func summarizeOnReport(data []byte, rep *validator.Report) ([]byte, error) {
 	return modelJSON(record.Summarize(data, record.Options{OmitAttachmentData: true, Graph: rep.Graph(), ResourceOffsets: offsets}))
 }
 
+// summarizeBeforeValidation builds the record of a JSON file before it is
+// validated, so a large file's summary does not wait for its findings. A
+// Bundle's references resolve through the same resolver the validator uses
+// (bundle.Graph, indexed here from the file's own parse); the page joins the
+// findings to the cards by their byte offsets when the report follows.
+func summarizeBeforeValidation(data []byte) (*recordJSON, error) {
+	opts := record.Options{OmitAttachmentData: true}
+	if tree, problems := jsontree.Parse(data, jsontree.Options{}); tree != nil && len(problems) == 0 && tree.Len() > 0 {
+		opts.Graph = bundle.Index(tree, tree.Root())
+	}
+	return modelJSON(record.Summarize(data, opts))
+}
+
 // summarizeRecordSet builds one record from several files dropped together
 // (resources merged per patient, references resolved across files).
-func summarizeRecordSet(files []record.File) ([]byte, error) {
+func summarizeRecordSet(files []record.File) (*recordJSON, error) {
 	return modelJSON(record.SummarizeFiles(files, record.Options{OmitAttachmentData: true}))
 }
 
-// modelJSON marshals a record model, or passes on the error that stopped it.
-func modelJSON(model *record.Model, err error) ([]byte, error) {
+// patientHeader is a patient as the model's header lists it.
+type patientHeader struct {
+	Key    string        `json:"key"`
+	ID     string        `json:"id,omitempty"`
+	Banner record.Banner `json:"banner"`
+	Lazy   bool          `json:"lazy"`
+}
+
+// modelHeader is the model with its patients reduced to headers (the
+// outer Patients hides the embedded model's).
+type modelHeader struct {
+	*record.Model
+	Patients []patientHeader `json:"patients"`
+}
+
+// modelJSON marshals a record model as a header and one JSON per patient,
+// or passes on the error that stopped it.
+func modelJSON(model *record.Model, err error) (*recordJSON, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(model)
+	h := modelHeader{Model: model, Patients: make([]patientHeader, len(model.Patients))}
+	out := &recordJSON{patients: make([]any, len(model.Patients))}
+	for i, p := range model.Patients {
+		h.Patients[i] = patientHeader{Key: p.Key, Banner: p.Banner, Lazy: true}
+		if p.Card != nil {
+			h.Patients[i].ID = p.Card.ID
+		}
+		b, err := json.Marshal(p)
+		if err != nil {
+			return nil, err
+		}
+		out.patients[i] = string(b)
+	}
+	if out.model, err = json.Marshal(h); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

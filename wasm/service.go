@@ -12,6 +12,7 @@ import (
 
 	"github.com/fhirlens/fhirlens/record"
 	"github.com/fhirlens/fhirlens/validator"
+	"github.com/fhirlens/fhirlens/validator/fhirxml"
 	"github.com/fhirlens/fhirlens/validator/report"
 )
 
@@ -53,6 +54,7 @@ type job struct {
 	report   *validator.Report // the validation report, for the record (jobValidate)
 	to       string            // jobConvert: "json" or "xml"
 	record   bool              // also build the record view model (jobValidate)
+	recorded bool              // the record has been posted (before validation); only the report is owed
 	profile  string            // validate against this profile of a loaded guide (jobValidate)
 	settings settings          // the reference validator's options chosen on the page (jobValidate)
 	reported bool              // the report has been posted; only the record is owed
@@ -82,12 +84,22 @@ type service struct {
 	lastPost, lastYield time.Time
 	// validate and summarize do the work; tests replace them.
 	validate     func(ctx context.Context, name string, data []byte) *validator.Report
-	summarize    func(data []byte) ([]byte, error)
-	summarizeSet func(files []record.File) ([]byte, error)
+	summarize    func(data []byte) (*recordJSON, error)
+	summarizeSet func(files []record.File) (*recordJSON, error)
 	// summarizeOnReport builds the record on the report's graph and
 	// resources; nil (tests) falls back to summarize.
-	summarizeOnReport func(data []byte, rep *validator.Report) ([]byte, error)
+	summarizeOnReport func(data []byte, rep *validator.Report) (*recordJSON, error)
+	// summarizeFirst builds the record of a large JSON input before it is
+	// validated (recordFirstBytes); nil (tests) falls back to summarize.
+	summarizeFirst func(data []byte) (*recordJSON, error)
 }
+
+// recordFirstBytes is the size from which a JSON input's record is built
+// before it is validated: the summary of a large file (a 15 MB Synthea
+// bundle: about 1 s in the browser) then does not wait for its validation
+// (as long again), and the findings follow. Smaller files are validated
+// first, so the page can open on the Findings tab when they have errors.
+const recordFirstBytes = 1 << 20
 
 func newService(post func(message), yield func()) *service {
 	return &service{
@@ -100,6 +112,7 @@ func newService(post func(message), yield func()) *service {
 		summarizeSet:   summarizeRecordSet,
 
 		summarizeOnReport: summarizeOnReport,
+		summarizeFirst:    summarizeBeforeValidation,
 	}
 }
 
@@ -274,6 +287,18 @@ func (s *service) runValidate(j *job) {
 		s.post(message{"type": "error", "id": j.id, "name": j.name, "message": err.Error()})
 		return
 	}
+	if j.record && len(j.data) >= recordFirstBytes && !fhirxml.LooksLikeXML(j.data) {
+		s.post(message{"type": "progress", "id": j.id, "phase": "summarizing", "done": 0, "total": 0})
+		s.runSummarize(j)
+		j.recorded = true
+		s.yield() // let the page take the record before validation starts
+		if j.ctx.Err() != nil {
+			s.post(message{"type": "cancelled", "id": j.id, "name": j.name})
+			return
+		}
+		s.lastPost, s.lastYield = time.Time{}, time.Now()
+		s.post(message{"type": "progress", "id": j.id, "phase": "validating", "done": 0, "total": 0})
+	}
 	begin := time.Now()
 	var rep *validator.Report
 	if v != nil {
@@ -297,7 +322,7 @@ func (s *service) runValidate(j *job) {
 		"validateMs": ms(elapsed), "bytes": len(j.data)})
 	j.reported = true
 	j.report = rep
-	if j.record {
+	if j.record && !j.recorded {
 		s.post(message{"type": "progress", "id": j.id, "phase": "summarizing", "done": 0, "total": 0})
 		s.yield() // let the page draw the findings before the record is built
 		if j.ctx.Err() != nil {
@@ -308,23 +333,44 @@ func (s *service) runValidate(j *job) {
 	}
 }
 
+// runSummarize builds and posts the record. Before validation (a large
+// input), the message says the report is still to come ("first"), and a
+// panic becomes the record's error: the validation still runs.
 func (s *service) runSummarize(j *job) {
+	first := j.kind == jobValidate && j.report == nil
 	begin := time.Now()
-	var model []byte
+	var model *recordJSON
 	var err error
-	switch {
-	case j.kind == jobSummarizeSet:
-		model, err = s.summarizeSet(j.files)
-	case j.report != nil && s.summarizeOnReport != nil:
-		model, err = s.summarizeOnReport(j.data, j.report)
-	default:
-		model, err = s.summarize(j.data)
-	}
+	func() {
+		if first {
+			defer func() {
+				if p := recover(); p != nil {
+					model, err = nil, fmt.Errorf("internal error building the record view (please report it with the input): %v", p)
+				}
+			}()
+		}
+		switch {
+		case j.kind == jobSummarizeSet:
+			model, err = s.summarizeSet(j.files)
+		case first && s.summarizeFirst != nil:
+			model, err = s.summarizeFirst(j.data)
+		case j.report != nil && s.summarizeOnReport != nil:
+			model, err = s.summarizeOnReport(j.data, j.report)
+		default:
+			model, err = s.summarize(j.data)
+		}
+	}()
 	msg := message{"type": "record", "id": j.id, "name": j.name, "summarizeMs": ms(time.Since(begin))}
+	if first {
+		msg["first"] = true
+	}
 	if err != nil {
 		msg["error"] = err.Error()
 	} else {
-		msg["model"] = string(model)
+		msg["model"] = string(model.model)
+		if model.patients != nil {
+			msg["patients"] = model.patients
+		}
 	}
 	s.post(msg)
 }

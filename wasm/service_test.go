@@ -52,8 +52,15 @@ func startService(t *testing.T, summarize func([]byte) ([]byte, error)) (*servic
 	box := newInbox()
 	svc := newService(box.post, yieldToJS)
 	if summarize != nil {
-		svc.summarize = summarize
+		svc.summarize = func(data []byte) (*recordJSON, error) {
+			model, err := summarize(data)
+			if err != nil {
+				return nil, err
+			}
+			return &recordJSON{model: model}, nil
+		}
 		svc.summarizeOnReport = nil // the stub stands for every record build
+		svc.summarizeFirst = nil
 	}
 	go svc.start()
 	box.await(t, 0, "ready") // first: the page may send work
@@ -85,6 +92,71 @@ func TestValidateReportsJSON(t *testing.T) {
 	record := box.await(t, 1, "record")
 	if record["error"] == nil && record["model"] == nil {
 		t.Errorf("record message has neither model nor error: %v", record)
+	}
+}
+
+// TestLargeInputRecordFirst: a JSON input of recordFirstBytes or more gets
+// its record before its report (the summary does not wait for the
+// findings), marked "first", split into a header and one JSON per patient;
+// the report follows in the same job.
+func TestLargeInputRecordFirst(t *testing.T) {
+	svc, box := startService(t, nil)
+	var b strings.Builder
+	b.WriteString(`{"resourceType":"Bundle","type":"collection","entry":[`)
+	b.WriteString(`{"fullUrl":"urn:uuid:p1","resource":{"resourceType":"Patient","id":"p1","birthDate":"1970-01-02"}}`)
+	for i := 0; b.Len() < recordFirstBytes; i++ {
+		fmt.Fprintf(&b, `,{"fullUrl":"urn:uuid:o%d","resource":{"resourceType":"Observation","id":"o%d","status":"final","code":{"text":"weight"},"subject":{"reference":"urn:uuid:p1"},"valueQuantity":{"value":%d,"unit":"kg"}}}`, i, i, 60+i%20)
+	}
+	b.WriteString(`]}`)
+	data := []byte(b.String())
+	svc.enqueue(&job{id: 3, kind: jobValidate, name: "big.json", data: data, record: true})
+	var order []string
+	var record, result message
+	timeout := time.After(120 * time.Second)
+	for result == nil {
+		select {
+		case m := <-box.ch:
+			if m["id"] != 3 || (m["type"] != "record" && m["type"] != "result") {
+				continue
+			}
+			order = append(order, m["type"].(string))
+			if m["type"] == "record" {
+				record = m
+			} else {
+				result = m
+			}
+		case <-timeout:
+			t.Fatalf("no report within 120 s (got %v)", order)
+		}
+	}
+	if strings.Join(order, " ") != "record result" {
+		t.Fatalf("messages %v, want the record, then the report", order)
+	}
+	if record["first"] != true || record["error"] != nil {
+		t.Fatalf("record = first %v, error %v", record["first"], record["error"])
+	}
+	patients, _ := record["patients"].([]any)
+	if len(patients) != 1 {
+		t.Fatalf("%d patient JSONs, want 1", len(patients))
+	}
+	var head struct {
+		Patients []struct {
+			Key  string `json:"key"`
+			Lazy bool   `json:"lazy"`
+		} `json:"patients"`
+	}
+	var p struct {
+		Key      string            `json:"key"`
+		Sections []json.RawMessage `json:"sections"`
+	}
+	if err := json.Unmarshal([]byte(record["model"].(string)), &head); err != nil || len(head.Patients) != 1 || !head.Patients[0].Lazy {
+		t.Fatalf("model header %v: %+v", err, head)
+	}
+	if err := json.Unmarshal([]byte(patients[0].(string)), &p); err != nil || p.Key != head.Patients[0].Key || len(p.Sections) == 0 {
+		t.Fatalf("patient JSON %v: key %q (header %q), %d sections", err, p.Key, head.Patients[0].Key, len(p.Sections))
+	}
+	if result["bytes"] != len(data) {
+		t.Errorf("report bytes = %v, want %d", result["bytes"], len(data))
 	}
 }
 

@@ -134,6 +134,7 @@ async function start(readers, names) {
   const batch = names.map((name) => ({ id: ++fileSeq, name, status: 'reading', progress: null }));
   state.files = batch;
   state.set = null; // one record from all files, when there are several
+  state.early = null; // the file whose record was shown before its findings
   state.current = state.files[0].id;
   state.rawFor = null;
   state.limit = 1500;
@@ -251,20 +252,25 @@ function submit(file, bytes, withRecord) {
     onBytes(b) { file.bytes = b; },
     onProgress(m) { file.status = 'running'; file.progress = m; renderProgress(); },
     onReport(m) {
+      file.reportAt = performance.now(); // for the speed budgets (make bench-web)
       file.reportJSON = m.report;
       file.report = JSON.parse(m.report);
       file.report.findings ||= [];
       file.report.resources ||= [];
       file.rules = Object.fromEntries((m.rules ? JSON.parse(m.rules) || [] : []).map((r) => [r.id, r]));
       file.validateMs = m.validateMs;
-      file.status = withRecord ? 'summarizing' : 'done';
-      if (withRecord) renderProgress(); else settle();
+      const recordOwed = withRecord && !file.recordReady;
+      file.status = recordOwed ? 'summarizing' : 'done';
+      if (recordOwed) renderProgress(); else settle();
     },
     onRecord(m) {
+      file.recordAt = performance.now();
       file.recordJSON = m.model || null;
       file.recordPatients = m.patients || null;
       file.recordError = m.error || null;
       file.summarizeMs = m.summarizeMs;
+      file.recordReady = true;
+      if (m.first) { showEarlyRecord(file); return; } // the report follows
       file.status = 'done';
       settle();
     },
@@ -313,10 +319,13 @@ function settle() {
   if (withBytes.length > 1) buildRecordSet(withBytes);
   const errors = done.reduce((n, f) => n + countLevels(f.report).error, 0);
   const failedReads = state.files.some((f) => f.status === 'failed');
-  state.tab = errors === 0 && !failedReads && withBytes.length && recordView.available() ? 'record' : 'issues';
-  // A position in the URL (a reload, a shared link) wins once files are loaded.
-  const fromURL = readHash();
-  if (fromURL.tab) { state.tab = fromURL.tab; state.nav = fromURL.nav; }
+  // A record shown before its findings keeps the tab the user is on.
+  if (!(state.early && done.some((f) => f.id === state.early))) {
+    state.tab = errors === 0 && !failedReads && withBytes.length && recordView.available() ? 'record' : 'issues';
+    // A position in the URL (a reload, a shared link) wins once files are loaded.
+    const fromURL = readHash();
+    if (fromURL.tab) { state.tab = fromURL.tab; state.nav = fromURL.nav; }
+  }
   // Say so before the (main-thread) rendering starts, and let it show.
   $('progress-label').textContent = 'Rendering the results…';
   $('progress-detail').textContent = `${plural(done.length, 'file')} · ${fmt(done.reduce((n, f) => n + findingCount(f.report), 0))} findings`;
@@ -324,6 +333,32 @@ function settle() {
     setPhase('done');
     renderResults();
   }, 20);
+}
+
+// showEarlyRecord shows the record of a large file as soon as it is built,
+// before its findings (the worker validates the file next): the results
+// open on the Record tab, with the validation's progress above them; the
+// verdict, the counts and the findings follow with the report, and the
+// record then marks what failed validation.
+function showEarlyRecord(file) {
+  if (state.files.length !== 1 || state.files[0] !== file) { renderProgress(); return; }
+  state.early = file.id;
+  state.current = file.id;
+  file.status = 'running'; // the validation follows
+  const fromURL = readHash();
+  state.tab = fromURL.tab || 'record';
+  if (fromURL.tab) state.nav = fromURL.nav;
+  $('counts').replaceChildren();
+  $('verdict').className = 'verdict';
+  $('verdict').textContent = `Validating ${file.name}: the verdict and the findings follow.`;
+  $('issues-tab-count').textContent = '…';
+  $('issue-list').replaceChildren(el('p', 'issue-pending', 'Validating… the findings are listed here when the check is complete.'));
+  $('shown-count').textContent = '';
+  $('hidden-note').hidden = true;
+  $('file-select').parentElement.hidden = true;
+  $('results').hidden = false;
+  selectTab(state.tab, false);
+  renderProgress();
 }
 
 // buildRecordSet asks for one record of every file read (a bulk export's
@@ -543,8 +578,9 @@ function selectTab(name, user) {
   }
   const file = currentFile();
   if (!file) return;
-  if (name === 'raw' && file.bytes && state.rawFor !== file) {
+  if (name === 'raw' && file.bytes && (state.rawFor !== file || state.rawReport !== file.report)) {
     state.rawFor = file;
+    state.rawReport = file.report; // findings arrive after a record shown first
     raw.setFile(file.bytes, file.report ? file.report.findings : []);
     formatSwitch.show(file);
     $('raw-title').textContent = file.name;

@@ -90,8 +90,9 @@ export class Engine {
         for (const held of job.held.splice(0)) this.receive(held);
         break;
       case 'progress': job.onProgress?.(m); break;
-      case 'result': job.onReport?.(m); if (!job.record) this.end(m.id); break;
-      case 'record': job.onRecord?.(m); this.end(m.id); break;
+      // A large input's record comes first ("first": its report follows).
+      case 'result': job.onReport?.(m); if (!job.record || job.recordReceived) this.end(m.id); break;
+      case 'record': job.recordReceived = true; job.onRecord?.(m); if (!m.first) this.end(m.id); break;
       case 'outcome': job.onOutcome?.(m.json); this.end(m.id); break;
       case 'converted': job.onConverted?.(m.text); this.end(m.id); break;
       case 'conformance': job.onConformance?.(m); this.end(m.id); break;

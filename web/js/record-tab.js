@@ -25,7 +25,13 @@ export function loadRecordView() {
 // together ({id, name, files, recordJSON}: one record, cards located by file).
 export function showRecord(container, file, actions) {
   const isSet = Array.isArray(file.files);
-  if (container.dataset.file === String(file.id) && container.dataset.viewer === String(viewer !== null)) return;
+  if (container.dataset.file === String(file.id) && container.dataset.viewer === String(viewer !== null)) {
+    // A record shown before its findings: they join it when the report comes.
+    if (!isSet && file.report && !container._renderToken && container._rcFile === file && container._rcView && container._rcView.opts.report !== file.report) {
+      container._rcView.setReport(file.report);
+    }
+    return;
+  }
   container.dataset.file = String(file.id);
   container.dataset.viewer = String(viewer !== null);
   container._renderToken = null;
@@ -49,11 +55,16 @@ export function showRecord(container, file, actions) {
   container.append(placeholder('Preparing the summary…', ''));
   const token = {};
   container._renderToken = token;
-  setTimeout(() => { if (container._renderToken === token) render(container, file, actions, isSet); }, 0);
+  setTimeout(() => {
+    if (container._renderToken !== token) return;
+    container._renderToken = null;
+    render(container, file, actions, isSet);
+  }, 0);
 }
 
 function render(container, file, actions, isSet) {
   const t0 = performance.now();
+  container._rcFile = file;
   try {
     if (!file.record) {
       file.record = JSON.parse(file.recordJSON);

@@ -23,21 +23,9 @@ self.fhirlensFetchR4 = async () => {
 
 importScripts('../gen/wasm_exec.js');
 
-self.fhirlensPost = (msg) => self.postMessage(msg.type === 'record' && msg.model ? splitRecord(msg) : msg);
-
-// splitRecord parses the record model here, off the page's main thread, and
-// hands each patient over as its own JSON: the page parses the header at
-// once and a patient only when it is shown.
-function splitRecord(msg) {
-  try {
-    const m = JSON.parse(msg.model);
-    const patients = (m.patients || []).map((p) => JSON.stringify(p));
-    m.patients = (m.patients || []).map((p) => ({ key: p.key, id: p.card ? p.card.id : undefined, banner: p.banner, lazy: true }));
-    return { ...msg, model: JSON.stringify(m), patients };
-  } catch {
-    return msg;
-  }
-}
+// Go posts the record model as a header and one JSON per patient (the page
+// parses the header at once and a patient only when it is shown).
+self.fhirlensPost = (msg) => self.postMessage(msg);
 
 // The STU3 definitions, fetched from the app's own origin on first need
 // (Go calls this when an input turns out to be STU3).

@@ -101,6 +101,27 @@ class RecordView {
     for (const [k, v] of findingsIndex(this.model, cards, this.opts)) this.findings.set(k, v);
   }
 
+  // setReport joins a validation report that arrived after the record was
+  // shown (a large file's record is built before it is validated). Nothing
+  // is drawn again unless the report marks something: errors on entries or
+  // the "Data quality" entry point.
+  setReport(report) {
+    this.opts = { ...this.opts, report };
+    this.findings = new Map();
+    const cards = [];
+    for (const info of this.index.values()) cards.push(info.card);
+    this.addFindings(cards);
+    let marks = this.dataQualityErrors() > 0;
+    for (const f of this.findings.values()) marks ||= f.worst === 'error' || f.worst === 'fatal' || (this.showAllFindings && f.count > 0);
+    if (!marks || !this.root) return;
+    this.elements.clear();
+    this.lists.clear();
+    this.opts.initial = { patient: this.current, card: this.openCard };
+    const y = window.scrollY;
+    this.render();
+    window.scrollTo(0, y);
+  }
+
   // loadAll parses every patient (print of everything, a reference into a
   // patient not shown yet).
   loadAll() {
