@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/fhirlens/fhirlens/record"
@@ -19,6 +20,10 @@ import (
 type recordJSON struct {
 	model    []byte
 	patients []any // one string per patient, in the model's order
+	// details holds, per patient, what its cards show only when opened
+	// (facts, references, narrative, …): a JSON object by card key, parsed
+	// on the first opened card, so the summary parses about half as much.
+	details []any
 }
 
 // summarizeRecord builds the record view model (issue 6) as JSON.
@@ -79,19 +84,71 @@ type modelHeader struct {
 	Patients []patientHeader `json:"patients"`
 }
 
-// modelJSON marshals a record model as a header and one JSON per patient,
-// or passes on the error that stopped it.
+// cardDetails are the parts of a card shown only when it is opened.
+type cardDetails struct {
+	Events      []string               `json:"events,omitempty"`
+	Facts       []record.Fact          `json:"facts"`
+	References  []record.Ref           `json:"references,omitempty"`
+	Absent      []record.AbsentElement `json:"absent,omitempty"`
+	Narrative   *record.Narrative      `json:"narrative,omitempty"`
+	Attachments []record.Attachment    `json:"attachments,omitempty"`
+	Problems    []string               `json:"problems,omitempty"`
+}
+
+// detailsJSON moves the details of a patient's section cards out of the
+// cards (which keep what the summary and the lists show) into one JSON
+// object by card key, in the cards' order.
+func detailsJSON(p *record.PatientRecord) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	seen := map[*record.Card]bool{}
+	for _, s := range p.Sections {
+		for _, c := range s.Cards {
+			if seen[c] {
+				continue // a card listed twice keeps its details under its key once
+			}
+			seen[c] = true
+			d := cardDetails{Events: c.Events, Facts: c.Facts, References: c.References, Absent: c.Absent,
+				Narrative: c.Narrative, Attachments: c.Attachments, Problems: c.Problems}
+			c.Events, c.Facts, c.References, c.Absent, c.Narrative, c.Attachments, c.Problems = nil, nil, nil, nil, nil, nil, nil
+			key, err := json.Marshal(c.Key)
+			if err != nil {
+				return nil, err
+			}
+			val, err := json.Marshal(d)
+			if err != nil {
+				return nil, err
+			}
+			if buf.Len() > 1 {
+				buf.WriteByte(',')
+			}
+			buf.Write(key)
+			buf.WriteByte(':')
+			buf.Write(val)
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// modelJSON marshals a record model as a header and, per patient, its
+// record and its cards' details, or passes on the error that stopped it.
 func modelJSON(model *record.Model, err error) (*recordJSON, error) {
 	if err != nil {
 		return nil, err
 	}
 	h := modelHeader{Model: model, Patients: make([]patientHeader, len(model.Patients))}
-	out := &recordJSON{patients: make([]any, len(model.Patients))}
+	out := &recordJSON{patients: make([]any, len(model.Patients)), details: make([]any, len(model.Patients))}
 	for i, p := range model.Patients {
 		h.Patients[i] = patientHeader{Key: p.Key, Banner: p.Banner, Lazy: true}
 		if p.Card != nil {
 			h.Patients[i].ID = p.Card.ID
 		}
+		d, err := detailsJSON(p)
+		if err != nil {
+			return nil, err
+		}
+		out.details[i] = string(d)
 		b, err := json.Marshal(p)
 		if err != nil {
 			return nil, err

@@ -307,6 +307,9 @@ func (s *service) runValidate(j *job) {
 		rep = s.validateVersioned(j.ctx, j.name, j.data)
 	}
 	elapsed := time.Since(begin)
+	if j.recorded {
+		s.yield() // the report is the job's last answer: a cancel sent meanwhile still counts
+	}
 	if j.ctx.Err() != nil {
 		s.post(message{"type": "cancelled", "id": j.id, "name": j.name})
 		return
@@ -370,6 +373,7 @@ func (s *service) runSummarize(j *job) {
 		msg["model"] = string(model.model)
 		if model.patients != nil {
 			msg["patients"] = model.patients
+			msg["details"] = model.details
 		}
 	}
 	s.post(msg)

@@ -352,6 +352,7 @@ func TestBudgetsLongTasks(t *testing.T) {
 		verdict = "OVER BUDGET"
 	}
 	fmt.Printf("BUDGET %-44s %10d ms    (budget 100 ms) %s; long tasks [start, ms]: %s\n", "longest main-thread task, 15 MB drop", w, verdict, tasks)
+	fmt.Printf("BUDGET %-44s %s\n", "  main-thread steps [name, start, ms]", evalString(t, ctx, `JSON.stringify(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('fhirlens-')).map((m) => [m.name.slice(9), Math.round(m.startTime), Math.round(m.duration)]))`))
 	if os.Getenv("FHIRLENS_ENFORCE_BUDGETS") == "1" && w > 100 {
 		t.Errorf("a main-thread task of %d ms (budget 100 ms): %s", w, tasks)
 	}

@@ -69,6 +69,7 @@ function render(container, file, actions, isSet) {
     if (!file.record) {
       file.record = JSON.parse(file.recordJSON);
       if (file.recordPatients) file.record.patientJSON = file.recordPatients; // parsed per patient when shown
+      if (file.recordDetails) file.record.patientDetailsJSON = file.recordDetails; // per patient, when a card opens
     }
     viewer.renderRecord(container, file.record, {
       report: isSet ? undefined : file.report,

@@ -75,10 +75,28 @@ class RecordView {
     if (p.lazy) {
       const json = (this.model.patientJSON || [])[i];
       p = json ? JSON.parse(json) : { ...p, lazy: false, sections: [] };
+      // What the cards show only when opened (facts, references, …) comes
+      // apart, as JSON by card key, parsed when the first card opens.
+      p.detailsJSON = (this.model.patientDetailsJSON || [])[i];
       this.patients[i] = p;
       this.indexPatient(p);
     }
     return p;
+  }
+
+  // details completes a card with what it shows only when opened, from its
+  // patient's details (parsed on first need); cards arrive whole otherwise.
+  details(card) {
+    const info = this.index.get(card.key);
+    const p = info && info.patient ? this.patients.find((x) => x.key === info.patient) : null;
+    if (!p || !p.detailsJSON) return card;
+    if (!p.details) p.details = JSON.parse(p.detailsJSON);
+    const d = p.details[card.key];
+    if (d) {
+      Object.assign(card, d);
+      delete p.details[card.key];
+    }
+    return card;
   }
 
   indexPatient(p) {
@@ -428,6 +446,7 @@ class RecordView {
   }
 
   renderCard(card, sectionId) {
+    this.details(card);
     const art = h('article', `rc-card rc-type-${safeClass(card.resourceType)}${isInactive(card.status) ? ' rc-inactive' : ''}`);
     art.id = cardDomId(card.key);
     art.tabIndex = 0;
@@ -536,6 +555,7 @@ class RecordView {
       const bytes = typeof this.opts.bytes === 'function' ? this.opts.bytes(loc0.file) : this.opts.bytes;
       if (!bytes) return null;
       const info = this.index.get(cardKey);
+      if (info) this.details(info.card);
       const loc = info && info.card.location;
       const att = info && (info.card.attachments || [])[index];
       if (!loc || !att || !loc.length) return null;
