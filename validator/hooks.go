@@ -2,6 +2,7 @@ package validator
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -195,6 +196,10 @@ func (w *walker) collectReference(n jsontree.ID, elem *definitions.Element) {
 func (w *walker) openScope(n jsontree.ID) {
 	g := bundle.IndexTypes(w.tree, n, w.v.resourceTypes)
 	g.Path = w.pathString()
+	// Room for the entries' resources at once: appending them one by one to
+	// a large report regrows (and copies) the list ~30 times for 1M entries.
+	w.rep.Resources = slices.Grow(w.rep.Resources, len(g.Entries))
+	w.parents = slices.Grow(w.parents, len(g.Entries))
 	w.resolver().Use(g)
 	w.scopes = append(w.scopes, refScope{node: n, path: g.Path, graph: g})
 }
@@ -221,24 +226,25 @@ func (w *walker) closeScope(isBundle bool) {
 		w.rep.graph = g // the input's own graph, for Report.Graph
 	}
 	if isBundle {
-		w.place(g.CheckEntries())
+		g.CheckEntriesTo(placer{w})
 	}
-	w.place(g.CheckReferences(s.refs, bundle.Options{}))
+	g.CheckReferencesTo(s.refs, bundle.Options{}, placer{w})
 }
 
-// place adds findings a stage made about this tree (located in the tree):
-// shifted into the whole input and given the resource they are in.
-func (w *walker) place(fs []Finding) {
-	for i := range fs {
-		f := &fs[i]
-		if !w.rep.list.Admit(f.Rule, f.Severity) {
-			continue
-		}
-		f.Line += w.lineBase
-		f.Offset += w.offBase
-		f.Resource = w.resourceAt(f.Offset - w.offBase)
-		w.rep.list.Keep(*f)
-	}
+// placer is the finding.Sink through which a stage that knows only this
+// tree (the bundle checks) reports: counted by the report's list, and the
+// findings kept shifted into the whole input and given the resource they
+// are in.
+type placer struct{ w *walker }
+
+func (p placer) Admit(rule string, sev Severity) bool { return p.w.rep.list.Admit(rule, sev) }
+
+func (p placer) Keep(f Finding) {
+	w := p.w
+	f.Line += w.lineBase
+	f.Offset += w.offBase
+	f.Resource = w.resourceAt(f.Offset - w.offBase)
+	w.rep.list.Keep(f)
 }
 
 // resourceAt is the innermost resource of the report containing offset.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -27,19 +26,18 @@ func writeReports(w io.Writer, format string, reports []*validator.Report, color
 	}
 	switch format {
 	case "json":
-		// streamed: each report marshalled compact and indented on the way
-		// out (json.MarshalIndent's bytes, without its second copy)
+		// streamed: each report marshalled compact a chunk at a time and
+		// indented on the way out (json.MarshalIndent's bytes, without a
+		// copy of the whole output)
 		x := jsonindent.New(w, "  ")
 		x.WriteString("[")
 		for i, r := range reports {
 			if i > 0 {
 				x.WriteString(",")
 			}
-			b, err := json.Marshal(r)
-			if err != nil {
+			if err := r.WriteJSON(x); err != nil {
 				return err
 			}
-			x.Write(b)
 		}
 		x.WriteString("]\n")
 		return x.Flush()

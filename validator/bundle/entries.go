@@ -13,26 +13,48 @@ import (
 // documents and messages; transaction and batch requests; duplicate
 // resources. Findings are in document order.
 func (g *Graph) CheckEntries() []finding.Finding {
+	var c collect
+	g.CheckEntriesTo(&c)
+	return c.out
+}
+
+// CheckEntriesTo is CheckEntries streaming into s, in document order: the
+// findings of one entry at a time are sorted and offered to s, so nothing is
+// stored per finding beyond what s keeps (a bundle of 1M entries without
+// fullUrl kept 1M findings to drop all but a thousand).
+func (g *Graph) CheckEntriesTo(s finding.Sink) {
 	if !g.isBundle {
-		return nil
+		return
 	}
-	c := entryChecker{g: g, t: g.tree}
+	c := entryChecker{g: g, t: g.tree, cur: -1}
 	c.bundleLevel()
+	// The bundle's own findings may sit anywhere (total after the entries,
+	// bdl-11 on the first entry): they are merged in by offset.
+	m := merger{t: g.tree, s: s, pending: fromSlice(sortFindings(c.out))}
+	c.out = nil
 	seen := make(map[urlVersion]int32)
 	for i := range g.Entries {
+		// Every finding of entry i is inside it (add places one about no
+		// node on the entry), and entries follow each other.
+		c.out, c.cur = c.out[:0], i
 		c.entry(i)
 		c.unique(i, seen)
+		m.next(c.out)
 	}
-	return sortFindings(c.out)
+	m.flush()
 }
 
 type entryChecker struct {
 	g   *Graph
 	t   *jsontree.Tree
 	out []finding.Finding
+	cur int // the entry being checked, -1 for the bundle's own rules
 }
 
 func (c *entryChecker) add(sev finding.Severity, code, rule string, n jsontree.ID, path, msg string) {
+	if c.cur >= 0 && (n < 0 || int(n) >= c.t.Len()) {
+		n = c.g.Entries[c.cur].Node
+	}
 	c.out = append(c.out, newFinding(c.t, sev, code, rule, n, path, msg))
 }
 
@@ -204,7 +226,9 @@ func (c *entryChecker) unique(i int, seen map[urlVersion]int32) {
 	if g.Type == "history" {
 		return // bdl-7 exempts history: one resource, many versions
 	}
-	if all, _ := g.byFullURL.get(e.FullURL, ""); e.FullURL != "" && all.count > 1 {
+	if e.FullURL == "" {
+		// no fullUrl to repeat
+	} else if all, _ := g.byFullURL.get(e.FullURL, ""); all.count > 1 {
 		k := urlVersion{e.FullURL, e.Version}
 		if first, dup := seen[k]; dup {
 			at, path := c.t.Get(e.Node, "fullUrl"), g.entryPath(i)+".fullUrl"
@@ -221,6 +245,9 @@ func (c *entryChecker) unique(i int, seen map[urlVersion]int32) {
 	}
 	if e.Type == "" || e.ID == "" || g.Type == "batch-response" || g.Type == "transaction-response" {
 		return
+	}
+	if g.laterTypeID == nil || g.laterTypeID[i/64]&(1<<(i%64)) == 0 {
+		return // the first entry with its type and id: a duplicate is reported at the later one
 	}
 	all, atVersion := g.byTypeID.get(typeID{e.Type, e.ID}, e.Version)
 	set := all

@@ -21,17 +21,89 @@ const (
 	noFinding finding.Severity = 255 // a grade that reports nothing
 )
 
-// newFinding is a finding at node n of the tree. The offset, line and
-// column are the tree's: a caller that placed the tree inside a larger input
-// (an ndjson line) shifts them; Resource is left to the caller (-1).
+// newFinding is a finding at node n of the tree, without its line and
+// column (emit sets them on the findings kept). The offset is the tree's: a
+// caller that placed the tree inside a larger input (an ndjson line) shifts
+// it; Resource is left to the caller (-1).
 func newFinding(t *jsontree.Tree, sev finding.Severity, code, rule string, n jsontree.ID, path, msg string) finding.Finding {
 	off := 0
 	if n >= 0 && int(n) < t.Len() {
 		off = t.Offset(n)
 	}
-	line, col := t.Position(off)
-	return finding.Finding{Severity: sev, Code: code, Rule: rule, Expression: path, Offset: off, Line: line, Col: col,
+	return finding.Finding{Severity: sev, Code: code, Rule: rule, Expression: path, Offset: off,
 		Message: msg, Resource: -1}
+}
+
+// emit passes f to s if s admits it, located (line and column) only then.
+func emit(t *jsontree.Tree, s finding.Sink, f finding.Finding) {
+	if s.Admit(f.Rule, f.Severity) {
+		f.Line, f.Col = t.Position(f.Offset)
+		s.Keep(f)
+	}
+}
+
+// collect is a Sink keeping every finding, for the slice-returning checks.
+type collect struct{ out []finding.Finding }
+
+func (c *collect) Admit(string, finding.Severity) bool { return true }
+func (c *collect) Keep(f finding.Finding)             { c.out = append(c.out, f) }
+
+// merger streams findings to a Sink in document order: each batch passed to
+// next is sorted (stably, by offset) and must not start before the batches
+// before it; the findings from pending, already in document order, are
+// merged in (on equal offsets the pending finding, found first, goes first).
+type merger struct {
+	t *jsontree.Tree
+	s finding.Sink
+	// pending gives the next finding to merge in, false when there is none;
+	// nil when there are none at all.
+	pending func() (finding.Finding, bool)
+	head    finding.Finding
+	started bool // head has been read from pending
+	has     bool // head is a finding not emitted yet
+}
+
+// fromSlice is a pending source over findings in document order.
+func fromSlice(fs []finding.Finding) func() (finding.Finding, bool) {
+	return func() (finding.Finding, bool) {
+		if len(fs) == 0 {
+			return finding.Finding{}, false
+		}
+		f := fs[0]
+		fs = fs[1:]
+		return f, true
+	}
+}
+
+func (m *merger) peek() bool {
+	if !m.started {
+		m.started = true
+		if m.pending != nil {
+			m.head, m.has = m.pending()
+		}
+	}
+	return m.has
+}
+
+func (m *merger) pop() {
+	emit(m.t, m.s, m.head)
+	m.head, m.has = m.pending()
+}
+
+func (m *merger) next(batch []finding.Finding) {
+	for _, f := range sortFindings(batch) {
+		for m.peek() && m.head.Offset <= f.Offset {
+			m.pop()
+		}
+		emit(m.t, m.s, f)
+	}
+}
+
+// flush emits what is left of pending.
+func (m *merger) flush() {
+	for m.peek() {
+		m.pop()
+	}
 }
 
 // NativeInvariants are the core invariant keys this package checks itself,

@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"sort"
 	"strconv"
 
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -37,7 +38,9 @@ type Graph struct {
 	byFullURL versionedIndex[string]  // fullUrl as written -> entries
 	byREST    versionedIndex[restKey] // (base, type, id) of RESTful fullUrls -> entries
 	byTypeID  versionedIndex[typeID]  // (type, id) of every resource -> entries
-	byNode    map[jsontree.ID]int32
+	// laterTypeID marks (bit per entry) the entries whose type and id an
+	// earlier entry has: the only ones that can be duplicates.
+	laterTypeID []uint64
 	types     map[string]bool // concrete resource type names of the FHIR version
 
 	edges     []Edge
@@ -74,10 +77,8 @@ func IndexTypes(tree *jsontree.Tree, root jsontree.ID, types map[string]bool) *G
 	}
 	n := tree.Count(entries)
 	g.Entries = make([]Entry, 0, n)
-	g.byFullURL = newVersionedIndex[string](n)
-	g.byREST = newVersionedIndex[restKey](n)
-	g.byTypeID = newVersionedIndex[typeID](n)
-	g.byNode = make(map[jsontree.ID]int32, n)
+	var nURL, nTypeID int
+	rests := make([]restKey, 0, 16)
 	for e := tree.First(entries); e != jsontree.None; e = tree.Next(e) {
 		i := int32(len(g.Entries))
 		en := Entry{Index: int(i), Node: e, Resource: jsontree.None}
@@ -96,18 +97,39 @@ func IndexTypes(tree *jsontree.Tree, root jsontree.ID, types map[string]bool) *G
 		}
 		if u, ok := parseREST(en.FullURL, g.types); ok && u.Base != "" && u.Version == "" {
 			en.Base = u.Base
-			g.byREST.add(restKey{u.Base, u.Type, u.ID}, i, en.Version)
+			rests = append(rests, restKey{u.Base, u.Type, u.ID})
 		}
 		if en.FullURL != "" {
-			g.byFullURL.add(en.FullURL, i, en.Version)
+			nURL++
 		}
 		if en.Type != "" && en.ID != "" {
-			g.byTypeID.add(typeID{en.Type, en.ID}, i, en.Version)
-		}
-		if en.Resource != jsontree.None {
-			g.byNode[en.Resource] = i
+			nTypeID++
 		}
 		g.Entries = append(g.Entries, en)
+	}
+	// The indexes are sized by what they will hold (sizing each by the
+	// entry count made a 1M-entry bundle without fullUrls allocate ~230 MB
+	// of empty map).
+	g.byFullURL = newVersionedIndex[string](nURL, n)
+	g.byREST = newVersionedIndex[restKey](len(rests), n)
+	g.byTypeID = newVersionedIndex[typeID](nTypeID, n)
+	for i := range g.Entries {
+		en := &g.Entries[i]
+		if en.Base != "" {
+			g.byREST.add(rests[0], int32(i), en.Version)
+			rests = rests[1:]
+		}
+		if en.FullURL != "" {
+			g.byFullURL.add(en.FullURL, int32(i), en.Version)
+		}
+		if en.Type != "" && en.ID != "" {
+			if first := g.byTypeID.add(typeID{en.Type, en.ID}, int32(i), en.Version); first != int32(i) {
+				if g.laterTypeID == nil {
+					g.laterTypeID = make([]uint64, (n+63)/64)
+				}
+				g.laterTypeID[i/64] |= 1 << (i % 64)
+			}
+		}
 	}
 	return g
 }
@@ -120,8 +142,11 @@ func (g *Graph) Root() jsontree.ID { return g.root }
 
 // EntryOf is the index of the entry whose resource is node resource, or -1.
 func (g *Graph) EntryOf(resource jsontree.ID) int {
-	if i, ok := g.byNode[resource]; ok {
-		return int(i)
+	// Entries are in document order, so the one that can hold the node is
+	// the last starting before it (no map of every resource node).
+	i := sort.Search(len(g.Entries), func(i int) bool { return g.Entries[i].Node >= resource }) - 1
+	if i >= 0 && g.Entries[i].Resource == resource {
+		return i
 	}
 	return -1
 }

@@ -21,10 +21,6 @@ type multiIndex[K comparable] struct {
 	next   []int32 // per entry: the next entry of its group, or -1
 }
 
-func newMultiIndex[K comparable](n int) multiIndex[K] {
-	return multiIndex[K]{groups: make(map[K]group, n), next: make([]int32, n)}
-}
-
 // add puts entry i in the group of k and returns the group's first entry.
 func (m *multiIndex[K]) add(k K, i int32, versioned bool) int32 {
 	for int(i) >= len(m.next) {
@@ -75,15 +71,24 @@ type versionedIndex[K comparable] struct {
 	versions multiIndex[versionKey]
 }
 
-func newVersionedIndex[K comparable](n int) versionedIndex[K] {
-	return versionedIndex[K]{all: newMultiIndex[K](n), versions: multiIndex[versionKey]{groups: map[versionKey]group{}, next: make([]int32, n)}}
+// newVersionedIndex is an index for keys entries of n; the version index
+// grows as versions are added.
+func newVersionedIndex[K comparable](keys, n int) versionedIndex[K] {
+	v := versionedIndex[K]{all: multiIndex[K]{groups: make(map[K]group, keys)}, versions: multiIndex[versionKey]{groups: map[versionKey]group{}}}
+	if keys > 0 {
+		v.all.next = make([]int32, n)
+	}
+	return v
 }
 
-func (v *versionedIndex[K]) add(k K, i int32, version string) {
+// add puts entry i under k (and its version) and returns the first entry
+// with k.
+func (v *versionedIndex[K]) add(k K, i int32, version string) int32 {
 	first := v.all.add(k, i, version != "")
 	if version != "" {
 		v.versions.add(versionKey{first, version}, i, true)
 	}
+	return first
 }
 
 // get returns the entries with key k and, when version is given, those of

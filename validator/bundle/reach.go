@@ -6,16 +6,18 @@ import (
 	"github.com/fhirlens/fhirlens/validator/finding"
 )
 
-// reachability reports, in a document, the entries that cannot be reached
-// from the Composition (the first entry) by following resolved references.
-// Like the reference validator it first follows references forwards, then
-// also admits entries that point into what was reached (a Provenance
-// targeting the Composition); those are reported separately unless they are
-// Provenances, which normally point backwards. Linear in entries + edges.
-func (g *Graph) reachability(out []finding.Finding) []finding.Finding {
+// unreachable gives, entry by entry (in document order), the findings about
+// the entries of a document that cannot be reached from the Composition (the
+// first entry) by following resolved references; one is built only when
+// asked for. Like the reference validator it first follows references
+// forwards, then also admits entries that point into what was reached (a
+// Provenance targeting the Composition); those are reported separately
+// unless they are Provenances, which normally point backwards. Linear in
+// entries + edges.
+func (g *Graph) unreachable() func() (finding.Finding, bool) {
 	n := len(g.Entries)
 	if n == 0 {
-		return out
+		return func() (finding.Finding, bool) { return finding.Finding{}, false }
 	}
 	// Adjacency in compressed form: forward and backward edges per entry.
 	fwdStart, fwd := g.adjacency(n, func(e *Edge) (int, int) { return e.FromEntry, e.ToEntry })
@@ -53,21 +55,23 @@ func (g *Graph) reachability(out []finding.Finding) []finding.Finding {
 			}
 		}
 	}
-	for i := range g.Entries {
-		e := &g.Entries[i]
-		if e.Resource < 0 || state[i] == forward {
-			continue
+	i := 0
+	return func() (finding.Finding, bool) {
+		for ; i < n; i++ {
+			e := &g.Entries[i]
+			if e.Resource < 0 || state[i] == forward || state[i] == reverse && e.Type == "Provenance" {
+				continue
+			}
+			what := "entry " + strconv.Itoa(i) + " (" + orUnknown(e.Type) + describeID(e) + ")"
+			at := i
+			i++
+			if state[at] == reverse {
+				return newFinding(g.tree, SeverityInformation, "informational", "doc.reverse-only", e.Node, g.entryPath(at), what+" is not reachable from the Composition by following references; it is only linked by references of its own into the document, which readers following the Composition will not see"), true
+			}
+			return newFinding(g.tree, SeverityInformation, "informational", "doc.unreachable", e.Node, g.entryPath(at), what+" is not reachable from the Composition, directly or through other entries; every resource of a document should be referenced from it (for example from a section.entry) or be left out"), true
 		}
-		what := "entry " + strconv.Itoa(i) + " (" + orUnknown(e.Type) + describeID(e) + ")"
-		switch {
-		case state[i] == reverse && e.Type == "Provenance":
-		case state[i] == reverse:
-			out = append(out, newFinding(g.tree, SeverityInformation, "informational", "doc.reverse-only", e.Node, g.entryPath(i), what+" is not reachable from the Composition by following references; it is only linked by references of its own into the document, which readers following the Composition will not see"))
-		default:
-			out = append(out, newFinding(g.tree, SeverityInformation, "informational", "doc.unreachable", e.Node, g.entryPath(i), what+" is not reachable from the Composition, directly or through other entries; every resource of a document should be referenced from it (for example from a section.entry) or be left out"))
-		}
+		return finding.Finding{}, false
 	}
-	return out
 }
 
 // adjacency builds a compressed adjacency list of the entry-to-entry edges

@@ -50,34 +50,58 @@ type Options struct {
 // documents and messages and nothing elsewhere (it may be on the server),
 // and external absolute URLs nothing unless Options.ReportExternal.
 func (g *Graph) CheckReferences(refs []Ref, opts Options) []finding.Finding {
+	var c collect
+	g.CheckReferencesTo(refs, opts, &c)
+	return c.out
+}
+
+// CheckReferencesTo is CheckReferences streaming into s, in document order:
+// refs are in document order and each one's findings are at its node, so
+// they are offered to s reference by reference and nothing is stored per
+// finding beyond what s keeps. In a document, the entries the Composition
+// does not reach are known only once every reference is resolved: the
+// references are resolved first (the edges), then judged, merging those
+// findings in by offset.
+func (g *Graph) CheckReferencesTo(refs []Ref, opts Options, s finding.Sink) {
 	t := g.tree
 	if t == nil {
-		return nil
+		return
 	}
-	var out []finding.Finding
+	document := g.Type == "document" && len(g.Entries) > 0 && g.Entries[0].Type == "Composition"
+	m := merger{t: t, s: s}
 	g.edges = make([]Edge, 0, len(refs))
-	for i := range refs {
-		ref := &refs[i]
-		if ref.Node < 0 || int(ref.Node) >= t.Len() || t.Kind(ref.Node) != jsontree.String {
-			continue
+	var out []finding.Finding
+	pass := func(judge bool) {
+		for i := range refs {
+			ref := &refs[i]
+			if ref.Node < 0 || int(ref.Node) >= t.Len() || t.Kind(ref.Node) != jsontree.String {
+				continue
+			}
+			s := t.Str(ref.Node)
+			container := ref.Resource
+			if container == jsontree.None && ref.Entry >= 0 && ref.Entry < len(g.Entries) {
+				container = g.Entries[ref.Entry].Resource
+			}
+			from := ref.Entry
+			if from >= len(g.Entries) {
+				from = -1
+			}
+			res := g.resolve(from, container, s)
+			if !judge || !document {
+				g.edges = append(g.edges, Edge{FromEntry: from, Path: ref.Path, Ref: s, ToEntry: res.Entry, Node: ref.Node, Kind: res.Kind, Target: res.Target})
+			}
+			if judge {
+				out = g.judge(out[:0], ref, from, s, &res, opts)
+				m.next(out)
+			}
 		}
-		s := t.Str(ref.Node)
-		container := ref.Resource
-		if container == jsontree.None && ref.Entry >= 0 && ref.Entry < len(g.Entries) {
-			container = g.Entries[ref.Entry].Resource
-		}
-		from := ref.Entry
-		if from >= len(g.Entries) {
-			from = -1
-		}
-		res := g.resolve(from, container, s)
-		g.edges = append(g.edges, Edge{FromEntry: from, Path: ref.Path, Ref: s, ToEntry: res.Entry, Node: ref.Node, Kind: res.Kind, Target: res.Target})
-		out = g.judge(out, ref, from, s, &res, opts)
 	}
-	if g.Type == "document" && len(g.Entries) > 0 && g.Entries[0].Type == "Composition" {
-		out = g.reachability(out)
+	if document {
+		pass(false)
+		m.pending = g.unreachable()
 	}
-	return sortFindings(out)
+	pass(true)
+	m.flush()
 }
 
 // Edges are the references of the last CheckReferences, in document order.

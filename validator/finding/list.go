@@ -24,11 +24,13 @@ type List struct {
 	Findings []Finding
 
 	counts  [4]int
-	perRule map[ruleKey]int
-	omitted map[ruleKey]int
-	order   []ruleKey // first appearance of each omitted (rule, severity), for stable output
-	orderAt []int     // len(Findings) when each of order was first omitted (for an exact Merge)
+	perRule map[ruleKey]*tally // one lookup per finding: millions are counted
+	order   []ruleKey          // first appearance of each omitted (rule, severity), for stable output
+	orderAt []int              // len(Findings) when each of order was first omitted (for an exact Merge)
 }
+
+// tally counts the findings of one (rule, severity): all, and those not kept.
+type tally struct{ all, omitted int }
 
 type ruleKey struct {
 	rule string
@@ -66,12 +68,24 @@ func (l *List) Add(f Finding) bool {
 // true; everyone else calls Add.
 func (l *List) Admit(rule string, sev Severity) bool {
 	k := ruleKey{rule, sev}
-	if lim := l.keep(); lim >= 0 && l.perRule[k] >= lim {
-		l.omitN(k, 1)
+	t := l.tally(k)
+	if lim := l.keep(); lim >= 0 && t.all >= lim {
+		l.omitN(k, t, 1)
 		return false
 	}
-	l.count(k, 1)
+	l.count(k, t, 1)
 	return true
+}
+
+// Sink takes findings one at a time, in document order, from a stage that
+// builds them lazily: Admit counts a finding of rule and severity and says
+// whether it is to be kept; only then does the stage build its location and
+// pass it to Keep. *List is one; the walk wraps it to place a stage's
+// findings in the whole input. A stage that streams into a Sink stores
+// nothing per finding beyond what Keep keeps.
+type Sink interface {
+	Admit(rule string, sev Severity) bool
+	Keep(f Finding)
 }
 
 // Keep appends a finding that Admit has counted and admitted.
@@ -88,7 +102,7 @@ func (l *List) Errors() int { return l.counts[Fatal] + l.counts[Error] }
 func (l *List) Omitted() []Omitted {
 	out := make([]Omitted, 0, len(l.order))
 	for _, k := range l.order {
-		out = append(out, Omitted{Rule: k.rule, Severity: k.sev, Count: l.omitted[k]})
+		out = append(out, Omitted{Rule: k.rule, Severity: k.sev, Count: l.perRule[k].omitted})
 	}
 	return out
 }
@@ -104,7 +118,7 @@ func (l *List) Merge(other *List) {
 	flush := func(upTo int) {
 		for ; next < len(other.order) && other.orderAt[next] <= upTo; next++ {
 			k := other.order[next]
-			l.omitN(k, other.omitted[k])
+			l.omitN(k, l.tally(k), other.perRule[k].omitted)
 		}
 	}
 	for i, f := range other.Findings {
@@ -114,28 +128,35 @@ func (l *List) Merge(other *List) {
 	flush(len(other.Findings))
 }
 
-// count counts n findings of k.
-func (l *List) count(k ruleKey, n int) {
+// tally is the count of k, created on first use.
+func (l *List) tally(k ruleKey) *tally {
+	t := l.perRule[k]
+	if t == nil {
+		if l.perRule == nil {
+			l.perRule = map[ruleKey]*tally{}
+		}
+		t = &tally{}
+		l.perRule[k] = t
+	}
+	return t
+}
+
+// count counts n findings of k (whose tally is t).
+func (l *List) count(k ruleKey, t *tally, n int) {
 	if int(k.sev) < len(l.counts) {
 		l.counts[k.sev] += n
 	}
-	if l.perRule == nil {
-		l.perRule = map[ruleKey]int{}
-	}
-	l.perRule[k] += n
+	t.all += n
 }
 
-// omitN counts n findings of k as counted and not kept.
-func (l *List) omitN(k ruleKey, n int) {
-	l.count(k, n)
-	if l.omitted == nil {
-		l.omitted = map[ruleKey]int{}
-	}
-	if l.omitted[k] == 0 {
+// omitN counts n findings of k (whose tally is t) as counted and not kept.
+func (l *List) omitN(k ruleKey, t *tally, n int) {
+	l.count(k, t, n)
+	if t.omitted == 0 {
 		l.order = append(l.order, k)
 		l.orderAt = append(l.orderAt, len(l.Findings))
 	}
-	l.omitted[k] += n
+	t.omitted += n
 }
 
 // Sort puts the kept findings in document order (by byte offset); ties keep

@@ -1,6 +1,7 @@
 package jsontree
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/fhirlens/fhirlens/validator/finding"
@@ -87,9 +88,7 @@ func parse(data []byte, opts Options) (*Tree, []problem) {
 	if len(data) > maxSize {
 		return nil, []problem{p.fatal(0, RuleSize, "input is larger than 2 GB")}
 	}
-	// FHIR JSON averages one node per ~36 bytes (Synthea); starting at one per
-	// 24 avoids regrowth in the common case without tripling memory.
-	p.tree = &Tree{Data: data, nodes: make([]node, 0, len(data)/24+4)}
+	p.tree = &Tree{Data: data, nodes: make([]node, 0, nodeBound(data))}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		p.add(None, 0, RuleBOM, finding.Warning, "the input starts with a byte order mark (BOM): JSON text should not carry one (it is ignored)")
 		p.pos = 3
@@ -100,6 +99,48 @@ func parse(data []byte, opts Options) (*Tree, []problem) {
 	}
 	p.placeComments()
 	return p.tree, p.problems
+}
+
+// nodeBound is an upper bound on the nodes of well-formed JSON data, so the
+// node slice is allocated once instead of regrown (each regrowth copies
+// every node so far: a 1M-entry bundle copied ~700 MB). Every value but the
+// root is a member or an item, and the commas of a non-empty object or
+// array number one less than its members or items, so
+// members + items = commas + non-empty objects + non-empty arrays
+// ≤ the ',', '{' and '[' outside strings. Input the parser recovers from (a
+// missing comma) may exceed it and then grows the slice as before.
+func nodeBound(data []byte) int {
+	// Counting them everywhere is fast (vectorised); it is the bound unless
+	// strings hold so many that it would reserve far more than FHIR needs
+	// (more than one node per 8 bytes: a string of commas).
+	if n := 1 + bytes.Count(data, []byte{','}) + bytes.Count(data, []byte{'{'}) + bytes.Count(data, []byte{'['}); n <= len(data)/8+4 {
+		return n
+	}
+	n := 1
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case ',', '{', '[':
+			n++
+		case '"':
+			// skip the string: to the next quote not escaped by an odd
+			// number of backslashes
+			for {
+				j := bytes.IndexByte(data[i+1:], '"')
+				if j < 0 {
+					return n
+				}
+				i += j + 1
+				k := i - 1
+				for k >= 0 && data[k] == '\\' {
+					k--
+				}
+				if (i-1-k)%2 == 0 {
+					break
+				}
+			}
+		}
+	}
+	return n
 }
 
 type parser struct {

@@ -238,3 +238,37 @@ func TestStrOffset(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeBound: the node slice is sized once from nodeBound, which must
+// never be below the nodes of well-formed JSON (or the slice regrows, copying
+// every node) and is exact when no string holds ',', '{' or '[' and no object or array is
+// empty.
+func TestNodeBound(t *testing.T) {
+	tests := []struct {
+		src   string
+		exact bool
+	}{
+		{`1`, true},
+		{`{}`, false}, // empty objects and arrays count one too many
+		{`[]`, false},
+		{`[[],{},[1],{"a":1}]`, false},
+		{`[[0],{"b":0},[1],{"a":1}]`, true},
+		{`{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Basic","id":"b0","code":{"text":"x"}}},{"resource":{"id":"b1"}}]}`, true},
+		{`{"a":"x,{[y","b":["\",[{"]}`, false},
+		{`{"a":"\\","b":[1,2,3],"c":"\\\"["}`, false},
+		{`"unterminated,[{`, false},
+		{`"` + strings.Repeat(",{[", 100) + `"`, true}, // past one per 8 bytes: strings are skipped
+		{`{"a":"` + strings.Repeat(`\\",[`, 50) + `"}`, false},
+	}
+	for _, tt := range tests {
+		tree, _ := Parse([]byte(tt.src), Options{})
+		n := 0
+		if tree != nil {
+			n = tree.Len()
+		}
+		b := nodeBound([]byte(tt.src))
+		if b < n || (tt.exact && b != n) {
+			t.Errorf("nodeBound(%s) = %d, tree has %d nodes (exact: %v)", tt.src, b, n, tt.exact)
+		}
+	}
+}
