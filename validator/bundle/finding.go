@@ -46,7 +46,7 @@ func emit(t *jsontree.Tree, s finding.Sink, f finding.Finding) {
 type collect struct{ out []finding.Finding }
 
 func (c *collect) Admit(string, finding.Severity) bool { return true }
-func (c *collect) Keep(f finding.Finding)             { c.out = append(c.out, f) }
+func (c *collect) Keep(f finding.Finding)              { c.out = append(c.out, f) }
 
 // merger streams findings to a Sink in document order: each batch passed to
 // next is sorted (stably, by offset) and must not start before the batches

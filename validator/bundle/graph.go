@@ -41,7 +41,7 @@ type Graph struct {
 	// laterTypeID marks (bit per entry) the entries whose type and id an
 	// earlier entry has: the only ones that can be duplicates.
 	laterTypeID []uint64
-	types     map[string]bool // concrete resource type names of the FHIR version
+	types       map[string]bool // concrete resource type names of the FHIR version
 
 	edges     []Edge
 	contained map[jsontree.ID]map[string]jsontree.ID // container resource -> contained id -> node
