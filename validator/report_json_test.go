@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/hostile"
+	"github.com/fhirlens/fhirlens/validator/internal/hostile"
 )
 
 // TestWriteJSONIsMarshal: the streamed report is json.Marshal's bytes, for

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/finding"
-	"github.com/fhirlens/fhirlens/validator/hostile"
+	"github.com/fhirlens/fhirlens/validator/internal/hostile"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
