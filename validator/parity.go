@@ -211,6 +211,7 @@ func (w *walker) afterResource(n jsontree.ID, typ string) {
 		w.checkCodeSystem(n)
 	case "ValueSet":
 		w.checkValueSetSystems(n)
+		w.checkValueSetParameters(n)
 	case "SearchParameter":
 		w.checkSearchParameter(n)
 		w.checkSearchParameterDefinition(n)

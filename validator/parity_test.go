@@ -114,18 +114,32 @@ func TestResourceRules(t *testing.T) {
 			"error searchparameter.derived-base SearchParameter; error searchparameter.derived-type SearchParameter"},
 		{"derived search parameter of its base and type", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"name","base":["Organization"],"type":"string","expression":"Organization.name","derivedFrom":"http://hl7.org/fhir/SearchParameter/Organization-name"}`, ""},
 		{"derived from a multi-base search parameter", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"code","base":["Condition"],"type":"token","expression":"Condition.code","derivedFrom":"http://hl7.org/fhir/SearchParameter/clinical-code"}`, ""},
+		{"value set parameter used", vsParams("%p-inactive", "text/fhirpath"), ""},
+		{"value set parameter unknown, declared one unused", vsParams("%p-other", "text/fhirpath"),
+			"warning valueset.parameter-unused ValueSet.extension[0]; error valueset.parameter-unknown ValueSet.compose.include[0].filter[0].value.extension[0].valueExpression"},
+		{"value set filter expression in CQL", vsParams("%p-inactive", "text/cql"),
+			"warning valueset.parameter-unused ValueSet.extension[0]; error valueset.parameter-language ValueSet.compose.include[0].filter[0].value.extension[0].valueExpression"},
 		{"derived from an unknown search parameter", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"code","base":["Condition"],"type":"token","expression":"Condition.code","derivedFrom":"http://x.org/SearchParameter/other"}`, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := strings.Join(findingsOf(t, Options{}, tc.src, "bundle.link-once", "bundle.link-paging", "bundle.search-self", "bundle.search-entry", "extension.versioned-url", "codesystem.count",
 				"codesystem.supplement", "valueset.include-system", "canonical.absolute", "searchparameter.composite",
-				"searchparameter.derived-base", "searchparameter.derived-type"), "; ")
+				"searchparameter.derived-base", "searchparameter.derived-type", "valueset.parameter-language", "valueset.parameter-unknown", "valueset.parameter-unused"), "; ")
 			if got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}
 		})
 	}
+}
+
+// vsParams is a ValueSet declaring the parameter p-inactive and filtering on
+// an expression in a language.
+func vsParams(expr, lang string) string {
+	return `{"resourceType":"ValueSet","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},` +
+		`"extension":[{"url":"http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter","extension":[{"url":"name","valueCode":"p-inactive"}]}],` +
+		`"url":"http://x.org/vs","status":"active","compose":{"include":[{"system":"http://x.org/cs","filter":[{"property":"inactive","op":"=",` +
+		`"_value":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/cqf-expression","valueExpression":{"language":"` + lang + `","expression":"` + expr + `"}}]}}]}]}}`
 }
 
 // TestSearchParamsGenerated: searchparams_gen.go is what the generator makes

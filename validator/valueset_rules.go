@@ -1,0 +1,118 @@
+package validator
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
+	"github.com/fhirlens/fhirlens/validator/jsontree"
+)
+
+// Parameterised value sets (the FHIR tooling extension valueset-parameter,
+// with filter values given by cqf-expression), checked as the reference
+// validator checks them: expressions are FHIRPath, and name only declared
+// parameters; a declared parameter no expression uses is a warning.
+var (
+	ruleVSParamLanguage = define(finding.Rule{ID: "valueset.parameter-language", Code: "invalid", Severity: finding.Error,
+		Summary: "a value set filter expression is FHIRPath (text/fhirpath)",
+		Source:  "http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter; graded as the HL7 reference validator"})
+	ruleVSParamUnknown = define(finding.Rule{ID: "valueset.parameter-unknown", Code: "invalid", Severity: finding.Error,
+		Summary: "a value set filter expression names only parameters the value set declares",
+		Source:  "http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter; graded as the HL7 reference validator"})
+	ruleVSParamUnused = define(finding.Rule{ID: "valueset.parameter-unused", Code: "business-rule", Severity: finding.Warning,
+		Summary: "a declared value set parameter is used by a filter expression",
+		Source:  "http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter; graded as the HL7 reference validator"})
+)
+
+const (
+	extVSParameter = "http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter"
+	extCQFExpr     = "http://hl7.org/fhir/StructureDefinition/cqf-expression"
+)
+
+// fhirpathVar matches an external constant of a FHIRPath expression.
+var fhirpathVar = regexp.MustCompile(`%([A-Za-z][A-Za-z0-9_-]*)`)
+
+// fhirpathSystemVars are the constants FHIRPath and FHIR define themselves.
+var fhirpathSystemVars = setOf("sct", "loinc", "ucum", "resource", "rootResource", "context", "us-zip", "this", "index", "total")
+
+func (w *walker) checkValueSetParameters(n jsontree.ID) {
+	t := w.tree
+	type param struct {
+		name string
+		at   int
+		used bool
+	}
+	var params []*param
+	if exts := t.Get(n, "extension"); exts != jsontree.None && t.Kind(exts) == jsontree.Array {
+		i := 0
+		for e := t.First(exts); e != jsontree.None; e, i = t.Next(e), i+1 {
+			if t.Text(t.Get(e, "url")) != extVSParameter {
+				continue
+			}
+			if subs := t.Get(e, "extension"); subs != jsontree.None && t.Kind(subs) == jsontree.Array {
+				for s := t.First(subs); s != jsontree.None; s = t.Next(s) {
+					if t.Text(t.Get(s, "url")) == "name" {
+						if name := t.Text(t.Get(s, "valueCode")); name != "" {
+							params = append(params, &param{name: name, at: i})
+						}
+					}
+				}
+			}
+		}
+	}
+	compose := t.Get(n, "compose")
+	for _, part := range []string{"include", "exclude"} {
+		arr := t.Get(compose, part)
+		if compose == jsontree.None || arr == jsontree.None || t.Kind(arr) != jsontree.Array {
+			continue
+		}
+		i := 0
+		for inc := t.First(arr); inc != jsontree.None; inc, i = t.Next(inc), i+1 {
+			filters := t.Get(inc, "filter")
+			if filters == jsontree.None || t.Kind(filters) != jsontree.Array {
+				continue
+			}
+			j := 0
+			for f := t.First(filters); f != jsontree.None; f, j = t.Next(f), j+1 {
+				val := t.Get(f, "_value")
+				exts := t.Get(val, "extension")
+				if val == jsontree.None || exts == jsontree.None || t.Kind(exts) != jsontree.Array {
+					continue
+				}
+				k := 0
+				for e := t.First(exts); e != jsontree.None; e, k = t.Next(e), k+1 {
+					ve := t.Get(e, "valueExpression")
+					if t.Text(t.Get(e, "url")) != extCQFExpr || ve == jsontree.None {
+						continue
+					}
+					steps := []string{"compose", part, "[" + strconv.Itoa(i) + "]", "filter", "[" + strconv.Itoa(j) + "]", "value", "extension", "[" + strconv.Itoa(k) + "]", "valueExpression"}
+					if lang := t.Text(t.Get(ve, "language")); lang != "text/fhirpath" {
+						w.at(ve, steps, ruleVSParamLanguage, fmt.Sprintf("a value set filter expression must be FHIRPath (language 'text/fhirpath'), not '%s'", lang))
+						continue
+					}
+					expr := t.Text(t.Get(ve, "expression"))
+					for _, m := range fhirpathVar.FindAllStringSubmatch(expr, -1) {
+						name := m[1]
+						if fhirpathSystemVars[name] {
+							continue
+						}
+						k := slices.IndexFunc(params, func(p *param) bool { return p.name == name })
+						if k < 0 {
+							w.at(ve, steps, ruleVSParamUnknown, fmt.Sprintf("the filter expression '%s' names the parameter '%s', which this value set does not declare (valueset-parameter)", expr, name))
+							continue
+						}
+						params[k].used = true
+					}
+				}
+			}
+		}
+	}
+	for _, p := range params {
+		if !p.used {
+			w.at(n, []string{"extension", "[" + strconv.Itoa(p.at) + "]"}, ruleVSParamUnused,
+				fmt.Sprintf("the value set parameter '%s' is declared but no filter expression uses it", p.name))
+		}
+	}
+}
