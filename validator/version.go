@@ -29,10 +29,39 @@ func DetectInputVersion(in Input, allowComments bool, candidates ...*definitions
 	if len(candidates) < 2 {
 		return 0, in
 	}
+	tree, in := parseForVersion(in, allowComments, candidates[0])
+	if tree == nil {
+		return 0, in
+	}
+	return versionOf(tree, candidates), in
+}
+
+// DetectInputVersionLazily is DetectInputVersion with the candidates after
+// the first loaded only when they can matter: an input whose every
+// resource type and element the first knows, with no declared fhirVersion
+// or STU3 profile path pointing elsewhere, is the first's whatever the
+// others are (scores are never negative and ties go to the first), so the
+// others are not loaded (the CLI then never decodes STU3 for R4 input).
+// others returns the remaining candidates; the index is into first+others.
+func DetectInputVersionLazily(in Input, allowComments bool, first *definitions.Set, others func() []*definitions.Set) (int, Input) {
+	tree, in := parseForVersion(in, allowComments, first)
+	if tree == nil || fitsFirst(tree, first) {
+		return 0, in
+	}
+	rest := others()
+	if len(rest) == 0 {
+		return 0, in
+	}
+	return versionOf(tree, append([]*definitions.Set{first}, rest...)), in
+}
+
+// parseForVersion parses an input for version detection; the JSON parse is
+// kept in the returned input for Validate.
+func parseForVersion(in Input, allowComments bool, first *definitions.Set) (*jsontree.Tree, Input) {
 	data := in.Data
 	var tree *jsontree.Tree
 	if fhirxml.LooksLikeXML(data) {
-		tree, _ = fhirxml.Parse(data, candidates[0])
+		tree, _ = fhirxml.Parse(data, first)
 	} else {
 		if in.Format == FormatAuto || in.Format == FormatJSON {
 			var probs []Finding
@@ -47,10 +76,47 @@ func DetectInputVersion(in Input, allowComments bool, candidates ...*definitions
 			tree, _ = jsontree.Parse(data, jsontree.Options{AllowComments: allowComments})
 		}
 	}
-	if tree == nil {
-		return 0, in
+	return tree, in
+}
+
+// fitsFirst says whether versionOf would choose first whatever the other
+// candidates: it follows versionOf with first alone and fails on anything
+// that could favour another candidate (an unknown resource type or element,
+// a declared fhirVersion not first's, a profile under an STU3 path).
+func fitsFirst(tree *jsontree.Tree, first *definitions.Set) bool {
+	for n := jsontree.ID(0); int(n) < tree.Len(); n++ {
+		if tree.Kind(n) != jsontree.Object {
+			continue
+		}
+		rt := tree.Get(n, "resourceType")
+		if rt == jsontree.None || tree.Kind(rt) != jsontree.String {
+			continue
+		}
+		if fv := tree.Get(n, "fhirVersion"); fv != jsontree.None && tree.Kind(fv) == jsontree.String {
+			// versionOf returns at the first declaration a candidate matches.
+			return first.FHIRVersion != "" && strings.HasPrefix(tree.Str(fv), first.FHIRVersion[:3])
+		}
+		typ := first.Type(tree.Str(rt))
+		if typ == nil || typ.Kind != "resource" {
+			return false
+		}
+		for m := tree.First(n); m != jsontree.None; m = tree.Next(m) {
+			k := strings.TrimPrefix(tree.Key(m), "_")
+			if k != "resourceType" && typ.Root.Child(k) == nil {
+				return false
+			}
+		}
+		if meta := tree.Get(n, "meta"); meta != jsontree.None && !strings.HasPrefix(first.FHIRVersion, "3.") {
+			if ps := tree.Get(meta, "profile"); ps != jsontree.None {
+				for p := tree.First(ps); p != jsontree.None; p = tree.Next(p) {
+					if tree.Kind(p) == jsontree.String && strings.Contains(tree.Str(p), "/STU3/") {
+						return false
+					}
+				}
+			}
+		}
 	}
-	return versionOf(tree, candidates), in
+	return true
 }
 
 // versionOf scores a parsed input against each candidate: see DetectVersion.

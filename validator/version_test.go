@@ -97,3 +97,51 @@ func TestDetectInputVersion(t *testing.T) {
 		t.Errorf("replaced Data: the kept parse of other bytes was used: %+v", rep.Findings)
 	}
 }
+
+// DetectInputVersionLazily picks what DetectInputVersion picks, and loads
+// the other candidates only for input the first does not fit exactly.
+func TestDetectInputVersionLazily(t *testing.T) {
+	r4, err := definitions.R4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3, err := stu3.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, input string
+		loads       bool // the other candidates are needed
+	}{
+		{"R4 resource", `{"resourceType":"ServiceRequest","status":"active","intent":"order","subject":{"reference":"Patient/1"}}`, false},
+		{"R4 Bundle", `{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","_gender":{"id":"g"}}},{"resource":{"resourceType":"Observation","encounter":{"reference":"Encounter/1"}}}]}`, false},
+		{"R4 fhirVersion", `{"resourceType":"StructureDefinition","fhirVersion":"4.0.1","url":"x"}`, false},
+		{"STU3-only resource", `{"resourceType":"ProcedureRequest","status":"active"}`, true},
+		{"STU3 element", `{"resourceType":"Observation","status":"final","context":{"reference":"Encounter/1"}}`, true},
+		{"STU3 element in an entry", `{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient"}},{"resource":{"resourceType":"Observation","context":{}}}]}`, true},
+		{"unknown element, a tie", `{"resourceType":"Patient","colour":"blue"}`, true},
+		{"unknown resource type", `{"resourceType":"Thing"}`, true},
+		{"STU3 profile claimed", `{"resourceType":"Patient","meta":{"profile":["https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1"]}}`, true},
+		{"declared 3.0", `{"resourceType":"StructureDefinition","fhirVersion":"3.0.1"}`, true},
+		{"declared 5.0", `{"resourceType":"StructureDefinition","fhirVersion":"5.0.0"}`, true},
+		{"XML R4", `<Patient xmlns="http://hl7.org/fhir"><gender value="male"/></Patient>`, false},
+		{"XML STU3", `<ProcedureRequest xmlns="http://hl7.org/fhir"><status value="active"/></ProcedureRequest>`, true},
+		{"ndjson", "{\"resourceType\":\"Patient\"}\n{\"resourceType\":\"ProcedureRequest\"}\n", false}, // the first line decides
+		{"unreadable", `{`, false},
+	}
+	for _, c := range cases {
+		in := Input{Name: c.name, Data: []byte(c.input)}
+		want, _ := DetectInputVersion(in, false, r4, s3)
+		loaded := false
+		got, parsed := DetectInputVersionLazily(in, false, r4, func() []*definitions.Set { loaded = true; return []*definitions.Set{s3} })
+		if got != want {
+			t.Errorf("%s: lazily %d, eagerly %d", c.name, got, want)
+		}
+		if loaded != c.loads {
+			t.Errorf("%s: others loaded %v, want %v", c.name, loaded, c.loads)
+		}
+		if _, kept := DetectInputVersion(in, false, r4, s3); (kept.parsed != nil) != (parsed.parsed != nil) {
+			t.Errorf("%s: parse kept %v, eagerly %v", c.name, parsed.parsed != nil, kept.parsed != nil)
+		}
+	}
+}

@@ -12,7 +12,7 @@ import (
 )
 
 // versionPicker chooses the validator of an input's FHIR version when
-// neither --core, --ig nor --fhir-version fixes it: validator.DetectVersion
+// neither --core, --ig nor --fhir-version fixes it: validator.DetectInputVersionLazily
 // chooses between R4 and STU3 by what the input shows. The STU3 validator is
 // made on first need, with the same options as the R4 one.
 type versionPicker struct {
@@ -27,12 +27,15 @@ func (p *versionPicker) pick(in validator.Input) (*validator.Validator, validato
 	if err != nil {
 		return p.r4, in
 	}
-	s3, err := stu3.Load()
-	if err != nil {
-		return p.r4, in
-	}
-	// in keeps the JSON parse, which Validate uses: the input is parsed once.
-	version, in := validator.DetectInputVersion(in, p.opts.AllowComments, r4defs, s3)
+	// in keeps the JSON parse, which Validate uses: the input is parsed
+	// once. STU3 is decoded only for input R4 does not fit exactly.
+	var s3 *definitions.Set
+	version, in := validator.DetectInputVersionLazily(in, p.opts.AllowComments, r4defs, func() []*definitions.Set {
+		if s3, err = stu3.Load(); err != nil {
+			return nil
+		}
+		return []*definitions.Set{s3}
+	})
 	if version != 1 {
 		return p.r4, in
 	}
