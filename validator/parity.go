@@ -212,6 +212,7 @@ func (w *walker) afterResource(n jsontree.ID, typ string) {
 	case "ValueSet":
 		w.checkValueSetSystems(n)
 		w.checkValueSetParameters(n)
+		w.checkValueSetFilterValues(n)
 	case "SearchParameter":
 		w.checkSearchParameter(n)
 		w.checkSearchParameterDefinition(n)

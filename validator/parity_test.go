@@ -119,13 +119,16 @@ func TestResourceRules(t *testing.T) {
 			"warning valueset.parameter-unused ValueSet.extension[0]; error valueset.parameter-unknown ValueSet.compose.include[0].filter[0].value.extension[0].valueExpression"},
 		{"value set filter expression in CQL", vsParams("%p-inactive", "text/cql"),
 			"warning valueset.parameter-unused ValueSet.extension[0]; error valueset.parameter-language ValueSet.compose.include[0].filter[0].value.extension[0].valueExpression"},
+		{"filter on a boolean property", `{"resourceType":"ValueSet",` + narr + `,"url":"http://x.org/vs","status":"active","compose":{"include":[{"system":"http://x.org/cs","filter":[` +
+			`{"property":"notSelectable","op":"=","value":"1"},{"property":"inactive","op":"=","value":"false"},{"property":"parent","op":"exists","value":"yes"},{"property":"parent","op":"=","value":"1"}]}]}}`,
+			"error valueset.filter-boolean ValueSet.compose.include[0].filter[0]; error valueset.filter-boolean ValueSet.compose.include[0].filter[2]"},
 		{"derived from an unknown search parameter", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"code","base":["Condition"],"type":"token","expression":"Condition.code","derivedFrom":"http://x.org/SearchParameter/other"}`, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := strings.Join(findingsOf(t, Options{}, tc.src, "bundle.link-once", "bundle.link-paging", "bundle.search-self", "bundle.search-entry", "extension.versioned-url", "codesystem.count",
 				"codesystem.supplement", "valueset.include-system", "canonical.absolute", "searchparameter.composite",
-				"searchparameter.derived-base", "searchparameter.derived-type", "valueset.parameter-language", "valueset.parameter-unknown", "valueset.parameter-unused"), "; ")
+				"searchparameter.derived-base", "searchparameter.derived-type", "valueset.parameter-language", "valueset.parameter-unknown", "valueset.parameter-unused", "valueset.filter-boolean"), "; ")
 			if got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}

@@ -116,3 +116,50 @@ func (w *walker) checkValueSetParameters(n jsontree.ID) {
 		}
 	}
 }
+
+var ruleVSFilterBoolean = define(finding.Rule{ID: "valueset.filter-boolean", Code: "invalid", Severity: finding.Error,
+	Summary: "a value set filter on a boolean property (inactive, notSelectable) or with the exists operator has the value true or false",
+	Source:  "FHIR R4 valueset-definitions.html#ValueSet.compose.include.filter.value and codesystem.html#defined-props; graded as the HL7 reference validator"})
+
+// booleanProperties are the concept properties FHIR defines as boolean
+// (R4 codesystem.html#defined-props) for every code system.
+var booleanProperties = setOf("inactive", "notSelectable")
+
+// checkValueSetFilterValues: a filter whose value must be a boolean (the
+// exists operator, or = on a boolean property) says true or false.
+func (w *walker) checkValueSetFilterValues(n jsontree.ID) {
+	t := w.tree
+	compose := t.Get(n, "compose")
+	if compose == jsontree.None {
+		return
+	}
+	for _, part := range []string{"include", "exclude"} {
+		arr := t.Get(compose, part)
+		if arr == jsontree.None || t.Kind(arr) != jsontree.Array {
+			continue
+		}
+		i := 0
+		for inc := t.First(arr); inc != jsontree.None; inc, i = t.Next(inc), i+1 {
+			filters := t.Get(inc, "filter")
+			if filters == jsontree.None || t.Kind(filters) != jsontree.Array {
+				continue
+			}
+			j := 0
+			for f := t.First(filters); f != jsontree.None; f, j = t.Next(f), j+1 {
+				prop, op := t.Text(t.Get(f, "property")), t.Text(t.Get(f, "op"))
+				vn := t.Get(f, "value")
+				if vn == jsontree.None || t.Kind(vn) != jsontree.String || !(op == "exists" || op == "=" && booleanProperties[prop]) {
+					continue
+				}
+				if v := t.Str(vn); v != "true" && v != "false" {
+					why := fmt.Sprintf("the property '%s' is a boolean", prop)
+					if op == "exists" {
+						why = "the operator 'exists' takes a boolean"
+					}
+					w.at(f, []string{"compose", part, "[" + strconv.Itoa(i) + "]", "filter", "[" + strconv.Itoa(j) + "]"}, ruleVSFilterBoolean,
+						fmt.Sprintf("the filter value must be 'true' or 'false', not '%s': %s", v, why))
+				}
+			}
+		}
+	}
+}
