@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/primitive"
 )
 
@@ -13,7 +14,7 @@ func dateProblem(s string) string {
 	if s == "" {
 		return ""
 	}
-	if p := primitive.Check("dateTime", s); p != nil && p.Severity == primitive.Error {
+	if p := primitive.Check("dateTime", s); p != nil && p.Severity == finding.Error {
 		return p.Message
 	}
 	return ""

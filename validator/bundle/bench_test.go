@@ -92,10 +92,10 @@ func TestGeneratedBundleResolves(t *testing.T) {
 	if len(fs) != 0 {
 		t.Fatalf("findings: %+v", fs[:min(3, len(fs))])
 	}
-	if len(g.Edges()) != 2000 {
-		t.Fatalf("%d edges", len(g.Edges()))
+	if len(g.edges) != 2000 {
+		t.Fatalf("%d edges", len(g.edges))
 	}
-	for _, e := range g.Edges() {
+	for _, e := range g.edges {
 		if e.ToEntry < 0 {
 			t.Fatalf("unresolved: %+v", e)
 		}

@@ -35,7 +35,7 @@ func TestDoneWhen(t *testing.T) {
 		_, _, fs := check(t, `{"resourceType":"Bundle","type":"collection","entry":[
 {"fullUrl":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c001","resource":{"resourceType":"Patient","id":"a"}},
 {"fullUrl":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c001","resource":{"resourceType":"Patient","id":"b"}}]}`)
-		if len(fs) != 1 || fs[0].Rule != "bdl-7" || fs[0].Severity != SeverityError ||
+		if len(fs) != 1 || fs[0].Rule != "bdl-7" || fs[0].Severity != finding.Error ||
 			fs[0].Expression != "Bundle.entry[1].fullUrl" || fs[0].Line != 3 || !strings.Contains(fs[0].Message, "bdl-7") {
 			t.Fatalf("got %+v", fs)
 		}
@@ -45,7 +45,7 @@ func TestDoneWhen(t *testing.T) {
 {"fullUrl":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c002","request":{"method":"POST","url":"Observation"},
  "resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
   "subject":{"reference":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c009"}}}]}`)
-		if len(fs) != 1 || fs[0].Rule != "ref.unresolved" || fs[0].Severity != SeverityError ||
+		if len(fs) != 1 || fs[0].Rule != "ref.unresolved" || fs[0].Severity != finding.Error ||
 			fs[0].Expression != "Bundle.entry[0].resource.subject" || fs[0].Line != 4 {
 			t.Fatalf("got %+v", fs)
 		}
@@ -53,7 +53,7 @@ func TestDoneWhen(t *testing.T) {
 	t.Run("document whose first entry is not a Composition", func(t *testing.T) {
 		_, _, fs := check(t, `{"resourceType":"Bundle","type":"document","identifier":{"system":"urn:ietf:rfc:3986","value":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c003"},
 "timestamp":"2024-01-01T00:00:00Z","entry":[{"fullUrl":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c004","resource":{"resourceType":"Patient"}}]}`)
-		if len(fs) != 1 || fs[0].Rule != "bdl-11" || fs[0].Severity != SeverityError || fs[0].Expression != "Bundle.entry[0].resource" {
+		if len(fs) != 1 || fs[0].Rule != "bdl-11" || fs[0].Severity != finding.Error || fs[0].Expression != "Bundle.entry[0].resource" {
 			t.Fatalf("got %+v", fs)
 		}
 	})
@@ -68,16 +68,16 @@ func TestUnresolvedSeverityByBundleType(t *testing.T) {
 		opts            Options
 		want            finding.Severity // noFinding for none
 	}{
-		{"collection", ref, Options{}, SeverityWarning},
-		{"searchset", ref, Options{}, SeverityWarning},
-		{"transaction", ref, Options{}, SeverityError},
-		{"batch", ref, Options{}, SeverityError},
-		{"message", ref, Options{}, SeverityError},
+		{"collection", ref, Options{}, finding.Warning},
+		{"searchset", ref, Options{}, finding.Warning},
+		{"transaction", ref, Options{}, finding.Error},
+		{"batch", ref, Options{}, finding.Error},
+		{"message", ref, Options{}, finding.Error},
 		{"collection", rel, Options{}, noFinding},
 		{"transaction", rel, Options{}, noFinding},
-		{"message", rel, Options{}, SeverityInformation},
+		{"message", rel, Options{}, finding.Information},
 		{"collection", abs, Options{}, noFinding},
-		{"collection", abs, Options{ReportExternal: true}, SeverityInformation},
+		{"collection", abs, Options{ReportExternal: true}, finding.Information},
 	}
 	for _, tt := range tests {
 		req := ""
@@ -144,7 +144,7 @@ func TestGraphAPI(t *testing.T) {
 {"fullUrl":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c003","resource":{"resourceType":"Condition","id":"c",
  "subject":{"reference":"Patient/p"},"encounter":{"reference":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c002"},
  "asserter":{"reference":"Practitioner/nobody"}}}]}`)
-	edges := g.Edges()
+	edges := g.edges
 	if len(edges) != 4 {
 		t.Fatalf("edges = %+v", edges)
 	}
@@ -174,8 +174,8 @@ func TestGraphAPI(t *testing.T) {
 	// The graph is JSON for the viewer.
 	b, err := json.Marshal(struct {
 		Graph *Graph
-		Edges []Edge
-	}{g, g.Edges()})
+		Edges []edge
+	}{g, g.edges})
 	if err != nil || !strings.Contains(string(b), `"to":1`) || !strings.Contains(string(b), `"fullUrl":"urn:uuid:9c3bd3b8-1ea5-4e8a-9d2f-8a3cbbd3c003"`) {
 		t.Errorf("json: %v %s", err, b)
 	}

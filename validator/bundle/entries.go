@@ -61,7 +61,7 @@ func (c *entryChecker) add(sev finding.Severity, code, rule string, n jsontree.I
 func (c *entryChecker) bundleLevel() {
 	g, t := c.g, c.t
 	if n := t.Get(g.root, "total"); n != jsontree.None && g.Type != "searchset" && g.Type != "history" {
-		c.add(SeverityError, "invalid", "bdl-1", n, g.Path+".total",
+		c.add(finding.Error, "invalid", "bdl-1", n, g.Path+".total",
 			"Bundle.total is only allowed in searchset and history bundles, not in a "+typeName(g.Type)+" (bdl-1); remove it")
 	}
 	switch g.Type {
@@ -72,11 +72,11 @@ func (c *entryChecker) bundleLevel() {
 			if id == jsontree.None {
 				at, path = g.root, g.Path
 			}
-			c.add(SeverityError, "invariant", "bdl-9", at, path,
+			c.add(finding.Error, "invariant", "bdl-9", at, path,
 				"a document must have an identifier with a system and a value (bdl-9): the identifier is the document's identity across copies")
 		}
 		if ts := t.Get(g.root, "timestamp"); ts == jsontree.None || t.Kind(ts) != jsontree.String || t.Str(ts) == "" {
-			c.add(SeverityError, "invariant", "bdl-10", g.root, g.Path,
+			c.add(finding.Error, "invariant", "bdl-10", g.root, g.Path,
 				"a document must have a timestamp, the date it was assembled (bdl-10)")
 		}
 		c.firstEntry("Composition", "bdl-11", "document")
@@ -90,17 +90,17 @@ func (c *entryChecker) bundleLevel() {
 func (c *entryChecker) firstEntry(want, rule, kind string) {
 	g := c.g
 	if len(g.Entries) == 0 {
-		c.add(SeverityError, "invariant", rule, g.root, g.Path,
+		c.add(finding.Error, "invariant", rule, g.root, g.Path,
 			"a "+kind+" must contain at least one entry, the first being a "+want+" ("+rule+")")
 		return
 	}
 	e := g.Entries[0]
 	switch {
 	case e.Resource == jsontree.None:
-		c.add(SeverityError, "invariant", rule, e.Node, g.entryPath(0),
+		c.add(finding.Error, "invariant", rule, e.Node, g.entryPath(0),
 			"the first entry of a "+kind+" must hold a "+want+" resource, but it has no resource ("+rule+")")
 	case e.Type != want:
-		c.add(SeverityError, "invariant", rule, e.Resource, g.entryPath(0)+".resource",
+		c.add(finding.Error, "invariant", rule, e.Resource, g.entryPath(0)+".resource",
 			"the first entry of a "+kind+" must be a "+want+", not "+article(orUnknown(e.Type))+" ("+rule+"); move the "+want+" to the front")
 	}
 }
@@ -115,7 +115,7 @@ func (c *entryChecker) entry(i int) {
 	req := t.Get(e.Node, "request")
 	resp := t.Get(e.Node, "response")
 	if e.Resource == jsontree.None && req == jsontree.None && resp == jsontree.None {
-		c.add(SeverityError, "invariant", "bdl-5", e.Node, path(i),
+		c.add(finding.Error, "invariant", "bdl-5", e.Node, path(i),
 			"an entry must have a resource unless it has a request or a response (bdl-5)")
 	}
 	c.fullURL(i)
@@ -123,23 +123,23 @@ func (c *entryChecker) entry(i int) {
 	needsRequest := g.Type == "batch" || g.Type == "transaction" || g.Type == "history"
 	switch {
 	case needsRequest && req == jsontree.None:
-		c.add(SeverityError, "invariant", "bdl-3", e.Node, path(i),
+		c.add(finding.Error, "invariant", "bdl-3", e.Node, path(i),
 			"every entry of a "+g.Type+" bundle must have a request (bdl-3)")
 	case !needsRequest && req != jsontree.None && g.Type != "":
-		c.add(SeverityError, "invariant", "bdl-3", req, path(i)+".request",
+		c.add(finding.Error, "invariant", "bdl-3", req, path(i)+".request",
 			"entry.request is only allowed in batch, transaction and history bundles, not in a "+typeName(g.Type)+" (bdl-3)")
 	}
 	needsResponse := g.Type == "batch-response" || g.Type == "transaction-response" || g.Type == "history"
 	switch {
 	case needsResponse && resp == jsontree.None:
-		c.add(SeverityError, "invariant", "bdl-4", e.Node, path(i),
+		c.add(finding.Error, "invariant", "bdl-4", e.Node, path(i),
 			"every entry of a "+g.Type+" bundle must have a response (bdl-4)")
 	case !needsResponse && resp != jsontree.None && g.Type != "":
-		c.add(SeverityError, "invariant", "bdl-4", resp, path(i)+".response",
+		c.add(finding.Error, "invariant", "bdl-4", resp, path(i)+".response",
 			"entry.response is only allowed in batch-response, transaction-response and history bundles, not in a "+typeName(g.Type)+" (bdl-4)")
 	}
 	if s := t.Get(e.Node, "search"); s != jsontree.None && g.Type != "searchset" && g.Type != "" {
-		c.add(SeverityError, "invariant", "bdl-2", s, path(i)+".search",
+		c.add(finding.Error, "invariant", "bdl-2", s, path(i)+".search",
 			"entry.search is only allowed in searchset bundles, not in a "+typeName(g.Type)+" (bdl-2)")
 	}
 	if (g.Type == "transaction" || g.Type == "batch") && req != jsontree.None {
@@ -154,7 +154,7 @@ func (c *entryChecker) fullURL(i int) {
 	n := t.Get(e.Node, "fullUrl")
 	if n == jsontree.None || t.Kind(n) != jsontree.String {
 		if e.Resource != jsontree.None && fullURLRequired(g.Type, e, t) {
-			c.add(SeverityError, "required", "bundle.fullurl-missing", e.Node, g.entryPath(i),
+			c.add(finding.Error, "required", "bundle.fullurl-missing", e.Node, g.entryPath(i),
 				"this entry has no fullUrl; except in transactions, batches and their responses, every entry with a resource must have a fullUrl, the identity other entries reference it by (use urn:uuid:<uuid> when the resource has no server URL)")
 		}
 		return
@@ -162,24 +162,24 @@ func (c *entryChecker) fullURL(i int) {
 	u := e.FullURL
 	fpath := func() string { return g.entryPath(i) + ".fullUrl" }
 	if strings.Contains(u, "/_history/") {
-		c.add(SeverityError, "invariant", "bdl-8", n, fpath(),
+		c.add(finding.Error, "invariant", "bdl-8", n, fpath(),
 			"fullUrl "+quote(u)+" is version specific; a fullUrl must not contain /_history/ (bdl-8): put the version in resource.meta.versionId")
 	}
 	switch sch := scheme(u); {
 	case sch == "":
-		c.add(SeverityError, "invalid", "bundle.fullurl-format", n, fpath(),
+		c.add(finding.Error, "invalid", "bundle.fullurl-format", n, fpath(),
 			"fullUrl "+quote(u)+" is not absolute; it must be an absolute URL (http://server/fhir/"+orType(e.Type)+"/"+orID(e.ID)+") or a urn:uuid: / urn:oid:")
 		return
 	case sch == "urn":
 		if !strings.HasPrefix(u, "urn:uuid:") && !strings.HasPrefix(u, "urn:oid:") {
-			c.add(SeverityWarning, "invalid", "bundle.fullurl-format", n, fpath(),
+			c.add(finding.Warning, "invalid", "bundle.fullurl-format", n, fpath(),
 				"fullUrl "+quote(u)+" is a URN, but the only URNs the Bundle rules define are urn:uuid: and urn:oid:")
 		} else if why := urnProblem(u); why != "" {
-			c.add(SeverityError, "invalid", "bundle.fullurl-format", n, fpath(), "fullUrl "+quote(u)+" is not valid: "+why)
+			c.add(finding.Error, "invalid", "bundle.fullurl-format", n, fpath(), "fullUrl "+quote(u)+" is not valid: "+why)
 		}
 		return
 	case sch != "http" && sch != "https":
-		c.add(SeverityWarning, "invalid", "bundle.fullurl-format", n, fpath(),
+		c.add(finding.Warning, "invalid", "bundle.fullurl-format", n, fpath(),
 			"fullUrl "+quote(u)+" uses the scheme "+quote(sch)+"; references can only resolve to http(s) URLs, urn:uuid: and urn:oid:")
 		return
 	}
@@ -189,14 +189,14 @@ func (c *entryChecker) fullURL(i int) {
 	}
 	switch {
 	case e.ID == "":
-		c.add(SeverityError, "invalid", "bundle.fullurl-mismatch", n, fpath(),
+		c.add(finding.Error, "invalid", "bundle.fullurl-mismatch", n, fpath(),
 			"fullUrl "+quote(u)+" is a RESTful URL ending in "+rest.Type+"/"+rest.ID+", but the resource has no id; give it id "+quote(rest.ID)+" or use a urn:uuid: fullUrl")
 	case rest.Type != e.Type || rest.ID != e.ID:
 		// The spec says SHALL, and the reference validator errs since late
 		// 2023; a warning here because the R4 examples themselves break it
 		// (lri-example, two message examples) and it is their references,
 		// not the entry itself, that go wrong (see ref.base-mismatch).
-		c.add(SeverityWarning, "invalid", "bundle.fullurl-mismatch", n, fpath(),
+		c.add(finding.Warning, "invalid", "bundle.fullurl-mismatch", n, fpath(),
 			"fullUrl "+quote(u)+" looks like a RESTful URL, so it must end with the resource's type and id (/"+e.Type+"/"+e.ID+")")
 	}
 }
@@ -236,7 +236,7 @@ func (c *entryChecker) unique(i int, seen map[urlVersion]int32) {
 			if e.Version != "" {
 				ver = " and meta.versionId " + quote(e.Version)
 			}
-			c.add(SeverityError, "invariant", "bdl-7", at, path,
+			c.add(finding.Error, "invariant", "bdl-7", at, path,
 				"fullUrl "+quote(e.FullURL)+ver+" is already used by entry "+strconv.Itoa(int(first))+
 					"; fullUrls must be unique in a bundle unless the entries are different versions (bdl-7)")
 			return
@@ -265,7 +265,7 @@ func (c *entryChecker) unique(i int, seen map[urlVersion]int32) {
 	if o.Base != "" && e.Base != "" && o.Base != e.Base {
 		return // the same id on two servers is two resources
 	}
-	c.add(SeverityWarning, "duplicate", "bundle.duplicate-id", e.Resource, g.entryPath(i)+".resource",
+	c.add(finding.Warning, "duplicate", "bundle.duplicate-id", e.Resource, g.entryPath(i)+".resource",
 		e.Type+"/"+e.ID+" is also in entry "+strconv.Itoa(int(j))+" (fullUrl "+orNone(o.FullURL)+
 			"); a relative reference "+e.Type+"/"+e.ID+" cannot tell the two apart: give the resources distinct ids")
 }

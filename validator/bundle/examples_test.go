@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
@@ -45,7 +46,7 @@ func TestR4ExampleBundles(t *testing.T) {
 		fs := append(g.CheckEntries(), g.CheckReferences(CollectReferences(tree, tree.Root()), Options{})...)
 		for _, f := range fs {
 			msg := name + ":" + itoa(f.Line) + ":" + itoa(f.Col) + ": " + f.Severity.String() + " " + f.Rule + " " + f.Expression + ": " + f.Message
-			if f.Severity == SeverityError {
+			if f.Severity == finding.Error {
 				t.Error(msg)
 			} else {
 				t.Log(msg)

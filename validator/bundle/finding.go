@@ -12,14 +12,8 @@ import (
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
-// Severities of findings (finding.Severity).
-const (
-	SeverityError       = finding.Error
-	SeverityWarning     = finding.Warning
-	SeverityInformation = finding.Information
-
-	noFinding finding.Severity = 255 // a grade that reports nothing
-)
+// noFinding is a grade that reports nothing.
+const noFinding finding.Severity = 255
 
 // newFinding is a finding at node n of the tree, without its line and
 // column (emit sets them on the findings kept). The offset is the tree's: a

@@ -38,7 +38,7 @@ func FuzzBundle(f *testing.F) {
 				t.Fatalf("bad finding %+v", fd)
 			}
 		}
-		for _, e := range g.Edges() {
+		for _, e := range g.edges {
 			if e.ToEntry >= len(g.Entries) || e.FromEntry >= len(g.Entries) {
 				t.Fatalf("bad edge %+v", e)
 			}

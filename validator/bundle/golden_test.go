@@ -46,7 +46,7 @@ func render(t *testing.T, data []byte) string {
 	for _, f := range fs {
 		b.WriteString(itoa(f.Line) + ":" + itoa(f.Col) + " " + f.Severity.String() + " " + f.Rule + " " + f.Expression + ": " + f.Message + "\n")
 	}
-	for _, e := range g.Edges() {
+	for _, e := range g.edges {
 		to := "unresolved"
 		switch {
 		case e.Kind == KindContained && e.Target >= 0:

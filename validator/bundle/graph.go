@@ -43,7 +43,7 @@ type Graph struct {
 	laterTypeID []uint64
 	types       map[string]bool // concrete resource type names of the FHIR version
 
-	edges     []Edge
+	edges     []edge
 	contained map[jsontree.ID]map[string]jsontree.ID // container resource -> contained id -> node
 }
 

@@ -20,8 +20,8 @@ func (g *Graph) unreachable() func() (finding.Finding, bool) {
 		return func() (finding.Finding, bool) { return finding.Finding{}, false }
 	}
 	// Adjacency in compressed form: forward and backward edges per entry.
-	fwdStart, fwd := g.adjacency(n, func(e *Edge) (int, int) { return e.FromEntry, e.ToEntry })
-	revStart, rev := g.adjacency(n, func(e *Edge) (int, int) { return e.ToEntry, e.FromEntry })
+	fwdStart, fwd := g.adjacency(n, func(e *edge) (int, int) { return e.FromEntry, e.ToEntry })
+	revStart, rev := g.adjacency(n, func(e *edge) (int, int) { return e.ToEntry, e.FromEntry })
 
 	const (
 		unseen = iota
@@ -66,9 +66,9 @@ func (g *Graph) unreachable() func() (finding.Finding, bool) {
 			at := i
 			i++
 			if state[at] == reverse {
-				return newFinding(g.tree, SeverityInformation, "informational", "doc.reverse-only", e.Node, g.entryPath(at), what+" is not reachable from the Composition by following references; it is only linked by references of its own into the document, which readers following the Composition will not see"), true
+				return newFinding(g.tree, finding.Information, "informational", "doc.reverse-only", e.Node, g.entryPath(at), what+" is not reachable from the Composition by following references; it is only linked by references of its own into the document, which readers following the Composition will not see"), true
 			}
-			return newFinding(g.tree, SeverityInformation, "informational", "doc.unreachable", e.Node, g.entryPath(at), what+" is not reachable from the Composition, directly or through other entries; every resource of a document should be referenced from it (for example from a section.entry) or be left out"), true
+			return newFinding(g.tree, finding.Information, "informational", "doc.unreachable", e.Node, g.entryPath(at), what+" is not reachable from the Composition, directly or through other entries; every resource of a document should be referenced from it (for example from a section.entry) or be left out"), true
 		}
 		return finding.Finding{}, false
 	}
@@ -76,7 +76,7 @@ func (g *Graph) unreachable() func() (finding.Finding, bool) {
 
 // adjacency builds a compressed adjacency list of the entry-to-entry edges
 // (self references and unresolved edges left out), by counting sort.
-func (g *Graph) adjacency(n int, ends func(*Edge) (int, int)) (start []int32, to []int32) {
+func (g *Graph) adjacency(n int, ends func(*edge) (int, int)) (start []int32, to []int32) {
 	start = make([]int32, n+1)
 	for k := range g.edges {
 		a, b := ends(&g.edges[k])

@@ -21,8 +21,8 @@ type Ref struct {
 	Targets []string
 }
 
-// Edge is one resolved (or unresolved) reference of the graph.
-type Edge struct {
+// edge is one resolved (or unresolved) reference of the graph.
+type edge struct {
 	FromEntry int         `json:"from"` // entry the reference is in, -1 outside entries
 	Path      string      `json:"path"`
 	Ref       string      `json:"ref"`
@@ -69,7 +69,7 @@ func (g *Graph) CheckReferencesTo(refs []Ref, opts Options, s finding.Sink) {
 	}
 	document := g.Type == "document" && len(g.Entries) > 0 && g.Entries[0].Type == "Composition"
 	m := merger{t: t, s: s}
-	g.edges = make([]Edge, 0, len(refs))
+	g.edges = make([]edge, 0, len(refs))
 	var out []finding.Finding
 	pass := func(judge bool) {
 		for i := range refs {
@@ -88,7 +88,7 @@ func (g *Graph) CheckReferencesTo(refs []Ref, opts Options, s finding.Sink) {
 			}
 			res := g.resolve(from, container, s)
 			if !judge || !document {
-				g.edges = append(g.edges, Edge{FromEntry: from, Path: ref.Path, Ref: s, ToEntry: res.Entry, Node: ref.Node, Kind: res.Kind, Target: res.Target})
+				g.edges = append(g.edges, edge{FromEntry: from, Path: ref.Path, Ref: s, ToEntry: res.Entry, Node: ref.Node, Kind: res.Kind, Target: res.Target})
 			}
 			if judge {
 				out = g.judge(out[:0], ref, from, s, &res, opts)
@@ -103,9 +103,6 @@ func (g *Graph) CheckReferencesTo(refs []Ref, opts Options, s finding.Sink) {
 	pass(true)
 	m.flush()
 }
-
-// Edges are the references of the last CheckReferences, in document order.
-func (g *Graph) Edges() []Edge { return g.edges }
 
 // judge adds the findings about one resolved reference.
 func (g *Graph) judge(out []finding.Finding, ref *Ref, from int, s string, res *Resolution, opts Options) []finding.Finding {
@@ -122,21 +119,21 @@ func (g *Graph) judge(out []finding.Finding, ref *Ref, from int, s string, res *
 		if s == "" {
 			return out // an empty string is reported by the primitive checks
 		}
-		add(SeverityError, "invalid", "ref.format", "reference "+quote(s)+" is not valid: "+res.Why)
+		add(finding.Error, "invalid", "ref.format", "reference "+quote(s)+" is not valid: "+res.Why)
 		return out
 	case KindConditional:
 		if g.Type != "transaction" && g.Type != "batch" {
 			// The spec allows these only in transactions, but bulk exports
 			// (Synthea among them) carry them widely: a warning tells the
 			// supplier without failing data that servers accept.
-			add(SeverityWarning, "invalid", "ref.conditional", "reference "+quote(s)+" is a conditional (search) reference, which FHIR only defines inside transactions and batches (the server replaces it when it processes them); here it cannot be resolved")
+			add(finding.Warning, "invalid", "ref.conditional", "reference "+quote(s)+" is a conditional (search) reference, which FHIR only defines inside transactions and batches (the server replaces it when it processes them); here it cannot be resolved")
 		}
 		return out
 	case KindContainer:
 		return out
 	case KindContained:
 		if res.Target == jsontree.None {
-			add(SeverityError, "invariant", "ref-1", "reference "+quote(s)+" points to a contained resource with id "+quote(res.ID)+", but the resource has none (ref-1); add it to contained or fix the id")
+			add(finding.Error, "invariant", "ref-1", "reference "+quote(s)+" points to a contained resource with id "+quote(res.ID)+", but the resource has none (ref-1); add it to contained or fix the id")
 			return out
 		}
 		return g.checkTargetType(out, ref, path, s, res.Type)
@@ -145,7 +142,7 @@ func (g *Graph) judge(out []finding.Finding, ref *Ref, from int, s string, res *
 		sev := g.unresolvedSeverity(res.Kind, g.mustResolve(ref, from), opts)
 		if res.Apparent >= 0 {
 			if sev == noFinding {
-				sev = SeverityInformation
+				sev = finding.Information
 			}
 			where := "under the fullUrl " + quote(g.Entries[res.Apparent].FullURL) + ": if that is the target, reference it by that URL"
 			if g.Entries[res.Apparent].FullURL == "" {
@@ -163,13 +160,13 @@ func (g *Graph) judge(out []finding.Finding, ref *Ref, from int, s string, res *
 	}
 	target := &g.Entries[res.Entry]
 	if res.Matches > 1 && g.Type != "history" {
-		add(SeverityError, "invalid", "ref.ambiguous", "reference "+quote(s)+" matches "+strconv.Itoa(res.Matches)+" entries ("+g.listMatches(res)+"); it must identify exactly one: make the fullUrls (or type and id) unique")
+		add(finding.Error, "invalid", "ref.ambiguous", "reference "+quote(s)+" matches "+strconv.Itoa(res.Matches)+" entries ("+g.listMatches(res)+"); it must identify exactly one: make the fullUrls (or type and id) unique")
 	}
 	if res.VersionUnknown {
-		add(SeverityWarning, "not-found", "ref.version", "reference "+quote(s)+" asks for version "+quote(res.Version)+", but entry "+strconv.Itoa(res.Entry)+" does not declare meta.versionId, so the version cannot be checked")
+		add(finding.Warning, "not-found", "ref.version", "reference "+quote(s)+" asks for version "+quote(res.Version)+", but entry "+strconv.Itoa(res.Entry)+" does not declare meta.versionId, so the version cannot be checked")
 	}
 	if res.Type != "" && target.Type != "" && target.Type != res.Type {
-		add(SeverityError, "invalid", "ref.type-mismatch", "reference "+quote(s)+" names type "+res.Type+", but the entry it resolves to (entry "+strconv.Itoa(res.Entry)+") holds "+article(target.Type))
+		add(finding.Error, "invalid", "ref.type-mismatch", "reference "+quote(s)+" names type "+res.Type+", but the entry it resolves to (entry "+strconv.Itoa(res.Entry)+") holds "+article(target.Type))
 		return out
 	}
 	typ := target.Type
@@ -186,26 +183,26 @@ func (g *Graph) unresolvedSeverity(kind string, mustResolve bool, opts Options) 
 		return noFinding // a lone resource's references point elsewhere by design
 	}
 	if mustResolve {
-		return SeverityError
+		return finding.Error
 	}
 	switch kind {
 	case KindURN:
 		switch g.Type {
 		case "document", "message", "transaction", "batch":
-			return SeverityError
+			return finding.Error
 		}
-		return SeverityWarning
+		return finding.Warning
 	case KindRelative:
 		// As the reference validator: a hint in documents and messages, whose
 		// content should be complete; elsewhere a relative reference may
 		// point to the server the bundle came from.
 		switch g.Type {
 		case "document", "message":
-			return SeverityInformation
+			return finding.Information
 		}
 	case KindAbsolute:
 		if opts.ReportExternal {
-			return SeverityInformation
+			return finding.Information
 		}
 	}
 	return noFinding

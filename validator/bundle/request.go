@@ -3,6 +3,7 @@ package bundle
 import (
 	"strings"
 
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
@@ -21,7 +22,7 @@ func (c *entryChecker) request(i int, req jsontree.ID, path string) {
 	case "":
 		return // missing or not a string: cardinality and type checks report it
 	default:
-		c.add(SeverityError, "code-invalid", "bundle.request-method", mn, path+".method",
+		c.add(finding.Error, "code-invalid", "bundle.request-method", mn, path+".method",
 			"request.method "+quote(method)+" is not an HTTP verb FHIR allows: use GET, HEAD, POST, PUT, DELETE or PATCH")
 		return
 	}
@@ -30,17 +31,17 @@ func (c *entryChecker) request(i int, req jsontree.ID, path string) {
 	}
 	upath := path + ".url"
 	if scheme(url) != "" {
-		c.add(SeverityInformation, "invalid", "bundle.request-url", un, upath,
+		c.add(finding.Information, "invalid", "bundle.request-url", un, upath,
 			"request.url "+quote(url)+" is absolute; it should be relative to the server the "+c.g.Type+" is posted to, e.g. "+orType(e.Type))
 		return
 	}
 	r, why := parseRequestURL(url, c.g.types)
 	if why != "" {
-		c.add(SeverityError, "invalid", "bundle.request-url", un, upath, "request.url "+quote(url)+" is not valid: "+why)
+		c.add(finding.Error, "invalid", "bundle.request-url", un, upath, "request.url "+quote(url)+" is not valid: "+why)
 		return
 	}
 	bad := func(want string) {
-		c.add(SeverityError, "invalid", "bundle.request-url", un, upath,
+		c.add(finding.Error, "invalid", "bundle.request-url", un, upath,
 			"request.url "+quote(url)+" does not fit "+method+": "+want)
 	}
 	switch method {
@@ -68,22 +69,22 @@ func (c *entryChecker) requestResource(i int, method string, r requestURL, url, 
 			return // operations take Parameters or any resource
 		}
 		if e.Resource == jsontree.None {
-			c.add(SeverityError, "required", "bundle.request-resource", e.Node, c.g.entryPath(i),
+			c.add(finding.Error, "required", "bundle.request-resource", e.Node, c.g.entryPath(i),
 				"a "+method+" entry must carry the resource to "+map[bool]string{true: "create", false: "update"}[method == "POST"])
 			return
 		}
 		if e.Type != "" && r.typ != e.Type {
-			c.add(SeverityError, "invalid", "bundle.request-resource", un, upath,
+			c.add(finding.Error, "invalid", "bundle.request-resource", un, upath,
 				"request.url "+quote(url)+" is for "+r.typ+", but the entry's resource is "+article(e.Type))
 			return
 		}
 		if method == "PUT" && r.id != "" && e.ID != r.id {
-			c.add(SeverityError, "invalid", "bundle.request-resource", un, upath,
+			c.add(finding.Error, "invalid", "bundle.request-resource", un, upath,
 				"request.url "+quote(url)+" updates id "+quote(r.id)+", but the resource's id is "+orNone(e.ID)+"; an update's resource must have the id of its URL")
 		}
 	case "GET", "HEAD", "DELETE":
 		if e.Resource != jsontree.None {
-			c.add(SeverityWarning, "invalid", "bundle.request-resource", e.Resource, c.g.entryPath(i)+".resource",
+			c.add(finding.Warning, "invalid", "bundle.request-resource", e.Resource, c.g.entryPath(i)+".resource",
 				"a "+method+" entry has a resource, which the server ignores; remove it or change the method")
 		}
 	}

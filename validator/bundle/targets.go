@@ -13,7 +13,7 @@ func (g *Graph) checkTargetType(out []finding.Finding, ref *Ref, path, s, typ st
 	if typ == "" || allowsType(ref.Targets, typ) {
 		return out
 	}
-	return append(out, newFinding(g.tree, SeverityError, "structure", "ref.target-type", ref.Node, path, "reference "+quote(s)+" points to "+article(typ)+", but this element only allows "+strings.Join(ref.Targets, " | ")))
+	return append(out, newFinding(g.tree, finding.Error, "structure", "ref.target-type", ref.Node, path, "reference "+quote(s)+" points to "+article(typ)+", but this element only allows "+strings.Join(ref.Targets, " | ")))
 }
 
 func allowsType(targets []string, typ string) bool {

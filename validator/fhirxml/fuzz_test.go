@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fhirlens/fhirlens/validator/definitions"
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
@@ -33,7 +34,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		if tree == nil {
-			if len(probs) == 0 || probs[len(probs)-1].Severity != Fatal {
+			if len(probs) == 0 || probs[len(probs)-1].Severity != finding.Fatal {
 				t.Fatal("no tree and no fatal problem")
 			}
 			return

@@ -32,12 +32,12 @@ func Parse(xml []byte, defs *definitions.Set) (*jsontree.Tree, []finding.Finding
 		if len(jprobs) > 0 {
 			msg += ": " + jprobs[len(jprobs)-1].Message
 		}
-		return nil, append(probs, finding.Finding{Resource: -1, Severity: Fatal, Code: "exception", Rule: "xml.syntax", Message: msg})
+		return nil, append(probs, finding.Finding{Resource: -1, Severity: finding.Fatal, Code: "exception", Rule: "xml.syntax", Message: msg})
 	}
 	tree.SetSource(xml, c.out.from, c.out.to)
 	for _, p := range jprobs {
 		// Duplicate members (an id attribute and an id element, say).
-		probs = append(probs, finding.Finding{Resource: -1, Offset: tree.SourceOffset(p.Offset), Severity: Error, Code: "structure", Rule: "xml.repeated",
+		probs = append(probs, finding.Finding{Resource: -1, Offset: tree.SourceOffset(p.Offset), Severity: finding.Error, Code: "structure", Rule: "xml.repeated",
 			Message: p.Message})
 	}
 	return tree, probs

@@ -42,7 +42,7 @@ func Check(fhirType, value string) *finding.Finding {
 		return errorf("primitive.utf8", "the "+fhirType+" value "+quote(value)+" is not valid UTF-8")
 	}
 	typeProblem := checkType(fhirType, value)
-	if typeProblem != nil && typeProblem.Severity == Error {
+	if typeProblem != nil && typeProblem.Severity == finding.Error {
 		return typeProblem
 	}
 	if fhirType != "xhtml" {
@@ -160,7 +160,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func checkXHTML(div string) *finding.Finding {
 	var first *finding.Finding
 	for _, p := range xhtml.Check(div) {
-		if p.Severity == xhtml.Error {
+		if p.Severity == finding.Error {
 			first = &p
 			break
 		}

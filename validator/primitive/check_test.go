@@ -15,8 +15,8 @@ type checkCase struct {
 
 // ok, bad and warn keep the table readable.
 func ok(typ, value string) checkCase         { return checkCase{typ, value, "", 0} }
-func bad(typ, value, rule string) checkCase  { return checkCase{typ, value, rule, Error} }
-func warn(typ, value, rule string) checkCase { return checkCase{typ, value, rule, Warning} }
+func bad(typ, value, rule string) checkCase  { return checkCase{typ, value, rule, finding.Error} }
+func warn(typ, value, rule string) checkCase { return checkCase{typ, value, rule, finding.Warning} }
 
 var checkCases = []checkCase{
 	// every type: empty is an error
@@ -323,10 +323,10 @@ func TestXHTMLDelegates(t *testing.T) {
 	if p := Check("xhtml", ns+"<p>fine</p></div>"); p != nil {
 		t.Fatalf("valid narrative: %+v", p)
 	}
-	if p := Check("xhtml", ns+"<script>x</script></div>"); p == nil || p.Rule != "xhtml.element" || p.Severity != Error {
+	if p := Check("xhtml", ns+"<script>x</script></div>"); p == nil || p.Rule != "xhtml.element" || p.Severity != finding.Error {
 		t.Fatalf("script: %+v", p)
 	}
-	if p := Check("xhtml", ns+"</div>"); p == nil || p.Rule != "xhtml.empty" || p.Severity != Warning {
+	if p := Check("xhtml", ns+"</div>"); p == nil || p.Rule != "xhtml.empty" || p.Severity != finding.Warning {
 		t.Fatalf("empty: %+v", p)
 	}
 }

@@ -179,7 +179,7 @@ func (idx typeIndex) value(t *testing.T, file string, v any, typ, elemPath strin
 		p = CheckNumber(typ, []byte(v))
 	case bool:
 		if JSONKind(typ) != KindBoolean {
-			p = &finding.Finding{Rule: "test.json-type", Severity: Error, Message: "boolean for " + typ}
+			p = &finding.Finding{Rule: "test.json-type", Severity: finding.Error, Message: "boolean for " + typ}
 		}
 	default:
 		return // null or object: not this test's concern
@@ -188,7 +188,7 @@ func (idx typeIndex) value(t *testing.T, file string, v any, typ, elemPath strin
 	if p == nil {
 		return
 	}
-	if p.Severity == Warning {
+	if p.Severity == finding.Warning {
 		st.warnings[p.Rule]++
 		if os.Getenv("CORPUS_SHOW_WARNINGS") != "" && st.warnings[p.Rule] <= 3 {
 			t.Logf("%s %s (%s): %s: %s", file, elemPath, typ, p.Rule, p.Message)

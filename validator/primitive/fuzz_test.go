@@ -1,6 +1,10 @@
 package primitive
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
+)
 
 var fuzzTypes = []string{
 	"boolean", "integer", "string", "decimal", "uri", "url", "canonical", "base64Binary",
@@ -17,7 +21,7 @@ func FuzzCheck(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		for _, typ := range fuzzTypes {
 			p := Check(typ, v)
-			if p != nil && (p.Rule == "" || p.Message == "" || (p.Severity != Error && p.Severity != Warning)) {
+			if p != nil && (p.Rule == "" || p.Message == "" || (p.Severity != finding.Error && p.Severity != finding.Warning)) {
 				t.Fatalf("malformed problem for %s %q: %+v", typ, v, p)
 			}
 			if JSONKind(typ) == KindNumber && v != "" {

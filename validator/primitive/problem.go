@@ -23,14 +23,9 @@ import (
 	"github.com/fhirlens/fhirlens/validator/finding"
 )
 
-// The severities Check grades findings with, the way the HL7 reference
-// validator does.
-const (
-	// Error: the value is not conformant (reference validator "rule").
-	Error = finding.Error
-	// Warning: the value is conformant but suspicious (reference validator "warning").
-	Warning = finding.Warning
-)
+// Check grades findings the way the HL7 reference validator does:
+// finding.Error when the value is not conformant (reference validator
+// "rule"), finding.Warning when it is conformant but suspicious.
 
 // Kind is the JSON representation of a primitive type's value.
 type Kind uint8
@@ -77,11 +72,11 @@ func JSONKind(fhirType string) Kind {
 func IsPrimitive(fhirType string) bool { return JSONKind(fhirType) != KindUnknown }
 
 func errorf(rule, msg string) *finding.Finding {
-	return &finding.Finding{Rule: rule, Code: "value", Severity: Error, Message: msg, Resource: -1}
+	return &finding.Finding{Rule: rule, Code: "value", Severity: finding.Error, Message: msg, Resource: -1}
 }
 
 func warnf(rule, msg string) *finding.Finding {
-	return &finding.Finding{Rule: rule, Code: "value", Severity: Warning, Message: msg, Resource: -1}
+	return &finding.Finding{Rule: rule, Code: "value", Severity: finding.Warning, Message: msg, Resource: -1}
 }
 
 // quote renders a value for a message: single-quoted, shortened when long,

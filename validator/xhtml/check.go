@@ -16,7 +16,7 @@ func Check(div string) []finding.Finding {
 	c := checker{}
 	c.checkChars(div)
 	c.tok = tokenizer{s: div, report: func(offset int, msg string) {
-		c.add(offset, ruleWellFormed, Error, "the narrative is not well-formed XML: "+msg)
+		c.add(offset, ruleWellFormed, finding.Error, "the narrative is not well-formed XML: "+msg)
 	}}
 	c.run()
 	return c.problems
@@ -48,7 +48,7 @@ func (c *checker) add(offset int, rule string, sev finding.Severity, msg string)
 	}
 	if len(c.problems) == maxProblems {
 		c.truncated = true
-		c.problems = append(c.problems, finding.Finding{Rule: ruleTooMany, Code: "value", Severity: Warning, Offset: offset, Resource: -1,
+		c.problems = append(c.problems, finding.Finding{Rule: ruleTooMany, Code: "value", Severity: finding.Warning, Offset: offset, Resource: -1,
 			Message: "more than " + strconv.Itoa(maxProblems) + " problems in this narrative; the rest are not reported"})
 		return
 	}
@@ -70,12 +70,12 @@ func (c *checker) checkChars(s string) {
 		case r == utf8.RuneError && size == 1:
 			if !badUTF8 {
 				badUTF8 = true
-				c.add(i, ruleChar, Error, "the narrative is not valid UTF-8")
+				c.add(i, ruleChar, finding.Error, "the narrative is not valid UTF-8")
 			}
 		case !isXMLChar(r):
 			if !badChar {
 				badChar = true
-				c.add(i, ruleChar, Error, "the narrative contains the character U+"+
+				c.add(i, ruleChar, finding.Error, "the narrative contains the character U+"+
 					strings.ToUpper(strconv.FormatInt(int64(r), 16))+", which XML does not allow")
 			}
 		}
@@ -99,9 +99,9 @@ func (c *checker) run() {
 		case tokEnd:
 			c.end(t)
 		case tokDoctype:
-			c.add(t.offset, ruleDoctype, Error, "DOCTYPE and other declarations are not allowed in narrative")
+			c.add(t.offset, ruleDoctype, finding.Error, "DOCTYPE and other declarations are not allowed in narrative")
 		case tokPI:
-			c.add(t.offset, rulePI, Error, "processing instructions ("+quoteText(t.text)+") are not allowed in narrative")
+			c.add(t.offset, rulePI, finding.Error, "processing instructions ("+quoteText(t.text)+") are not allowed in narrative")
 		case tokComment:
 			// Comments are allowed and are not content.
 		}
@@ -113,7 +113,7 @@ func (c *checker) text(raw string, offset int, references bool) {
 		for i := strings.IndexByte(raw, '&'); i >= 0; {
 			_, n, why := reference(raw[i:])
 			if why != "" {
-				c.add(offset+i, ruleEntity, Error, why)
+				c.add(offset+i, ruleEntity, finding.Error, why)
 			}
 			j := strings.IndexByte(raw[i+n:], '&')
 			if j < 0 {
@@ -137,7 +137,7 @@ func (c *checker) text(raw string, offset int, references bool) {
 		return
 	}
 	if len(c.stack) == 0 {
-		c.add(offset, ruleRoot, Error, "text "+quoteText(strings.TrimSpace(raw))+
+		c.add(offset, ruleRoot, finding.Error, "text "+quoteText(strings.TrimSpace(raw))+
 			" is outside the root <div>: the narrative must be a single <div> element")
 		return
 	}
@@ -149,11 +149,11 @@ func (c *checker) start(t token) {
 	isRoot := len(c.stack) == 0
 	if isRoot {
 		if c.rootSeen {
-			c.add(t.offset, ruleRoot, Error, "<"+t.name+"> follows the root element: the narrative must be a single <div> element")
+			c.add(t.offset, ruleRoot, finding.Error, "<"+t.name+"> follows the root element: the narrative must be a single <div> element")
 		}
 		c.rootSeen = true
 		if local != "div" {
-			c.add(t.offset, ruleRoot, Error, "the narrative root is <"+t.name+">; it must be <div>")
+			c.add(t.offset, ruleRoot, finding.Error, "the narrative root is <"+t.name+">; it must be <div>")
 		}
 	}
 
@@ -181,7 +181,7 @@ func (c *checker) start(t token) {
 			}
 		}
 		if !found {
-			c.add(t.offset, ruleWellFormed, Error, "the narrative is not well-formed XML: the prefix "+
+			c.add(t.offset, ruleWellFormed, finding.Error, "the narrative is not well-formed XML: the prefix "+
 				quoteText(prefix)+" of <"+t.name+"> is not declared")
 		}
 	}
@@ -189,15 +189,15 @@ func (c *checker) start(t token) {
 	switch {
 	case ns != Namespace && isRoot:
 		if ns == "" {
-			c.add(t.offset, ruleNamespace, Error, "the narrative <div> must declare the XHTML namespace: <div xmlns=\""+Namespace+"\">")
+			c.add(t.offset, ruleNamespace, finding.Error, "the narrative <div> must declare the XHTML namespace: <div xmlns=\""+Namespace+"\">")
 		} else {
-			c.add(t.offset, ruleNamespace, Error, "the narrative <div> is in the namespace "+quoteText(ns)+"; it must be "+quoteText(Namespace))
+			c.add(t.offset, ruleNamespace, finding.Error, "the narrative <div> is in the namespace "+quoteText(ns)+"; it must be "+quoteText(Namespace))
 		}
 	case ns != Namespace:
-		c.add(t.offset, ruleNamespace, Error, "<"+t.name+"> is not in the XHTML namespace ("+quoteText(ns)+
+		c.add(t.offset, ruleNamespace, finding.Error, "<"+t.name+"> is not in the XHTML namespace ("+quoteText(ns)+
 			"): "+whyElementNotAllowed(local))
 	case !allowedElement(local):
-		c.add(t.offset, ruleElement, Error, "<"+t.name+"> is not allowed: "+whyElementNotAllowed(local))
+		c.add(t.offset, ruleElement, finding.Error, "<"+t.name+"> is not allowed: "+whyElementNotAllowed(local))
 	}
 	if local == "img" {
 		c.hasContent = true
@@ -218,7 +218,7 @@ func (c *checker) attribute(elem string, a attribute) {
 	for i := strings.IndexByte(a.raw, '&'); i >= 0; {
 		_, n, why := reference(a.raw[i:])
 		if why != "" {
-			c.add(a.offset, ruleEntity, Error, "in attribute "+a.name+": "+why)
+			c.add(a.offset, ruleEntity, finding.Error, "in attribute "+a.name+": "+why)
 		}
 		j := strings.IndexByte(a.raw[i+n:], '&')
 		if j < 0 {
@@ -233,12 +233,12 @@ func (c *checker) attribute(elem string, a attribute) {
 		if strings.HasPrefix(lower, "on") {
 			why = "event handler attributes run script and are not allowed in narrative"
 		}
-		c.add(a.offset, ruleAttribute, Error, "attribute "+name+" is not allowed on <"+elem+">: "+why)
+		c.add(a.offset, ruleAttribute, finding.Error, "attribute "+name+" is not allowed on <"+elem+">: "+why)
 		return
 	}
 	if urlAttribute(elem, name) {
 		if why := checkURL(elem, name, decode(a.raw)); why != "" {
-			c.add(a.offset, ruleURL, Error, "<"+elem+" "+name+"="+quoteText(a.raw)+">: "+why)
+			c.add(a.offset, ruleURL, finding.Error, "<"+elem+" "+name+"="+quoteText(a.raw)+">: "+why)
 		}
 	}
 	if name == "style" {
@@ -250,7 +250,7 @@ func (c *checker) attribute(elem string, a attribute) {
 
 func (c *checker) end(t token) {
 	if len(c.stack) == 0 {
-		c.add(t.offset, ruleWellFormed, Error, "the narrative is not well-formed XML: </"+t.name+"> has no matching start tag")
+		c.add(t.offset, ruleWellFormed, finding.Error, "the narrative is not well-formed XML: </"+t.name+"> has no matching start tag")
 		return
 	}
 	top := c.stack[len(c.stack)-1]
@@ -260,7 +260,7 @@ func (c *checker) end(t token) {
 	}
 	for i := len(c.stack) - 2; i >= 0; i-- {
 		if c.stack[i].qname == t.name {
-			c.add(t.offset, ruleWellFormed, Error, "the narrative is not well-formed XML: </"+t.name+"> closes <"+
+			c.add(t.offset, ruleWellFormed, finding.Error, "the narrative is not well-formed XML: </"+t.name+"> closes <"+
 				t.name+"> while <"+top.qname+"> (at offset "+strconv.Itoa(top.offset)+") is still open")
 			for len(c.stack) > i {
 				c.pop()
@@ -268,7 +268,7 @@ func (c *checker) end(t token) {
 			return
 		}
 	}
-	c.add(t.offset, ruleWellFormed, Error, "the narrative is not well-formed XML: </"+t.name+"> does not match the open <"+top.qname+">")
+	c.add(t.offset, ruleWellFormed, finding.Error, "the narrative is not well-formed XML: </"+t.name+"> does not match the open <"+top.qname+">")
 }
 
 func (c *checker) pop() {
@@ -280,17 +280,17 @@ func (c *checker) pop() {
 func (c *checker) finish(offset int) {
 	if len(c.stack) > 0 {
 		f := c.stack[len(c.stack)-1]
-		c.add(f.offset, ruleWellFormed, Error, "the narrative is not well-formed XML: <"+f.qname+"> is never closed")
+		c.add(f.offset, ruleWellFormed, finding.Error, "the narrative is not well-formed XML: <"+f.qname+"> is never closed")
 	}
 	if !c.rootSeen {
-		c.add(0, ruleRoot, Error, "the narrative has no root element: it must be a <div xmlns=\""+Namespace+"\"> element")
+		c.add(0, ruleRoot, finding.Error, "the narrative has no root element: it must be a <div xmlns=\""+Namespace+"\"> element")
 		return
 	}
 	if !c.hasContent {
 		// txt-2 says SHALL, but R4's FHIRPath htmlChecks() (the invariant's
 		// expression) does not test it, the reference validator does not
 		// enforce it, and R4's own examples break it: a warning.
-		c.add(0, ruleEmpty, Warning, "the narrative has no content: it should contain some non-whitespace text or an image (txt-2)")
+		c.add(0, ruleEmpty, finding.Warning, "the narrative has no content: it should contain some non-whitespace text or an image (txt-2)")
 	}
 }
 
@@ -301,7 +301,7 @@ func (c *checker) finish(offset int) {
 // non-empty rule, which Check reports as a warning.)
 func HTMLChecks(div string) bool {
 	for _, p := range Check(div) {
-		if p.Severity == Error {
+		if p.Severity == finding.Error {
 			return false
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/fhirlens/fhirlens/internal/sharedtest"
+	"github.com/fhirlens/fhirlens/validator/finding"
 )
 
 // sharedDir is the reference data folder (see package sharedtest).
@@ -49,7 +50,7 @@ func TestR4ExampleNarratives(t *testing.T) {
 	narratives(t, func(file, div string) {
 		n++
 		for _, p := range Check(div) {
-			if p.Severity == Error {
+			if p.Severity == finding.Error {
 				failures++
 				if failures <= 20 {
 					t.Errorf("%s: %s at %d: %s", file, p.Rule, p.Offset, p.Message)
@@ -58,7 +59,7 @@ func TestR4ExampleNarratives(t *testing.T) {
 		}
 		clean := Sanitize(div)
 		for _, p := range Check(clean) {
-			if p.Severity == Error && p.Rule != "xhtml.empty" {
+			if p.Severity == finding.Error && p.Rule != "xhtml.empty" {
 				t.Errorf("%s: sanitized narrative fails Check: %s: %s", file, p.Rule, p.Message)
 			}
 		}

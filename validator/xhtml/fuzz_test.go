@@ -3,6 +3,8 @@ package xhtml
 import (
 	"strings"
 	"testing"
+
+	"github.com/fhirlens/fhirlens/validator/finding"
 )
 
 func seeds(f *testing.F) {
@@ -24,7 +26,7 @@ func FuzzCheck(f *testing.F) {
 		}
 		for _, p := range ps {
 			if p.Rule == "" || p.Message == "" || p.Offset < 0 || p.Offset > len(div) ||
-				(p.Severity != Error && p.Severity != Warning) {
+				(p.Severity != finding.Error && p.Severity != finding.Warning) {
 				t.Fatalf("malformed problem %+v", p)
 			}
 		}

@@ -155,11 +155,11 @@ func checkStyle(style string) (severity finding.Severity, why string) {
 	css := normalizeCSS(style)
 	for _, bad := range []string{"expression(", "javascript:", "vbscript:", "behavior:", "-moz-binding", "@import"} {
 		if strings.Contains(css, bad) {
-			return Error, "the style contains " + quoteText(bad) + ", which can run script or load external content"
+			return finding.Error, "the style contains " + quoteText(bad) + ", which can run script or load external content"
 		}
 	}
 	if externalCSSURL(css) {
-		return Warning, "the style loads a resource from another site (url(...)); narrative should be self-contained"
+		return finding.Warning, "the style loads a resource from another site (url(...)); narrative should be self-contained"
 	}
 	return 0, ""
 }
