@@ -28,7 +28,8 @@ func convertFlags() (*flag.FlagSet, *convertOptions) {
 	flags := flag.NewFlagSet("convert", flag.ContinueOnError)
 	flags.StringVar(&o.to, "to", "", "output `format`: json or xml (default: the other one)")
 	flags.StringVar(&o.version, "fhir-version", "", "FHIR `version` of the input: 3.0 (STU3) or 4.0 (R4); detected when not given")
-	flags.StringVar(&o.out, "o", "", "write to this `file` instead of standard output")
+	flags.StringVar(&o.out, "out", "", "write to this `file` instead of standard output (as report and snapshot take --out)")
+	flags.StringVar(&o.out, "o", "", "short for --out")
 	return flags, o
 }
 

@@ -66,19 +66,19 @@ func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	data, err := readInput(file, stdin, defaultLimits())
 	if err != nil {
 		fmt.Fprintf(stderr, "fhirlens fhirpath: %v\n", err)
-		return 1
+		return 2
 	}
 	tree, problems := jsontree.Parse(data, jsontree.Options{})
 	if tree == nil {
 		p := problems[len(problems)-1]
 		line, col := (&jsontree.Tree{Data: data}).Position(p.Offset)
 		fmt.Fprintf(stderr, "fhirlens fhirpath: %s:%d:%d: %s\n", safeText(displayName(file)), line, col, safeText(p.Message))
-		return 1
+		return 2
 	}
 	defs, err := definitions.R4()
 	if err != nil {
 		fmt.Fprintf(stderr, "fhirlens fhirpath: loading definitions: %v\n", err)
-		return 1
+		return 2
 	}
 	env := &fhirpath.Env{Defs: defs, Tree: tree, Focus: tree.Root(), Strict: o.strict}
 	if o.trace {
@@ -172,7 +172,7 @@ func writeJSONResult(stdout, stderr io.Writer, result fhirpath.Collection) int {
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(items); err != nil {
 		fmt.Fprintf(stderr, "fhirlens fhirpath: %v\n", err)
-		return 1
+		return 2
 	}
 	return 0
 }

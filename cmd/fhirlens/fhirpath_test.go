@@ -62,8 +62,8 @@ func TestFHIRPathCLI(t *testing.T) {
 		{"unknown function", []string{"name.foo()", file}, "", 2, "", "unknown function foo()\n  name.foo()\n       ^"},
 		{"evaluation error", []string{"name.given + 1", file}, "", 2, "", "evaluation failed"},
 		{"strict", []string{"--strict", "name.gven", file}, "", 2, "", "HumanName has no element named gven"},
-		{"bad json", []string{"name", "-"}, "{", 1, "", "<stdin>:1:2"},
-		{"missing file", []string{"name", filepath.Join(dir, "nope.json")}, "", 1, "", "no such file"},
+		{"bad json", []string{"name", "-"}, "{", 2, "", "<stdin>:1:2"},
+		{"missing file", []string{"name", filepath.Join(dir, "nope.json")}, "", 2, "", "no such file"},
 		{"usage", []string{"name"}, "", 2, "", "want an EXPRESSION and a FILE"},
 		{"bad format", []string{"--format", "xml", "name", file}, "", 2, "", "unknown format"},
 	}

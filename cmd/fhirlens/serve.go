@@ -53,19 +53,19 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := web.CheckBuilt(app); err != nil {
 		fmt.Fprintln(stderr, "fhirlens serve:", err)
-		return 1
+		return 2
 	}
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "fhirlens serve:", err)
-		return 1
+		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	handler := announce(listener.Addr(), web.Handler(app), stdout, stderr)
 	if err := serve(ctx, listener, handler); err != nil {
 		fmt.Fprintln(stderr, "fhirlens serve:", err)
-		return 1
+		return 2
 	}
 	return 0
 }

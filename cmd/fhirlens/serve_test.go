@@ -25,7 +25,7 @@ func TestServeArguments(t *testing.T) {
 		{"help", []string{"-h"}, 0, ""}, // help goes to stdout: TestHelpToStdout
 		{"unknown flag", []string{"--port", "80"}, 2, "flag provided but not defined"},
 		{"stray argument", []string{"web"}, 2, `unexpected argument "web"`},
-		{"app not built", []string{"--dir", "DIR"}, 1, "run `make web` first"},
+		{"app not built", []string{"--dir", "DIR"}, 2, "run `make web` first"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,8 +53,8 @@ func TestServeListenError(t *testing.T) {
 	for _, name := range []string{"index.html", "gen/wasm_exec.js", "gen/fhirlens.wasm"} {
 		writeFile(t, app, name)
 	}
-	if code := runServe([]string{"--dir", app, "--addr", "256.0.0.1:99999"}, &stdout, &stderr); code != 1 {
-		t.Errorf("exit code %d, want 1 (stderr %q)", code, stderr.String())
+	if code := runServe([]string{"--dir", app, "--addr", "256.0.0.1:99999"}, &stdout, &stderr); code != 2 {
+		t.Errorf("exit code %d, want 2 (stderr %q)", code, stderr.String())
 	}
 }
 
