@@ -36,6 +36,8 @@ type caseInfo struct {
 	JavaProfile string `json:"java-profile"`
 	// Options holds the case's "option:NAME" keys (NAME → raw JSON value).
 	Options map[string]json.RawMessage `json:"-"`
+	// DiffOnly: an ig/ StructureDefinition has no snapshot (generated on load).
+	DiffOnly bool `json:"-"`
 }
 
 // outcome is what one validator said about one run: the verdict and the
@@ -373,6 +375,9 @@ func (r *run) categories() []string {
 	var cats []string
 	xml := strings.HasSuffix(c.Instance, ".xml")
 	if strings.HasSuffix(r.key, "#profile") {
+		if c.DiffOnly {
+			return []string{"profile steps", "diff-only ig/"}
+		}
 		return []string{"profile steps"}
 	}
 	_, logical := c.Options["logical"]
@@ -389,10 +394,28 @@ func (r *run) categories() []string {
 	if len(c.IG) > 0 {
 		cats = append(cats, "with ig/")
 	}
+	if c.DiffOnly {
+		cats = append(cats, "diff-only ig/")
+	}
 	if xml {
 		cats = append(cats, "XML instances")
 	}
 	return cats
+}
+
+// isDiffOnlySD reports whether a file (JSON or XML) is a StructureDefinition
+// without a snapshot.
+func isDiffOnlySD(b []byte) bool {
+	var sd struct {
+		ResourceType string          `json:"resourceType"`
+		Snapshot     json.RawMessage `json:"snapshot"`
+		Differential json.RawMessage `json:"differential"`
+	}
+	if json.Unmarshal(b, &sd) == nil {
+		return sd.ResourceType == "StructureDefinition" && sd.Snapshot == nil && sd.Differential != nil
+	}
+	x := string(b)
+	return strings.Contains(x, "<StructureDefinition") && !strings.Contains(x, "<snapshot") && strings.Contains(x, "<differential")
 }
 
 func loadCases(t *testing.T) []*caseInfo {
@@ -421,6 +444,11 @@ func loadCases(t *testing.T) []*caseInfo {
 		var raw map[string]json.RawMessage
 		json.Unmarshal(b, &raw)
 		json.Unmarshal(raw["ig"], &c.IG)
+		for _, f := range c.IG {
+			if b, err := os.ReadFile(filepath.Join(d, "ig", f)); err == nil && isDiffOnlySD(b) {
+				c.DiffOnly = true
+			}
+		}
 		for k, v := range raw {
 			if name, ok := strings.CutPrefix(k, "option:"); ok {
 				if c.Options == nil {
@@ -521,7 +549,7 @@ func TestConformance(t *testing.T) {
 	for _, m := range names {
 		t.Logf("module %-26s %s", m, modules[m])
 	}
-	for _, c := range []string{"base-R4", "questionnaire", "base-R4 + questionnaire", "with ig/", "profile steps", "XML instances", "logical models", "all"} {
+	for _, c := range []string{"base-R4", "questionnaire", "base-R4 + questionnaire", "with ig/", "diff-only ig/", "profile steps", "XML instances", "logical models", "all"} {
 		if cats[c] != nil {
 			t.Logf("%-24s %s", c, cats[c])
 		}
