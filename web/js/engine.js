@@ -19,6 +19,9 @@ export class Engine {
     const boot = window.fhirlensWorker;
     window.fhirlensWorker = null;
     this.worker = boot ? boot.worker : new Worker(new URL('./worker.js', import.meta.url));
+    // How many workers this page has started (a replaced worker reads its
+    // files again); the browser tests read it.
+    document.body.dataset.workerStarts = String(Number(document.body.dataset.workerStarts || 0) + 1);
     this.worker.onmessage = (e) => this.receive(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault();
