@@ -122,13 +122,17 @@ func TestResourceRules(t *testing.T) {
 		{"filter on a boolean property", `{"resourceType":"ValueSet",` + narr + `,"url":"http://x.org/vs","status":"active","compose":{"include":[{"system":"http://x.org/cs","filter":[` +
 			`{"property":"notSelectable","op":"=","value":"1"},{"property":"inactive","op":"=","value":"false"},{"property":"parent","op":"exists","value":"yes"},{"property":"parent","op":"=","value":"1"}]}]}}`,
 			"error valueset.filter-boolean ValueSet.compose.include[0].filter[0]; error valueset.filter-boolean ValueSet.compose.include[0].filter[2]"},
+		{"wrong display of a known code", `{"resourceType":"Patient",` + narr + `,"maritalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus","code":"M","display":"Australia"}]}}`,
+			"error code.display Patient.maritalStatus.coding[0].display"},
+		{"display differing in case only", `{"resourceType":"Patient",` + narr + `,"maritalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus","code":"M","display":"married "}]}}`, ""},
+		{"display of a code system not known in full", `{"resourceType":"Patient",` + narr + `,"maritalStatus":{"coding":[{"system":"http://snomed.info/sct","code":"87915002","display":"Australia"}]}}`, ""},
 		{"derived from an unknown search parameter", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"code","base":["Condition"],"type":"token","expression":"Condition.code","derivedFrom":"http://x.org/SearchParameter/other"}`, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := strings.Join(findingsOf(t, Options{}, tc.src, "bundle.link-once", "bundle.link-paging", "bundle.search-self", "bundle.search-entry", "extension.versioned-url", "codesystem.count",
 				"codesystem.supplement", "valueset.include-system", "canonical.absolute", "searchparameter.composite",
-				"searchparameter.derived-base", "searchparameter.derived-type", "valueset.parameter-language", "valueset.parameter-unknown", "valueset.parameter-unused", "valueset.filter-boolean"), "; ")
+				"searchparameter.derived-base", "searchparameter.derived-type", "valueset.parameter-language", "valueset.parameter-unknown", "valueset.parameter-unused", "valueset.filter-boolean", "code.display"), "; ")
 			if got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
@@ -18,7 +19,10 @@ func (w *walker) checkCoding(n jsontree.ID) {
 	if sys == "" || code == "" {
 		return
 	}
-	_, found, known := w.defs.LookupCode(sys, code)
+	disp, found, known := w.defs.LookupCode(sys, code)
+	if found {
+		w.checkDisplay(n, sys, code, disp)
+	}
 	switch {
 	case !known:
 		if w.rep.unverified == nil {
@@ -32,6 +36,28 @@ func (w *walker) checkCoding(n jsontree.ID) {
 			fmt.Sprintf("%s is not a code of the code system %s", quoteValue(code), sys))
 		w.pop(l)
 	}
+}
+
+var ruleCodeDisplay = define(finding.Rule{ID: "code.display", Code: "invalid", Severity: Error, Source: srcTerm + "; graded as the HL7 reference validator",
+	Summary: "a Coding's display is the display its (fully known) code system gives the code"})
+
+// checkDisplay holds a Coding's display to the display of its code in a code
+// system known in full. Case and surrounding spaces are not held against it
+// (the reference validator does not reject those either); designations are
+// not carried by the definitions, so only the display is compared.
+func (w *walker) checkDisplay(n jsontree.ID, sys, code, want string) {
+	t := w.tree
+	d := t.Get(n, "display")
+	if d == jsontree.None || t.Kind(d) != jsontree.String || want == "" {
+		return
+	}
+	got := t.Str(d)
+	if strings.EqualFold(strings.TrimSpace(got), strings.TrimSpace(want)) {
+		return
+	}
+	l := w.push("display")
+	w.report(d, false, ruleCodeDisplay, fmt.Sprintf("wrong display %s for %s#%s: the code system's display is %s", quoteValue(got), sys, code, quoteValue(want)))
+	w.pop(l)
 }
 
 // reportUnverified adds one note naming the code systems whose codes could
