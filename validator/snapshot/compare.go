@@ -36,6 +36,18 @@ func (d Difference) String() string {
 // and value set, version ignored), constraint keys and slicing. Texts,
 // mappings and extensions are not compared.
 func Compare(want, got []*structure.ElementDefinition) []Difference {
+	return CompareWith(want, got, nil)
+}
+
+// CompareWith is Compare with a resolver for the types of the compared
+// snapshots: an element listed on one side only also counts as "expansion"
+// when it is listed as its parent's type (or type profile) defines it —
+// cardinality, types, fixed/pattern values, binding and slicing as there
+// (SimpleQuantity's comparator with max 0): such a listing changes nothing.
+func CompareWith(want, got []*structure.ElementDefinition, resolve Resolver) []Difference {
+	unconstrained := func(list []*structure.ElementDefinition, i int) bool {
+		return plain(list[i]) || asTypeDefines(list, i, resolve)
+	}
 	key := func(e *structure.ElementDefinition) string {
 		if e.ID != "" {
 			return normalizeID(e.ID)
@@ -61,7 +73,7 @@ func Compare(want, got []*structure.ElementDefinition) []Difference {
 	var out []Difference
 	used := make([]bool, len(got))
 	last := -1
-	for _, w := range want {
+	for wi, w := range want {
 		if w == nil {
 			continue
 		}
@@ -69,7 +81,7 @@ func Compare(want, got []*structure.ElementDefinition) []Difference {
 		gi, ok := gotBy[id]
 		if !ok {
 			class := "missing"
-			if plain(w) {
+			if unconstrained(want, wi) {
 				class = "expansion"
 			}
 			out = append(out, Difference{ID: id, Class: class, Want: w.Path, Got: "-"})
@@ -85,7 +97,7 @@ func Compare(want, got []*structure.ElementDefinition) []Difference {
 	for i, g := range got {
 		if g != nil && !used[i] {
 			class := "extra"
-			if plain(g) {
+			if unconstrained(got, i) {
 				class = "expansion"
 			}
 			out = append(out, Difference{ID: key(g), Class: class, Want: "-", Got: g.Path})
@@ -137,6 +149,56 @@ func plain(e *structure.ElementDefinition) bool {
 		return false
 	}
 	return true
+}
+
+// asTypeDefines reports whether list[i] is listed as the type of its parent
+// element (the nearest element before it whose id is its id's parent)
+// defines it.
+func asTypeDefines(list []*structure.ElementDefinition, i int, resolve Resolver) bool {
+	e := list[i]
+	if resolve == nil || e.ID == "" {
+		return false
+	}
+	dot := strings.LastIndexByte(e.ID, '.')
+	if dot < 0 {
+		return false
+	}
+	parentID, name := e.ID[:dot], e.ID[dot+1:]
+	if strings.Contains(name, ":") {
+		return false // a slice is a constraint
+	}
+	var parent *structure.ElementDefinition
+	for j := i - 1; j >= 0; j-- {
+		if list[j] != nil && list[j].ID == parentID {
+			parent = list[j]
+			break
+		}
+	}
+	if parent == nil || len(parent.Type) != 1 {
+		return false
+	}
+	t := parent.Type[0]
+	url := typeURL(t.Code)
+	if len(t.Profile) == 1 {
+		url = t.Profile[0]
+	}
+	sd := resolve(url)
+	if !usable(sd) || sd.Snapshot.Element[0] == nil {
+		return false
+	}
+	path := sd.Snapshot.Element[0].Path + "." + name
+	for _, d := range sd.Snapshot.Element {
+		if d == nil || d.Path != path || d.SliceName != "" {
+			continue
+		}
+		for _, x := range compareElement(e.ID, d, e) {
+			if x.Class != "path" && x.Class != "constraint" {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func compareElement(id string, w, g *structure.ElementDefinition) []Difference {

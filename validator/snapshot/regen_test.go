@@ -92,7 +92,7 @@ func regenerate(t *testing.T, sds []*structure.StructureDefinition, core Resolve
 		for _, f := range g.Findings[url] {
 			t.Logf("%s: finding %s: %s", url, f.Rule, f.Message)
 		}
-		diffs := Compare(want[url], got)
+		diffs := CompareWith(want[url], got, g.Resolve)
 		res.elements += len(want[url])
 		bad := map[string]bool{}
 		for _, d := range diffs {
