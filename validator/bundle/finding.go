@@ -86,10 +86,15 @@ func (m *merger) pop() {
 
 func (m *merger) next(batch []finding.Finding) {
 	for _, f := range sortFindings(batch) {
-		for m.peek() && m.head.Offset <= f.Offset {
-			m.pop()
-		}
+		m.upTo(f.Offset)
 		emit(m.t, m.s, f)
+	}
+}
+
+// upTo emits the pending findings at or before offset.
+func (m *merger) upTo(offset int) {
+	for m.peek() && m.head.Offset <= offset {
+		m.pop()
 	}
 }
 

@@ -70,7 +70,7 @@ func (g *Graph) CheckReferencesTo(refs []Ref, opts Options, s finding.Sink) {
 	document := g.Type == "document" && len(g.Entries) > 0 && g.Entries[0].Type == "Composition"
 	m := merger{t: t, s: s}
 	g.edges = make([]edge, 0, len(refs))
-	var out []finding.Finding
+	r := reporter{t: t, s: s}
 	pass := func(judge bool) {
 		for i := range refs {
 			ref := &refs[i]
@@ -91,8 +91,12 @@ func (g *Graph) CheckReferencesTo(refs []Ref, opts Options, s finding.Sink) {
 				g.edges = append(g.edges, edge{FromEntry: from, Path: ref.Path, Ref: s, ToEntry: res.Entry, Node: ref.Node, Kind: res.Kind, Target: res.Target})
 			}
 			if judge {
-				out = g.judge(out[:0], ref, from, s, &res, opts)
-				m.next(out)
+				m.upTo(t.Offset(ref.Node)) // the unreachable entries before it
+				r.node, r.path = ref.Node, ref.Path
+				if r.path == "" {
+					r.path = g.pathOf(ref.Node, from)
+				}
+				g.judge(&r, ref, from, s, &res, opts)
 			}
 		}
 	}
@@ -104,39 +108,57 @@ func (g *Graph) CheckReferencesTo(refs []Ref, opts Options, s finding.Sink) {
 	m.flush()
 }
 
-// judge adds the findings about one resolved reference.
-func (g *Graph) judge(out []finding.Finding, ref *Ref, from int, s string, res *Resolution, opts Options) []finding.Finding {
+// reporter offers the findings about one reference to the sink as judge
+// finds them (all at the reference's node, so in document order): each is
+// counted, and its message is built only when the sink keeps it — in a big
+// bundle most are counted, not kept, and building their messages was most
+// of the cost of checking references.
+type reporter struct {
+	t    *jsontree.Tree
+	s    finding.Sink
+	node jsontree.ID
+	path string
+}
+
+func (r *reporter) add(sev finding.Severity, code, rule string, msg func() string) {
+	if r.s.Admit(rule, sev) {
+		f := newFinding(r.t, sev, code, rule, r.node, r.path, msg())
+		f.Line, f.Col = r.t.Position(f.Offset)
+		r.s.Keep(f)
+	}
+}
+
+// judge reports the findings about one resolved reference.
+func (g *Graph) judge(r *reporter, ref *Ref, from int, s string, res *Resolution, opts Options) {
 	t := g.tree
-	path := ref.Path
-	if path == "" {
-		path = g.pathOf(ref.Node, from)
-	}
-	add := func(sev finding.Severity, code, rule, msg string) {
-		out = append(out, newFinding(t, sev, code, rule, ref.Node, path, msg))
-	}
 	switch res.Kind {
 	case KindInvalid:
 		if s == "" {
-			return out // an empty string is reported by the primitive checks
+			return // an empty string is reported by the primitive checks
 		}
-		add(finding.Error, "invalid", "ref.format", "reference "+quote(s)+" is not valid: "+res.Why)
-		return out
+		r.add(finding.Error, "invalid", "ref.format", func() string { return "reference " + quote(s) + " is not valid: " + res.Why })
+		return
 	case KindConditional:
 		if g.Type != "transaction" && g.Type != "batch" {
 			// The spec allows these only in transactions, but bulk exports
 			// (Synthea among them) carry them widely: a warning tells the
 			// supplier without failing data that servers accept.
-			add(finding.Warning, "invalid", "ref.conditional", "reference "+quote(s)+" is a conditional (search) reference, which FHIR only defines inside transactions and batches (the server replaces it when it processes them); here it cannot be resolved")
+			r.add(finding.Warning, "invalid", "ref.conditional", func() string {
+				return "reference " + quote(s) + " is a conditional (search) reference, which FHIR only defines inside transactions and batches (the server replaces it when it processes them); here it cannot be resolved"
+			})
 		}
-		return out
+		return
 	case KindContainer:
-		return out
+		return
 	case KindContained:
 		if res.Target == jsontree.None {
-			add(finding.Error, "invariant", "ref-1", "reference "+quote(s)+" points to a contained resource with id "+quote(res.ID)+", but the resource has none (ref-1); add it to contained or fix the id")
-			return out
+			r.add(finding.Error, "invariant", "ref-1", func() string {
+				return "reference " + quote(s) + " points to a contained resource with id " + quote(res.ID) + ", but the resource has none (ref-1); add it to contained or fix the id"
+			})
+			return
 		}
-		return g.checkTargetType(out, ref, path, s, res.Type)
+		g.checkTargetType(r, ref, s, res.Type)
+		return
 	}
 	if res.Entry < 0 {
 		sev := g.unresolvedSeverity(res.Kind, g.mustResolve(ref, from), opts)
@@ -144,36 +166,44 @@ func (g *Graph) judge(out []finding.Finding, ref *Ref, from int, s string, res *
 			if sev == noFinding {
 				sev = finding.Information
 			}
-			where := "under the fullUrl " + quote(g.Entries[res.Apparent].FullURL) + ": if that is the target, reference it by that URL"
-			if g.Entries[res.Apparent].FullURL == "" {
-				where = "but has no fullUrl to reference it by"
-			}
-			add(sev, "not-found", "ref.base-mismatch", "relative reference "+quote(s)+" resolves against the base of this entry's fullUrl to "+quote(g.relativeTarget(from, res))+
-				", which no entry has; entry "+strconv.Itoa(res.Apparent)+" holds "+res.Type+"/"+res.ID+" "+where)
+			r.add(sev, "not-found", "ref.base-mismatch", func() string {
+				where := "under the fullUrl " + quote(g.Entries[res.Apparent].FullURL) + ": if that is the target, reference it by that URL"
+				if g.Entries[res.Apparent].FullURL == "" {
+					where = "but has no fullUrl to reference it by"
+				}
+				return "relative reference " + quote(s) + " resolves against the base of this entry's fullUrl to " + quote(g.relativeTarget(from, res)) +
+					", which no entry has; entry " + strconv.Itoa(res.Apparent) + " holds " + res.Type + "/" + res.ID + " " + where
+			})
 		} else if sev != noFinding {
-			add(sev, "not-found", "ref.unresolved", g.unresolvedMessage(from, s, res))
+			r.add(sev, "not-found", "ref.unresolved", func() string { return g.unresolvedMessage(from, s, res) })
 		}
 		if res.Type != "" {
-			out = g.checkTargetType(out, ref, path, s, res.Type)
+			g.checkTargetType(r, ref, s, res.Type)
 		}
-		return out
+		return
 	}
 	target := &g.Entries[res.Entry]
 	if res.Matches > 1 && g.Type != "history" {
-		add(finding.Error, "invalid", "ref.ambiguous", "reference "+quote(s)+" matches "+strconv.Itoa(res.Matches)+" entries ("+g.listMatches(res)+"); it must identify exactly one: make the fullUrls (or type and id) unique")
+		r.add(finding.Error, "invalid", "ref.ambiguous", func() string {
+			return "reference " + quote(s) + " matches " + strconv.Itoa(res.Matches) + " entries (" + g.listMatches(res) + "); it must identify exactly one: make the fullUrls (or type and id) unique"
+		})
 	}
 	if res.VersionUnknown {
-		add(finding.Warning, "not-found", "ref.version", "reference "+quote(s)+" asks for version "+quote(res.Version)+", but entry "+strconv.Itoa(res.Entry)+" does not declare meta.versionId, so the version cannot be checked")
+		r.add(finding.Warning, "not-found", "ref.version", func() string {
+			return "reference " + quote(s) + " asks for version " + quote(res.Version) + ", but entry " + strconv.Itoa(res.Entry) + " does not declare meta.versionId, so the version cannot be checked"
+		})
 	}
 	if res.Type != "" && target.Type != "" && target.Type != res.Type {
-		add(finding.Error, "invalid", "ref.type-mismatch", "reference "+quote(s)+" names type "+res.Type+", but the entry it resolves to (entry "+strconv.Itoa(res.Entry)+") holds "+article(target.Type))
-		return out
+		r.add(finding.Error, "invalid", "ref.type-mismatch", func() string {
+			return "reference " + quote(s) + " names type " + res.Type + ", but the entry it resolves to (entry " + strconv.Itoa(res.Entry) + ") holds " + article(target.Type)
+		})
+		return
 	}
 	typ := target.Type
 	if res.Target != target.Resource {
 		typ = t.Text(t.Get(res.Target, "resourceType"))
 	}
-	return g.checkTargetType(out, ref, path, s, typ)
+	g.checkTargetType(r, ref, s, typ)
 }
 
 // unresolvedSeverity grades a reference that resolves to no entry; "" means

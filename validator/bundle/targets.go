@@ -9,11 +9,13 @@ import (
 
 // checkTargetType reports a reference whose target type is not one the
 // element allows (Reference(Patient|Group) pointing at a Practitioner).
-func (g *Graph) checkTargetType(out []finding.Finding, ref *Ref, path, s, typ string) []finding.Finding {
+func (g *Graph) checkTargetType(r *reporter, ref *Ref, s, typ string) {
 	if typ == "" || allowsType(ref.Targets, typ) {
-		return out
+		return
 	}
-	return append(out, newFinding(g.tree, finding.Error, "structure", "ref.target-type", ref.Node, path, "reference "+quote(s)+" points to "+article(typ)+", but this element only allows "+strings.Join(ref.Targets, " | ")))
+	r.add(finding.Error, "structure", "ref.target-type", func() string {
+		return "reference " + quote(s) + " points to " + article(typ) + ", but this element only allows " + strings.Join(ref.Targets, " | ")
+	})
 }
 
 func allowsType(targets []string, typ string) bool {
