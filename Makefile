@@ -5,7 +5,7 @@ SHARED ?= $(or $(FHIRLENS_SHARED),$(abspath ../shared))
 export FHIRLENS_SHARED := $(SHARED)
 BIN := bin/fhirlens
 
-.PHONY: all build test unit fuzz-short check-generated generate bench bench-peers lint clean
+.PHONY: all build test unit fuzz-short check-generated generate bench bench-compare bench-peers lint clean
 
 all: build
 
@@ -79,6 +79,13 @@ bench:
 	$(GO) test ./validator/definitions -run '^$$' -bench DecodeR4 -benchmem
 	$(GO) test ./validator/fhirpath -run '^$$' -bench 'Compile|Invariants' -benchmem
 	$(GO) test ./record -run '^$$' -bench . -benchmem -benchtime 3x
+
+# Native throughput of two revisions, interleaved A/B runs of
+# BenchmarkValidateSynthea: make bench-compare OLD=c886467 NEW=main
+OLD ?= c886467
+NEW ?= HEAD
+bench-compare:
+	./.ci/bench-compare.sh $(OLD) $(NEW)
 
 # Whole-process comparison with FHIR.js and Medplum (npm, scratch folder) on
 # the same generated 10 MB and 50 MB Synthea bundles; not part of make test.
