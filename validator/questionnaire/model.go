@@ -48,8 +48,12 @@ type Item struct {
 	Exclusive      []bool  // per option: questionnaire-optionExclusive
 	EnableWhen     []EnableWhen
 	EnableBehavior string
-	Items          []*Item
-	Parent         *Item
+	// EnableExpression is a FHIRPath condition on the response that decides
+	// instead of EnableWhen (SDC enableWhenExpression, or the Finnish PHR
+	// extension the reference validator also reads); "" when none.
+	EnableExpression string
+	Items            []*Item
+	Parent           *Item
 
 	// from extensions
 	MinValue, MaxValue       *Value
@@ -210,8 +214,11 @@ type rawItem struct {
 }
 
 const (
-	extBase = "http://hl7.org/fhir/StructureDefinition/"
-	sdcBase = "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
+	// extFinnishEnableWhen is the Finnish PHR's enable condition (a FHIRPath
+	// string), which the HL7 reference validator evaluates like SDC's.
+	extFinnishEnableWhen = "http://phr.kanta.fi/StructureDefinition/fiphr-ext-questionnaire-enablewhen"
+	extBase              = "http://hl7.org/fhir/StructureDefinition/"
+	sdcBase              = "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
 )
 
 func (q *Questionnaire) build(raws []rawItem, parent *Item) []*Item {
@@ -246,6 +253,13 @@ func (q *Questionnaire) build(raws []rawItem, parent *Item) []*Item {
 		for _, e := range r.Extension {
 			v, _ := valueOf(e, "value")
 			switch extURL(e) {
+			case sdcBase + "sdc-questionnaire-enableWhenExpression":
+				var x struct{ Language, Expression string }
+				if json.Unmarshal(e["valueExpression"], &x) == nil && x.Language == "text/fhirpath" {
+					it.EnableExpression = x.Expression
+				}
+			case extFinnishEnableWhen:
+				it.EnableExpression = v.Text
 			case extBase + "minValue":
 				it.MinValue = &v
 			case extBase + "maxValue":

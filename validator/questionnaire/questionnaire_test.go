@@ -1,6 +1,7 @@
 package questionnaire
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -196,5 +197,41 @@ func TestEnableWhenInRepeatingGroup(t *testing.T) {
 	want := "questionnaire.disabled item[1].item[1]; questionnaire.required item[2]"
 	if strings.Join(got, "; ") != want {
 		t.Errorf("got %q, want %q", strings.Join(got, "; "), want)
+	}
+}
+
+// An enable expression (SDC enableWhenExpression, or the Finnish PHR
+// extension) decides instead of enableWhen: false or empty disables the
+// item; one that cannot be evaluated leaves it enabled.
+func TestEnableExpression(t *testing.T) {
+	const sdc = `"extension":[{"url":"http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression","valueExpression":{"language":"text/fhirpath","expression":"%s"}}]`
+	const fi = `"extension":[{"url":"http://phr.kanta.fi/StructureDefinition/fiphr-ext-questionnaire-enablewhen","valueString":"%s"}]`
+	const cond = "QuestionnaireResponse.descendants().where(linkId='c').answer.value.ofType(boolean)"
+	tests := []struct {
+		name, ext, expr string
+		answer          bool
+		want            string
+	}{
+		{"sdc false", sdc, cond, false, "questionnaire.disabled item[1]"},
+		{"sdc true", sdc, cond, true, ""},
+		{"finnish false", fi, cond, false, "questionnaire.disabled item[1]"},
+		{"empty result disables", fi, "QuestionnaireResponse.item.where(linkId='nope').answer.value", true, "questionnaire.disabled item[1]"},
+		{"unknown variable leaves it enabled", sdc, "%patient.active", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := Parse([]byte(`{"resourceType":"Questionnaire","item":[{"linkId":"c","type":"boolean"},{"linkId":"e","type":"boolean",` +
+				fmt.Sprintf(tt.ext, tt.expr) + `}]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			qr := fmt.Sprintf(`{"resourceType":"QuestionnaireResponse","status":"completed","item":[{"linkId":"c","answer":[{"valueBoolean":%v}]},{"linkId":"e","answer":[{"valueBoolean":true}]}]}`, tt.answer)
+			tree, _ := jsontree.Parse([]byte(qr), jsontree.Options{})
+			var got []string
+			CheckResponse(tree, tree.Root(), q, Env{}, func(n jsontree.ID, f finding.Finding) { got = append(got, f.Rule+" "+f.Expression) })
+			if strings.Join(got, "; ") != tt.want {
+				t.Errorf("got %q, want %q", strings.Join(got, "; "), tt.want)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package questionnaire
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"math/big"
@@ -42,11 +43,31 @@ type responseChecker struct {
 	// enableWhen looks for its question's answers in the nearest of them
 	// first (the same repetition of a repeating group), then further out.
 	stack []jsontree.ID
+	qr    jsontree.ID
+}
+
+// evalEnable evaluates an enable expression on the response, as the
+// reference validator does: true enables the item, anything else (false, an
+// empty result) disables it. ok is false when the expression cannot be
+// evaluated (it does not compile, or it needs a variable such as %patient
+// that a response validated on its own does not have): the item then counts
+// as enabled, since it cannot be shown not to be.
+func (c *responseChecker) evalEnable(expr string) (enabled, ok bool) {
+	e, err := fhirpath.CompileCached(expr)
+	if err != nil {
+		return true, false
+	}
+	on, err := e.EvaluateBool(context.Background(), &fhirpath.Env{Defs: c.env.Defs, Tree: c.t, Focus: c.qr, FocusType: "QuestionnaireResponse",
+		Resource: c.qr, RootResource: c.qr, ResourcesSet: true, Context: c.qr})
+	if err != nil {
+		return true, false
+	}
+	return on, true
 }
 
 // CheckResponse checks the QuestionnaireResponse at node qr against q.
 func CheckResponse(t *jsontree.Tree, qr jsontree.ID, q *Questionnaire, env Env, report Reporter) {
-	c := &responseChecker{t: t, q: q, env: env, report: report, answers: map[string][]jsontree.ID{}, present: map[string]bool{}}
+	c := &responseChecker{t: t, q: q, env: env, report: report, answers: map[string][]jsontree.ID{}, present: map[string]bool{}, qr: qr}
 	if s := t.Get(qr, "status"); s != jsontree.None && t.Kind(s) == jsontree.String {
 		c.completed = t.Str(s) == "completed" || t.Str(s) == "amended"
 	}
@@ -218,8 +239,12 @@ func (c *responseChecker) item(qi *Item, it jsontree.ID, path string) {
 	}
 	enabled := c.enabled(qi)
 	if !enabled && nAns > 0 {
+		why := "its enableWhen conditions are not met by the other answers"
+		if qi.EnableExpression != "" {
+			why = fmt.Sprintf("its enable expression %s is not true for this response", qi.EnableExpression)
+		}
 		c.emit(it, path, finding.Error, ruleDisabled, fmt.Sprintf(
-			"item '%s' has an answer, but it is not enabled: its enableWhen conditions are not met by the other answers", qi.LinkID))
+			"item '%s' has an answer, but it is not enabled: %s", qi.LinkID, why))
 	}
 	switch qi.Type {
 	case "group", "display":
@@ -601,6 +626,12 @@ func (c *responseChecker) checkValueSet(qi *Item, v Value, n jsontree.ID, path s
 
 // enabled evaluates an item's enableWhen against the response's answers.
 func (c *responseChecker) enabled(qi *Item) bool {
+	if qi.EnableExpression != "" {
+		if on, ok := c.evalEnable(qi.EnableExpression); ok && !on {
+			return false
+		}
+		return qi.Parent == nil || c.enabled(qi.Parent)
+	}
 	if len(qi.EnableWhen) == 0 {
 		return qi.Parent == nil || c.enabled(qi.Parent)
 	}
