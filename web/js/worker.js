@@ -9,9 +9,17 @@ const marks = {};
 const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
 mark('workerStart');
 
-// Start downloading the validator before loading Go's glue script.
+// Start downloading and compiling the validator before loading Go's glue
+// script: compiling needs no imports, so it streams while importScripts
+// below blocks this thread; only instantiating waits for wasm_exec.js.
 const wasmURL = new URL('../gen/fhirlens.wasm', self.location.href);
-const wasmResponse = fetch(wasmURL);
+const wasmModule = WebAssembly.compileStreaming(fetch(wasmURL)).catch(async () => {
+  // Static hosts that do not send application/wasm: compile from bytes.
+  const response = await fetch(wasmURL);
+  if (!response.ok) throw new Error(`fhirlens.wasm: HTTP ${response.status} (was the app built with "make web"?)`);
+  return WebAssembly.compile(await response.arrayBuffer());
+});
+wasmModule.catch(() => {}); // reported when awaited below
 // The R4 definitions are a file of their own, downloaded in parallel with the
 // wasm (they are not linked into it); Go asks for them once it has started.
 const r4Response = fetch(new URL('../gen/r4.bin', self.location.href));
@@ -95,28 +103,17 @@ function dispatch(m) {
   }
 }
 
-async function instantiate(go) {
-  try {
-    return await WebAssembly.instantiateStreaming(wasmResponse, go.importObject);
-  } catch (streamingError) {
-    // Static hosts that do not send application/wasm: compile from bytes.
-    const response = await fetch(wasmURL);
-    if (!response.ok) throw new Error(`fhirlens.wasm: HTTP ${response.status} (was the app built with "make web"?)`);
-    return WebAssembly.instantiate(await response.arrayBuffer(), go.importObject);
-  }
-}
-
 (async () => {
   const go = new Go();
-  let result;
+  let instance;
   try {
-    result = await instantiate(go);
+    instance = await WebAssembly.instantiate(await wasmModule, go.importObject);
   } catch (err) {
     self.postMessage({ type: 'fatal', message: 'The validator could not be loaded: ' + (err && err.message || err) });
     return;
   }
   mark('compiled');
-  const exited = go.run(result.instance);
+  const exited = go.run(instance);
   mark('goReady');
   self.postMessage({ type: 'marks', marks });
   api = self.fhirlens;
