@@ -12,8 +12,10 @@ import (
 // asked for. Like the reference validator it first follows references
 // forwards, then also admits entries that point into what was reached (a
 // Provenance targeting the Composition); those are reported separately
-// unless they are Provenances, which normally point backwards. Linear in
-// entries + edges.
+// unless they are Provenances, which normally point backwards. An entry
+// reached neither way is an error (documents.html#content: a document is
+// the Composition and the resources it references, directly or not; the
+// reference validator errs too). Linear in entries + edges.
 func (g *Graph) unreachable() func() (finding.Finding, bool) {
 	n := len(g.Entries)
 	if n == 0 {
@@ -68,7 +70,7 @@ func (g *Graph) unreachable() func() (finding.Finding, bool) {
 			if state[at] == reverse {
 				return newFinding(g.tree, finding.Information, "informational", "doc.reverse-only", e.Node, g.entryPath(at), what+" is not reachable from the Composition by following references; it is only linked by references of its own into the document, which readers following the Composition will not see"), true
 			}
-			return newFinding(g.tree, finding.Information, "informational", "doc.unreachable", e.Node, g.entryPath(at), what+" is not reachable from the Composition, directly or through other entries; every resource of a document should be referenced from it (for example from a section.entry) or be left out"), true
+			return newFinding(g.tree, finding.Error, "informational", "doc.unreachable", e.Node, g.entryPath(at), what+" is not reachable from the Composition, directly or through other entries; every resource of a document should be referenced from it (for example from a section.entry) or be left out"), true
 		}
 		return finding.Finding{}, false
 	}

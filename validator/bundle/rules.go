@@ -35,7 +35,7 @@ func init() {
 		{ID: "ref.version", Code: "not-found", Severity: finding.Warning, Summary: "a versioned reference to an entry that declares no version", Source: refval},
 		{ID: "ref.type-mismatch", Code: "invalid", Summary: "a reference names a type other than the entry it resolves to", Source: refval},
 		{ID: "ref.target-type", Code: "structure", Summary: "a reference points to a type its element does not allow", Source: "FHIR element definitions (Reference.targetProfile)"},
-		{ID: "doc.unreachable", Code: "informational", Severity: finding.Information, Summary: "a document entry not reachable from the Composition", Source: "FHIR documents (documents.html#content)"},
+		{ID: "doc.unreachable", Code: "informational", Severity: finding.Error, Summary: "a document entry not reachable from the Composition", Source: "FHIR documents (documents.html#content)"},
 		{ID: "doc.reverse-only", Code: "informational", Severity: finding.Information, Summary: "a document entry only linked by references of its own into the document", Source: "FHIR documents (documents.html#content)"},
 	} {
 		if r.Severity == 0 {
