@@ -48,6 +48,12 @@ func (w *walker) applyProfiles(resource jsontree.ID, typeName string, contained 
 			}
 		}
 	}
+	if !contained && len(w.v.opts.BundleProfiles) > 0 {
+		for _, u := range w.bundleProfiles(resource, typeName) {
+			urls = append(urls, u)
+			nodes = append(nodes, resource)
+		}
+	}
 	done := map[string]bool{}
 	for i, url := range urls {
 		base, _, _ := strings.Cut(url, "|")
@@ -201,4 +207,37 @@ func profileName(url string) string {
 		return url[i+1:]
 	}
 	return url
+}
+
+// bundleProfiles are the profiles Options.BundleProfiles give a resource
+// that is an entry of a Bundle being walked, by its entry index and its
+// index among the entries of its type.
+func (w *walker) bundleProfiles(resource jsontree.ID, typeName string) []string {
+	var urls []string
+	for i := len(w.scopes) - 1; i >= 0; i-- {
+		g := w.scopes[i].graph
+		entry := g.EntryOf(resource)
+		if entry < 0 {
+			continue
+		}
+		nth := -1 // its index among the entries of its type, counted when a rule needs it
+		for _, b := range w.v.opts.BundleProfiles {
+			typ, index, err := b.parse(w.v.resourceTypes)
+			if err == nil && typ == typeName && index >= 0 && nth < 0 {
+				nth = 0
+				for j := 0; j < entry; j++ {
+					if g.Entries[j].Type == typeName {
+						nth++
+					}
+				}
+			}
+			switch {
+			case err != nil:
+			case typ == "" && index == entry, typ == typeName && (index < 0 || index == nth):
+				urls = append(urls, b.Profile)
+			}
+		}
+		break
+	}
+	return urls
 }

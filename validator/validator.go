@@ -15,6 +15,7 @@ package validator
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -35,6 +36,9 @@ type Options struct {
 	// Profiles are canonical URLs of Guides' profiles to check every
 	// (not contained) resource of their type against (--profile).
 	Profiles []string
+	// BundleProfiles check chosen entries of a Bundle against a profile
+	// (the reference validator's -bundle RULE PROFILE).
+	BundleProfiles []BundleProfile
 	// DisallowExampleURLs makes URLs of example domains (example.org,
 	// acme.com) errors and extensions there unknown (the reference
 	// validator's -allow-example-urls false).
@@ -87,7 +91,41 @@ func New(opts Options) (*Validator, error) {
 			v.resourceTypes[name] = true
 		}
 	}
+	for _, b := range opts.BundleProfiles {
+		if _, _, err := b.parse(v.resourceTypes); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
+}
+
+// BundleProfile picks Bundle entries to check against Profile by Rule:
+// "Type" (every entry holding a resource of that type), "Type:N" (the N-th
+// of them, from 0) or "N" (entry N, from 0).
+type BundleProfile struct {
+	Rule    string
+	Profile string
+}
+
+// parse reads the rule: the type ("" for any) and the index (-1 for all).
+func (b BundleProfile) parse(types map[string]bool) (typ string, index int, err error) {
+	typ, num, hasNum := strings.Cut(b.Rule, ":")
+	if !hasNum {
+		if n, err := strconv.Atoi(b.Rule); err == nil {
+			return "", n, nil
+		}
+		num = ""
+	}
+	index = -1
+	if num != "" {
+		if index, err = strconv.Atoi(num); err != nil || index < 0 {
+			return "", 0, fmt.Errorf("bundle rule %q: %q is not an entry index", b.Rule, num)
+		}
+	}
+	if typ == "" || !types[typ] {
+		return "", 0, fmt.Errorf("bundle rule %q: %q is not a resource type", b.Rule, typ)
+	}
+	return typ, index, nil
 }
 
 // Format says how an input is written.

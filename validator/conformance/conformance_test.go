@@ -133,6 +133,12 @@ func applyOptions(c *caseInfo, o *validator.Options) string {
 			o.AllowComments = string(raw) == "true"
 		case "allowed-extension-domain":
 			o.ExtensionDomains = append(o.ExtensionDomains, s)
+		case "bundle-param":
+			var b struct{ Rule, Profile string }
+			if err := json.Unmarshal(raw, &b); err != nil {
+				return "option bundle-param unreadable: " + err.Error()
+			}
+			o.BundleProfiles = append(o.BundleProfiles, validator.BundleProfile{Rule: b.Rule, Profile: b.Profile})
 		}
 	}
 	return ""
