@@ -60,6 +60,8 @@ var (
 	ruleJSONNull              = define(finding.Rule{ID: "json.null", Code: "structure", Severity: Error, Source: srcJSON, Summary: "null where FHIR JSON does not allow it"})
 	ruleJSONType              = define(finding.Rule{ID: "json.type", Code: "structure", Severity: Error, Source: srcJSON, Summary: "a value of the wrong JSON type (a string for a number, an object for a primitive, ...)"})
 
+	ruleSDType = define(finding.Rule{ID: "structuredefinition.type", Code: "invalid", Severity: Error, Source: "FHIR StructureDefinition.type (structuredefinition-definitions.html#StructureDefinition.type)", Summary: "a StructureDefinition's type that is neither a FHIR type nor an absolute URL (only logical models may define other types, named by absolute URLs)"})
+
 	ruleExtensionUnknown = define(finding.Rule{ID: "extension.unknown", Code: "structure", Severity: Warning, Source: srcExt, Summary: "an extension url in the FHIR core namespace that is not a core extension (likely misspelt)"})
 	ruleExtensionValue   = define(finding.Rule{ID: "extension.value", Code: "structure", Severity: Error, Source: srcExt, Summary: "an extension value of a type its definition does not allow"})
 	ruleExtensionNested  = define(finding.Rule{ID: "extension.nested", Code: "structure", Severity: Error, Source: srcExt, Summary: "nested extensions inside a simple (value) extension"})

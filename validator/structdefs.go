@@ -16,6 +16,16 @@ func (w *walker) noteStructureDefinition(n jsontree.ID, typ string) {
 		return
 	}
 	t := w.tree
+	// StructureDefinition.type: a relative name is one of the FHIR types
+	// (relative to http://hl7.org/fhir/StructureDefinition/); absolute URLs
+	// are for the types of logical models.
+	if tn := t.Get(n, "type"); tn != jsontree.None && t.Kind(tn) == jsontree.String {
+		if typ := t.Str(tn); typ != "" && !strings.Contains(typ, ":") && w.defs.Type(typ) == nil {
+			l := w.push("type")
+			w.report(tn, false, ruleSDType, "The type "+typ+" is not legal because it is not defined in the FHIR specification. Other types must have a namespace on them")
+			w.pop(l)
+		}
+	}
 	if t.Get(n, "differential") == jsontree.None || t.Get(n, "snapshot") != jsontree.None {
 		return
 	}
