@@ -93,7 +93,7 @@ func (s *Set) addFiles(manifest []byte, files []packageFile) {
 		case "CodeSystem":
 			var cs rawCodeSystem
 			if err := json.Unmarshal(f.data, &cs); err != nil {
-				s.Problems = append(s.Problems, problem(ruleUnreadable, fmt.Sprintf("%s: %v", f.name, err)))
+				s.Findings = append(s.Findings, loadFinding(ruleUnreadable, fmt.Sprintf("%s: %v", f.name, err)))
 				continue
 			}
 			if cs.URL != "" {
@@ -102,7 +102,7 @@ func (s *Set) addFiles(manifest []byte, files []packageFile) {
 		case "ValueSet":
 			vs := new(rawValueSet)
 			if err := json.Unmarshal(f.data, vs); err != nil {
-				s.Problems = append(s.Problems, problem(ruleUnreadable, fmt.Sprintf("%s: %v", f.name, err)))
+				s.Findings = append(s.Findings, loadFinding(ruleUnreadable, fmt.Sprintf("%s: %v", f.name, err)))
 				continue
 			}
 			if vs.URL != "" {
@@ -121,7 +121,7 @@ func (s *Set) addFiles(manifest []byte, files []packageFile) {
 		case "StructureDefinition":
 			sd := new(rawStructureDefinition)
 			if err := json.Unmarshal(f.data, sd); err != nil {
-				s.Problems = append(s.Problems, problem(ruleUnreadable, fmt.Sprintf("%s: %v", f.name, err)))
+				s.Findings = append(s.Findings, loadFinding(ruleUnreadable, fmt.Sprintf("%s: %v", f.name, err)))
 				continue
 			}
 			sds = append(sds, sd)
@@ -131,7 +131,7 @@ func (s *Set) addFiles(manifest []byte, files []packageFile) {
 	for _, sd := range sds {
 		t, problems := buildType(sd)
 		for _, p := range problems {
-			s.Problems = append(s.Problems, problem(ruleUnusable, p))
+			s.Findings = append(s.Findings, loadFinding(ruleUnusable, p))
 		}
 		if t == nil {
 			continue
@@ -259,7 +259,7 @@ func (s *Set) Clone() *Set {
 		ValueSets:    maps.Clone(s.ValueSets),
 		ProfileURLs:  slices.Clone(s.ProfileURLs),
 		ValueSetURLs: slices.Clone(s.ValueSetURLs),
-		Problems:     slices.Clone(s.Problems),
+		Findings:     slices.Clone(s.Findings),
 		codeSystems:  maps.Clone(s.codeSystems),
 
 		Questionnaires: maps.Clone(s.Questionnaires),

@@ -205,8 +205,8 @@ func TestR4TypesAndProfiles(t *testing.T) {
 		t.Error("TypeNames not the sorted keys of Types")
 	}
 	// The two example definitions without snapshots are the only problems.
-	if len(s.Problems) != 2 || !strings.Contains(s.Problems[0].Message+"\n"+s.Problems[1].Message, "example-composition: no snapshot") {
-		t.Errorf("problems loading R4: %q", s.Problems)
+	if len(s.Findings) != 2 || !strings.Contains(s.Findings[0].Message+"\n"+s.Findings[1].Message, "example-composition: no snapshot") {
+		t.Errorf("findings loading R4: %q", s.Findings)
 	}
 	// Every content reference resolves, in types and profiles alike.
 	refs := 0

@@ -22,9 +22,9 @@ type Set struct {
 	ProfileURLs  []string // Profiles' keys, sorted, for stable iteration
 	ValueSetURLs []string // ValueSets' keys, sorted, for stable iteration
 
-	// Problems lists definitions that could not be loaded, with the reason,
+	// Findings lists definitions that could not be loaded, with the reason,
 	// in package order. A bad definition does not stop the rest loading.
-	Problems []finding.Finding
+	Findings []finding.Finding
 
 	// Questionnaires holds the Questionnaire resources of loaded packages as
 	// JSON, by canonical URL (and by "url|version" when versioned), for

@@ -2,7 +2,7 @@ package definitions
 
 import "github.com/fhirlens/fhirlens/validator/finding"
 
-// The findings of loading a package (Set.Problems): a definition that
+// The findings of loading a package (Set.Findings): a definition that
 // cannot be read or used is left out, and the rest load.
 var (
 	ruleUnreadable = define("definitions.unreadable", "a conformance resource of a package is not readable JSON of its type")
@@ -14,7 +14,7 @@ func define(id, summary string) string {
 		Source: "FHIR packages (packages.html) and StructureDefinition (structuredefinition.html)"})
 }
 
-// problem is a loading finding; its message names the file or definition.
-func problem(rule, msg string) finding.Finding {
+// loadFinding is a loading finding; its message names the file or definition.
+func loadFinding(rule, msg string) finding.Finding {
 	return finding.Finding{Severity: finding.Warning, Code: "processing", Rule: rule, Message: msg, Resource: -1}
 }

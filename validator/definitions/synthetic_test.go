@@ -171,8 +171,8 @@ func TestStructureSynthetic(t *testing.T) {
 	}
 	// The orphan element, the rootless SD, the one without snapshot and the
 	// malformed file are problems.
-	if len(s.Problems) != 4 {
-		t.Errorf("problems = %q, want 4", s.Problems)
+	if len(s.Findings) != 4 {
+		t.Errorf("findings = %q, want 4", s.Findings)
 	}
 	th := s.Type("Thing")
 	if th == nil || th.Base != "DomainResource" {

@@ -12,8 +12,8 @@ func TestSTU3Loads(t *testing.T) {
 	if s.FHIRVersion != "3.0.1" {
 		t.Errorf("FHIRVersion = %q, want 3.0.1", s.FHIRVersion)
 	}
-	if len(s.Problems) > 0 {
-		t.Errorf("problems: %v", s.Problems)
+	if len(s.Findings) > 0 {
+		t.Errorf("findings: %v", s.Findings)
 	}
 	t.Logf("STU3: %d types, %d profiles, %d value sets", len(s.Types), len(s.Profiles), len(s.ValueSets))
 	p := s.Type("Patient")
@@ -58,8 +58,8 @@ func TestUSCoreOnR4(t *testing.T) {
 	if s.FHIRVersion != "4.0.1" {
 		t.Errorf("FHIRVersion = %q", s.FHIRVersion)
 	}
-	if len(s.Problems) != len(sharedR4(t).Problems) {
-		t.Errorf("US Core added problems: %q", s.Problems)
+	if len(s.Findings) != len(sharedR4(t).Findings) {
+		t.Errorf("US Core added findings: %q", s.Findings)
 	}
 	p := s.Profile("http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient")
 	if p == nil {
