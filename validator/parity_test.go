@@ -126,13 +126,17 @@ func TestResourceRules(t *testing.T) {
 			"error code.display Patient.maritalStatus.coding[0].display"},
 		{"display differing in case only", `{"resourceType":"Patient",` + narr + `,"maritalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus","code":"M","display":"married "}]}}`, ""},
 		{"display of a code system not known in full", `{"resourceType":"Patient",` + narr + `,"maritalStatus":{"coding":[{"system":"http://snomed.info/sct","code":"87915002","display":"Australia"}]}}`, ""},
+		{"required code with only a data-absent-reason", `{"resourceType":"AllergyIntolerance",` + narr + `,"patient":{"reference":"Patient/1"},"_category":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason","valueCode":"unknown"}]}],` +
+			`"_criticality":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason","valueCode":"unknown"}]}}`,
+			"error binding.no-code AllergyIntolerance._category[0]; error binding.no-code AllergyIntolerance._criticality"},
+		{"required code with a value and extensions", `{"resourceType":"AllergyIntolerance",` + narr + `,"patient":{"reference":"Patient/1"},"category":["food"],"_category":[{"extension":[{"url":"http://x.org/e","valueString":"x"}]}]}`, ""},
 		{"derived from an unknown search parameter", `{"resourceType":"SearchParameter",` + narr + `,"url":"http://x.org/sp","name":"x","status":"active","description":"x","code":"code","base":["Condition"],"type":"token","expression":"Condition.code","derivedFrom":"http://x.org/SearchParameter/other"}`, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := strings.Join(findingsOf(t, Options{}, tc.src, "bundle.link-once", "bundle.link-paging", "bundle.search-self", "bundle.search-entry", "extension.versioned-url", "codesystem.count",
 				"codesystem.supplement", "valueset.include-system", "canonical.absolute", "searchparameter.composite",
-				"searchparameter.derived-base", "searchparameter.derived-type", "valueset.parameter-language", "valueset.parameter-unknown", "valueset.parameter-unused", "valueset.filter-boolean", "code.display"), "; ")
+				"searchparameter.derived-base", "searchparameter.derived-type", "valueset.parameter-language", "valueset.parameter-unknown", "valueset.parameter-unused", "valueset.filter-boolean", "code.display", "binding.no-code"), "; ")
 			if got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}

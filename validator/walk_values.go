@@ -95,7 +95,7 @@ func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definit
 	}
 	primRoot := w.defs.Content(nil, typeCode)
 	base := t.Get(obj, name)
-	checkOne := func(item jsontree.ID) {
+	checkOne := func(item jsontree.ID, value jsontree.ID) {
 		if t.Kind(item) != jsontree.Object {
 			w.report(item, false, ruleJSONType,
 				fmt.Sprintf("'_%s' must hold an object with id and/or extension, found %s", name, describeKind(t, item)))
@@ -109,6 +109,10 @@ func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definit
 		if primRoot != nil {
 			w.walkObject(item, primRoot, typeCode, false)
 		}
+		if (value == jsontree.None || t.Kind(value) == jsontree.Null) && typeCode == "code" && elem.Binding != nil && elem.Binding.Strength == "required" {
+			w.report(item, false, ruleBindingNoCode, fmt.Sprintf(
+				"no code is given (only extensions), and a code is required from the value set %s", w.valueSetLabel(elem.Binding.ValueSet)))
+		}
 	}
 	if t.Kind(c) != jsontree.Array {
 		if base != jsontree.None && t.Kind(base) == jsontree.Array {
@@ -116,7 +120,7 @@ func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definit
 				fmt.Sprintf("'%s' is an array, so '_%s' must be an array of the same length", name, name))
 			return
 		}
-		checkOne(c)
+		checkOne(c, base)
 		return
 	}
 	if elem.Max == 1 {
@@ -140,11 +144,26 @@ func (w *walker) walkCompanion(obj, c jsontree.ID, name string, content *definit
 				w.report(item, false, ruleJSONNull, fmt.Sprintf("%s[%d] and _%s[%d] are both null: at least one must have content", name, i, name, i))
 			}
 		} else {
-			checkOne(item)
+			var b jsontree.ID = jsontree.None
+			if base != jsontree.None && t.Kind(base) == jsontree.Array {
+				b = t.Item(base, i)
+			}
+			checkOne(item, b)
 		}
 		w.pop(li)
 		i++
 	}
+}
+
+var ruleBindingNoCode = define(finding.Rule{ID: "binding.no-code", Code: "code-invalid", Severity: Error, Source: srcTerm + "#required; graded as the HL7 reference validator",
+	Summary: "a code element with a required binding has a code, even when it carries extensions (such as data-absent-reason)"})
+
+// valueSetLabel names a value set by its name, or its URL when unknown.
+func (w *walker) valueSetLabel(url string) string {
+	if vs := w.defs.ValueSet(url); vs != nil {
+		return vsLabel(vs) + " (" + vs.URL + ")"
+	}
+	return url
 }
 
 // checkCodedBinding checks Coding and CodeableConcept values against a
