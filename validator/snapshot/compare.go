@@ -49,9 +49,12 @@ func CompareWith(want, got []*structure.ElementDefinition, resolve Resolver) []D
 		return plain(list[i]) || asTypeDefines(list, i, resolve)
 	}
 	key := func(e *structure.ElementDefinition) string {
-		if e.ID != "" {
+		if e.ID != "" && standardID(e) {
 			return normalizeID(e.ID)
 		}
+		// no id, or one not in the standard form (a tool's defect:
+		// "team.reference" for EpisodeOfCare.team.reference): matched by
+		// path and slice name
 		return e.Path + ":" + e.SliceName
 	}
 	gotBy := map[string]int{}
@@ -104,6 +107,33 @@ func CompareWith(want, got []*structure.ElementDefinition, resolve Resolver) []D
 		}
 	}
 	return out
+}
+
+// standardID reports whether an element's id is its path with slice names
+// (a renamed choice's either way).
+func standardID(e *structure.ElementDefinition) bool {
+	last := e.ID[strings.LastIndexByte(e.ID, '.')+1:]
+	if _, slice, ok := strings.Cut(last, ":"); ok && slice != e.SliceName && !strings.HasSuffix(e.Path, "."+slice) {
+		return false // a slice name the element does not carry
+	}
+	if stripSlices(e.ID) == e.Path || stripSlices(normalizeID(e.ID)) == e.Path {
+		return true
+	}
+	// "value[x]" in the id of the element whose path says valueAnnotation
+	ids, paths := strings.Split(stripSlices(e.ID), "."), strings.Split(e.Path, ".")
+	if len(ids) != len(paths) {
+		return false
+	}
+	for i, seg := range ids {
+		if seg == paths[i] {
+			continue
+		}
+		stem, ok := strings.CutSuffix(seg, "[x]")
+		if !ok || !strings.HasPrefix(paths[i], stem) || len(paths[i]) == len(stem) || paths[i][len(stem)] < 'A' || paths[i][len(stem)] > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // normalizeID writes a renamed choice's id segment one way: the STU3 tools
