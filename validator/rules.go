@@ -62,6 +62,8 @@ var (
 
 	ruleSDType = define(finding.Rule{ID: "structuredefinition.type", Code: "invalid", Severity: Error, Source: "FHIR StructureDefinition.type (structuredefinition-definitions.html#StructureDefinition.type)", Summary: "a StructureDefinition's type that is neither a FHIR type nor an absolute URL (only logical models may define other types, named by absolute URLs)"})
 
+	ruleSDTypeProfile = define(finding.Rule{ID: "structuredefinition.type-profile", Code: "invalid", Severity: Error, Source: "FHIR ElementDefinition.type.profile (elementdefinition-definitions.html#ElementDefinition.type.profile)", Summary: "a type profile in a StructureDefinition's differential that is for another type than the element's"})
+
 	ruleExtensionUnknown = define(finding.Rule{ID: "extension.unknown", Code: "structure", Severity: Warning, Source: srcExt, Summary: "an extension url in the FHIR core namespace that is not a core extension (likely misspelt)"})
 	ruleExtensionValue   = define(finding.Rule{ID: "extension.value", Code: "structure", Severity: Error, Source: srcExt, Summary: "an extension value of a type its definition does not allow"})
 	ruleExtensionNested  = define(finding.Rule{ID: "extension.nested", Code: "structure", Severity: Error, Source: srcExt, Summary: "nested extensions inside a simple (value) extension"})

@@ -1,6 +1,7 @@
 package validator
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,7 @@ func (w *walker) noteStructureDefinition(n jsontree.ID, typ string) {
 			w.pop(l)
 		}
 	}
+	w.checkTypeProfiles(n)
 	if t.Get(n, "differential") == jsontree.None || t.Get(n, "snapshot") != jsontree.None {
 		return
 	}
@@ -86,4 +88,64 @@ func differentialElement(t *jsontree.Tree, sd jsontree.ID, expr string) jsontree
 		return jsontree.None
 	}
 	return t.Item(els, i)
+}
+
+// checkTypeProfiles holds each type profile of the differential's elements
+// to the type it is given for: the profile must be one of that type (a
+// profile constraining it, or the type's own definition), as
+// ElementDefinition.type.profile says. Profiles that cannot be found here are
+// left alone.
+func (w *walker) checkTypeProfiles(sd jsontree.ID) {
+	t := w.tree
+	els := t.Get(t.Get(sd, "differential"), "element")
+	if els == jsontree.None || t.Kind(els) != jsontree.Array {
+		return
+	}
+	l0 := w.push("differential")
+	l1 := w.push("element")
+	i := 0
+	for e := t.First(els); e != jsontree.None; e, i = t.Next(e), i+1 {
+		types := t.Get(e, "type")
+		if types == jsontree.None || t.Kind(types) != jsontree.Array {
+			continue
+		}
+		li := w.pushIndex(i)
+		lt := w.push("type")
+		k := 0
+		for ty := t.First(types); ty != jsontree.None; ty, k = t.Next(ty), k+1 {
+			code := t.Text(t.Get(ty, "code"))
+			profiles := t.Get(ty, "profile")
+			if code == "" || strings.Contains(code, ":") || profiles == jsontree.None || t.Kind(profiles) != jsontree.Array {
+				continue
+			}
+			lk := w.pushIndex(k)
+			lp := w.push("profile")
+			j := 0
+			for p := t.First(profiles); p != jsontree.None; p, j = t.Next(p), j+1 {
+				if t.Kind(p) != jsontree.String {
+					continue
+				}
+				def := w.defs.Profile(t.Str(p))
+				if def == nil {
+					continue
+				}
+				of := def.Base // a profile: the type it constrains
+				if w.defs.Types[def.Name] == def {
+					of = def.Name // a type's own definition
+				}
+				if of != "" && of != code {
+					lj := w.pushIndex(j)
+					w.report(p, false, ruleSDTypeProfile, fmt.Sprintf("Profile %s is for type %s, but the %s element has type %s",
+						t.Str(p), of, t.Text(t.Get(e, "path")), code))
+					w.pop(lj)
+				}
+			}
+			w.pop(lp)
+			w.pop(lk)
+		}
+		w.pop(lt)
+		w.pop(li)
+	}
+	w.pop(l1)
+	w.pop(l0)
 }
