@@ -39,7 +39,7 @@ func (g *Graph) CheckEntriesTo(s finding.Sink) {
 		c.out, c.cur = c.out[:0], i
 		c.entry(i)
 		c.unique(i, seen)
-		m.next(c.out)
+		m.next(c.out, func() string { return g.entryPath(i) })
 	}
 	m.flush()
 }
@@ -51,11 +51,19 @@ type entryChecker struct {
 	cur int // the entry being checked, -1 for the bundle's own rules
 }
 
+// add is a finding of the bundle's own rules, at node n and path.
 func (c *entryChecker) add(sev finding.Severity, code, rule string, n jsontree.ID, path, msg string) {
-	if c.cur >= 0 && (n < 0 || int(n) >= c.t.Len()) {
+	c.out = append(c.out, newFinding(c.t, sev, code, rule, n, path, msg))
+}
+
+// at is a finding about the entry being checked, at node n (the entry when
+// none) and at the entry's path followed by suffix (".request.url"): the
+// path is joined only if the finding is kept.
+func (c *entryChecker) at(sev finding.Severity, code, rule string, n jsontree.ID, suffix, msg string) {
+	if n < 0 || int(n) >= c.t.Len() {
 		n = c.g.Entries[c.cur].Node
 	}
-	c.out = append(c.out, newFinding(c.t, sev, code, rule, n, path, msg))
+	c.out = append(c.out, newFinding(c.t, sev, code, rule, n, suffix, msg))
 }
 
 func (c *entryChecker) bundleLevel() {
@@ -111,11 +119,10 @@ func (c *entryChecker) entry(i int) {
 	if t.Kind(e.Node) != jsontree.Object {
 		return // the structural walk reports a non-object entry
 	}
-	path := g.entryPath // called only when there is something to report
 	req := t.Get(e.Node, "request")
 	resp := t.Get(e.Node, "response")
 	if e.Resource == jsontree.None && req == jsontree.None && resp == jsontree.None {
-		c.add(finding.Error, "invariant", "bdl-5", e.Node, path(i),
+		c.at(finding.Error, "invariant", "bdl-5", e.Node, "",
 			"an entry must have a resource unless it has a request or a response (bdl-5)")
 	}
 	c.fullURL(i)
@@ -123,27 +130,27 @@ func (c *entryChecker) entry(i int) {
 	needsRequest := g.Type == "batch" || g.Type == "transaction" || g.Type == "history"
 	switch {
 	case needsRequest && req == jsontree.None:
-		c.add(finding.Error, "invariant", "bdl-3", e.Node, path(i),
+		c.at(finding.Error, "invariant", "bdl-3", e.Node, "",
 			"every entry of a "+g.Type+" bundle must have a request (bdl-3)")
 	case !needsRequest && req != jsontree.None && g.Type != "":
-		c.add(finding.Error, "invariant", "bdl-3", req, path(i)+".request",
+		c.at(finding.Error, "invariant", "bdl-3", req, ".request",
 			"entry.request is only allowed in batch, transaction and history bundles, not in a "+typeName(g.Type)+" (bdl-3)")
 	}
 	needsResponse := g.Type == "batch-response" || g.Type == "transaction-response" || g.Type == "history"
 	switch {
 	case needsResponse && resp == jsontree.None:
-		c.add(finding.Error, "invariant", "bdl-4", e.Node, path(i),
+		c.at(finding.Error, "invariant", "bdl-4", e.Node, "",
 			"every entry of a "+g.Type+" bundle must have a response (bdl-4)")
 	case !needsResponse && resp != jsontree.None && g.Type != "":
-		c.add(finding.Error, "invariant", "bdl-4", resp, path(i)+".response",
+		c.at(finding.Error, "invariant", "bdl-4", resp, ".response",
 			"entry.response is only allowed in batch-response, transaction-response and history bundles, not in a "+typeName(g.Type)+" (bdl-4)")
 	}
 	if s := t.Get(e.Node, "search"); s != jsontree.None && g.Type != "searchset" && g.Type != "" {
-		c.add(finding.Error, "invariant", "bdl-2", s, path(i)+".search",
+		c.at(finding.Error, "invariant", "bdl-2", s, ".search",
 			"entry.search is only allowed in searchset bundles, not in a "+typeName(g.Type)+" (bdl-2)")
 	}
 	if (g.Type == "transaction" || g.Type == "batch") && req != jsontree.None {
-		c.request(i, req, path(i)+".request")
+		c.request(i, req)
 	}
 }
 
@@ -154,32 +161,31 @@ func (c *entryChecker) fullURL(i int) {
 	n := t.Get(e.Node, "fullUrl")
 	if n == jsontree.None || t.Kind(n) != jsontree.String {
 		if e.Resource != jsontree.None && fullURLRequired(g.Type, e, t) {
-			c.add(finding.Error, "required", "bundle.fullurl-missing", e.Node, g.entryPath(i),
+			c.at(finding.Error, "required", "bundle.fullurl-missing", e.Node, "",
 				"this entry has no fullUrl; except in transactions, batches and their responses, every entry with a resource must have a fullUrl, the identity other entries reference it by (use urn:uuid:<uuid> when the resource has no server URL)")
 		}
 		return
 	}
 	u := e.FullURL
-	fpath := func() string { return g.entryPath(i) + ".fullUrl" }
 	if strings.Contains(u, "/_history/") {
-		c.add(finding.Error, "invariant", "bdl-8", n, fpath(),
+		c.at(finding.Error, "invariant", "bdl-8", n, ".fullUrl",
 			"fullUrl "+quote(u)+" is version specific; a fullUrl must not contain /_history/ (bdl-8): put the version in resource.meta.versionId")
 	}
 	switch sch := scheme(u); {
 	case sch == "":
-		c.add(finding.Error, "invalid", "bundle.fullurl-format", n, fpath(),
+		c.at(finding.Error, "invalid", "bundle.fullurl-format", n, ".fullUrl",
 			"fullUrl "+quote(u)+" is not absolute; it must be an absolute URL (http://server/fhir/"+orType(e.Type)+"/"+orID(e.ID)+") or a urn:uuid: / urn:oid:")
 		return
 	case sch == "urn":
 		if !strings.HasPrefix(u, "urn:uuid:") && !strings.HasPrefix(u, "urn:oid:") {
-			c.add(finding.Warning, "invalid", "bundle.fullurl-format", n, fpath(),
+			c.at(finding.Warning, "invalid", "bundle.fullurl-format", n, ".fullUrl",
 				"fullUrl "+quote(u)+" is a URN, but the only URNs the Bundle rules define are urn:uuid: and urn:oid:")
 		} else if why := urnProblem(u); why != "" {
-			c.add(finding.Error, "invalid", "bundle.fullurl-format", n, fpath(), "fullUrl "+quote(u)+" is not valid: "+why)
+			c.at(finding.Error, "invalid", "bundle.fullurl-format", n, ".fullUrl", "fullUrl "+quote(u)+" is not valid: "+why)
 		}
 		return
 	case sch != "http" && sch != "https":
-		c.add(finding.Warning, "invalid", "bundle.fullurl-format", n, fpath(),
+		c.at(finding.Warning, "invalid", "bundle.fullurl-format", n, ".fullUrl",
 			"fullUrl "+quote(u)+" uses the scheme "+quote(sch)+"; references can only resolve to http(s) URLs, urn:uuid: and urn:oid:")
 		return
 	}
@@ -189,14 +195,14 @@ func (c *entryChecker) fullURL(i int) {
 	}
 	switch {
 	case e.ID == "":
-		c.add(finding.Error, "invalid", "bundle.fullurl-mismatch", n, fpath(),
+		c.at(finding.Error, "invalid", "bundle.fullurl-mismatch", n, ".fullUrl",
 			"fullUrl "+quote(u)+" is a RESTful URL ending in "+rest.Type+"/"+rest.ID+", but the resource has no id; give it id "+quote(rest.ID)+" or use a urn:uuid: fullUrl")
 	case rest.Type != e.Type || rest.ID != e.ID:
 		// The spec says SHALL, and the reference validator errs since late
 		// 2023; a warning here because the R4 examples themselves break it
 		// (lri-example, two message examples) and it is their references,
 		// not the entry itself, that go wrong (see ref.base-mismatch).
-		c.add(finding.Warning, "invalid", "bundle.fullurl-mismatch", n, fpath(),
+		c.at(finding.Warning, "invalid", "bundle.fullurl-mismatch", n, ".fullUrl",
 			"fullUrl "+quote(u)+" looks like a RESTful URL, so it must end with the resource's type and id (/"+e.Type+"/"+e.ID+")")
 	}
 }
@@ -231,12 +237,12 @@ func (c *entryChecker) unique(i int, seen map[urlVersion]int32) {
 	} else if all, _ := g.byFullURL.get(e.FullURL, ""); all.count > 1 {
 		k := urlVersion{e.FullURL, e.Version}
 		if first, dup := seen[k]; dup {
-			at, path := c.t.Get(e.Node, "fullUrl"), g.entryPath(i)+".fullUrl"
+			at := c.t.Get(e.Node, "fullUrl")
 			ver := ""
 			if e.Version != "" {
 				ver = " and meta.versionId " + quote(e.Version)
 			}
-			c.add(finding.Error, "invariant", "bdl-7", at, path,
+			c.at(finding.Error, "invariant", "bdl-7", at, ".fullUrl",
 				"fullUrl "+quote(e.FullURL)+ver+" is already used by entry "+strconv.Itoa(int(first))+
 					"; fullUrls must be unique in a bundle unless the entries are different versions (bdl-7)")
 			return
@@ -265,7 +271,7 @@ func (c *entryChecker) unique(i int, seen map[urlVersion]int32) {
 	if o.Base != "" && e.Base != "" && o.Base != e.Base {
 		return // the same id on two servers is two resources
 	}
-	c.add(finding.Warning, "duplicate", "bundle.duplicate-id", e.Resource, g.entryPath(i)+".resource",
+	c.at(finding.Warning, "duplicate", "bundle.duplicate-id", e.Resource, ".resource",
 		e.Type+"/"+e.ID+" is also in entry "+strconv.Itoa(int(j))+" (fullUrl "+orNone(o.FullURL)+
 			"); a relative reference "+e.Type+"/"+e.ID+" cannot tell the two apart: give the resources distinct ids")
 }

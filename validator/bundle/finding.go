@@ -84,10 +84,18 @@ func (m *merger) pop() {
 	m.head, m.has = m.pending()
 }
 
-func (m *merger) next(batch []finding.Finding) {
+// next merges batch in. With prefix, the batch's expressions are relative
+// to it (an entry's path), joined only for the findings kept.
+func (m *merger) next(batch []finding.Finding, prefix func() string) {
 	for _, f := range sortFindings(batch) {
 		m.upTo(f.Offset)
-		emit(m.t, m.s, f)
+		if prefix == nil {
+			emit(m.t, m.s, f)
+		} else if m.s.Admit(f.Rule, f.Severity) {
+			f.Expression = prefix() + f.Expression
+			f.Line, f.Col = m.t.Position(f.Offset)
+			m.s.Keep(f)
+		}
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 // the form of the url for that method, and that the resource agrees with it
 // (FHIR RESTful API: create POSTs to [type], update PUTs to [type]/[id]
 // with a resource of that id).
-func (c *entryChecker) request(i int, req jsontree.ID, path string) {
+func (c *entryChecker) request(i int, req jsontree.ID) {
 	t := c.t
 	e := &c.g.Entries[i]
 	mn := t.Get(req, "method")
@@ -22,26 +22,26 @@ func (c *entryChecker) request(i int, req jsontree.ID, path string) {
 	case "":
 		return // missing or not a string: cardinality and type checks report it
 	default:
-		c.add(finding.Error, "code-invalid", "bundle.request-method", mn, path+".method",
+		c.at(finding.Error, "code-invalid", "bundle.request-method", mn, ".request.method",
 			"request.method "+quote(method)+" is not an HTTP verb FHIR allows: use GET, HEAD, POST, PUT, DELETE or PATCH")
 		return
 	}
 	if un == jsontree.None || t.Kind(un) != jsontree.String {
 		return
 	}
-	upath := path + ".url"
+	upath := ".request.url"
 	if scheme(url) != "" {
-		c.add(finding.Information, "invalid", "bundle.request-url", un, upath,
+		c.at(finding.Information, "invalid", "bundle.request-url", un, upath,
 			"request.url "+quote(url)+" is absolute; it should be relative to the server the "+c.g.Type+" is posted to, e.g. "+orType(e.Type))
 		return
 	}
 	r, why := parseRequestURL(url, c.g.types)
 	if why != "" {
-		c.add(finding.Error, "invalid", "bundle.request-url", un, upath, "request.url "+quote(url)+" is not valid: "+why)
+		c.at(finding.Error, "invalid", "bundle.request-url", un, upath, "request.url "+quote(url)+" is not valid: "+why)
 		return
 	}
 	bad := func(want string) {
-		c.add(finding.Error, "invalid", "bundle.request-url", un, upath,
+		c.at(finding.Error, "invalid", "bundle.request-url", un, upath,
 			"request.url "+quote(url)+" does not fit "+method+": "+want)
 	}
 	switch method {
@@ -69,22 +69,22 @@ func (c *entryChecker) requestResource(i int, method string, r requestURL, url, 
 			return // operations take Parameters or any resource
 		}
 		if e.Resource == jsontree.None {
-			c.add(finding.Error, "required", "bundle.request-resource", e.Node, c.g.entryPath(i),
+			c.at(finding.Error, "required", "bundle.request-resource", e.Node, "",
 				"a "+method+" entry must carry the resource to "+map[bool]string{true: "create", false: "update"}[method == "POST"])
 			return
 		}
 		if e.Type != "" && r.typ != e.Type {
-			c.add(finding.Error, "invalid", "bundle.request-resource", un, upath,
+			c.at(finding.Error, "invalid", "bundle.request-resource", un, upath,
 				"request.url "+quote(url)+" is for "+r.typ+", but the entry's resource is "+article(e.Type))
 			return
 		}
 		if method == "PUT" && r.id != "" && e.ID != r.id {
-			c.add(finding.Error, "invalid", "bundle.request-resource", un, upath,
+			c.at(finding.Error, "invalid", "bundle.request-resource", un, upath,
 				"request.url "+quote(url)+" updates id "+quote(r.id)+", but the resource's id is "+orNone(e.ID)+"; an update's resource must have the id of its URL")
 		}
 	case "GET", "HEAD", "DELETE":
 		if e.Resource != jsontree.None {
-			c.add(finding.Warning, "invalid", "bundle.request-resource", e.Resource, c.g.entryPath(i)+".resource",
+			c.at(finding.Warning, "invalid", "bundle.request-resource", e.Resource, ".resource",
 				"a "+method+" entry has a resource, which the server ignores; remove it or change the method")
 		}
 	}
