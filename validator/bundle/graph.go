@@ -110,9 +110,9 @@ func IndexTypes(tree *jsontree.Tree, root jsontree.ID, types map[string]bool) *G
 	// The indexes are sized by what they will hold (sizing each by the
 	// entry count made a 1M-entry bundle without fullUrls allocate ~230 MB
 	// of empty map).
-	g.byFullURL = newVersionedIndex[string](nURL, n)
-	g.byREST = newVersionedIndex[restKey](len(rests), n)
-	g.byTypeID = newVersionedIndex[typeID](nTypeID, n)
+	g.byFullURL = newVersionedIndex(nURL, n, func(i int32) string { return g.Entries[i].FullURL })
+	g.byREST = newVersionedIndex[restKey](len(rests), n, nil)
+	g.byTypeID = newVersionedIndex(nTypeID, n, func(i int32) typeID { return typeID{g.Entries[i].Type, g.Entries[i].ID} })
 	for i := range g.Entries {
 		en := &g.Entries[i]
 		if en.Base != "" {
