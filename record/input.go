@@ -6,6 +6,9 @@ import (
 	"strconv"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/fhirlens/fhirlens/validator/bundle"
+	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 
 // item is one resource of the input with everything the builder learns about it.
@@ -92,6 +95,51 @@ func splitBundle(root gjson.Result, base int) *input {
 		return true
 	})
 	return in
+}
+
+// splitGraph finds the resources of a Bundle the validator's graph indexed
+// (Options.Graph, built on a parse of these same bytes): the entries as
+// splitBundle reads them, without parsing the input a second time.
+func splitGraph(data []byte, g *bundle.Graph) *input {
+	t := g.Tree()
+	text := string(data) // one copy, as gjson.ParseBytes makes; each resource is a slice of it
+	in := &input{kind: "bundle", bundleType: g.Type, bundleID: t.Text(t.Get(g.Root(), "id"))}
+	for i, en := range g.Entries {
+		n := i
+		loc := Location{Entry: &n, FullURL: en.FullURL, Pointer: "/entry/" + strconv.Itoa(n) + "/resource"}
+		res := jsontree.None
+		if t.Kind(en.Node) == jsontree.Object {
+			res = t.Get(en.Node, "resource")
+		}
+		switch {
+		case res == jsontree.None:
+			in.skipped = append(in.skipped, Skipped{Location: loc, Reason: "entry has no resource"})
+		case t.Kind(res) != jsontree.Object || t.Get(res, "resourceType") == jsontree.None:
+			in.skipped = append(in.skipped, Skipped{Location: loc, Reason: "entry resource has no resourceType"})
+		default:
+			off, end := t.Offset(res), t.End(res)
+			loc.Offset, loc.Length = off, end-off
+			// Index as gjson gives it: from the start of the Bundle object.
+			raw := gjson.Result{Type: gjson.JSON, Raw: text[off:end], Index: off - t.Offset(g.Root())}
+			if id := t.Get(res, "id"); en.Type != "" && (id == jsontree.None || t.Kind(id) == jsontree.String) {
+				// The graph read the type and id already (both strings, as written).
+				in.items = append(in.items, &item{index: len(in.items), raw: raw, rtype: en.Type, id: en.ID, fullURL: loc.FullURL, loc: loc, key: "entry:" + strconv.Itoa(n)})
+				continue
+			}
+			in.add(raw, loc, "entry:"+strconv.Itoa(n), loc.FullURL)
+		}
+	}
+	return in
+}
+
+// graphOf reports whether g indexes data itself as a Bundle (its tree was
+// parsed from these bytes), so splitGraph can read it.
+func graphOf(data []byte, g *bundle.Graph) bool {
+	if g == nil || g.Type == "" || g.Tree() == nil || len(data) == 0 {
+		return false
+	}
+	src := g.Tree().Data
+	return len(src) == len(data) && &src[0] == &data[0] && g.Root() != jsontree.None && g.Tree().Kind(g.Root()) == jsontree.Object
 }
 
 // splitNDJSON reads one resource per line; base is the offset of data in the input.

@@ -74,7 +74,7 @@ func SummarizeFiles(files []File, opts Options) (model *Model, err error) {
 		return nil, errors.New("record: no input")
 	}
 	if len(files) == 1 {
-		in, err := splitChecked(files[0].Data)
+		in, err := splitChecked(files[0].Data, opts.Graph)
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +87,7 @@ func SummarizeFiles(files []File, opts Options) (model *Model, err error) {
 	var dups []Duplicate
 	for i, f := range files {
 		info := FileInfo{Name: f.Name}
-		in, err := splitChecked(f.Data)
+		in, err := splitChecked(f.Data, nil)
 		if err != nil {
 			info.Error = err.Error()
 			if firstErr == nil {
@@ -138,13 +138,18 @@ func SummarizeFiles(files []File, opts Options) (model *Model, err error) {
 	return m, nil
 }
 
-// splitChecked bounds nesting, then splits one input into resources.
-func splitChecked(data []byte) (*input, error) {
+// splitChecked bounds nesting, then splits one input into resources: a
+// Bundle the validator's graph indexed (g, of these bytes) from its parse,
+// anything else with gjson.
+func splitChecked(data []byte, g *bundle.Graph) (*input, error) {
 	if depth := nestingDepth(data); depth > maxNesting {
 		return nil, fmt.Errorf("record: JSON nested %d levels deep (limit %d)", depth, maxNesting)
 	}
-	in, err := splitInput(data)
-	if err != nil {
+	var in *input
+	var err error
+	if graphOf(data, g) {
+		in = splitGraph(data, g)
+	} else if in, err = splitInput(data); err != nil {
 		return nil, err
 	}
 	if len(in.items) == 0 && len(in.skipped) == 0 {

@@ -284,19 +284,75 @@ func boolProp(obj safejs.Value, name string) bool {
 }
 
 // jsOutbox posts a message to the page through globalThis.fhirlensPost,
-// which the worker sets to its postMessage.
+// which the worker sets to its postMessage. A []byte value becomes a
+// Uint8Array whose buffer is transferred, not copied, to the page.
 func jsOutbox(msg message) {
 	post, err := safejs.Global().Get("fhirlensPost")
 	if err != nil || post.IsUndefined() {
 		return
 	}
-	_, _ = post.Invoke(msg)
+	var transfer []any
+	for k, v := range msg { // the order does not matter: each value is converted on its own
+		b, ok := v.([]byte)
+		if !ok {
+			continue
+		}
+		arr, err := uint8Array(b)
+		if err != nil {
+			delete(msg, k)
+			continue
+		}
+		buf, err := arr.Get("buffer")
+		if err != nil {
+			delete(msg, k)
+			continue
+		}
+		msg[k] = safejs.Unsafe(arr)
+		transfer = append(transfer, safejs.Unsafe(buf))
+	}
+	_, _ = post.Invoke(msg, transfer)
 }
 
-// yieldToJS parks the only busy goroutine briefly: the Go scheduler then
-// returns to the JS event loop, which delivers pending messages (a cancel)
-// before the timer resumes Go.
-func yieldToJS() { time.Sleep(time.Millisecond) }
+// uint8Array copies b into a new Uint8Array.
+func uint8Array(b []byte) (safejs.Value, error) {
+	ctor, err := safejs.Global().Get("Uint8Array")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	arr, err := ctor.New(len(b))
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	_, err = safejs.CopyBytesToJS(arr, b)
+	return arr, err
+}
+
+// yieldToJS parks the only busy goroutine until a JS timer task has run:
+// the Go scheduler then returns to the JS event loop, which delivers pending
+// messages (a cancel) first. A plain time.Sleep is not enough: while the
+// garbage collector has work, the scheduler runs it for the whole sleep
+// and never returns to JS, so a cancel waited for the end of validation.
+func yieldToJS() {
+	done := make(chan struct{})
+	fn, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		close(done)
+		return nil
+	})
+	if err != nil {
+		time.Sleep(time.Millisecond)
+		return
+	}
+	defer fn.Release()
+	setTimeout, err := safejs.Global().Get("setTimeout")
+	if err == nil {
+		_, err = setTimeout.Invoke(fn, 0)
+	}
+	if err != nil {
+		time.Sleep(time.Millisecond)
+		return
+	}
+	<-done
+}
 
 func stringProp(obj safejs.Value, name string) string {
 	if obj.IsUndefined() || obj.IsNull() {

@@ -14,16 +14,17 @@ import (
 )
 
 // recordJSON is a record view model as the page receives it: the model
-// with each patient reduced to a header (key, id, banner), and each
-// patient's full record as its own JSON, which the page parses only when
-// the patient is shown. Patients is nil when the model is whole (tests).
+// with each patient reduced to a header (key, id, banner), and, in one
+// buffer (handed to the page without a copy), each patient's record and
+// what its cards show only when opened (facts, references, narrative, …),
+// as JSON the page decodes and parses only when the patient is shown and a
+// card opened. parts holds four offsets per patient into buffer: record
+// start and end, details start and end. buffer is nil when the model is
+// whole (tests).
 type recordJSON struct {
-	model    []byte
-	patients []any // one string per patient, in the model's order
-	// details holds, per patient, what its cards show only when opened
-	// (facts, references, narrative, …): a JSON object by card key, parsed
-	// on the first opened card, so the summary parses about half as much.
-	details []any
+	model  []byte
+	buffer []byte
+	parts  []any
 }
 
 // summarizeRecord builds the record view model (issue 6) as JSON.
@@ -138,7 +139,7 @@ func modelJSON(model *record.Model, err error) (*recordJSON, error) {
 		return nil, err
 	}
 	h := modelHeader{Model: model, Patients: make([]patientHeader, len(model.Patients))}
-	out := &recordJSON{patients: make([]any, len(model.Patients)), details: make([]any, len(model.Patients))}
+	out := &recordJSON{parts: make([]any, 0, 4*len(model.Patients))}
 	for i, p := range model.Patients {
 		h.Patients[i] = patientHeader{Key: p.Key, Banner: p.Banner, Lazy: true}
 		if p.Card != nil {
@@ -148,12 +149,14 @@ func modelJSON(model *record.Model, err error) (*recordJSON, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.details[i] = string(d)
 		b, err := json.Marshal(p)
 		if err != nil {
 			return nil, err
 		}
-		out.patients[i] = string(b)
+		start := len(out.buffer)
+		out.buffer = append(out.buffer, b...)
+		out.buffer = append(out.buffer, d...)
+		out.parts = append(out.parts, start, start+len(b), start+len(b), len(out.buffer))
 	}
 	if out.model, err = json.Marshal(h); err != nil {
 		return nil, err

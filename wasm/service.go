@@ -371,9 +371,9 @@ func (s *service) runSummarize(j *job) {
 		msg["error"] = err.Error()
 	} else {
 		msg["model"] = string(model.model)
-		if model.patients != nil {
-			msg["patients"] = model.patients
-			msg["details"] = model.details
+		if model.buffer != nil {
+			msg["buffer"] = model.buffer // a Uint8Array, transferred (jsOutbox)
+			msg["parts"] = model.parts
 		}
 	}
 	s.post(msg)

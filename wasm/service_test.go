@@ -135,10 +135,12 @@ func TestLargeInputRecordFirst(t *testing.T) {
 	if record["first"] != true || record["error"] != nil {
 		t.Fatalf("record = first %v, error %v", record["first"], record["error"])
 	}
-	patients, _ := record["patients"].([]any)
-	if len(patients) != 1 {
-		t.Fatalf("%d patient JSONs, want 1", len(patients))
+	buffer, _ := record["buffer"].([]byte)
+	parts, _ := record["parts"].([]any)
+	if len(parts) != 4 {
+		t.Fatalf("%d offsets, want 4 (one patient: record and details)", len(parts))
 	}
+	part := func(i int) []byte { return buffer[parts[i].(int):parts[i+1].(int)] }
 	var head struct {
 		Patients []struct {
 			Key  string `json:"key"`
@@ -152,8 +154,21 @@ func TestLargeInputRecordFirst(t *testing.T) {
 	if err := json.Unmarshal([]byte(record["model"].(string)), &head); err != nil || len(head.Patients) != 1 || !head.Patients[0].Lazy {
 		t.Fatalf("model header %v: %+v", err, head)
 	}
-	if err := json.Unmarshal([]byte(patients[0].(string)), &p); err != nil || p.Key != head.Patients[0].Key || len(p.Sections) == 0 {
+	if err := json.Unmarshal(part(0), &p); err != nil || p.Key != head.Patients[0].Key || len(p.Sections) == 0 {
 		t.Fatalf("patient JSON %v: key %q (header %q), %d sections", err, p.Key, head.Patients[0].Key, len(p.Sections))
+	}
+	// The cards' details are apart, by card key: an observation's facts.
+	var details map[string]struct {
+		Facts []struct {
+			Label string `json:"label"`
+			Text  string `json:"text"`
+		} `json:"facts"`
+	}
+	if err := json.Unmarshal(part(2), &details); err != nil || len(details) < 2 {
+		t.Fatalf("details JSON %v: %d cards", err, len(details))
+	}
+	if !strings.Contains(fmt.Sprint(details), "kg") {
+		t.Errorf("no observation's facts name its value in kg: %.300v", details)
 	}
 	if result["bytes"] != len(data) {
 		t.Errorf("report bytes = %v, want %d", result["bytes"], len(data))

@@ -260,6 +260,7 @@ func TestRecordBudgets(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Printf("BUDGET %-44s %10.0f ms    (median over the 13 patients; worst %.0f ms) [budget 200 ms]\n", "record: switch patient", sw[0], sw[1])
+	fmt.Printf("BUDGET %-44s %s\n", "  main-thread steps [name, start, ms]", evalString(t, ctx, `JSON.stringify(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('fhirlens-')).map((m) => [m.name.slice(9), Math.round(m.startTime), Math.round(m.duration)]))`))
 	// Print summary page count, A4, for the median and the largest patient.
 	sizes, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
 		const v = document.getElementById('record-root')._rcView;

@@ -248,8 +248,9 @@ function openReport(name, text, inputs) {
 // submit validates a file; a lone file also gets its record in the same job,
 // files dropped together get one record of all of them (buildRecordSet).
 function submit(file, bytes, withRecord) {
-  const own = new Uint8Array(bytes.byteLength);
-  own.set(bytes); // a buffer of its own, so it can be transferred whole
+  // A buffer of its own, so it can be transferred whole (a file just read
+  // has one already: copying 15 MB took a main-thread task of its own).
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
   file.bytes = null;
   file.jobId = engine.validate(file.name, own, {
     record: withRecord,
@@ -272,8 +273,7 @@ function submit(file, bytes, withRecord) {
     onRecord(m) {
       file.recordAt = performance.now();
       file.recordJSON = m.model || null;
-      file.recordPatients = m.patients || null;
-      file.recordDetails = m.details || null;
+      file.recordParts = m.buffer ? { buffer: m.buffer, parts: m.parts } : null;
       file.recordError = m.error || null;
       file.summarizeMs = m.summarizeMs;
       file.recordReady = true;
@@ -377,7 +377,7 @@ function buildRecordSet(files) {
   state.set = set;
   const done = () => { if (state.set === set && state.tab === 'record') selectTab('record', false); };
   engine.summarizeSet(files.map((f) => f.name), files.map((f) => f.bytes ? f.bytes.slice() : new Uint8Array(0)), {
-    onRecord(m) { set.recordJSON = m.model || null; set.recordPatients = m.patients || null; set.recordDetails = m.details || null; set.recordError = m.error || null; set.summarizeMs = m.summarizeMs; set.status = 'done'; done(); },
+    onRecord(m) { set.recordJSON = m.model || null; set.recordParts = m.buffer ? { buffer: m.buffer, parts: m.parts } : null; set.recordError = m.error || null; set.summarizeMs = m.summarizeMs; set.status = 'done'; done(); },
     onError(message) { set.recordError = message; set.status = 'done'; done(); },
     onCancelled() { set.recordError = 'cancelled'; set.status = 'done'; done(); },
   });

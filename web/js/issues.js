@@ -13,7 +13,8 @@ const EAGER = 100;     // a closed group of at most this many findings is render
 export function level(severity) { return severity === 'fatal' ? 'error' : severity; }
 const rank = { fatal: 0, error: 1, warning: 2, information: 3 };
 
-export function fmt(n) { return n.toLocaleString('en-US'); }
+let numbers = null; // one formatter: toLocaleString('en-US') builds one per call
+export function fmt(n) { return (numbers ||= new Intl.NumberFormat('en-US')).format(n); }
 export function plural(n, word, words = word + 's') { return `${fmt(n)} ${n === 1 ? word : words}`; }
 
 // countLevels counts a report's findings as the verdict words them: the

@@ -68,8 +68,18 @@ function render(container, file, actions, isSet) {
   try {
     if (!file.record) {
       file.record = JSON.parse(file.recordJSON);
-      if (file.recordPatients) file.record.patientJSON = file.recordPatients; // parsed per patient when shown
-      if (file.recordDetails) file.record.patientDetailsJSON = file.recordDetails; // per patient, when a card opens
+      if (file.recordParts) {
+        // Each patient's record (decoded and parsed when shown) and its
+        // cards' details (when the first card opens), from one buffer.
+        const { buffer, parts } = file.recordParts;
+        const text = (a, b) => () => new TextDecoder().decode(buffer.subarray(a, b));
+        file.record.patientJSON = [];
+        file.record.patientDetailsJSON = [];
+        for (let i = 0; i + 3 < parts.length; i += 4) {
+          file.record.patientJSON.push(text(parts[i], parts[i + 1]));
+          file.record.patientDetailsJSON.push(text(parts[i + 2], parts[i + 3]));
+        }
+      }
     }
     viewer.renderRecord(container, file.record, {
       report: isSet ? undefined : file.report,
@@ -82,6 +92,7 @@ function render(container, file, actions, isSet) {
       initial: actions.initial, // {patient, card} from the URL
       onNavigate: actions.onNavigate,
       openIssues: actions.openIssues,
+      deferTimeline: true, // drawn in a task after the summary
     });
     // For the speed budget (make bench-web): parse and render on the main thread.
     performance.measure('fhirlens-record-render', { start: t0, end: performance.now() });

@@ -31,9 +31,10 @@ self.fhirlensFetchR4 = async () => {
 
 importScripts('../gen/wasm_exec.js');
 
-// Go posts the record model as a header and one JSON per patient (the page
-// parses the header at once and a patient only when it is shown).
-self.fhirlensPost = (msg) => self.postMessage(msg);
+// Go posts the record model as a header and its patients in one buffer,
+// which is transferred, not copied (the page decodes and parses a patient
+// only when it is shown).
+self.fhirlensPost = (msg, transfer) => self.postMessage(msg, transfer || []);
 
 // The STU3 definitions, fetched from the app's own origin on first need
 // (Go calls this when an input turns out to be STU3).

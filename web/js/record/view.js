@@ -73,10 +73,14 @@ class RecordView {
     if (i < 0) return null;
     let p = this.patients[i];
     if (p.lazy) {
-      const json = (this.model.patientJSON || [])[i];
+      let json = (this.model.patientJSON || [])[i];
+      const t0 = performance.now();
+      if (typeof json === 'function') json = json(); // decoded on first use
       p = json ? JSON.parse(json) : { ...p, lazy: false, sections: [] };
+      performance.measure('fhirlens-record-parse-patient', { start: t0, end: performance.now() });
       // What the cards show only when opened (facts, references, …) comes
-      // apart, as JSON by card key, parsed when the first card opens.
+      // apart, as JSON by card key (or a function giving it), parsed when
+      // the first card opens.
       p.detailsJSON = (this.model.patientDetailsJSON || [])[i];
       this.patients[i] = p;
       this.indexPatient(p);
@@ -90,7 +94,7 @@ class RecordView {
     const info = this.index.get(card.key);
     const p = info && info.patient ? this.patients.find((x) => x.key === info.patient) : null;
     if (!p || !p.detailsJSON) return card;
-    if (!p.details) p.details = JSON.parse(p.detailsJSON);
+    if (!p.details) p.details = JSON.parse(typeof p.detailsJSON === 'function' ? p.detailsJSON() : p.detailsJSON);
     const d = p.details[card.key];
     if (d) {
       Object.assign(card, d);
@@ -242,6 +246,12 @@ class RecordView {
 
   renderPatient() {
     const rec = this.patient(this.current);
+    const t0 = performance.now();
+    try { this.drawPatient(rec); } finally { performance.measure('fhirlens-record-draw-patient', { start: t0, end: performance.now() }); }
+  }
+
+  drawPatient(rec) {
+    this.pendingTimeline = null;
     const area = this.patientArea;
     area.replaceChildren();
     this.fullBox = null;
@@ -257,6 +267,7 @@ class RecordView {
       a.href = '#' + id;
       a.addEventListener('click', (e) => {
         e.preventDefault();
+        this.flush();
         const t = document.getElementById(id);
         if (id === 'rc-full' && this.fullBox) { this.fullBox.open = true; this.fillFull(); }
         if (t) { t.scrollIntoView({ block: 'start' }); t.focus({ preventScroll: true }); }
@@ -273,8 +284,32 @@ class RecordView {
     const body = h('div', 'rc-summary');
     for (const s of summary) body.append(renderSummarySection(this, s, rec));
     area.append(body);
-    if ((rec.timeline || []).length) area.append(this.renderTimeline(rec.timeline));
+    if ((rec.timeline || []).length) {
+      if (this.opts.deferTimeline) {
+        // The timeline, below the summary, is drawn in a task of its own
+        // (the summary shows sooner; each main-thread task stays shorter);
+        // print, a link to it or a position in it draw it at once.
+        const holder = h('section', 'rc-section rc-timeline');
+        holder.id = 'rc-sec-timeline';
+        holder.tabIndex = -1;
+        area.append(holder);
+        const fill = () => {
+          if (this.pendingTimeline !== fill) return;
+          this.pendingTimeline = null;
+          holder.replaceWith(this.renderTimeline(rec.timeline));
+        };
+        this.pendingTimeline = fill;
+        setTimeout(fill, 0);
+      } else {
+        area.append(this.renderTimeline(rec.timeline));
+      }
+    }
     if (total) area.append(this.renderFull(rec, total));
+  }
+
+  // flush draws what was deferred (the timeline) now.
+  flush() {
+    if (this.pendingTimeline) this.pendingTimeline();
   }
 
   // renderFull is every entry of the patient as a card, by section: filled
@@ -311,6 +346,7 @@ class RecordView {
 
   // navigate moves to a position from the URL (Back, Forward, reload).
   navigate(nav) {
+    this.flush();
     nav = nav || {};
     if (nav.patient && nav.patient !== this.current && this.patients.some((p) => p.key === nav.patient)) this.selectPatient(nav.patient);
     this.openCard = nav.card || null;
@@ -640,6 +676,7 @@ class RecordView {
   // goToCard shows a card wherever it is: switching patient, opening the
   // unlinked list, and rendering a lazy list far enough.
   goToCard(key) {
+    this.flush();
     if (!this.index.has(key)) this.loadAll();
     const info = this.index.get(key);
     if (!info) return;
@@ -916,6 +953,7 @@ class RecordView {
   }
 
   expandForPrint() {
+    this.flush();
     const mode = this.printMode || 'summary';
     document.documentElement.classList.add('rc-printing', `rc-printing-${mode}`);
     this.printClosed = [];
