@@ -68,9 +68,9 @@ func runFHIRPath(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fhirlens fhirpath: %v\n", err)
 		return 2
 	}
-	tree, problems := jsontree.Parse(data, jsontree.Options{})
+	tree, findings := jsontree.Parse(data, jsontree.Options{})
 	if tree == nil {
-		p := problems[len(problems)-1]
+		p := findings[len(findings)-1]
 		line, col := (&jsontree.Tree{Data: data}).Position(p.Offset)
 		fmt.Fprintf(stderr, "fhirlens fhirpath: %s:%d:%d: %s\n", safeText(displayName(file)), line, col, safeText(p.Message))
 		return 2

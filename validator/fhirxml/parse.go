@@ -15,8 +15,8 @@ import (
 // KeyOffset, End, Position) point into xml. defs tells which elements repeat,
 // which are primitives of which JSON kind and which hold resources; an
 // element they do not know is still placed in the tree (for the walk to
-// report). On a fatal problem (not well-formed, a DTD, not FHIR) the tree is
-// nil and the last problem says why.
+// report). On a fatal finding (not well-formed, a DTD, not FHIR) the tree is
+// nil and the last finding says why.
 func Parse(xml []byte, defs *definitions.Set) (*jsontree.Tree, []finding.Finding) {
 	c := &conv{src: xml, defs: defs, out: &obuf{b: make([]byte, 0, len(xml)/2+16)}}
 	c.out.from = make([]int32, 0, len(xml)/24+4)

@@ -108,7 +108,7 @@ func (c *conv) pushPath(seg string) int {
 	return l
 }
 
-// document converts the whole input; it returns false on a fatal problem.
+// document converts the whole input; it returns false on a fatal finding.
 func (c *conv) document() (ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -165,7 +165,7 @@ func (c *conv) root(t *tag) {
 	case strings.EqualFold(t.name, "html") || t.ns == nsXHTML:
 		c.fatal(t.start, "xml.not-fhir", "this is an HTML/XHTML page, not FHIR XML")
 	case t.ns == "" && isType:
-		c.problem(t.start, finding.Error, "xml.namespace", fmt.Sprintf(`the root element <%s> has no namespace: FHIR XML elements are in the namespace http://hl7.org/fhir (write <%s xmlns="http://hl7.org/fhir">)`, t.name, t.name))
+		c.add(t.start, finding.Error, "xml.namespace", fmt.Sprintf(`the root element <%s> has no namespace: FHIR XML elements are in the namespace http://hl7.org/fhir (write <%s xmlns="http://hl7.org/fhir">)`, t.name, t.name))
 		c.fhirNS = ""
 	default:
 		ns := t.ns
@@ -190,7 +190,7 @@ func (c *conv) resource(t *tag) {
 	for i := range t.attrs {
 		a := &t.attrs[i]
 		if !c.xmlAttr(a) {
-			c.problem(a.nameOff, finding.Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on the resource element <%s>: FHIR XML has only namespace declarations there", qualified(a), t.name))
+			c.add(a.nameOff, finding.Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on the resource element <%s>: FHIR XML has only namespace declarations there", qualified(a), t.name))
 		}
 	}
 	obj := c.newObject(c.depth, nil, t.name, false)
@@ -260,7 +260,7 @@ func (c *conv) child(obj *object, t *tag) {
 			ns = "no namespace"
 		}
 		l := c.pushPath(t.name)
-		c.problem(t.start, finding.Error, "xml.namespace", fmt.Sprintf("the element <%s> is in %s, not in the FHIR namespace http://hl7.org/fhir; it was not read", t.qname, ns))
+		c.add(t.start, finding.Error, "xml.namespace", fmt.Sprintf("the element <%s> is in %s, not in the FHIR namespace http://hl7.org/fhir; it was not read", t.qname, ns))
 		c.path = c.path[:l]
 		c.skip(t)
 		return
@@ -273,7 +273,7 @@ func (c *conv) child(obj *object, t *tag) {
 		}
 		if !r.array {
 			l := c.pushPath(t.name)
-			c.problem(t.start, finding.Error, "xml.repeated", fmt.Sprintf("'%s' appears more than once, but %s allows at most one; the repeat was not read", t.name, elemLabel(r.elem, obj, t.name)))
+			c.add(t.start, finding.Error, "xml.repeated", fmt.Sprintf("'%s' appears more than once, but %s allows at most one; the repeat was not read", t.name, elemLabel(r.elem, obj, t.name)))
 			c.path = c.path[:l]
 			c.skip(t)
 			return
@@ -285,7 +285,7 @@ func (c *conv) child(obj *object, t *tag) {
 	for _, s := range obj.seen {
 		if s == t.name {
 			l := c.pushPath(t.name)
-			c.problem(t.start, finding.Error, "xml.repeated", fmt.Sprintf("'%s' appears again after '%s': the elements of one name must be together (in definition order); this one was not read", t.name, obj.lastName))
+			c.add(t.start, finding.Error, "xml.repeated", fmt.Sprintf("'%s' appears again after '%s': the elements of one name must be together (in definition order); this one was not read", t.name, obj.lastName))
 			c.path = c.path[:l]
 			c.skip(t)
 			return
@@ -369,7 +369,7 @@ func (c *conv) checkOrder(obj *object, elem *definitions.Element, t *tag) {
 	}
 	if idx < obj.lastIdx {
 		l := c.pushPath(t.name)
-		c.problem(t.start, finding.Error, "xml.order", fmt.Sprintf("element '%s' is out of order: it comes after '%s' here, but %s puts it before (expected position: %s)",
+		c.add(t.start, finding.Error, "xml.order", fmt.Sprintf("element '%s' is out of order: it comes after '%s' here, but %s puts it before (expected position: %s)",
 			t.name, obj.lastName, defName(def), expectedPosition(def.Children, idx)))
 		c.path = c.path[:l]
 		return
@@ -497,7 +497,7 @@ func (c *conv) attributes(t *tag, obj *object, def *definitions.Element, isPrim 
 		a := &t.attrs[i]
 		if a.prefix != "" || a.name == "xmlns" {
 			if !c.xmlAttr(a) {
-				c.problem(a.nameOff, finding.Error, "xml.attribute", fmt.Sprintf("the attribute '%s:%s' is not allowed on <%s>: FHIR XML has only value, id and url attributes (and namespace declarations)", a.prefix, a.name, t.name))
+				c.add(a.nameOff, finding.Error, "xml.attribute", fmt.Sprintf("the attribute '%s:%s' is not allowed on <%s>: FHIR XML has only value, id and url attributes (and namespace declarations)", a.prefix, a.name, t.name))
 			}
 			continue
 		}
@@ -508,7 +508,7 @@ func (c *conv) attributes(t *tag, obj *object, def *definitions.Element, isPrim 
 			c.out.mark(a.off)
 			c.out.b = appendJSONString(c.out.b, c.decodeAttr(a))
 		default:
-			c.problem(a.nameOff, finding.Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on <%s>: FHIR XML has only value (primitives), id and url (extensions) attributes", a.name, t.name))
+			c.add(a.nameOff, finding.Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on <%s>: FHIR XML has only value (primitives), id and url (extensions) attributes", a.name, t.name))
 		}
 	}
 }
@@ -539,7 +539,7 @@ func (c *conv) primitive(obj *object, t *tag, i int) {
 		hasExtra = !c.content()
 	}
 	if value == nil && !hasExtra {
-		c.problem(t.start, finding.Error, "xml.primitive-empty", fmt.Sprintf("<%s/> has neither a value attribute nor extensions: a primitive element must have at least one", t.name))
+		c.add(t.start, finding.Error, "xml.primitive-empty", fmt.Sprintf("<%s/> has neither a value attribute nor extensions: a primitive element must have at least one", t.name))
 	}
 	if r.array {
 		if i > 0 {
@@ -695,12 +695,12 @@ func isJSONNumber(b []byte) bool {
 func (c *conv) wrapper(t *tag) {
 	for i := range t.attrs {
 		if a := &t.attrs[i]; !c.xmlAttr(a) {
-			c.problem(a.nameOff, finding.Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on <%s>", qualified(a), t.name))
+			c.add(a.nameOff, finding.Error, "xml.attribute", fmt.Sprintf("the attribute '%s' is not allowed on <%s>", qualified(a), t.name))
 		}
 	}
 	if t.selfClosing {
 		c.closeSelf(t)
-		c.problem(t.start, finding.Error, "xml.resource-wrapper", fmt.Sprintf("<%s/> is empty: it must hold one resource", t.name))
+		c.add(t.start, finding.Error, "xml.resource-wrapper", fmt.Sprintf("<%s/> is empty: it must hold one resource", t.name))
 		c.out.mark(t.start)
 		c.out.b = append(c.out.b, "{}"...)
 		return
@@ -716,7 +716,7 @@ func (c *conv) wrapper(t *tag) {
 			if ct.ns != c.fhirNS {
 				msg = fmt.Sprintf("<%s> inside <%s> is not in the FHIR namespace; it was not read", ct.qname, t.name)
 			}
-			c.problem(ct.start, finding.Error, "xml.resource-wrapper", msg)
+			c.add(ct.start, finding.Error, "xml.resource-wrapper", msg)
 			c.skip(ct)
 			continue
 		}
@@ -724,7 +724,7 @@ func (c *conv) wrapper(t *tag) {
 		c.resource(ct)
 	}
 	if n == 0 {
-		c.problem(t.start, finding.Error, "xml.resource-wrapper", fmt.Sprintf("<%s> is empty: it must hold one resource", t.name))
+		c.add(t.start, finding.Error, "xml.resource-wrapper", fmt.Sprintf("<%s> is empty: it must hold one resource", t.name))
 		c.out.mark(t.start)
 		c.out.b = append(c.out.b, "{}"...)
 	}
@@ -735,7 +735,7 @@ func (c *conv) wrapper(t *tag) {
 // xhtml writes the narrative div verbatim, as the JSON form holds it.
 func (c *conv) xhtml(t *tag) {
 	if t.ns != nsXHTML {
-		c.problem(t.start, finding.Error, "xml.namespace", fmt.Sprintf(`the narrative <%s> must be an XHTML div: <div xmlns="http://www.w3.org/1999/xhtml">`, t.qname))
+		c.add(t.start, finding.Error, "xml.namespace", fmt.Sprintf(`the narrative <%s> must be an XHTML div: <div xmlns="http://www.w3.org/1999/xhtml">`, t.qname))
 	}
 	start := t.start
 	c.skip(t)

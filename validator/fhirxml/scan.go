@@ -44,7 +44,7 @@ type tag struct {
 
 type nsDecl struct{ prefix, uri string }
 
-// errFatal stops the reading; the problem is already recorded.
+// errFatal stops the reading; the finding is already recorded.
 type errFatal struct{}
 
 // view makes a string sharing b's memory; the input is not modified while
@@ -68,7 +68,7 @@ func (c *conv) fatal(off int, rule, format string, args ...any) {
 	panic(errFatal{})
 }
 
-func (c *conv) problem(off int, sev finding.Severity, rule, msg string) {
+func (c *conv) add(off int, sev finding.Severity, rule, msg string) {
 	c.probs = append(c.probs, finding.Finding{Resource: -1, Offset: off, Severity: sev, Code: "structure", Rule: rule, Message: msg, Expression: c.pathString()})
 }
 
@@ -327,7 +327,7 @@ func (c *conv) text(off int, b []byte) {
 			for end < len(b) && !utf8.RuneStart(b[end]) {
 				end++
 			}
-			c.problem(off+i, finding.Error, "xml.text", fmt.Sprintf("text content %q is not allowed here: FHIR XML has no text in elements (values go in value attributes)",
+			c.add(off+i, finding.Error, "xml.text", fmt.Sprintf("text content %q is not allowed here: FHIR XML has no text in elements (values go in value attributes)",
 				string(bytes.TrimSpace(b[i:end]))))
 			return
 		}
@@ -408,7 +408,7 @@ func (c *conv) decodeAttr(a *attr) []byte {
 		}
 		end := bytes.IndexByte(raw[i:], ';')
 		if end < 0 || end > 12 {
-			c.problem(a.off+i, finding.Error, "xml.entity", "a bare '&' in an attribute value: write &amp;")
+			c.add(a.off+i, finding.Error, "xml.entity", "a bare '&' in an attribute value: write &amp;")
 			out = append(out, '&')
 			continue
 		}
@@ -427,7 +427,7 @@ func (c *conv) decodeAttr(a *attr) []byte {
 		default:
 			r, ok := charRef(ent)
 			if !ok {
-				c.problem(a.off+i, finding.Error, "xml.entity", fmt.Sprintf("the entity &%s; is not defined: FHIR XML has no DTD, so only &lt; &gt; &amp; &quot; &apos; and character references (&#160;) exist; nothing was expanded", ent))
+				c.add(a.off+i, finding.Error, "xml.entity", fmt.Sprintf("the entity &%s; is not defined: FHIR XML has no DTD, so only &lt; &gt; &amp; &quot; &apos; and character references (&#160;) exist; nothing was expanded", ent))
 				out = append(out, raw[i:i+end+1]...)
 			} else {
 				out = utf8.AppendRune(out, r)

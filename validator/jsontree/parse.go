@@ -29,9 +29,9 @@ func define(id string, sev finding.Severity, summary string) string {
 	return finding.Define(finding.Rule{ID: id, Code: "structure", Severity: sev, Summary: summary, Source: "JSON (RFC 8259) and FHIR JSON (json.html)"})
 }
 
-// problem is a finding of the parse with the node it concerns (None when
+// nodeFinding is a finding of the parse with the node it concerns (None when
 // it has none), located once the parse is over.
-type problem struct {
+type nodeFinding struct {
 	f    finding.Finding
 	node ID
 }
@@ -55,16 +55,16 @@ const maxSize = math.MaxInt32 - 1
 // node, the node's Expression. On a fatal finding the returned tree is nil
 // and the last finding says where and why.
 func Parse(data []byte, opts Options) (*Tree, []finding.Finding) {
-	tree, probs := parse(data, opts)
-	if len(probs) == 0 {
+	tree, fs := parse(data, opts)
+	if len(fs) == 0 {
 		return tree, nil
 	}
 	pos := tree
 	if pos == nil {
 		pos = &Tree{Data: data}
 	}
-	out := make([]finding.Finding, len(probs))
-	for i, p := range probs {
+	out := make([]finding.Finding, len(fs))
+	for i, p := range fs {
 		f := p.f
 		f.Code, f.Resource = "structure", -1
 		f.Line, f.Col = pos.Position(f.Offset)
@@ -80,13 +80,13 @@ func Parse(data []byte, opts Options) (*Tree, []finding.Finding) {
 	return tree, out
 }
 
-func parse(data []byte, opts Options) (*Tree, []problem) {
+func parse(data []byte, opts Options) (*Tree, []nodeFinding) {
 	p := parser{data: data, maxDepth: opts.MaxDepth, allowComments: opts.AllowComments}
 	if p.maxDepth <= 0 {
 		p.maxDepth = DefaultMaxDepth
 	}
 	if len(data) > maxSize {
-		return nil, []problem{p.fatal(0, RuleSize, "input is larger than 2 GB")}
+		return nil, []nodeFinding{p.fatal(0, RuleSize, "input is larger than 2 GB")}
 	}
 	p.tree = &Tree{Data: data, nodes: make([]node, 0, nodeBound(data))}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
@@ -95,10 +95,10 @@ func parse(data []byte, opts Options) (*Tree, []problem) {
 	}
 	ok := p.parseDocument()
 	if !ok {
-		return nil, p.problems
+		return nil, p.findings
 	}
 	p.placeComments()
-	return p.tree, p.problems
+	return p.tree, p.findings
 }
 
 // nodeBound is an upper bound on the nodes of well-formed JSON data, so the
@@ -147,20 +147,20 @@ type parser struct {
 	data     []byte
 	pos      int
 	tree     *Tree
-	problems []problem
+	findings []nodeFinding
 	maxDepth int
 	depth    int
 	failed   bool
 
 	allowComments bool
-	comments      []int // indexes in problems of reported comments
+	comments      []int // indexes in findings of reported comments
 }
 
 // recover records a syntax error the parser steps over (a missing or extra
 // comma, a comment, a name or value without quotes), so that several can be
 // reported in one pass, as the HL7 reference validator does.
 func (p *parser) recover(offset int, format string, args ...any) {
-	if len(p.problems) >= maxRecovered {
+	if len(p.findings) >= maxRecovered {
 		p.fail(offset, format, args...)
 		return
 	}
@@ -177,14 +177,14 @@ const maxRecovered = 1000
 func (p *parser) placeComments() {
 	nodes := p.tree.nodes
 	for _, i := range p.comments {
-		if i >= len(p.problems) {
+		if i >= len(p.findings) {
 			continue
 		}
-		off := int32(p.problems[i].f.Offset)
+		off := int32(p.findings[i].f.Offset)
 		k := sort.Search(len(nodes), func(k int) bool { return nodes[k].start > off })
 		for ; k < len(nodes); k++ {
 			if nodes[k].key >= 0 {
-				p.problems[i].node = ID(k)
+				p.findings[i].node = ID(k)
 				break
 			}
 		}
@@ -192,11 +192,11 @@ func (p *parser) placeComments() {
 }
 
 func (p *parser) add(n ID, offset int, rule string, sev finding.Severity, msg string) {
-	p.problems = append(p.problems, problem{f: finding.Finding{Severity: sev, Rule: rule, Offset: offset, Message: msg}, node: n})
+	p.findings = append(p.findings, nodeFinding{f: finding.Finding{Severity: sev, Rule: rule, Offset: offset, Message: msg}, node: n})
 }
 
-func (p *parser) fatal(offset int, rule, msg string) problem {
-	return problem{f: finding.Finding{Severity: finding.Fatal, Rule: rule, Offset: offset, Message: msg}, node: None}
+func (p *parser) fatal(offset int, rule, msg string) nodeFinding {
+	return nodeFinding{f: finding.Finding{Severity: finding.Fatal, Rule: rule, Offset: offset, Message: msg}, node: None}
 }
 
 func (p *parser) fail(offset int, format string, args ...any) {
@@ -208,7 +208,7 @@ func (p *parser) failRule(offset int, rule, format string, args ...any) {
 		return
 	}
 	p.failed = true
-	p.problems = append(p.problems, p.fatal(offset, rule, fmt.Sprintf(format, args...)))
+	p.findings = append(p.findings, p.fatal(offset, rule, fmt.Sprintf(format, args...)))
 }
 
 func (p *parser) parseDocument() bool {
@@ -269,7 +269,7 @@ func (p *parser) skipComment() bool {
 		p.pos += 2
 	}
 	if !p.allowComments {
-		p.comments = append(p.comments, len(p.problems))
+		p.comments = append(p.comments, len(p.findings))
 		p.recover(start, "comments are not allowed in JSON")
 	}
 	return true
@@ -354,7 +354,7 @@ func (p *parser) enter() bool {
 	if p.depth > p.maxDepth {
 		if !p.failed {
 			p.failed = true
-			p.problems = append(p.problems, p.fatal(p.pos, RuleDepth, fmt.Sprintf("the JSON nests deeper than %d levels", p.maxDepth)))
+			p.findings = append(p.findings, p.fatal(p.pos, RuleDepth, fmt.Sprintf("the JSON nests deeper than %d levels", p.maxDepth)))
 		}
 		return false
 	}

@@ -5,7 +5,7 @@ package jsontree
 // nodes back into the original bytes, so that findings point into what the
 // user wrote. Offset, KeyOffset, End, Position and Line then speak in the
 // source's offsets; Raw and Str still read Data. NodeAt keeps taking offsets
-// into Data (parse problems are located in Data).
+// into Data (parse findings are located in Data).
 type sourceMap struct {
 	src      []byte
 	from, to []int32 // ascending offsets in Data → offsets in src

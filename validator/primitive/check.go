@@ -17,11 +17,11 @@ const MaxStringLength = 1048576
 // XML or in a JSON string (for boolean and number types: their literal text).
 //
 // It returns nil when the value is valid, otherwise the most important
-// problem: the first error, or the first warning when there is no error.
+// finding: the first error, or the first warning when there is no error.
 // Unknown type names are not checked (nil).
 //
 // xhtml values are delegated to xhtml.Check, of which only the most
-// important problem is returned; call xhtml.Check directly for all of them
+// important finding is returned; call xhtml.Check directly for all of them
 // (with offsets). Unlike the other types, xhtml checking allocates.
 func Check(fhirType, value string) *finding.Finding {
 	if !IsPrimitive(fhirType) {
@@ -41,16 +41,16 @@ func Check(fhirType, value string) *finding.Finding {
 	if !utf8.ValidString(value) {
 		return errorf("primitive.utf8", "the "+fhirType+" value "+quote(value)+" is not valid UTF-8")
 	}
-	typeProblem := checkType(fhirType, value)
-	if typeProblem != nil && typeProblem.Severity == finding.Error {
-		return typeProblem
+	typeFinding := checkType(fhirType, value)
+	if typeFinding != nil && typeFinding.Severity == finding.Error {
+		return typeFinding
 	}
 	if fhirType != "xhtml" {
-		if p := checkControlChars(fhirType, value); p != nil && typeProblem == nil {
+		if p := checkControlChars(fhirType, value); p != nil && typeFinding == nil {
 			return p
 		}
 	}
-	return typeProblem
+	return typeFinding
 }
 
 func checkType(fhirType, value string) *finding.Finding {

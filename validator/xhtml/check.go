@@ -19,7 +19,7 @@ func Check(div string) []finding.Finding {
 		c.add(offset, ruleWellFormed, finding.Error, "the narrative is not well-formed XML: "+msg)
 	}}
 	c.run()
-	return c.problems
+	return c.findings
 }
 
 type frame struct {
@@ -34,7 +34,7 @@ type binding struct{ prefix, uri string }
 
 type checker struct {
 	tok        tokenizer
-	problems   []finding.Finding
+	findings   []finding.Finding
 	stack      []frame
 	bindings   []binding
 	rootSeen   bool
@@ -46,13 +46,13 @@ func (c *checker) add(offset int, rule string, sev finding.Severity, msg string)
 	if c.truncated {
 		return
 	}
-	if len(c.problems) == maxProblems {
+	if len(c.findings) == maxFindings {
 		c.truncated = true
-		c.problems = append(c.problems, finding.Finding{Rule: ruleTooMany, Code: "value", Severity: finding.Warning, Offset: offset, Resource: -1,
-			Message: "more than " + strconv.Itoa(maxProblems) + " problems in this narrative; the rest are not reported"})
+		c.findings = append(c.findings, finding.Finding{Rule: ruleTooMany, Code: "value", Severity: finding.Warning, Offset: offset, Resource: -1,
+			Message: "more than " + strconv.Itoa(maxFindings) + " findings in this narrative; the rest are not reported"})
 		return
 	}
-	c.problems = append(c.problems, finding.Finding{Rule: rule, Code: "value", Severity: sev, Message: msg, Offset: offset, Resource: -1})
+	c.findings = append(c.findings, finding.Finding{Rule: rule, Code: "value", Severity: sev, Message: msg, Offset: offset, Resource: -1})
 }
 
 // checkChars reports the first invalid UTF-8 sequence and the first

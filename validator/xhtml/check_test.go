@@ -39,7 +39,7 @@ func TestCheckValid(t *testing.T) {
 	}
 	for _, v := range valid {
 		if ps := Check(v); len(ps) != 0 {
-			t.Errorf("%s\n  want no problems, got %+v", v, ps)
+			t.Errorf("%s\n  want no findings, got %+v", v, ps)
 		}
 	}
 }
@@ -47,7 +47,7 @@ func TestCheckValid(t *testing.T) {
 func TestCheckInvalid(t *testing.T) {
 	cases := []struct {
 		name, div string
-		want      string // the first problem's rule
+		want      string // the first finding's rule
 		severity  finding.Severity
 	}{
 		{"empty string", "", "xhtml.root", finding.Error},
@@ -113,7 +113,7 @@ func TestCheckInvalid(t *testing.T) {
 	for _, c := range cases {
 		ps := Check(c.div)
 		if len(ps) == 0 {
-			t.Errorf("%s: want %s, got no problems", c.name, c.want)
+			t.Errorf("%s: want %s, got no findings", c.name, c.want)
 			continue
 		}
 		if ps[0].Rule != c.want || ps[0].Severity != c.severity {
@@ -121,7 +121,7 @@ func TestCheckInvalid(t *testing.T) {
 		}
 		for _, p := range ps {
 			if p.Message == "" || p.Offset < 0 || p.Offset > len(c.div) {
-				t.Errorf("%s: malformed problem %+v", c.name, p)
+				t.Errorf("%s: malformed finding %+v", c.name, p)
 			}
 		}
 	}
@@ -147,13 +147,13 @@ func TestCheckOffsets(t *testing.T) {
 	div := wrap(`<p>ok</p><script>x</script>`)
 	ps := Check(div)
 	if len(ps) != 1 || ps[0].Offset != strings.Index(div, "<script>") {
-		t.Fatalf("want one problem at the <script> tag, got %+v", ps)
+		t.Fatalf("want one finding at the <script> tag, got %+v", ps)
 	}
 }
 
 func TestCheckCapsProblems(t *testing.T) {
 	ps := Check(wrap(strings.Repeat("<script>x</script>", 200)))
-	if len(ps) != maxProblems+1 || ps[maxProblems].Rule != "xhtml.too-many" {
-		t.Fatalf("want %d problems ending with xhtml.too-many, got %d", maxProblems+1, len(ps))
+	if len(ps) != maxFindings+1 || ps[maxFindings].Rule != "xhtml.too-many" {
+		t.Fatalf("want %d findings ending with xhtml.too-many, got %d", maxFindings+1, len(ps))
 	}
 }

@@ -16,18 +16,18 @@ func seeds(f *testing.F) {
 	f.Add("<![CDATA[<!--<?<!DOCTYPE")
 }
 
-// FuzzCheck: never panics, problems are well-formed and bounded.
+// FuzzCheck: never panics, findings are well-formed and bounded.
 func FuzzCheck(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, div string) {
 		ps := Check(div)
-		if len(ps) > maxProblems+1 {
-			t.Fatalf("%d problems", len(ps))
+		if len(ps) > maxFindings+1 {
+			t.Fatalf("%d findings", len(ps))
 		}
 		for _, p := range ps {
 			if p.Rule == "" || p.Message == "" || p.Offset < 0 || p.Offset > len(div) ||
 				(p.Severity != finding.Error && p.Severity != finding.Warning) {
-				t.Fatalf("malformed problem %+v", p)
+				t.Fatalf("malformed finding %+v", p)
 			}
 		}
 	})

@@ -41,7 +41,7 @@ type tokenizer struct {
 	s      string
 	pos    int
 	attrs  []attribute
-	report func(offset int, msg string) // well-formedness problems; may be nil
+	report func(offset int, msg string) // well-formedness findings; may be nil
 }
 
 func (t *tokenizer) fail(offset int, msg string) {

@@ -4,7 +4,7 @@
 // (txt-2) — plus safety rules (no script URLs or script-capable CSS), and
 // sanitizes narrative for display.
 //
-// Parsing is done by a small hand-written tokenizer: it reports problems
+// Parsing is done by a small hand-written tokenizer: it reports findings
 // with byte offsets, recovers from errors, and never panics.
 package xhtml
 
@@ -14,7 +14,7 @@ import "github.com/fhirlens/fhirlens/validator/finding"
 // conformant and finding.Warning when it is conformant but questionable.
 
 // The rules Check reports. Findings are located by Offset: the byte offset
-// in the div string where the problem starts (the caller places it in the
+// in the div string where the finding starts (the caller places it in the
 // input).
 var (
 	ruleWellFormed = define("xhtml.well-formed", finding.Error, "the narrative must be well-formed XML")
@@ -37,6 +37,6 @@ func define(id string, sev finding.Severity, summary string) string {
 		Source: "FHIR narrative (narrative.html#xhtml), invariants txt-1 and txt-2"})
 }
 
-// maxProblems bounds the report for garbage input; one more finding says
+// maxFindings bounds the report for garbage input; one more finding says
 // that the rest were left out.
-const maxProblems = 50
+const maxFindings = 50
