@@ -1007,6 +1007,12 @@ func (g *generator) merge(n *node, d *structure.ElementDefinition, where string)
 	}
 	g.keepOrig(n)
 	e := n.el
+	if g.stu3 && e.SliceName == "" && d.SliceName != "" && d.SliceName == n.name {
+		// a renamed choice the STU3 tools named as its own slice
+		// (valueBoolean:valueBoolean), on an element already renamed
+		// where it comes from (an extension's snapshot)
+		e.SliceName = d.SliceName
+	}
 	// cardinality
 	if d.Min != nil {
 		if *d.Min < e.MinOr(0) && e.SliceName == "" && d.SliceName == "" {
