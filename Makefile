@@ -79,6 +79,7 @@ bench:
 	$(GO) test ./validator/definitions -run '^$$' -bench DecodeR4 -benchmem
 	$(GO) test ./validator/fhirpath -run '^$$' -bench 'Compile|Invariants' -benchmem
 	$(GO) test ./record -run '^$$' -bench . -benchmem -benchtime 3x
+	$(GO) test ./cmd/fhirlens -run '^$$' -bench 'ValidateOutput|WholeProcess' -benchtime 5x
 
 # Native throughput of two revisions, interleaved A/B runs of
 # BenchmarkValidateSynthea: make bench-compare OLD=c886467 NEW=main
