@@ -101,10 +101,7 @@ type Rule struct {
 var registry = struct {
 	sync.RWMutex
 	rules map[string]*Rule
-	// prefixes holds families of rules whose ids are made at run time
-	// ("invariant:" + key, "profile:" + ...): one entry per family.
-	prefixes map[string]*Rule
-}{rules: map[string]*Rule{}, prefixes: map[string]*Rule{}}
+}{rules: map[string]*Rule{}}
 
 // Define registers a rule and returns its id, so packages can write
 //
@@ -148,46 +145,22 @@ func Ensure(r Rule) string {
 	return r.ID
 }
 
-// DefineFamily registers a family of rules whose ids share a prefix and are
-// made at run time, such as "invariant:" followed by a FHIR invariant key.
-// Lookup of any id with that prefix returns the family's rule.
-func DefineFamily(prefix string, r Rule) string {
-	registry.Lock()
-	defer registry.Unlock()
-	if _, dup := registry.prefixes[prefix]; dup {
-		panic("finding.DefineFamily: family " + prefix + " defined twice")
-	}
-	r.ID = prefix
-	rc := r
-	registry.prefixes[prefix] = &rc
-	return prefix
-}
-
-// Lookup returns the rule of an id (or of its family), and whether it is
-// registered.
+// Lookup returns the rule of an id, and whether it is registered.
 func Lookup(id string) (Rule, bool) {
 	registry.RLock()
 	defer registry.RUnlock()
 	if r, ok := registry.rules[id]; ok {
 		return *r, true
 	}
-	for i := len(id); i > 0; i-- {
-		if r, ok := registry.prefixes[id[:i]]; ok {
-			return *r, true
-		}
-	}
 	return Rule{}, false
 }
 
-// Rules returns every registered rule and family, sorted by id.
+// Rules returns every registered rule, sorted by id.
 func Rules() []Rule {
 	registry.RLock()
 	defer registry.RUnlock()
-	out := make([]Rule, 0, len(registry.rules)+len(registry.prefixes))
+	out := make([]Rule, 0, len(registry.rules))
 	for _, r := range registry.rules {
-		out = append(out, *r)
-	}
-	for _, r := range registry.prefixes {
 		out = append(out, *r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

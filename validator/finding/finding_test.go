@@ -29,10 +29,6 @@ func TestRegistry(t *testing.T) {
 	if r, ok := Lookup(id); !ok || r.Summary != "a" {
 		t.Fatalf("Lookup(%q) = %+v, %v", id, r, ok)
 	}
-	DefineFamily("test-invariant:", Rule{Code: "invariant", Severity: Error, Summary: "an invariant"})
-	if r, ok := Lookup("test-invariant:dom-6"); !ok || r.ID != "test-invariant:" {
-		t.Fatalf("family lookup = %+v, %v", r, ok)
-	}
 	if _, ok := Lookup("test.nope"); ok {
 		t.Fatal("unregistered rule found")
 	}
