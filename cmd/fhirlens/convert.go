@@ -115,11 +115,19 @@ func coreFor(version string, data []byte) (*definitions.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s3, err := stu3.Load()
-	if err != nil {
-		return nil, err
+	// STU3 is decoded only for input R4 does not fit exactly.
+	var s3 *definitions.Set
+	var s3err error
+	v, _ := validator.DetectInputVersionLazily(validator.Input{Data: data}, false, r4, func() []*definitions.Set {
+		if s3, s3err = stu3.Load(); s3err != nil {
+			return nil
+		}
+		return []*definitions.Set{s3}
+	})
+	if s3err != nil {
+		return nil, s3err
 	}
-	if validator.DetectVersion(data, r4, s3) == 1 {
+	if v == 1 {
 		return s3, nil
 	}
 	return r4, nil
