@@ -207,6 +207,7 @@ func (w *walker) afterResource(n jsontree.ID, typ string) {
 	case "Bundle":
 		w.checkBundleLinks(n)
 		w.checkSearchset(n)
+		w.checkBundleSignature(n)
 	case "CodeSystem":
 		w.checkCodeSystem(n)
 	case "ValueSet":

@@ -3,6 +3,7 @@ package validator
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,5 +175,31 @@ func TestSearchParamsGenerated(t *testing.T) {
 	}
 	if sp, ok := coreSearchParam("http://hl7.org/fhir/SearchParameter/clinical-code|4.0.1"); !ok || sp.typ != "token" || len(sp.bases) < 5 {
 		t.Errorf("clinical-code: %+v %v", sp, ok)
+	}
+}
+
+// A JWS signature with an attached payload signs the Bundle only when the
+// payload is the Bundle without id, meta and signature.
+func TestBundleSignaturePayload(t *testing.T) {
+	const entry = `"entry":[{"fullUrl":"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0","resource":{"resourceType":"Basic","id":"b","code":{"text":"x"}}}]`
+	jws := func(payload string) string {
+		enc := base64.RawURLEncoding.EncodeToString
+		return base64.StdEncoding.EncodeToString([]byte(enc([]byte(`{"alg":"none"}`)) + "." + enc([]byte(payload)) + "." + enc([]byte("sig"))))
+	}
+	bundle := func(data string) string {
+		return `{"resourceType":"Bundle","id":"b1","meta":{"versionId":"1"},"type":"collection",` + entry + `,"signature":{"type":[{"system":"urn:iso-astm:E1762-95:2013","code":"1.2.840.10065.1.12.1.1"}],` +
+			`"when":"2020-10-23T04:54:56Z","who":{"display":"X"},"sigFormat":"application/jose","data":"` + data + `"}}`
+	}
+	tests := []struct{ name, data, want string }{
+		{"payload is the bundle", jws(`{"type":"collection","resourceType":"Bundle",` + entry + `}`), ""},
+		{"payload differs", jws(`{"resourceType":"Bundle","type":"collection","entry":[]}`), "error signature.payload Bundle"},
+		{"not a JWS", base64.StdEncoding.EncodeToString([]byte("this blob is snipped")), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := strings.Join(findingsOf(t, Options{}, bundle(tc.data), "signature.payload"), "; "); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
