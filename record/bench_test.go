@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -48,5 +49,63 @@ func BenchmarkModelJSON(b *testing.B) {
 		if _, err := json.Marshal(m); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// containedReferences mirrors validator/internal/hostile.ContainedReferences
+// (internal to validator/, so not importable here): a List with n contained
+// resources, each referenced from the list's entries by '#id'.
+func containedReferences(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"resourceType":"List","id":"l","status":"current","mode":"working","contained":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"resourceType":"Basic","id":"c%d","code":{"text":"x"}}`, i)
+	}
+	b.WriteString(`],"entry":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"item":{"reference":"#c%d"}}`, i)
+	}
+	b.WriteString("]}\n")
+	return b.Bytes()
+}
+
+// BenchmarkScaling summarises each scaling shape at N and 10N and reports
+// the growth ratio t(10N)/t(N): about 10 is linear, about 100 quadratic (the
+// same style as the validator's BenchmarkScaling).
+func BenchmarkScaling(b *testing.B) {
+	shapes := []struct {
+		name string
+		make func(int) []byte
+		n    int
+	}{
+		{"contained-hash-references", containedReferences, 2_000},
+	}
+	opts := Options{Now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), OmitAttachmentData: true}
+	for _, s := range shapes {
+		small, large := s.make(s.n), s.make(10*s.n)
+		b.Run(s.name, func(b *testing.B) {
+			var tSmall, tLarge time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if _, err := Summarize(small, opts); err != nil {
+					b.Fatal(err)
+				}
+				tSmall += time.Since(start)
+				start = time.Now()
+				if _, err := Summarize(large, opts); err != nil {
+					b.Fatal(err)
+				}
+				tLarge += time.Since(start)
+			}
+			b.ReportMetric(float64(tSmall.Microseconds())/float64(b.N)/1000, "ms@N")
+			b.ReportMetric(float64(tLarge.Microseconds())/float64(b.N)/1000, "ms@10N")
+			b.ReportMetric(float64(tLarge)/float64(tSmall), "growth(10N/N)")
+		})
 	}
 }

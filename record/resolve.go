@@ -14,6 +14,10 @@ type resolver struct {
 	byTypeID     map[string]*item
 	byIdentifier map[string]*item // "Type|system|value", built on first use
 	items        []*item
+	// containedIDs holds the ids of each container's contained resources,
+	// built the first time a '#' reference is made from that container (one
+	// pass over its contained array instead of one per reference).
+	containedIDs map[*item]map[string]struct{}
 }
 
 func newResolver(items []*item) *resolver {
@@ -45,15 +49,7 @@ func (r *resolver) resolve(from *item, ref string) (target *item, contained stri
 		if id == "" {
 			return from, "", "" // "#" points at the containing resource itself
 		}
-		found := false
-		from.raw.Get("contained").ForEach(func(_, c gjson.Result) bool {
-			if c.Get("id").String() == id {
-				found = true
-				return false
-			}
-			return true
-		})
-		if found {
+		if _, found := r.containedOf(from)[id]; found {
 			return from, id, ""
 		}
 		return nil, "", "contained resource not found"
@@ -90,6 +86,24 @@ func (r *resolver) resolve(from *item, ref string) (target *item, contained stri
 		}
 	}
 	return nil, "", "not in input"
+}
+
+// containedOf returns the ids of from's contained resources (top level of
+// from, as the '#id' rule says), indexed once per container.
+func (r *resolver) containedOf(from *item) map[string]struct{} {
+	if ids, ok := r.containedIDs[from]; ok {
+		return ids
+	}
+	if r.containedIDs == nil {
+		r.containedIDs = map[*item]map[string]struct{}{}
+	}
+	ids := map[string]struct{}{}
+	from.raw.Get("contained").ForEach(func(_, c gjson.Result) bool {
+		ids[c.Get("id").String()] = struct{}{}
+		return true
+	})
+	r.containedIDs[from] = ids
+	return ids
 }
 
 // serviceBase returns "http://x/fhir/" for "http://x/fhir/Patient/1".
