@@ -214,6 +214,7 @@ func (w *walker) afterResource(n jsontree.ID, typ string) {
 		w.checkValueSetSystems(n)
 		w.checkValueSetParameters(n)
 		w.checkValueSetFilterValues(n)
+		w.checkValueSetECL(n)
 	case "SearchParameter":
 		w.checkSearchParameter(n)
 		w.checkSearchParameterDefinition(n)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/fhirlens/fhirlens/validator/finding"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
@@ -158,6 +159,116 @@ func (w *walker) checkValueSetFilterValues(n jsontree.ID) {
 					}
 					w.at(f, []string{"compose", part, "[" + strconv.Itoa(i) + "]", "filter", "[" + strconv.Itoa(j) + "]"}, ruleVSFilterBoolean,
 						fmt.Sprintf("the filter value must be 'true' or 'false', not '%s': %s", v, why))
+				}
+			}
+		}
+	}
+}
+
+var ruleVSFilterECL = define(finding.Rule{ID: "valueset.filter-ecl", Code: "invalid", Severity: finding.Error,
+	Summary: "a SNOMED CT 'constraint' filter value is an ECL expression; one that cannot parse (a concept followed by another concept or by a hierarchy operator) is an error",
+	Source:  "SNOMED CT Expression Constraint Language (ECL) grammar; FHIR R4 snomedct.html#filters; graded as the HL7 reference validator (via its terminology server)"})
+
+// eclAdjacencyError finds what no ECL expression can contain: a concept
+// (an SCTID, '*' or a closing bracket) followed straight away by another
+// concept or by a hierarchy or member-of operator ('<<', '>>', '<!', '>!',
+// '^'); between them there must be a binary operator (AND, OR, MINUS, ',',
+// ':', '=', '.' …). Terms (|…|), strings and {{ … }} filters are skipped.
+// It is not a full ECL parser: it only reports what is certainly wrong.
+func eclAdjacencyError(ecl string) string {
+	prevConcept := false
+	for i := 0; i < len(ecl); {
+		c := ecl[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+			continue
+		case c == '|':
+			if j := strings.IndexByte(ecl[i+1:], '|'); j >= 0 {
+				i += j + 2
+			} else {
+				i = len(ecl)
+			}
+			continue // a term keeps what came before it
+		case c == '"':
+			j := strings.IndexByte(ecl[i+1:], '"')
+			if j < 0 {
+				return ""
+			}
+			i += j + 2
+			prevConcept = false
+			continue
+		case strings.HasPrefix(ecl[i:], "{{"):
+			j := strings.Index(ecl[i:], "}}")
+			if j < 0 {
+				return ""
+			}
+			i += j + 2
+			prevConcept = true
+			continue
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(ecl) && ecl[j] >= '0' && ecl[j] <= '9' {
+				j++
+			}
+			if prevConcept {
+				return fmt.Sprintf("'%s' follows a concept with no operator between them", ecl[i:j])
+			}
+			prevConcept, i = true, j
+			continue
+		case c == '#':
+			j := i + 1
+			for j < len(ecl) && (ecl[j] >= '0' && ecl[j] <= '9' || ecl[j] == '.' || ecl[j] == '-' || ecl[j] == '+') {
+				j++
+			}
+			prevConcept, i = false, j
+			continue
+		case c == '*' || c == ')':
+			if c == '*' && prevConcept {
+				return "'*' follows a concept with no operator between them"
+			}
+			prevConcept = true
+			i++
+			continue
+		}
+		for _, op := range []string{"<<", ">>", "<!", ">!", "^"} {
+			if strings.HasPrefix(ecl[i:], op) && prevConcept {
+				return fmt.Sprintf("'%s' follows a concept with no operator between them", op)
+			}
+		}
+		prevConcept = false
+		i++
+	}
+	return ""
+}
+
+// checkValueSetECL reports SNOMED CT constraint filters whose ECL cannot parse.
+func (w *walker) checkValueSetECL(n jsontree.ID) {
+	t := w.tree
+	compose := t.Get(n, "compose")
+	if compose == jsontree.None {
+		return
+	}
+	for _, part := range []string{"include", "exclude"} {
+		arr := t.Get(compose, part)
+		if arr == jsontree.None || t.Kind(arr) != jsontree.Array {
+			continue
+		}
+		i := 0
+		for inc := t.First(arr); inc != jsontree.None; inc, i = t.Next(inc), i+1 {
+			filters := t.Get(inc, "filter")
+			if t.Text(t.Get(inc, "system")) != "http://snomed.info/sct" || filters == jsontree.None || t.Kind(filters) != jsontree.Array {
+				continue
+			}
+			j := 0
+			for f := t.First(filters); f != jsontree.None; f, j = t.Next(f), j+1 {
+				if t.Text(t.Get(f, "property")) != "constraint" || t.Text(t.Get(f, "op")) != "=" {
+					continue
+				}
+				v := t.Text(t.Get(f, "value"))
+				if why := eclAdjacencyError(v); why != "" {
+					w.at(f, []string{"compose", part, "[" + strconv.Itoa(i) + "]", "filter", "[" + strconv.Itoa(j) + "]"}, ruleVSFilterECL,
+						fmt.Sprintf("the filter value '%s' is not a valid ECL expression: %s", v, why))
 				}
 			}
 		}
