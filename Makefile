@@ -16,7 +16,7 @@ build: web
 	$(GO) build -trimpath -ldflags='$(VERSION_LDFLAGS)' -o $(BIN) ./cmd/fhirlens
 
 generate:
-	$(GO) generate ./validator/definitions/... ./validator/internal/hostile/...
+	$(GO) generate ./validator/definitions/... ./internal/hostile/...
 
 # The README's test command: formatting, vet, unit + conformance tests, a
 # short fuzz run of every parser, the wasm tests under Node, the browser tests.

@@ -3,7 +3,7 @@ package record
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"github.com/fhirlens/fhirlens/internal/hostile"
 	"testing"
 	"time"
 )
@@ -52,29 +52,6 @@ func BenchmarkModelJSON(b *testing.B) {
 	}
 }
 
-// containedReferences mirrors validator/internal/hostile.ContainedReferences
-// (internal to validator/, so not importable here): a List with n contained
-// resources, each referenced from the list's entries by '#id'.
-func containedReferences(n int) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"resourceType":"List","id":"l","status":"current","mode":"working","contained":[`)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"resourceType":"Basic","id":"c%d","code":{"text":"x"}}`, i)
-	}
-	b.WriteString(`],"entry":[`)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"item":{"reference":"#c%d"}}`, i)
-	}
-	b.WriteString("]}\n")
-	return b.Bytes()
-}
-
 // BenchmarkScaling summarises each scaling shape at N and 10N and reports
 // the growth ratio t(10N)/t(N): about 10 is linear, about 100 quadratic (the
 // same style as the validator's BenchmarkScaling).
@@ -84,7 +61,7 @@ func BenchmarkScaling(b *testing.B) {
 		make func(int) []byte
 		n    int
 	}{
-		{"contained-hash-references", containedReferences, 2_000},
+		{"contained-hash-references", hostile.ContainedReferences, 2_000},
 	}
 	opts := Options{Now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), OmitAttachmentData: true}
 	for _, s := range shapes {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/internal/hostile"
+	"github.com/fhirlens/fhirlens/internal/hostile"
 )
 
 // TestHostileCorpus validates every hostile shape of issue 17 at full scale
@@ -105,13 +105,13 @@ func head(fs []Finding) []Finding {
 }
 
 // TestHostileExamplesUpToDate: testdata/hostile holds what the generator
-// writes (go generate ./validator/internal/hostile), README included, and nothing else.
+// writes (go generate ./internal/hostile), README included, and nothing else.
 func TestHostileExamplesUpToDate(t *testing.T) {
 	examples := hostile.Examples()
 	for _, name := range slices.Sorted(maps.Keys(examples)) {
 		got, err := os.ReadFile(filepath.Join("..", "testdata", "hostile", name))
 		if err != nil || !bytes.Equal(got, examples[name]) {
-			t.Errorf("testdata/hostile/%s is stale or missing (%v): run go generate ./validator/internal/hostile", name, err)
+			t.Errorf("testdata/hostile/%s is stale or missing (%v): run go generate ./internal/hostile", name, err)
 		}
 	}
 	entries, err := os.ReadDir(filepath.Join("..", "testdata", "hostile"))

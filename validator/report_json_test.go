@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/fhirlens/fhirlens/validator/internal/hostile"
+	"github.com/fhirlens/fhirlens/internal/hostile"
 )
 
 // TestWriteJSONIsMarshal: the streamed report is json.Marshal's bytes, for

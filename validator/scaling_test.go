@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fhirlens/fhirlens/validator/internal/hostile"
+	"github.com/fhirlens/fhirlens/internal/hostile"
 )
 
 // BenchmarkScaling validates each scaling shape of the hostile corpus at N

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fhirlens/fhirlens/internal/hostile"
 	"github.com/fhirlens/fhirlens/validator/finding"
-	"github.com/fhirlens/fhirlens/validator/internal/hostile"
 	"github.com/fhirlens/fhirlens/validator/jsontree"
 )
 

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/fhirlens/fhirlens/internal/hostile"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -258,29 +259,6 @@ func mustRun(t *testing.T, ctx context.Context, js string) {
 	}
 }
 
-// containedReferences mirrors validator/internal/hostile.ContainedReferences
-// (internal to validator/): a List with n contained resources, each
-// referenced from the list's entries by '#id'.
-func containedReferences(n int) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"resourceType":"List","id":"l","status":"current","mode":"working","contained":[`)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"resourceType":"Basic","id":"c%d","code":{"text":"x"}}`, i)
-	}
-	b.WriteString(`],"entry":[`)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"item":{"reference":"#c%d"}}`, i)
-	}
-	b.WriteString("]}\n")
-	return b.Bytes()
-}
-
 // TestHostileContained drops the 20,000-contained-resources shape of issue
 // 17 (291 s in the browser before, 212 s of it the record's resolver) and
 // logs how long validation and the record took (no timing assertion: the
@@ -292,7 +270,7 @@ func TestHostileContained(t *testing.T) {
 	}
 	srv := startApp(t)
 	file := filepath.Join(t.TempDir(), "contained-20000.json")
-	if err := os.WriteFile(file, containedReferences(20_000), 0o644); err != nil {
+	if err := os.WriteFile(file, hostile.ContainedReferences(20_000), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ctx := newTab(t)

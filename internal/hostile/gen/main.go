@@ -1,6 +1,6 @@
 // Command gen writes hostile.Examples to a folder: a small example of
 // every hostile shape and a README listing them. Run by `go generate
-// ./validator/internal/hostile`; the corpus test checks the folder is up to date.
+// ./internal/hostile`; the corpus test checks the folder is up to date.
 package main
 
 import (
@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/fhirlens/fhirlens/validator/internal/hostile"
+	"github.com/fhirlens/fhirlens/internal/hostile"
 )
 
 func main() {

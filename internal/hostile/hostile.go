@@ -5,7 +5,7 @@
 // each to testdata/hostile/ for people to look at.
 package hostile
 
-//go:generate go run ./gen -out ../../../testdata/hostile
+//go:generate go run ./gen -out ../../testdata/hostile
 
 import (
 	"bytes"
@@ -152,8 +152,8 @@ func Examples() map[string][]byte {
 const readmeHead = `# Hostile inputs (generated — do not edit)
 
 Small examples of the shapes a security probe used against fhirlens (issue
-17), written by ` + "`go generate ./validator/internal/hostile`" + ` from package
-` + "`validator/internal/hostile`" + `. The tests make each at full scale in memory
+17), written by ` + "`go generate ./internal/hostile`" + ` from package
+` + "`internal/hostile`" + `. The tests make each at full scale in memory
 (` + "`TestHostileCorpus`" + ` in ` + "`validator`" + `, with allocation
 budgets measured by runtime.MemStats) and the scaling benchmarks at N and 10N
 (` + "`make bench`" + `); nothing big is committed.
