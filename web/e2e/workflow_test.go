@@ -211,6 +211,24 @@ func TestFindingsAtScale(t *testing.T) {
 		}
 	})
 
+	// The report is the CLI's with default options: the page says so when
+	// its own findings used settings (or guides) the report leaves out.
+	t.Run("download report names what it leaves out", func(t *testing.T) {
+		const said = `document.getElementById('notice').textContent.includes('The downloaded report checks the base FHIR R4 rules')`
+		if evalString(t, ctx, `String(`+said+`)`) != "false" {
+			t.Errorf("with default settings and no guide, the download said: %q", evalString(t, ctx, `document.getElementById('notice').textContent`))
+		}
+		// Ticked without its change event: nothing is re-validated, the
+		// report reads the settings as they stand.
+		mustRun(t, ctx, `document.getElementById('setting-allow-comments').checked = true; window.fhirlens.lastReport = null`)
+		defer mustRun(t, ctx, `document.getElementById('setting-allow-comments').checked = false`)
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("download-report"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `!!(window.fhirlens.lastReport && window.fhirlens.lastReport.json)`, 4*time.Minute)
+		contains(t, "notice", evalString(t, ctx, `document.getElementById('notice').textContent`), "without the settings changed here")
+	})
+
 	t.Run("a bad file joins the batch", func(t *testing.T) {
 		junk := filepath.Join(t.TempDir(), "scan.json")
 		os.WriteFile(junk, []byte{0x89, 'P', 'N', 'G', 0, 0, 0, 0}, 0o644)

@@ -706,6 +706,14 @@ $('download-report').addEventListener('click', async () => {
     window.fhirlens.lastReport = r;
     save('report.html', r.html, 'text/html');
     save('report.json', r.json, 'application/json');
+    // The report is `fhirlens report FILES`: the base R4 rules and default
+    // options. Say so when the page's own findings used more than that.
+    const extras = [];
+    if (guides.list.length) extras.push(guides.list.length === 1 ? 'the guide loaded here' : `the ${fmt(guides.list.length)} guides loaded here`);
+    if (Object.keys(currentSettings()).length) extras.push('the settings changed here');
+    if (extras.length) {
+      notice(`The downloaded report checks the base FHIR R4 rules with default options, as \`fhirlens report FILES\` does, without ${extras.join(' or ')} (for a guide, run \`fhirlens report --ig PACKAGE FILES\`).`);
+    }
   } catch (err) {
     notice(`The report could not be built: ${err.message}`);
   } finally {
