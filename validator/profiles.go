@@ -124,13 +124,24 @@ func (w *walker) checkExtensionContext(n jsontree.ID, elemPath string) {
 	}
 	fr := w.frames[len(w.frames)-1]
 	// The element's path in its resource, indexes removed, and its type.
-	rel := string(w.path[fr.pathStart:])
-	if i := strings.LastIndex(rel, ".extension"); i >= 0 {
-		rel = rel[:i]
-	} else if i := strings.LastIndex(rel, ".modifierExtension"); i >= 0 {
-		rel = rel[:i]
+	full := string(w.path)
+	if i := strings.LastIndex(full, ".extension"); i >= 0 {
+		full = full[:i]
+	} else if i := strings.LastIndex(full, ".modifierExtension"); i >= 0 {
+		full = full[:i]
 	}
-	path := fr.typeName + stripIndexes(rel)
+	// An extension on a primitive sits in its "_name" companion; its
+	// element is the primitive's ("ServiceRequest.priority").
+	if i := strings.LastIndexByte(full, '.'); i >= 0 && i+1 < len(full) && full[i+1] == '_' {
+		full = full[:i+1] + full[i+2:]
+	}
+	elementPath := func(typeName string, start int) string {
+		if start > len(full) {
+			return typeName
+		}
+		return typeName + stripIndexes(full[start:])
+	}
+	path := elementPath(fr.typeName, fr.pathStart)
 	typeName := strings.TrimSuffix(strings.TrimSuffix(elemPath, ".extension"), ".modifierExtension")
 	if strings.Contains(typeName, ".") {
 		typeName = "BackboneElement"
@@ -169,6 +180,18 @@ func (w *walker) checkExtensionContext(n jsontree.ID, elemPath string) {
 	msg, p := set.CheckContext(t.Str(u), path, typeName, parentURL, inPath)
 	if msg == "" {
 		return
+	}
+	// The same element named from the data types that hold it, innermost
+	// first ("ContactPoint.system" for Patient.telecom.system), as the
+	// reference validator also matches element contexts.
+	for i := len(w.dataTypes) - 1; i >= 0; i-- {
+		d := w.dataTypes[i]
+		if d.pathStart < fr.pathStart {
+			break
+		}
+		if m, _ := set.CheckContext(t.Str(u), elementPath(d.typeName, d.pathStart), typeName, parentURL, inPath); m == "" {
+			return
+		}
 	}
 	w.reportFinding(n, false, Finding{Severity: Error, Code: "structure", Rule: profile.RuleContext, Message: msg, Profile: p.Ref()})
 }

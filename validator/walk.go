@@ -33,9 +33,13 @@ type walker struct {
 
 	// per-resource context for invariants and references
 	frames []resourceFrame
-	hooks  walkHooks
-	env    *fhirpath.Env // reused for every invariant evaluation
-	scopes []refScope    // reference scopes open along the walk
+	// dataTypes are the complex data-type values being walked inside the
+	// current resources (kept only with guides loaded: extension contexts
+	// such as "ContactPoint.system" name an element by its data type).
+	dataTypes []dataTypeFrame
+	hooks     walkHooks
+	env       *fhirpath.Env // reused for every invariant evaluation
+	scopes    []refScope    // reference scopes open along the walk
 
 	profileMemo     *profile.Memo  // profile conformance of reference targets, per document tree
 	profileMemoTree *jsontree.Tree // the tree profileMemo is about
@@ -51,6 +55,13 @@ type walker struct {
 	// none), for resources this walker added (resourceAt).
 	parents    []int32
 	parentBase int
+}
+
+// dataTypeFrame is a complex data-type value being walked: its type and
+// the length of the path up to it.
+type dataTypeFrame struct {
+	typeName  string
+	pathStart int
 }
 
 // resourceFrame is a resource being walked: its node and where it sits.
@@ -448,7 +459,13 @@ func (w *walker) walkValue(n jsontree.ID, elem *definitions.Element, typeCode st
 	if content == nil {
 		return
 	}
-	w.walkObject(n, content, typeCode, false)
+	if w.v.opts.Guides != nil {
+		w.dataTypes = append(w.dataTypes, dataTypeFrame{typeName: typeCode, pathStart: len(w.path)})
+		w.walkObject(n, content, typeCode, false)
+		w.dataTypes = w.dataTypes[:len(w.dataTypes)-1]
+	} else {
+		w.walkObject(n, content, typeCode, false)
+	}
 	switch typeCode {
 	case "Reference":
 		if w.hooks.reference != nil {

@@ -76,11 +76,9 @@ var ukCoreKnown = map[string]string{
 	"UKCore-DiagnosticReport-Lab-DiagnosticStudiesReport-Example.xml ref.format":               "defect: reference without its resource type (UKCore-Observation-Group-FullBloodCount-Example)",
 	"UKCore-Encounter-Extension-OutcomeofAttendance-Example.xml extension.not-found":           "defect: Extension-UKCore-OutcomeofAttendance is defined as ...OutcomeOfAttendance (case)",
 	"UKCore-Extension-MedicationChangeSummary-Example.xml extension.not-found":                 "defect: Extension-UKCore-MedicationChangeSummary is not in release 2.0.2",
-	"UKCore-Extension-PriorityReason-SendingAsText-Example.xml profile.extension.context":      "fhirlens: an extension on a primitive (ServiceRequest.priority) is checked against the _priority path; its context e:ServiceRequest.priority allows it",
 	"UKCore-Extension-PriorityReason-SendingAsText-Example.xml xml.order":                      "defect: status and intent written after priority",
 	"UKCore-Immunization-InfluenzaVaccine-Example.xml ref.format":                              "defect: reference without its resource type (UKCore-Location-GeneralPracticeNurseClinic-Example)",
 	"UKCore-Patient-Extension-MedicalApplianceSupplier-Example.xml extension.not-found":        "defect: Extension-UKCore-MedicalApplianceSupplier is not in release 2.0.2",
-	"UKCore-Patient-Extension-OtherContactSystem-Example.xml profile.extension.context":        "fhirlens: an extension on a primitive (ContactPoint.system) is checked against the _system path; its context e:ContactPoint.system allows it",
 	"UKCore-Patient-Extension-OverseasVisitorChargingCategory-Example.xml extension.not-found": "defect: Extension-UKCore-OverseasVisitorChargingCategory is not in release 2.0.2",
 	"UKCore-Patient-Extension-PreferredDispenserOrganization-Example.xml xml.namespace":        "defect: root element without the FHIR namespace",
 	"UKCore-Patient-Extension-PreferredDispenserOrganization-Example.xml extension.not-found":  "defect: Extension-UKCore-PreferredDispenserOrganization is not in release 2.0.2",
@@ -92,7 +90,6 @@ var ukCoreKnown = map[string]string{
 	"UKCore-Observation-Lab-RedCellCount-Example.xml xml.namespace":                            "defect: root element without the FHIR namespace",
 	"UKCore-Observation-Lab-Sn-AbsentData-Example.xml xml.namespace":                           "defect: root element without the FHIR namespace",
 	"UKCore-Observation-Lab-WhiteCellCount-Example.xml xml.namespace":                          "defect: root element without the FHIR namespace",
-	"UKCore-ServiceRequest-Extension-PriorityReason-Example.xml profile.extension.context":     "fhirlens: an extension on a primitive (ServiceRequest.priority) is checked against the _priority path; its context e:ServiceRequest.priority allows it",
 	"UKCore-ServiceRequest-Extension-PriorityReason-Example.xml xml.order":                     "defect: status and intent written after priority",
 }
 
