@@ -38,6 +38,7 @@ type builder struct {
 	byKey       map[string]*item
 	patients    []*PatientRecord
 	byPat       map[string]*PatientRecord
+	patItems    map[string][]*item // a patient's items other than its Patient, in input order
 }
 
 func newBuilder(in *input, opts Options) *builder {
@@ -45,6 +46,21 @@ func newBuilder(in *input, opts Options) *builder {
 }
 
 func (b *builder) build() *Model {
+	m := b.start()
+	for i := range m.Patients {
+		b.finish(i)
+	}
+	return m
+}
+
+// start builds what the model's header needs: every card's identity and
+// references, each resource's patient, the patients' banners, the unlinked
+// cards, lists and document, and the counts. The patients' sections,
+// vitals, timeline and summary are empty until finish: a page can show the
+// first patient without waiting for the others. Cards are described (the
+// costly step) on first need, and describing one card reads only the raw
+// resources of others, so the order of finish calls does not change them.
+func (b *builder) start() *Model {
 	m := &Model{
 		Input:    InputInfo{Kind: b.in.kind, BundleType: b.in.bundleType, BundleID: b.in.bundleID, Resources: len(b.in.items)},
 		Patients: []*PatientRecord{},
@@ -63,39 +79,29 @@ func (b *builder) build() *Model {
 	for _, it := range b.in.items {
 		b.assignPatient(it)
 	}
-	for _, it := range b.in.items {
-		b.describe(it)
-	}
 	b.linkEvents()
 
+	b.patItems = map[string][]*item{}
 	unlinked := newSections()
 	for _, it := range b.in.items {
-		c := it.card
-		c.Patient = it.patient
+		it.card.Patient = it.patient
 		switch {
 		case it.rtype == "Patient":
-			rec := b.byPat[it.key]
-			rec.Card = c
-			c.Section = "banner"
+			b.byPat[it.key].Card = it.card
 			m.Counts.Banners++
 		case it.patient != "":
-			b.byPat[it.patient].Sections[sectionIndex(c.Section)].Cards = append(b.byPat[it.patient].Sections[sectionIndex(c.Section)].Cards, c)
+			b.patItems[it.patient] = append(b.patItems[it.patient], it)
 			m.Counts.InSections++
 		default:
+			c := b.need(it).card
 			unlinked[sectionIndex(c.Section)].Cards = append(unlinked[sectionIndex(c.Section)].Cards, c)
 			m.Counts.Unlinked++
 		}
 	}
 	m.Counts.Resources = len(b.in.items)
 	for _, rec := range b.patients {
-		for _, s := range rec.Sections {
-			newestFirst(s.Cards, activeFirst[s.ID])
-		}
+		b.need(b.byKey[rec.Key])
 		b.fillBanner(rec)
-		rec.Vitals = vitalSeries(b, rec)
-		rec.Timeline = timeline(rec.Sections)
-		rec.Summary = b.summary(rec)
-		rec.Sections = nonEmpty(rec.Sections)
 	}
 	m.Patients = b.patients
 	m.Unlinked = nonEmpty(unlinked)
@@ -110,6 +116,38 @@ func (b *builder) build() *Model {
 	}
 	m.Document = b.document()
 	return m
+}
+
+// finish completes patient i of the model start returned: its sections (in
+// input order, then newest first), vitals, timeline and summary.
+func (b *builder) finish(i int) {
+	rec := b.patients[i]
+	for _, it := range b.patItems[rec.Key] {
+		c := b.need(it).card
+		rec.Sections[sectionIndex(c.Section)].Cards = append(rec.Sections[sectionIndex(c.Section)].Cards, c)
+	}
+	for _, s := range rec.Sections {
+		newestFirst(s.Cards, activeFirst[s.ID])
+	}
+	rec.Vitals = vitalSeries(b, rec)
+	rec.Timeline = timeline(rec.Sections)
+	rec.Summary = b.summary(rec)
+	rec.Sections = nonEmpty(rec.Sections)
+}
+
+// need describes an item's card on first use and returns the item (nil
+// stays nil).
+func (b *builder) need(it *item) *item {
+	if it == nil || it.described {
+		return it
+	}
+	it.described = true
+	b.describe(it)
+	it.card.Patient = it.patient
+	if it.rtype == "Patient" {
+		it.card.Section = "banner"
+	}
+	return it
 }
 
 func newSections() []*Section {

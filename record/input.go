@@ -30,6 +30,8 @@ type item struct {
 	reading     string
 	readingNum  *float64
 	readingUnit string
+	// described is set once describe has filled the card (builder.need).
+	described bool
 }
 
 type input struct {

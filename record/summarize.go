@@ -194,3 +194,56 @@ func nestingDepth(data []byte) int {
 	}
 	return maxDepth
 }
+
+// Stream hands out the model of one input as it is built, so a viewer can
+// show the first patient without waiting for the others: Model is the
+// header (patients with their banners; the unlinked cards, lists, document
+// and counts final), and each Next completes the next patient in order.
+// When Next has returned every patient, Model is what Summarize returns.
+type Stream struct {
+	Model *Model
+	b     *builder
+	next  int
+}
+
+// NewStream splits the input and builds the model's header.
+//
+// It never panics: a failure anywhere becomes an error.
+func NewStream(data []byte, opts Options) (s *Stream, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("record: internal error summarising input: %v", r)
+		}
+	}()
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.SanitizeNarrative == nil {
+		opts.SanitizeNarrative = xhtml.Sanitize
+	}
+	in, err := splitChecked(data, opts.Graph)
+	if err != nil {
+		return nil, err
+	}
+	b := newBuilder(in, opts)
+	return &Stream{Model: b.start(), b: b}, nil
+}
+
+// Next completes the next patient and returns its index in Model.Patients,
+// or ok false when every patient is done.
+//
+// It never panics: a failure anywhere becomes an error.
+func (s *Stream) Next() (i int, p *PatientRecord, ok bool, err error) {
+	if s.next >= len(s.Model.Patients) {
+		return 0, nil, false, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			i, p, ok, err = 0, nil, false, fmt.Errorf("record: internal error summarising input: %v", r)
+		}
+	}()
+	i = s.next
+	s.next++
+	s.b.finish(i)
+	return i, s.Model.Patients[i], true, nil
+}

@@ -240,7 +240,7 @@ func fact(c *Card, labels ...string) string {
 }
 
 func (b *builder) raw(c *Card) gjson.Result {
-	if it := b.byKey[c.Key]; it != nil {
+	if it := b.need(b.byKey[c.Key]); it != nil {
 		return it.raw
 	}
 	return gjson.Result{}
@@ -450,7 +450,7 @@ func (b *builder) eventsText(events []string) string {
 	var order []string
 	count := map[string]int{}
 	for _, k := range events {
-		it := b.byKey[k]
+		it := b.need(b.byKey[k])
 		if it == nil {
 			continue
 		}
@@ -494,7 +494,7 @@ func (b *builder) observationRows(cards []*Card) []Row {
 	rows := []Row{}
 	for _, g := range grouped(cards) {
 		latest := g[0]
-		it := b.byKey[latest.Key]
+		it := b.need(b.byKey[latest.Key])
 		rows = append(rows, Row{CardKey: latest.Key, History: keys(g[1:]), Cells: []Cell{
 			titleCell(latest), {Text: it.reading}, dateCell(latest), {Text: strconv.Itoa(len(g))},
 		}})
@@ -520,7 +520,7 @@ func (b *builder) resultGroups(labs, reports []*Card) []RowGroup {
 	var loose []*Card
 	for _, c := range labs {
 		if !used[c.Key] {
-			if it := b.byKey[c.Key]; it != nil && it.raw.Get("hasMember").Exists() {
+			if it := b.need(b.byKey[c.Key]); it != nil && it.raw.Get("hasMember").Exists() {
 				g := RowGroup{Title: c.Title, CardKey: c.Key, Date: c.Date, DateInvalid: c.DateInvalid, Rows: []Row{}}
 				b.addResultRows(&g, c.Key, used, 0)
 				groups = append(groups, g)
@@ -572,7 +572,7 @@ func (b *builder) resultGroups(labs, reports []*Card) []RowGroup {
 
 // addResultRows adds an observation (and, for a panel, its members) to a group.
 func (b *builder) addResultRows(g *RowGroup, key string, used map[string]bool, depth int) {
-	it := b.byKey[key]
+	it := b.need(b.byKey[key])
 	if it == nil || it.rtype != "Observation" || used[key] || depth > 3 {
 		return
 	}
@@ -596,7 +596,7 @@ func (b *builder) addResultRows(g *RowGroup, key string, used map[string]bool, d
 // resultRow: test, value, reference range, flag (interpretation, else
 // computed against the reference range), date.
 func (b *builder) resultRow(c *Card) Row {
-	it := b.byKey[c.Key]
+	it := b.need(b.byKey[c.Key])
 	raw := it.raw
 	value := Cell{Text: it.reading}
 	if value.Text == "" {
@@ -704,7 +704,7 @@ func (b *builder) listSection(c *Card, n int) SummarySection {
 		if !strings.HasPrefix(r.Path, "entry[") || !strings.HasSuffix(r.Path, "].item") {
 			continue
 		}
-		if t := b.byKey[r.TargetKey]; t != nil && r.Contained == "" {
+		if t := b.need(b.byKey[r.TargetKey]); t != nil && r.Contained == "" {
 			rows = append(rows, Row{CardKey: t.key, Inactive: t.card.Status != "" && !isActive(t.card.Status), Cells: []Cell{
 				titleCell(t.card), dateCell(t.card), {Text: t.card.Status}, {Text: t.card.Kind}}})
 			continue
