@@ -25,6 +25,11 @@ type recordJSON struct {
 	model  []byte
 	buffer []byte
 	parts  []any
+	// next, when set, builds the patients still to come one by one (the
+	// buffer then holds the first patient only): each patient's index, its
+	// record and details in a buffer of its own, and parts (four offsets
+	// into it); ok is false when every patient is done.
+	next func() (index int, buffer []byte, parts []any, ok bool, err error)
 }
 
 // summarizeRecord builds the record view model (issue 6) as JSON.
@@ -55,13 +60,42 @@ func summarizeOnReport(data []byte, rep *validator.Report) (*recordJSON, error) 
 // validated, so a large file's summary does not wait for its findings. A
 // Bundle's references resolve through the same resolver the validator uses
 // (bundle.Graph, indexed here from the file's own parse); the page joins the
-// findings to the cards by their byte offsets when the report follows.
+// findings to the cards by their byte offsets when the report follows. The
+// model comes with its first patient only: the others are built after it is
+// posted (next), so the first summary shows after one patient, not all.
 func summarizeBeforeValidation(data []byte) (*recordJSON, error) {
 	opts := record.Options{OmitAttachmentData: true}
 	if tree, problems := jsontree.Parse(data, jsontree.Options{}); tree != nil && len(problems) == 0 && tree.Len() > 0 {
 		opts.Graph = bundle.Index(tree, tree.Root())
 	}
-	return modelJSON(record.Summarize(data, opts))
+	s, err := record.NewStream(data, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := &recordJSON{}
+	if out.model, err = json.Marshal(newModelHeader(s.Model)); err != nil {
+		return nil, err
+	}
+	_, p, ok, err := s.Next()
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		out.buffer, out.parts = []byte{}, []any{}
+		return out, nil
+	}
+	if out.buffer, out.parts, err = patientParts(nil, p); err != nil {
+		return nil, err
+	}
+	out.next = func() (int, []byte, []any, bool, error) {
+		i, p, ok, err := s.Next()
+		if err != nil || !ok {
+			return 0, nil, nil, false, err
+		}
+		buf, parts, err := patientParts(nil, p)
+		return i, buf, parts, err == nil, err
+	}
+	return out, nil
 }
 
 // summarizeRecordSet builds one record from several files dropped together
@@ -132,33 +166,50 @@ func detailsJSON(p *record.PatientRecord) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// newModelHeader reduces a model's patients to headers.
+func newModelHeader(model *record.Model) modelHeader {
+	h := modelHeader{Model: model, Patients: make([]patientHeader, len(model.Patients))}
+	for i, p := range model.Patients {
+		h.Patients[i] = patientHeader{Key: p.Key, Banner: p.Banner, Lazy: true}
+		if p.Card != nil {
+			h.Patients[i].ID = p.Card.ID
+		}
+	}
+	return h
+}
+
+// patientParts appends a patient's record and its cards' details to buf
+// and returns it with their four offsets appended to parts.
+func patientParts(buf []byte, p *record.PatientRecord) ([]byte, []any, error) {
+	d, err := detailsJSON(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	start := len(buf)
+	buf = append(buf, b...)
+	buf = append(buf, d...)
+	return buf, []any{start, start + len(b), start + len(b), len(buf)}, nil
+}
+
 // modelJSON marshals a record model as a header and, per patient, its
 // record and its cards' details, or passes on the error that stopped it.
 func modelJSON(model *record.Model, err error) (*recordJSON, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := modelHeader{Model: model, Patients: make([]patientHeader, len(model.Patients))}
 	out := &recordJSON{parts: make([]any, 0, 4*len(model.Patients))}
-	for i, p := range model.Patients {
-		h.Patients[i] = patientHeader{Key: p.Key, Banner: p.Banner, Lazy: true}
-		if p.Card != nil {
-			h.Patients[i].ID = p.Card.ID
-		}
-		d, err := detailsJSON(p)
-		if err != nil {
+	for _, p := range model.Patients {
+		var parts []any
+		if out.buffer, parts, err = patientParts(out.buffer, p); err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(p)
-		if err != nil {
-			return nil, err
-		}
-		start := len(out.buffer)
-		out.buffer = append(out.buffer, b...)
-		out.buffer = append(out.buffer, d...)
-		out.parts = append(out.parts, start, start+len(b), start+len(b), len(out.buffer))
+		out.parts = append(out.parts, parts...)
 	}
-	if out.model, err = json.Marshal(h); err != nil {
+	if out.model, err = json.Marshal(newModelHeader(model)); err != nil {
 		return nil, err
 	}
 	return out, nil

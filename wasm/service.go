@@ -375,8 +375,39 @@ func (s *service) runSummarize(j *job) {
 			msg["buffer"] = model.buffer // a Uint8Array, transferred (jsOutbox)
 			msg["parts"] = model.parts
 		}
+		if model.next != nil {
+			msg["pending"] = true // the other patients follow, one "recordPatient" each
+		}
 	}
 	s.post(msg)
+	if err != nil || model.next == nil {
+		return
+	}
+	// The first patient is on the page: build the others, posting each as
+	// it is done, then say the record is complete ("done").
+	for {
+		var i int
+		var buf []byte
+		var parts []any
+		var ok bool
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					ok, err = false, fmt.Errorf("internal error building the record view (please report it with the input): %v", p)
+				}
+			}()
+			i, buf, parts, ok, err = model.next()
+		}()
+		if !ok {
+			break
+		}
+		s.post(message{"type": "recordPatient", "id": j.id, "index": i, "buffer": buf, "parts": parts})
+	}
+	done := message{"type": "recordPatient", "id": j.id, "done": true, "summarizeMs": ms(time.Since(begin))}
+	if err != nil {
+		done["error"] = err.Error()
+	}
+	s.post(done)
 }
 
 func (s *service) runOutcome(j *job) {

@@ -3,7 +3,7 @@ import { Engine } from './engine.js';
 import { readFile, fromText, fetchSample, formatBytes } from './inputs.js';
 import { RawView, FormatSwitch } from './raw.js';
 import { renderIssues, LEVELS, level, fmt, plural, countLevels, findingCount, el } from './issues.js';
-import { loadRecordView, showRecord, navigateRecord } from './record-tab.js';
+import { loadRecordView, showRecord, navigateRecord, addRecordPatient } from './record-tab.js';
 import { Guides, isGuideFile } from './guides.js';
 import { initSettings, currentSettings } from './settings.js';
 
@@ -274,6 +274,7 @@ function submit(file, bytes, withRecord) {
       file.recordAt = performance.now();
       file.recordJSON = m.model || null;
       file.recordParts = m.buffer ? { buffer: m.buffer, parts: m.parts } : null;
+      file.recordPending = !!m.pending; // the other patients follow (onRecordPatient)
       file.recordError = m.error || null;
       file.summarizeMs = m.summarizeMs;
       file.recordReady = true;
@@ -281,6 +282,7 @@ function submit(file, bytes, withRecord) {
       file.status = 'done';
       settle();
     },
+    onRecordPatient(m) { addRecordPatient($('record-root'), file, m); },
     onCancelled() { file.status = 'cancelled'; settle(); },
     onError(message) {
       if (file.report) { file.recordError = message; file.status = 'done'; } else { file.status = 'failed'; file.error = message; }

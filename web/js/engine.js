@@ -96,6 +96,7 @@ export class Engine {
       // A large input's record comes first ("first": its report follows).
       case 'result': job.onReport?.(m); if (!job.record || job.recordReceived) this.end(m.id); break;
       case 'record': job.recordReceived = true; job.onRecord?.(m); if (!m.first) this.end(m.id); break;
+      case 'recordPatient': job.onRecordPatient?.(m); break; // a large input's later patients, one by one
       case 'outcome': job.onOutcome?.(m.json); this.end(m.id); break;
       case 'converted': job.onConverted?.(m.text); this.end(m.id); break;
       case 'conformance': job.onConformance?.(m); this.end(m.id); break;

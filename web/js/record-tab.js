@@ -79,6 +79,8 @@ function render(container, file, actions, isSet) {
           file.record.patientJSON.push(text(parts[i], parts[i + 1]));
           file.record.patientDetailsJSON.push(text(parts[i + 2], parts[i + 3]));
         }
+        for (const m of file.recordMore || []) attachPatient(file.record, m);
+        file.record.pending = !!file.recordPending;
       }
     }
     viewer.renderRecord(container, file.record, {
@@ -99,6 +101,34 @@ function render(container, file, actions, isSet) {
   } catch (err) {
     container.replaceChildren(placeholder('The record view failed to render this file.', String(err && err.message || err)));
   }
+}
+
+// addRecordPatient takes a patient the worker built after the record was
+// posted (a large file's record comes with its first patient, the others
+// follow one by one): the viewer shows it when it is the one selected.
+export function addRecordPatient(container, file, m) {
+  if (m.done) {
+    file.recordPending = false;
+    if (file.record) file.record.pending = false;
+    if (m.summarizeMs !== undefined) file.summarizeAllMs = m.summarizeMs;
+    if (m.error) file.recordMoreError = m.error;
+    const view = container && container._rcFile === file ? container._rcView : null;
+    if (view) view.patientsDone();
+    return;
+  }
+  (file.recordMore ||= []).push(m);
+  if (!file.record) return; // taken when the record is rendered
+  attachPatient(file.record, m);
+  const view = container && container._rcFile === file ? container._rcView : null;
+  if (view) view.patientArrived(m.index);
+}
+
+function attachPatient(record, m) {
+  const text = (a, b) => () => new TextDecoder().decode(m.buffer.subarray(a, b));
+  record.patientJSON ||= [];
+  record.patientDetailsJSON ||= [];
+  record.patientJSON[m.index] = text(m.parts[0], m.parts[1]);
+  record.patientDetailsJSON[m.index] = text(m.parts[2], m.parts[3]);
 }
 
 function placeholder(title, detail) {

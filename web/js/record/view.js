@@ -74,6 +74,9 @@ class RecordView {
     let p = this.patients[i];
     if (p.lazy) {
       let json = (this.model.patientJSON || [])[i];
+      // Still being built (a large file's patients arrive one by one):
+      // shown as such, and drawn when it arrives (patientArrived).
+      if (!json && this.model.pending) return { ...p, lazy: true, pending: true, sections: [] };
       const t0 = performance.now();
       if (typeof json === 'function') json = json(); // decoded on first use
       p = json ? JSON.parse(json) : { ...p, lazy: false, sections: [] };
@@ -86,6 +89,20 @@ class RecordView {
       this.indexPatient(p);
     }
     return p;
+  }
+
+  // patientArrived draws patient i when it is the one shown and was still
+  // being built.
+  patientArrived(i) {
+    const p = this.patients[i];
+    if (p && p.lazy && p.key === this.current && this.patientArea) this.renderPatient();
+  }
+
+  // patientsDone: every patient is built; one that never came is shown
+  // as it is (empty).
+  patientsDone() {
+    const p = this.patients.find((x) => x.key === this.current);
+    if (p && p.lazy && this.patientArea && !(this.model.patientJSON || [])[this.patients.indexOf(p)]) this.renderPatient();
   }
 
   // details completes a card with what it shows only when opened, from its
@@ -257,6 +274,10 @@ class RecordView {
     this.fullBox = null;
     if (!rec) return;
     area.append(this.renderBanner(rec));
+    if (rec.pending) {
+      area.append(h('p', 'rc-empty rc-pending', 'Building this patient\u2019s record…'));
+      return;
+    }
     const summary = (rec.summary && rec.summary.sections) || [];
     const nav = h('nav', 'rc-toc rc-noprint');
     nav.setAttribute('aria-label', 'Summary sections');
