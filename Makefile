@@ -56,6 +56,7 @@ FUZZ_TARGETS := \
 	./validator/profile:FuzzLoadPackage \
 	./validator/profile:FuzzLoadGuide \
 	./record:FuzzSummarize \
+	./record:FuzzNestingDepth \
 	./web:FuzzHandler \
 	./validator/report:FuzzRead \
 	./internal/jsonindent:FuzzIndent

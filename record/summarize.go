@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -162,25 +163,30 @@ func splitChecked(data []byte, g *bundle.Graph) (*input, error) {
 }
 
 // nestingDepth returns the maximum nesting of JSON arrays and objects,
-// ignoring brackets inside strings. It does not validate.
+// ignoring brackets inside strings. It does not validate. A string is
+// skipped to its closing quote with bytes.IndexByte (a quote preceded by
+// an odd number of backslashes is escaped), not byte by byte: most of a
+// FHIR file is strings (narrative, attachments).
 func nestingDepth(data []byte) int {
 	depth, maxDepth := 0, 0
-	inString, escaped := false, false
-	for _, c := range data {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
 		case '"':
-			inString = true
+			open := i
+			for {
+				j := bytes.IndexByte(data[i+1:], '"')
+				if j < 0 {
+					return maxDepth // unterminated string: nothing after it counts
+				}
+				i += 1 + j
+				k := i - 1
+				for k > open && data[k] == '\\' {
+					k--
+				}
+				if (i-1-k)%2 == 0 {
+					break // not escaped
+				}
+			}
 		case '{', '[':
 			depth++
 			if depth > maxDepth {
