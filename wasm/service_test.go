@@ -97,13 +97,17 @@ func TestValidateReportsJSON(t *testing.T) {
 
 // TestLargeInputRecordFirst: a JSON input of recordFirstBytes or more gets
 // its record before its report (the summary does not wait for the
-// findings), marked "first", split into a header and one JSON per patient;
-// the report follows in the same job.
+// findings), marked "first", split into a header and one JSON per patient:
+// the first patient comes with the header ("pending"), each other patient
+// in a "recordPatient" of its own, then one saying the record is done; the
+// report follows in the same job.
 func TestLargeInputRecordFirst(t *testing.T) {
 	svc, box := startService(t, nil)
 	var b strings.Builder
 	b.WriteString(`{"resourceType":"Bundle","type":"collection","entry":[`)
 	b.WriteString(`{"fullUrl":"urn:uuid:p1","resource":{"resourceType":"Patient","id":"p1","birthDate":"1970-01-02"}}`)
+	b.WriteString(`,{"fullUrl":"urn:uuid:p2","resource":{"resourceType":"Patient","id":"p2","birthDate":"1980-01-02"}}`)
+	b.WriteString(`,{"fullUrl":"urn:uuid:c2","resource":{"resourceType":"Condition","id":"c2","code":{"text":"asthma"},"subject":{"reference":"urn:uuid:p2"}}}`)
 	for i := 0; b.Len() < recordFirstBytes; i++ {
 		fmt.Fprintf(&b, `,{"fullUrl":"urn:uuid:o%d","resource":{"resourceType":"Observation","id":"o%d","status":"final","code":{"text":"weight"},"subject":{"reference":"urn:uuid:p1"},"valueQuantity":{"value":%d,"unit":"kg"}}}`, i, i, 60+i%20)
 	}
@@ -112,16 +116,19 @@ func TestLargeInputRecordFirst(t *testing.T) {
 	svc.enqueue(&job{id: 3, kind: jobValidate, name: "big.json", data: data, record: true})
 	var order []string
 	var record, result message
+	var later []message
 	timeout := time.After(120 * time.Second)
 	for result == nil {
 		select {
 		case m := <-box.ch:
-			if m["id"] != 3 || (m["type"] != "record" && m["type"] != "result") {
+			if m["id"] != 3 || (m["type"] != "record" && m["type"] != "result" && m["type"] != "recordPatient") {
 				continue
 			}
 			order = append(order, m["type"].(string))
 			if m["type"] == "record" {
 				record = m
+			} else if m["type"] == "recordPatient" {
+				later = append(later, m)
 			} else {
 				result = m
 			}
@@ -129,11 +136,14 @@ func TestLargeInputRecordFirst(t *testing.T) {
 			t.Fatalf("no report within 120 s (got %v)", order)
 		}
 	}
-	if strings.Join(order, " ") != "record result" {
-		t.Fatalf("messages %v, want the record, then the report", order)
+	if strings.Join(order, " ") != "record recordPatient recordPatient result" {
+		t.Fatalf("messages %v, want the record, the second patient, the record done, then the report", order)
 	}
-	if record["first"] != true || record["error"] != nil {
-		t.Fatalf("record = first %v, error %v", record["first"], record["error"])
+	if record["first"] != true || record["error"] != nil || record["pending"] != true {
+		t.Fatalf("record = first %v, pending %v, error %v", record["first"], record["pending"], record["error"])
+	}
+	if later[1]["done"] != true || later[1]["error"] != nil || later[0]["index"] != 1 {
+		t.Fatalf("later messages %v", later)
 	}
 	buffer, _ := record["buffer"].([]byte)
 	parts, _ := record["parts"].([]any)
@@ -151,7 +161,7 @@ func TestLargeInputRecordFirst(t *testing.T) {
 		Key      string            `json:"key"`
 		Sections []json.RawMessage `json:"sections"`
 	}
-	if err := json.Unmarshal([]byte(record["model"].(string)), &head); err != nil || len(head.Patients) != 1 || !head.Patients[0].Lazy {
+	if err := json.Unmarshal([]byte(record["model"].(string)), &head); err != nil || len(head.Patients) != 2 || !head.Patients[0].Lazy {
 		t.Fatalf("model header %v: %+v", err, head)
 	}
 	if err := json.Unmarshal(part(0), &p); err != nil || p.Key != head.Patients[0].Key || len(p.Sections) == 0 {
@@ -169,6 +179,21 @@ func TestLargeInputRecordFirst(t *testing.T) {
 	}
 	if !strings.Contains(fmt.Sprint(details), "kg") {
 		t.Errorf("no observation's facts name its value in kg: %.300v", details)
+	}
+	// The second patient, in a buffer of its own: its record and details.
+	buf2, _ := later[0]["buffer"].([]byte)
+	parts2, _ := later[0]["parts"].([]any)
+	if len(parts2) != 4 {
+		t.Fatalf("second patient: %d offsets, want 4", len(parts2))
+	}
+	var p2 struct {
+		Key string `json:"key"`
+	}
+	if err := json.Unmarshal(buf2[parts2[0].(int):parts2[1].(int)], &p2); err != nil || p2.Key != head.Patients[1].Key {
+		t.Fatalf("second patient JSON %v: key %q (header %q)", err, p2.Key, head.Patients[1].Key)
+	}
+	if d := buf2[parts2[2].(int):parts2[3].(int)]; !json.Valid(d) || d[0] != '{' {
+		t.Errorf("second patient details are not a JSON object: %.200s", d)
 	}
 	if result["bytes"] != len(data) {
 		t.Errorf("report bytes = %v, want %d", result["bytes"], len(data))
