@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strconv"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -102,9 +103,14 @@ func splitBundle(root gjson.Result, base int) *input {
 // splitGraph finds the resources of a Bundle the validator's graph indexed
 // (Options.Graph, built on a parse of these same bytes): the entries as
 // splitBundle reads them, without parsing the input a second time.
-func splitGraph(data []byte, g *bundle.Graph) *input {
+func splitGraph(data []byte, g *bundle.Graph, share bool) *input {
 	t := g.Tree()
-	text := string(data) // one copy, as gjson.ParseBytes makes; each resource is a slice of it
+	var text string
+	if share {
+		text = unsafe.String(unsafe.SliceData(data), len(data)) // Options.ShareInput: the caller does not modify data
+	} else {
+		text = string(data) // one copy, as gjson.ParseBytes makes; each resource is a slice of it
+	}
 	in := &input{kind: "bundle", bundleType: g.Type, bundleID: t.Text(t.Get(g.Root(), "id"))}
 	for i, en := range g.Entries {
 		n := i

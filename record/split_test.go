@@ -37,21 +37,23 @@ func TestSplitGraphAsSplitInput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := splitGraph(data, g)
-		if got.kind != want.kind || got.bundleType != want.bundleType || got.bundleID != want.bundleID {
-			t.Errorf("%s: bundle %s/%s/%s, want %s/%s/%s", name, got.kind, got.bundleType, got.bundleID, want.kind, want.bundleType, want.bundleID)
-		}
-		if !reflect.DeepEqual(got.skipped, want.skipped) {
-			t.Errorf("%s: skipped %+v, want %+v", name, got.skipped, want.skipped)
-		}
-		if len(got.items) != len(want.items) {
-			t.Fatalf("%s: %d resources, want %d", name, len(got.items), len(want.items))
-		}
-		for i, w := range want.items {
-			g := got.items[i]
-			if g.index != w.index || g.key != w.key || g.rtype != w.rtype || g.id != w.id || g.fullURL != w.fullURL ||
-				!reflect.DeepEqual(g.loc, w.loc) || g.raw.Raw != w.raw.Raw || g.raw.Index != w.raw.Index {
-				t.Errorf("%s: resource %d = %s %s %s %+v, want %s %s %s %+v", name, i, g.key, g.rtype, g.id, g.loc, w.key, w.rtype, w.id, w.loc)
+		for _, share := range []bool{false, true} {
+			got := splitGraph(data, g, share)
+			if got.kind != want.kind || got.bundleType != want.bundleType || got.bundleID != want.bundleID {
+				t.Errorf("%s: bundle %s/%s/%s, want %s/%s/%s", name, got.kind, got.bundleType, got.bundleID, want.kind, want.bundleType, want.bundleID)
+			}
+			if !reflect.DeepEqual(got.skipped, want.skipped) {
+				t.Errorf("%s: skipped %+v, want %+v", name, got.skipped, want.skipped)
+			}
+			if len(got.items) != len(want.items) {
+				t.Fatalf("%s: %d resources, want %d", name, len(got.items), len(want.items))
+			}
+			for i, w := range want.items {
+				g := got.items[i]
+				if g.index != w.index || g.key != w.key || g.rtype != w.rtype || g.id != w.id || g.fullURL != w.fullURL ||
+					!reflect.DeepEqual(g.loc, w.loc) || g.raw.Raw != w.raw.Raw || g.raw.Index != w.raw.Index {
+					t.Errorf("%s: resource %d = %s %s %s %+v, want %s %s %s %+v", name, i, g.key, g.rtype, g.id, g.loc, w.key, w.rtype, w.id, w.loc)
+				}
 			}
 		}
 	}

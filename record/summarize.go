@@ -31,6 +31,10 @@ type Options struct {
 	// resources (validator.Report.Resources[i].Offset): a card whose resource
 	// starts there carries i in Card.Resource, so findings join exactly.
 	ResourceOffsets []int
+	// ShareInput lets a Bundle indexed by Graph be read in place instead of
+	// from a copy: the caller promises not to modify the input while the
+	// model lives (the model's strings may share its memory).
+	ShareInput bool
 }
 
 // maxNesting bounds JSON nesting; deeper input is rejected before any
@@ -75,7 +79,7 @@ func SummarizeFiles(files []File, opts Options) (model *Model, err error) {
 		return nil, errors.New("record: no input")
 	}
 	if len(files) == 1 {
-		in, err := splitChecked(files[0].Data, opts.Graph)
+		in, err := splitChecked(files[0].Data, opts.Graph, opts.ShareInput)
 		if err != nil {
 			return nil, err
 		}
@@ -88,7 +92,7 @@ func SummarizeFiles(files []File, opts Options) (model *Model, err error) {
 	var dups []Duplicate
 	for i, f := range files {
 		info := FileInfo{Name: f.Name}
-		in, err := splitChecked(f.Data, nil)
+		in, err := splitChecked(f.Data, nil, false)
 		if err != nil {
 			info.Error = err.Error()
 			if firstErr == nil {
@@ -142,14 +146,14 @@ func SummarizeFiles(files []File, opts Options) (model *Model, err error) {
 // splitChecked bounds nesting, then splits one input into resources: a
 // Bundle the validator's graph indexed (g, of these bytes) from its parse,
 // anything else with gjson.
-func splitChecked(data []byte, g *bundle.Graph) (*input, error) {
+func splitChecked(data []byte, g *bundle.Graph, share bool) (*input, error) {
 	if depth := nestingDepth(data); depth > maxNesting {
 		return nil, fmt.Errorf("record: JSON nested %d levels deep (limit %d)", depth, maxNesting)
 	}
 	var in *input
 	var err error
 	if graphOf(data, g) {
-		in = splitGraph(data, g)
+		in = splitGraph(data, g, share)
 	} else if in, err = splitInput(data); err != nil {
 		return nil, err
 	}
@@ -227,7 +231,7 @@ func NewStream(data []byte, opts Options) (s *Stream, err error) {
 	if opts.SanitizeNarrative == nil {
 		opts.SanitizeNarrative = xhtml.Sanitize
 	}
-	in, err := splitChecked(data, opts.Graph)
+	in, err := splitChecked(data, opts.Graph, opts.ShareInput)
 	if err != nil {
 		return nil, err
 	}

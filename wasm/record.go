@@ -64,7 +64,8 @@ func summarizeOnReport(data []byte, rep *validator.Report) (*recordJSON, error) 
 // model comes with its first patient only: the others are built after it is
 // posted (next), so the first summary shows after one patient, not all.
 func summarizeBeforeValidation(data []byte) (*recordJSON, error) {
-	opts := record.Options{OmitAttachmentData: true}
+	// The job's bytes are never modified: the record reads them in place.
+	opts := record.Options{OmitAttachmentData: true, ShareInput: true}
 	if tree, problems := jsontree.Parse(data, jsontree.Options{}); tree != nil && len(problems) == 0 && tree.Len() > 0 {
 		opts.Graph = bundle.Index(tree, tree.Root())
 	}
