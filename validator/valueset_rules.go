@@ -63,53 +63,38 @@ func (w *walker) checkValueSetParameters(n jsontree.ID) {
 			}
 		}
 	}
-	compose := t.Get(n, "compose")
-	for _, part := range []string{"include", "exclude"} {
-		arr := t.Get(compose, part)
-		if compose == jsontree.None || arr == jsontree.None || t.Kind(arr) != jsontree.Array {
-			continue
+	w.eachValueSetFilter(n, func(part string, i, j int, _, f jsontree.ID) {
+		val := t.Get(f, "_value")
+		exts := t.Get(val, "extension")
+		if val == jsontree.None || exts == jsontree.None || t.Kind(exts) != jsontree.Array {
+			return
 		}
-		i := 0
-		for inc := t.First(arr); inc != jsontree.None; inc, i = t.Next(inc), i+1 {
-			filters := t.Get(inc, "filter")
-			if filters == jsontree.None || t.Kind(filters) != jsontree.Array {
+		k := 0
+		for e := t.First(exts); e != jsontree.None; e, k = t.Next(e), k+1 {
+			ve := t.Get(e, "valueExpression")
+			if t.Text(t.Get(e, "url")) != extCQFExpr || ve == jsontree.None {
 				continue
 			}
-			j := 0
-			for f := t.First(filters); f != jsontree.None; f, j = t.Next(f), j+1 {
-				val := t.Get(f, "_value")
-				exts := t.Get(val, "extension")
-				if val == jsontree.None || exts == jsontree.None || t.Kind(exts) != jsontree.Array {
+			steps := append(filterSteps(part, i, j), "value", "extension", "["+strconv.Itoa(k)+"]", "valueExpression")
+			if lang := t.Text(t.Get(ve, "language")); lang != "text/fhirpath" {
+				w.at(ve, steps, ruleVSParamLanguage, fmt.Sprintf("a value set filter expression must be FHIRPath (language 'text/fhirpath'), not '%s'", lang))
+				continue
+			}
+			expr := t.Text(t.Get(ve, "expression"))
+			for _, m := range fhirpathVar.FindAllStringSubmatch(expr, -1) {
+				name := m[1]
+				if fhirpathSystemVars[name] {
 					continue
 				}
-				k := 0
-				for e := t.First(exts); e != jsontree.None; e, k = t.Next(e), k+1 {
-					ve := t.Get(e, "valueExpression")
-					if t.Text(t.Get(e, "url")) != extCQFExpr || ve == jsontree.None {
-						continue
-					}
-					steps := []string{"compose", part, "[" + strconv.Itoa(i) + "]", "filter", "[" + strconv.Itoa(j) + "]", "value", "extension", "[" + strconv.Itoa(k) + "]", "valueExpression"}
-					if lang := t.Text(t.Get(ve, "language")); lang != "text/fhirpath" {
-						w.at(ve, steps, ruleVSParamLanguage, fmt.Sprintf("a value set filter expression must be FHIRPath (language 'text/fhirpath'), not '%s'", lang))
-						continue
-					}
-					expr := t.Text(t.Get(ve, "expression"))
-					for _, m := range fhirpathVar.FindAllStringSubmatch(expr, -1) {
-						name := m[1]
-						if fhirpathSystemVars[name] {
-							continue
-						}
-						k := slices.IndexFunc(params, func(p *param) bool { return p.name == name })
-						if k < 0 {
-							w.at(ve, steps, ruleVSParamUnknown, fmt.Sprintf("the filter expression '%s' names the parameter '%s', which this value set does not declare (valueset-parameter)", expr, name))
-							continue
-						}
-						params[k].used = true
-					}
+				k := slices.IndexFunc(params, func(p *param) bool { return p.name == name })
+				if k < 0 {
+					w.at(ve, steps, ruleVSParamUnknown, fmt.Sprintf("the filter expression '%s' names the parameter '%s', which this value set does not declare (valueset-parameter)", expr, name))
+					continue
 				}
+				params[k].used = true
 			}
 		}
-	}
+	})
 	for _, p := range params {
 		if !p.used {
 			w.at(n, []string{"extension", "[" + strconv.Itoa(p.at) + "]"}, ruleVSParamUnused,
@@ -130,6 +115,27 @@ var booleanProperties = setOf("inactive", "notSelectable")
 // exists operator, or = on a boolean property) says true or false.
 func (w *walker) checkValueSetFilterValues(n jsontree.ID) {
 	t := w.tree
+	w.eachValueSetFilter(n, func(part string, i, j int, _, f jsontree.ID) {
+		prop, op := t.Text(t.Get(f, "property")), t.Text(t.Get(f, "op"))
+		vn := t.Get(f, "value")
+		if vn == jsontree.None || t.Kind(vn) != jsontree.String || !(op == "exists" || op == "=" && booleanProperties[prop]) {
+			return
+		}
+		if v := t.Str(vn); v != "true" && v != "false" {
+			why := fmt.Sprintf("the property '%s' is a boolean", prop)
+			if op == "exists" {
+				why = "the operator 'exists' takes a boolean"
+			}
+			w.at(f, filterSteps(part, i, j), ruleVSFilterBoolean,
+				fmt.Sprintf("the filter value must be 'true' or 'false', not '%s': %s", v, why))
+		}
+	})
+}
+
+// eachValueSetFilter calls fn for every compose.include/exclude[i].filter[j]
+// of ValueSet n, in document order, with the include (or exclude) holding it.
+func (w *walker) eachValueSetFilter(n jsontree.ID, fn func(part string, i, j int, inc, f jsontree.ID)) {
+	t := w.tree
 	compose := t.Get(n, "compose")
 	if compose == jsontree.None {
 		return
@@ -147,22 +153,15 @@ func (w *walker) checkValueSetFilterValues(n jsontree.ID) {
 			}
 			j := 0
 			for f := t.First(filters); f != jsontree.None; f, j = t.Next(f), j+1 {
-				prop, op := t.Text(t.Get(f, "property")), t.Text(t.Get(f, "op"))
-				vn := t.Get(f, "value")
-				if vn == jsontree.None || t.Kind(vn) != jsontree.String || !(op == "exists" || op == "=" && booleanProperties[prop]) {
-					continue
-				}
-				if v := t.Str(vn); v != "true" && v != "false" {
-					why := fmt.Sprintf("the property '%s' is a boolean", prop)
-					if op == "exists" {
-						why = "the operator 'exists' takes a boolean"
-					}
-					w.at(f, []string{"compose", part, "[" + strconv.Itoa(i) + "]", "filter", "[" + strconv.Itoa(j) + "]"}, ruleVSFilterBoolean,
-						fmt.Sprintf("the filter value must be 'true' or 'false', not '%s': %s", v, why))
-				}
+				fn(part, i, j, inc, f)
 			}
 		}
 	}
+}
+
+// filterSteps is the location of compose.<part>[i].filter[j].
+func filterSteps(part string, i, j int) []string {
+	return []string{"compose", part, "[" + strconv.Itoa(i) + "]", "filter", "[" + strconv.Itoa(j) + "]"}
 }
 
 var ruleVSFilterECL = define(finding.Rule{ID: "valueset.filter-ecl", Code: "invalid", Severity: finding.Error,
@@ -245,32 +244,14 @@ func eclAdjacencyError(ecl string) string {
 // checkValueSetECL reports SNOMED CT constraint filters whose ECL cannot parse.
 func (w *walker) checkValueSetECL(n jsontree.ID) {
 	t := w.tree
-	compose := t.Get(n, "compose")
-	if compose == jsontree.None {
-		return
-	}
-	for _, part := range []string{"include", "exclude"} {
-		arr := t.Get(compose, part)
-		if arr == jsontree.None || t.Kind(arr) != jsontree.Array {
-			continue
+	w.eachValueSetFilter(n, func(part string, i, j int, inc, f jsontree.ID) {
+		if t.Text(t.Get(inc, "system")) != "http://snomed.info/sct" || t.Text(t.Get(f, "property")) != "constraint" || t.Text(t.Get(f, "op")) != "=" {
+			return
 		}
-		i := 0
-		for inc := t.First(arr); inc != jsontree.None; inc, i = t.Next(inc), i+1 {
-			filters := t.Get(inc, "filter")
-			if t.Text(t.Get(inc, "system")) != "http://snomed.info/sct" || filters == jsontree.None || t.Kind(filters) != jsontree.Array {
-				continue
-			}
-			j := 0
-			for f := t.First(filters); f != jsontree.None; f, j = t.Next(f), j+1 {
-				if t.Text(t.Get(f, "property")) != "constraint" || t.Text(t.Get(f, "op")) != "=" {
-					continue
-				}
-				v := t.Text(t.Get(f, "value"))
-				if why := eclAdjacencyError(v); why != "" {
-					w.at(f, []string{"compose", part, "[" + strconv.Itoa(i) + "]", "filter", "[" + strconv.Itoa(j) + "]"}, ruleVSFilterECL,
-						fmt.Sprintf("the filter value '%s' is not a valid ECL expression: %s", v, why))
-				}
-			}
+		v := t.Text(t.Get(f, "value"))
+		if why := eclAdjacencyError(v); why != "" {
+			w.at(f, filterSteps(part, i, j), ruleVSFilterECL,
+				fmt.Sprintf("the filter value '%s' is not a valid ECL expression: %s", v, why))
 		}
-	}
+	})
 }
