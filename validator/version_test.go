@@ -11,14 +11,7 @@ import (
 )
 
 func TestDetectVersion(t *testing.T) {
-	r4, err := definitions.R4()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s3, err := stu3.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r4, s3 := coreSets(t)
 	cases := []struct {
 		name, input string
 		want        int
@@ -45,14 +38,7 @@ func TestDetectVersion(t *testing.T) {
 // its parse is used (JSON, same AllowComments) or not (other settings,
 // ndjson, XML, Data replaced afterwards).
 func TestDetectInputVersion(t *testing.T) {
-	r4, err := definitions.R4()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s3, err := stu3.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r4, s3 := coreSets(t)
 	inputs := []Input{
 		{Name: "r4.json", Data: []byte(`{"resourceType":"Observation","status":"final","code":{"text":"x"},"encounter":{"reference":"Encounter/1"}}`)},
 		{Name: "stu3.json", Data: []byte("{\"resourceType\": \"ProcedureRequest\", // a comment\n\"status\": \"active\", \"intent\": \"order\"}")},
@@ -101,14 +87,7 @@ func TestDetectInputVersion(t *testing.T) {
 // DetectInputVersionLazily picks what DetectInputVersion picks, and loads
 // the other candidates only for input the first does not fit exactly.
 func TestDetectInputVersionLazily(t *testing.T) {
-	r4, err := definitions.R4()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s3, err := stu3.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r4, s3 := coreSets(t)
 	cases := []struct {
 		name, input string
 		loads       bool // the other candidates are needed
@@ -144,4 +123,17 @@ func TestDetectInputVersionLazily(t *testing.T) {
 			t.Errorf("%s: parse kept %v, eagerly %v", c.name, parsed.parsed != nil, kept.parsed != nil)
 		}
 	}
+}
+
+// coreSets are the R4 and STU3 core definitions detection chooses between.
+func coreSets(t *testing.T) (r4, s3 *definitions.Set) {
+	t.Helper()
+	r4, err := definitions.R4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s3, err = stu3.Load(); err != nil {
+		t.Fatal(err)
+	}
+	return r4, s3
 }
