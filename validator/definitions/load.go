@@ -16,9 +16,10 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// maxPackageFile bounds one JSON file read from a package, so a hostile
-// archive cannot make us allocate without limit.
-const maxPackageFile = 64 << 20
+// MaxPackageFile bounds one file read from a FHIR package (or a guide's
+// folder), so a hostile archive cannot make a reader allocate without
+// limit; every package reader (definitions, profile, snapshot) uses it.
+const MaxPackageFile = 64 << 20
 
 // LoadPackage reads a FHIR package (.tgz) and returns the definitions in it.
 // FHIRVersion comes from package/package.json.
@@ -178,10 +179,10 @@ func readPackage(r io.Reader) (manifest []byte, files []packageFile, err error) 
 		if dir != "package/" || !strings.HasSuffix(base, ".json") || base == ".index.json" {
 			continue // examples and other material live in subfolders
 		}
-		if hdr.Size > maxPackageFile {
+		if hdr.Size > MaxPackageFile {
 			return nil, nil, fmt.Errorf("%s: file too large (%d bytes)", name, hdr.Size)
 		}
-		data, err := io.ReadAll(io.LimitReader(tr, maxPackageFile))
+		data, err := io.ReadAll(io.LimitReader(tr, MaxPackageFile))
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading %s: %w", name, err)
 		}

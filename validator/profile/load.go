@@ -7,6 +7,8 @@
 package profile
 
 import (
+	"github.com/fhirlens/fhirlens/validator/definitions"
+
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
@@ -25,7 +27,7 @@ import (
 )
 
 // maxFile bounds one file read from a package or folder.
-const maxFile = 64 << 20
+const maxFile = definitions.MaxPackageFile
 
 // Guide is one loaded implementation guide (or any FHIR package or folder of
 // conformance resources).

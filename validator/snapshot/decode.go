@@ -57,7 +57,11 @@ func ReadPackage(r io.Reader, defs *definitions.Set) ([]*structure.StructureDefi
 		if h.Typeflag != tar.TypeReg || !(strings.HasSuffix(h.Name, ".json") || strings.HasSuffix(h.Name, ".xml")) {
 			continue
 		}
-		data, err := io.ReadAll(tr)
+		if h.Size > definitions.MaxPackageFile {
+			errs = append(errs, fmt.Errorf("%s: file too large (%d bytes; a package file may have %d)", h.Name, h.Size, definitions.MaxPackageFile))
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(tr, definitions.MaxPackageFile))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", h.Name, err))
 			break

@@ -75,7 +75,10 @@ func Package(r io.Reader) (Resolver, error) {
 		if h.Typeflag != tar.TypeReg || !strings.HasSuffix(h.Name, ".json") || !strings.Contains(h.Name, "StructureDefinition") {
 			continue
 		}
-		data, err := io.ReadAll(tr)
+		if h.Size > definitions.MaxPackageFile {
+			return nil, fmt.Errorf("package: %s: file too large (%d bytes; a package file may have %d)", h.Name, h.Size, definitions.MaxPackageFile)
+		}
+		data, err := io.ReadAll(io.LimitReader(tr, definitions.MaxPackageFile))
 		if err != nil {
 			return nil, fmt.Errorf("package: %s: %w", h.Name, err)
 		}
