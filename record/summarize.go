@@ -66,15 +66,10 @@ type File struct {
 func SummarizeFiles(files []File, opts Options) (model *Model, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			model, err = nil, fmt.Errorf("record: internal error summarising input: %v", r)
+			model, err = nil, internalError(r)
 		}
 	}()
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	if opts.SanitizeNarrative == nil {
-		opts.SanitizeNarrative = xhtml.Sanitize
-	}
+	opts = opts.withDefaults()
 	if len(files) == 0 {
 		return nil, errors.New("record: no input")
 	}
@@ -222,15 +217,10 @@ type Stream struct {
 func NewStream(data []byte, opts Options) (s *Stream, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s, err = nil, fmt.Errorf("record: internal error summarising input: %v", r)
+			s, err = nil, internalError(r)
 		}
 	}()
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	if opts.SanitizeNarrative == nil {
-		opts.SanitizeNarrative = xhtml.Sanitize
-	}
+	opts = opts.withDefaults()
 	in, err := splitChecked(data, opts.Graph, opts.ShareInput)
 	if err != nil {
 		return nil, err
@@ -249,11 +239,29 @@ func (s *Stream) Next() (i int, p *PatientRecord, ok bool, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			i, p, ok, err = 0, nil, false, fmt.Errorf("record: internal error summarising input: %v", r)
+			i, p, ok, err = 0, nil, false, internalError(r)
 		}
 	}()
 	i = s.next
 	s.next++
 	s.b.finish(i)
 	return i, s.Model.Patients[i], true, nil
+}
+
+// withDefaults fills what the caller left unset: the clock and the
+// narrative sanitizer.
+func (o Options) withDefaults() Options {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.SanitizeNarrative == nil {
+		o.SanitizeNarrative = xhtml.Sanitize
+	}
+	return o
+}
+
+// internalError is what a recovered panic becomes at the package's entry
+// points.
+func internalError(r any) error {
+	return fmt.Errorf("record: internal error summarising input: %v", r)
 }
